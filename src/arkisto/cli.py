@@ -1,0 +1,400 @@
+"""The ``arkisto`` command.  The JSON paths (search, show, export, index) never
+import Textual; only the bare ``arkisto`` (the TUI) does."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .errors import (
+    EXIT_CODES_HELP,
+    EXIT_INTERRUPTED,
+    EXIT_NO_RESULTS,
+    EXIT_OK,
+    EXIT_USAGE,
+    ArkistoError,
+)
+from .locations import resolve_index_dir
+from .text import safe_display
+
+QUERY_HELP = """\
+query language:
+  words                 all words must match (inflected forms too: hankkeet finds hankkeen)
+  "exact phrase"        words next to each other
+  a OR b                either word;   NOT word  or  -word   excludes
+  rakennus*             prefix;        päätös~   fuzzy (one edit)
+  § 45                  a section number;  case ids such as "HEL 2021-012054" match exactly
+  toimielin:X  committee:X      esittelijä:X  presenter:X     vuosi:2024  year:2020-2024
+  hanke:X      project:X        rahoittaja:OKM  funder:OKM    tulos:hyväksytty  outcome:approved
+  kunta:X      municipality:X   (values match case-insensitively, by prefix: toimielin:kasvatus)
+"""
+
+EPILOG = f"""\
+index location: --index DIR, else $ARKISTO_INDEX, else ~/.local/share/arkisto/index
+
+{QUERY_HELP}
+{EXIT_CODES_HELP}"""
+
+FACET_FLAGS = {
+    "committee": "committee",
+    "presenter": "presenter",
+    "year": "year",
+    "project": "funded_project",
+    "funder": "funder",
+    "municipality": "municipality",
+    "outcome": "outcome",
+    "kind": "kind",
+}
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("filters (repeat a flag for OR; different flags combine with AND)")
+    for flag, facet in FACET_FLAGS.items():
+        g.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(),
+                       help=f"only results whose {facet.replace('_', ' ')} is this (exact value)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arkisto",
+        description="Search and browse Finnish municipal decision archives. "
+        "With no command, opens the interactive search (TUI).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"arkisto {__version__}")
+    parser.add_argument("--index", metavar="DIR", help="index directory (see below)")
+    parser.add_argument("--lang", choices=["fi", "en"], help="UI language (TUI)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("index", help="parse documents and add them to the index",
+                       description="Parse files and folders (recursively) and add their records to the index. "
+                       "Formats are detected by content. Unchanged files are skipped; deleted files are removed.",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--rebuild", action="store_true", help="start a new index from scratch instead of updating")
+    p.add_argument("--resume", action="store_true", help="finish the files an interrupted run left")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary and errors")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = sub.add_parser("search", help="search the index",
+                       description="Search the index. Prints a readable list, or JSON with --json.",
+                       epilog=QUERY_HELP + "\n" + EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    _add_filters(p)
+    p.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="number of hits (default 20)")
+    p.add_argument("--offset", type=int, default=0, metavar="N")
+    p.add_argument("--json", action="store_true", help="print JSON: query, total, hits, facets")
+
+    p = sub.add_parser("show", help="show one record", epilog=EXIT_CODES_HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("id")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
+
+    p = sub.add_parser("export", help="export records as JSON Lines or CSV",
+                       description="Export every record (or those matching QUERY and filters) with the model's field names.",
+                       epilog=QUERY_HELP + "\n" + EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    _add_filters(p)
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+
+    p = sub.add_parser("check", help="verify the index against its manifest (file hashes)",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+
+    sub.add_parser("paths", help="print where the config, data and index live")
+
+    p = sub.add_parser("tui", help="open the interactive search (the default)")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--lang", dest="lang_sub", choices=["fi", "en"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .config import Settings
+
+    settings, config_problems = Settings.load()
+    for problem in config_problems:
+        print(f"arkisto: {problem}", file=sys.stderr)
+    index_dir = resolve_index_dir(getattr(args, "index_sub", None) or args.index, settings.index)
+    try:
+        if args.command == "paths":
+            return _paths(index_dir)
+        if args.command in (None, "tui"):
+            return _tui(index_dir, getattr(args, "lang_sub", None) or args.lang or settings.lang)
+        if args.command == "index":
+            return _index(args, index_dir)
+        if args.command == "search":
+            return _search(args, index_dir)
+        if args.command == "show":
+            return _show(args, index_dir)
+        if args.command == "export":
+            return _export(args, index_dir)
+        if args.command == "check":
+            return _check(index_dir)
+    except ArkistoError as exc:
+        print(f"arkisto: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(exc.hint, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("arkisto: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `arkisto export | head`: the reader went away; that is fine.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    parser.error(f"unknown command {args.command}")
+    return EXIT_USAGE
+
+
+def _filters(args) -> dict[str, list[str]]:
+    return {facet: getattr(args, flag) for flag, facet in FACET_FLAGS.items() if getattr(args, flag)}
+
+
+# --- index ------------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line progress bar on a terminal (stderr); silent otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.last = 0.0
+        self.width = 0
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.1 and done + 1 < total:
+            return
+        self.last = now
+        cols = 28
+        filled = int(cols * (done + 1) / max(total, 1))
+        name = safe_display(os.path.basename(path))[:40]
+        line = f"\r[{'#' * filled}{'.' * (cols - filled)}] {done + 1}/{total} {name}"
+        pad = max(0, self.width - len(line))
+        self.width = len(line)
+        sys.stderr.write(line + " " * pad)
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.enabled and self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+            self.width = 0
+
+
+def _index(args, index_dir: Path) -> int:
+    from .search.indexer import index_paths, read_pending
+
+    paths = list(args.paths)
+    if args.resume:
+        pending = read_pending(index_dir)
+        if not pending and not paths:
+            print("arkisto: nothing to resume", file=sys.stderr)
+            return EXIT_OK
+        paths += pending
+    if not paths:
+        print("arkisto index: give at least one file or folder (or --resume)", file=sys.stderr)
+        return EXIT_USAGE
+    progress = _Progress(sys.stderr.isatty() and not args.quiet and not args.json)
+
+    def on_problem(p) -> None:
+        if args.quiet and p.severity != "error":
+            return
+        if args.json:
+            return
+        progress.clear()
+        label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
+        print(f"{label}: {safe_display(str(p))}", file=sys.stderr)
+
+    report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem)
+    progress.clear()
+    if args.json:
+        out = {
+            "index": str(index_dir),
+            "generation": report.generation,
+            "files_seen": report.files_seen,
+            "files_indexed": report.files_indexed,
+            "files_unchanged": report.files_unchanged,
+            "files_skipped": report.files_skipped,
+            "files_deleted": report.files_deleted,
+            "records": report.records,
+            "doc_count": report.doc_count,
+            "repaired": report.repaired,
+            "warnings": report.warnings,
+            "interrupted": report.interrupted,
+            "pending": report.pending,
+            "by_format": report.by_format,
+            "problems": [
+                {"path": p.path, "where": p.where, "severity": p.severity, "message": p.message}
+                for p in report.problems
+            ],
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"{report.summary()}\nIndex: {index_dir}", file=sys.stderr)
+        if report.interrupted:
+            print(f"Interrupted: {len(report.pending)} files not done; `arkisto index --resume` finishes them.",
+                  file=sys.stderr)
+    if report.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+# --- search / show / export ------------------------------------------------------------
+
+
+def _service(index_dir: Path):
+    from .search.service import SearchService
+
+    return SearchService(index_dir)
+
+
+def _search(args, index_dir: Path) -> int:
+    query = " ".join(args.query)
+    if args.limit < 0 or args.offset < 0:
+        print("arkisto search: --limit and --offset must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
+    with _service(index_dir) as svc:
+        try:
+            res = svc.search(query, filters=_filters(args), sort=args.sort, limit=args.limit, offset=args.offset)
+        except ValueError as exc:
+            print(f"arkisto search: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.json:
+        json.dump(res.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_results(res)
+    return EXIT_OK if res.total else EXIT_NO_RESULTS
+
+
+def _bold(s: str, on: bool) -> str:
+    return f"\x1b[1m{s}\x1b[0m" if on else s
+
+
+def _print_results(res) -> None:
+    tty = sys.stdout.isatty()
+    out = sys.stdout
+    for h in res.hints:
+        print(f"note: {h}", file=sys.stderr)
+    shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of " if res.hits and res.total > len(res.hits) else ""
+    out.write(f"{shown}{res.total} results for {res.query!r} ({res.elapsed_ms:.0f} ms)\n\n")
+    for i, h in enumerate(res.hits, start=res.offset + 1):
+        out.write(f"{i:>3}. {_bold(safe_display(h.title), tty)}\n")
+        meta = [h.municipality, h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}", h.outcome]
+        out.write("     " + " · ".join(safe_display(m) for m in meta if m) + "\n")
+        snippet = safe_display(h.snippet)
+        if tty:
+            parts, pos = [], 0
+            for a, b in h.highlights:
+                parts += [snippet[pos:a], _bold(snippet[a:b], True)]
+                pos = b
+            parts.append(snippet[pos:])
+            snippet = "".join(parts)
+        if snippet:
+            out.write(f"     {snippet}\n")
+        out.write(f"     id {h.id} · {safe_display(h.source.get('path', ''))}\n\n")
+    for name, facet in res.facets.items():
+        values = [v for v in facet.values if v.count or v.selected][:8]
+        if not values:
+            continue
+        text = ", ".join(f"{'*' if v.selected else ''}{safe_display(v.value)} ({v.count})" for v in values)
+        more = " …" if facet.truncated or len(facet.values) > 8 else ""
+        out.write(f"{name}: {text}{more}\n")
+
+
+def _fi_date(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    y, m, d = iso.split("-")
+    return f"{int(d)}.{int(m)}.{y}"
+
+
+def _show(args, index_dir: Path) -> int:
+    with _service(index_dir) as svc:
+        rec = svc.get(args.id)
+    if rec is None:
+        print(f"arkisto show: no record with id {args.id!r}", file=sys.stderr)
+        return EXIT_NO_RESULTS
+    if args.json:
+        sys.stdout.write(rec.model_dump_json(indent=2) + "\n")
+        return EXIT_OK
+    from .render import record_lines
+
+    for line in record_lines(rec):
+        sys.stdout.write(safe_display(line) + "\n")
+    return EXIT_OK
+
+
+def _export(args, index_dir: Path) -> int:
+    from .export import write_export
+
+    query = " ".join(args.query)
+    with _service(index_dir) as svc:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as fh:
+                n = write_export(svc, fh, args.format, query, _filters(args))
+            print(f"exported {n} records to {args.output}", file=sys.stderr)
+        else:
+            n = write_export(svc, sys.stdout, args.format, query, _filters(args))
+    return EXIT_OK
+
+
+def _check(index_dir: Path) -> int:
+    from .search.store import IndexStore
+
+    store = IndexStore(index_dir)
+    manifest = store.manifest()
+    store.check(manifest, deep=True)
+    print(f"index at {index_dir} is intact: {manifest.generation}, {manifest.doc_count} records, "
+          f"{len(manifest.sources)} source files")
+    return EXIT_OK
+
+
+# --- TUI -----------------------------------------------------------------------------------
+
+
+def _paths(index_dir: Path) -> int:
+    from .locations import config_file, data_home, sample_data_dir
+
+    print(f"config:  {config_file()}")
+    print(f"data:    {data_home()}")
+    print(f"index:   {index_dir}")
+    print(f"sample:  {sample_data_dir() or '(not installed)'}")
+    return EXIT_OK
+
+
+def _tui(index_dir: Path, lang: str | None) -> int:
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        print("arkisto: the interactive search needs a terminal; use `arkisto search QUERY --json` in scripts",
+              file=sys.stderr)
+        return EXIT_USAGE
+    from .tui.app import run
+
+    return run(index_dir, lang=lang)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Ingest: one module per source format, each a pure function from a file to
+records or to problems that name the file and the item.
+
+``parse_path(path)`` detects the format by content and dispatches;
+``iter_files(paths)`` walks folders.  Nothing here imports Textual or Whoosh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .common import IngestError, IngestResult, Problem
+from .detect import iter_files, parse_path
+
+__all__ = ["IngestError", "IngestResult", "Problem", "iter_files", "parse_path", "parsers_for"]
+
+# A parser takes (path, bytes) and returns an IngestResult, or None when the
+# content is not its format (the next candidate is then tried).
+Parser = Callable[[Path, bytes], "IngestResult | None"]
+
+
+def _json_parsers() -> list[Parser]:
+    from . import arkisto_json
+
+    def own(path: Path, data: bytes) -> IngestResult | None:
+        return arkisto_json.parse_json(path, data)
+
+    return [own]
+
+
+def _text_parsers() -> list[Parser]:
+    from . import generic, minutes_text
+    from .detect import read_text
+
+    def minutes(path: Path, data: bytes) -> IngestResult | None:
+        r = IngestResult(path=str(path), format=minutes_text.FORMAT)
+        text = read_text(path, r, data)
+        if not minutes_text.looks_like(text):
+            return None
+        return minutes_text.parse_text(text, str(path), r)
+
+    return [minutes, generic.parse]
+
+
+def _pdf_parsers() -> list[Parser]:
+    from . import pdf
+
+    return [pdf.parse]
+
+
+def _jsonl_parsers() -> list[Parser]:
+    from . import arkisto_json
+
+    return [arkisto_json.parse_jsonl]
+
+
+def _html_parsers() -> list[Parser]:
+    from . import generic_html
+
+    return [generic_html.parse]
+
+
+# Format kind (from detect.sniff) -> candidate parsers, most specific first.
+# Format modules add themselves here.
+PARSERS: dict[str, Callable[[], list[Parser]]] = {
+    "json": _json_parsers,
+    "jsonl": _jsonl_parsers,
+    "text": _text_parsers,
+    "pdf": _pdf_parsers,
+    "html": _html_parsers,
+}
+
+
+def parsers_for(kind: str, path: Path, data: bytes) -> list[Parser]:
+    factory = PARSERS.get(kind)
+    return factory() if factory else []

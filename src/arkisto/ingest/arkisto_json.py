@@ -1,0 +1,106 @@
+"""arkisto's own input: records as the models dump them, one JSON document
+(a record, a list of records, or ``{"records": [...]}``) or JSON Lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..models import Record, stable_id
+from .common import IngestError, IngestResult
+from .detect import read_text
+
+FORMAT = "arkisto-json"
+_ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
+
+
+def is_records(obj: object) -> bool:
+    items = obj.get("records") if isinstance(obj, dict) and "records" in obj else obj
+    if isinstance(items, dict):
+        items = [items]
+    return isinstance(items, list) and bool(items) and all(
+        isinstance(i, dict) and i.get("kind") in ("decision", "annual_report") for i in items[:20]
+    )
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict[str, object] = {}
+    for k, v in pairs:
+        if k in seen:
+            raise ValueError(f"duplicate key {k!r}")
+        seen[k] = v
+    return seen
+
+
+def loads_strict(text: str) -> object:
+    """json.loads that rejects NaN/Infinity and duplicate keys."""
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+
+
+def load_json(path: Path, data: bytes, result: IngestResult) -> object:
+    text = read_text(path, result, data)
+    try:
+        return loads_strict(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:
+        raise IngestError(f"invalid JSON: {exc}") from None
+
+
+def _add(obj: object, path: Path, index: int, where: str, result: IngestResult) -> None:
+    try:
+        rec = _ADAPTER.validate_python(obj)
+    except ValidationError as exc:
+        def loc(e) -> str:
+            parts = [str(x) for x in e["loc"]]
+            if parts and parts[0] in ("decision", "annual_report"):
+                parts = parts[1:]  # the discriminator's tag, not a field
+            return ".".join(parts) or "(record)"
+
+        errs = "; ".join(f"{loc(e)}: {e['msg']}" for e in exc.errors()[:5])
+        result.error(f"not a valid record: {errs}", where)
+        return
+    rec.source = rec.source.model_copy(update={"record": index}) if rec.source.record is None else rec.source
+    if not rec.id:
+        rec.id = stable_id(rec.source, index)
+    result.records.append(rec)
+
+
+def parse_json(path: Path, data: bytes) -> IngestResult:
+    result = IngestResult(path=str(path), format=FORMAT)
+    obj = load_json(path, data, result)
+    items = obj.get("records") if isinstance(obj, dict) and "records" in obj else obj
+    if isinstance(items, dict):
+        items = [items]
+    if not isinstance(items, list) or not any(isinstance(i, dict) and "kind" in i for i in items[:50]):
+        raise IngestError(
+            "JSON layout not recognised: expected arkisto records (objects with \"kind\"), "
+            "an Ahjo API dump ({\"decisions\": [...]}) or a CloudNC OpenNC item ({\"value\": [...]})"
+        )
+    for i, item in enumerate(items):
+        _add(item, path, i, f"record {i + 1}", result)
+    return result
+
+
+def parse_jsonl(path: Path, data: bytes) -> IngestResult:
+    result = IngestResult(path=str(path), format=FORMAT)
+    text = read_text(path, result, data)
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = loads_strict(line)
+        except json.JSONDecodeError as exc:
+            result.error(f"invalid JSON at column {exc.colno}: {exc.msg}", f"line {lineno}")
+            continue
+        except ValueError as exc:
+            result.error(f"invalid JSON: {exc}", f"line {lineno}")
+            continue
+        _add(obj, path, lineno - 1, f"line {lineno}", result)
+    return result

@@ -1,0 +1,208 @@
+"""Pieces every ingest module shares: outcome detection, funded projects,
+dates, committees, and the result type ingest functions return."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..models import AnnualReport, Decision, FundedProject, Outcome
+from ..text import one_line
+
+Record = Decision | AnnualReport
+
+
+@dataclass
+class Problem:
+    """Something wrong with an input, with where it is."""
+
+    path: str
+    message: str
+    where: str | None = None  # "record 3", "line 12", "page 4", "§ 45"
+    severity: str = "error"  # "error": item skipped; "warning": kept, with a gap; "repaired"
+
+    def __str__(self) -> str:
+        loc = f"{self.path}: {self.where}" if self.where else self.path
+        return f"{loc}: {self.message}"
+
+
+@dataclass
+class IngestResult:
+    path: str
+    format: str
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def warn(self, message: str, where: str | None = None) -> None:
+        self.problems.append(Problem(self.path, message, where, "warning"))
+
+    def repaired(self, message: str, where: str | None = None) -> None:
+        self.problems.append(Problem(self.path, message, where, "repaired"))
+
+    def error(self, message: str, where: str | None = None) -> None:
+        self.problems.append(Problem(self.path, message, where, "error"))
+
+
+class IngestError(Exception):
+    """A whole file cannot be read.  The message names what is wrong."""
+
+
+# --- outcome ------------------------------------------------------------------
+
+_OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
+    (Outcome.tabled, re.compile(r"\bpöydälle\b|\bjätettiin pöydälle|bordlades", re.I)),
+    (Outcome.returned, re.compile(r"palaute(ttiin|taan|tti)\b.*valmisteluun|\bpalautti\b|valmisteluun palautettavaksi|återremitter", re.I)),
+    (Outcome.amended, re.compile(r"(muutettuna|muutoksin|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin|muutetussa muodossa|ändrad)", re.I)),
+    (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|äänin\b|\bröstning", re.I)),
+    (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bförkast", re.I)),
+    (Outcome.noted, re.compile(r"\btiedoksi\b|merkits(?:i|ee) tiedoksi|\bmerkittiin\b|\bantecknade", re.I)),
+    (Outcome.approved, re.compile(r"\bhyväksyttiin\b|\bhyväksyi\b|\bhyväksyy\b|\bpäätti\b|\bpäättää\b|\bmyönt(?:ää|i)\b|\bvalitsi\b|\bvalitsee\b|\boikeuttaa\b|\bgodkände|\bbeslöt|ehdotuksen mukaisesti|esityksen mukaisesti", re.I)),
+]
+
+
+def detect_outcome(decision_text: str | None) -> Outcome | None:
+    """The outcome a decision's text states.  None when there is no text."""
+    if not decision_text or not decision_text.strip():
+        return None
+    text = one_line(decision_text)
+    for outcome, pat in _OUTCOMES:
+        if pat.search(text):
+            # "Hyväksyttiin ... ja merkittiin tiedoksi" is an approval.
+            if outcome is Outcome.noted and _OUTCOMES[-1][1].search(text) and not re.match(r"^\W*\w+ merkits", text, re.I):
+                if re.search(r"^(?:[^.]*?)\b(merkits|merkittiin)", text, re.I) and not re.search(r"hyväksy", text[:60], re.I):
+                    return Outcome.noted
+                return Outcome.approved
+            return outcome
+    return Outcome.other
+
+
+# --- funded projects --------------------------------------------------------------
+
+FUNDERS = {
+    "OKM": "OKM", "OPH": "OPH", "AVI": "AVI", "EU": "EU", "ESR": "ESR", "ESR+": "ESR+",
+    "EAKR": "EAKR", "ELY": "ELY", "STM": "STM", "TEM": "TEM", "YM": "YM", "MMM": "MMM",
+    "LVM": "LVM", "VM": "VM", "SM": "SM", "EAKR/ESR": "EAKR/ESR", "ARA": "ARA",
+    "LEADER": "Leader", "ERASMUS+": "Erasmus+", "BUSINESS FINLAND": "Business Finland",
+    "TRAFICOM": "Traficom", "SITRA": "Sitra", "KELA": "Kela", "STEA": "STEA",
+    "INTERREG": "Interreg", "JTF": "JTF", "EMKR": "EMKR", "MAASEUTURAHASTO": "Maaseuturahasto",
+    "OKM/AVI": "OKM/AVI", "THL": "THL", "TAIKE": "Taike", "ELY-KESKUS": "ELY",
+    "VALTIONKONTTORI": "Valtiokonttori", "VALTIOKONTTORI": "Valtiokonttori", "SRC": "SRC",
+    "HAMK": "HAMK", "ETELÄ-SAVON ELY-KESKUS": "ELY",
+}
+_FUNDER_ALT = "|".join(sorted((re.escape(k) for k in FUNDERS), key=len, reverse=True))
+_AMOUNT = r"\d[\d  .]*(?:,\d+)?\s*(?:€|euroa|eur|e\b|M€|milj\.? ?€|milj\.? euroa)"
+_PAREN = re.compile(
+    rf"\(\s*(?P<funders>(?:{_FUNDER_ALT})(?:\s*(?:,|/|ja|\+|&)\s*(?:{_FUNDER_ALT}))*)"
+    rf"(?:\s*[,:;]?\s*(?P<amount>{_AMOUNT}))?\s*\)",
+    re.I,
+)
+
+
+def _funder_name(raw: str) -> str:
+    parts = re.split(r"\s*(?:,|/|\bja\b|\+|&)\s*", raw.strip())
+    names = [FUNDERS.get(p.upper(), p) for p in parts if p]
+    return "/".join(dict.fromkeys(names))
+
+
+def _project_name(raw: str) -> str:
+    name = one_line(raw)
+    # Leading connectives and list punctuation from the previous project.
+    name = re.sub(r"^(?:[•◦▪‣●\-–*,;:.]|\bsekä\b|\bja\b|\btai\b|\bmyös\b)\s*", "", name, flags=re.I).strip()
+    name = re.sub(r"^(?:[•◦▪‣●\-–*,;:.]|\bsekä\b|\bja\b)\s*", "", name, flags=re.I).strip()
+    # "VALSSI -digitaalinen laadunarviointijärjestelmä …": a name then a
+    # subtitle after a spaced dash.  "esi- ja perus…" has the space after.
+    m = re.match(r"^(.+?)\s+[-–]\s?(?=\w)", name)
+    if m and len(m.group(1)) >= 3:
+        name = m.group(1)
+    # Text before a colon introduces the list ("…hankkeita olivat: X").
+    if ":" in name:
+        name = name.rsplit(":", 1)[1].strip()
+    return name.strip(" ,;.-–\"'”“")
+
+
+def extract_projects(text: str | None) -> list[FundedProject]:
+    """Funded projects named as ``Name (FUNDER)`` or ``Name (FUNDER, 50 000 €)``.
+
+    The text is taken paragraph by paragraph (bullets are paragraphs), so a
+    name never spans two bullets.  Several projects in one bullet, joined by
+    "sekä"/"ja"/",", are split at each funder parenthesis.
+    """
+    if not text:
+        return []
+    found: list[FundedProject] = []
+    for para in re.split(r"\n\s*\n|\n(?=\s*[•◦▪‣●])", text):
+        start = 0
+        for m in _PAREN.finditer(para):
+            segment = para[start : m.start()]
+            start = m.end()
+            # Only the last sentence of the segment is the name.
+            segment = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", segment)[-1]
+            name = _project_name(segment)
+            if len(name) < 3 or len(name) > 200:
+                continue
+            amount = m.group("amount")
+            found.append(FundedProject(name=name, funder=_funder_name(m.group("funders")),
+                                       amount=one_line(amount) if amount else None))
+    seen: set[tuple[str, str | None]] = set()
+    unique = []
+    for p in found:
+        key = (p.name.lower(), p.funder)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+# --- dates, committees ----------------------------------------------------------
+
+_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b")
+_ISO = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})")
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    m = _DATE.search(text)
+    if m:
+        d, mo, y = (int(x) for x in m.groups())
+    else:
+        m = _ISO.search(text)
+        if not m:
+            return None
+        y, mo, d = (int(x) for x in m.groups())
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
+BODY_WORDS = (
+    "lautakunta", "hallitus", "valtuusto", "jaosto", "toimikunta", "neuvosto", "johtokunta",
+    "lautakunnan", "jaos", "kollegio", "valiokunta", "toimielin", "nämnd", "styrelse", "fullmäktige",
+    "sektion", "direktion",
+)
+
+_BODY_SUBJECT = re.compile(
+    r"^\s*((?:[A-ZÅÄÖ][\w-]*(?:,?\s+(?:ja\s+)?[\w-]+){0,5}?)(?:lautakunta|hallitus|valtuusto|jaosto|toimikunta|johtokunta|neuvosto))\b"
+)
+
+
+def committee_from_proposal(text: str | None) -> str | None:
+    """"Kasvatus- ja opetuslautakunta hyväksyy …" -> "Kasvatus- ja opetuslautakunta"."""
+    if not text:
+        return None
+    m = _BODY_SUBJECT.match(one_line(text))
+    return m.group(1) if m else None
+
+
+def first_sentence(text: str | None, limit: int = 160) -> str | None:
+    if not text:
+        return None
+    s = one_line(text)
+    # A sentence ends at . ! ? followed by a capital, not at "v. 2024" or "12. helmikuuta".
+    m = re.match(r"(.+?[.!?])(?:\s+(?=[A-ZÅÄÖ])|$)", s)
+    s = m.group(1) if m else s
+    if len(s) > limit:
+        s = s[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return s or None

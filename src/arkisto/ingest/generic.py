@@ -1,0 +1,43 @@
+"""The fallback for a layout no module recognises: the file is still indexed
+as full text, with the best title we can find and a warning that says which
+fields are missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..models import Decision, Source, stable_id
+from ..text import join_lines
+from .common import IngestResult, extract_projects, parse_date
+from .detect import read_text, title_from_text
+
+FORMAT = "generic-text"
+
+
+def from_text(text: str, path: Path, fmt: str, result: IngestResult, page: int | None = None) -> IngestResult:
+    body = join_lines(text)
+    if not body.strip():
+        result.error("no text found")
+        return result
+    source = Source(path=str(path), format=fmt, page=page)
+    rec = Decision(
+        title=title_from_text(text),
+        meeting_date=parse_date(text[:2000]),
+        preparation=body,
+        funded_projects=extract_projects(body),
+        derived=["title", "meeting_date"],
+        source=source,
+    )
+    rec.id = stable_id(source, 0)
+    result.records.append(rec)
+    result.warn(
+        "layout not recognised; indexed as full text only "
+        "(missing: committee, section, presenter, proposal, decision, outcome)"
+    )
+    return result
+
+
+def parse(path: Path, data: bytes) -> IngestResult:
+    result = IngestResult(path=str(path), format=FORMAT)
+    text = read_text(path, result, data)
+    return from_text(text, path, FORMAT, result)

@@ -1,0 +1,155 @@
+"""The records arkisto works with: the one vocabulary of the whole program.
+
+Every ingest module produces these, the index stores them whole (as JSON), and
+the CLI, the export and the TUI read them back.  Nothing here imports Textual or
+Whoosh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Outcome(str, Enum):
+    """How an item ended.  ``other`` is used when the text says nothing we recognise."""
+
+    approved = "approved"  # hyväksyttiin (as proposed)
+    amended = "amended"  # hyväksyttiin muutettuna / muutoksin
+    noted = "noted"  # merkittiin tiedoksi
+    tabled = "tabled"  # pöydälle
+    returned = "returned"  # palautettiin valmisteluun
+    voted = "voted"  # decided by a vote (äänestys)
+    rejected = "rejected"  # hylättiin
+    other = "other"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Person(_Model):
+    name: str
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class FundedProject(_Model):
+    name: str
+    funder: str | None = None
+    amount: str | None = None  # as written, e.g. "120 000 €"
+
+
+class Attachment(_Model):
+    title: str
+    url: str | None = None
+
+
+class Section(_Model):
+    heading: str
+    text: str = ""
+
+
+class Source(_Model):
+    path: str
+    format: str  # e.g. "minutes-text", "casem-pdf", "ahjo-json", "arkisto-json"
+    page: int | None = None  # 1-based page where the item starts, where known
+    record: int | None = None  # 0-based index of the item within the file
+
+
+class Vote(_Model):
+    """One voting in a meeting (Käsittely / VotingResults)."""
+
+    description: str = ""
+    result: str = ""
+
+
+class Decision(_Model):
+    kind: Literal["decision"] = "decision"
+    id: str = ""
+    municipality: str | None = None
+    committee: str | None = None
+    meeting_date: date | None = None
+    section: str | None = None  # "§" number as written, e.g. "134"
+    title: str | None = None
+    case_id: str | None = None  # diaarinumero
+    presenter: Person | None = None
+    preparers: list[Person] = Field(default_factory=list)
+    proposal: str | None = None  # päätösehdotus
+    decision: str | None = None  # päätös
+    outcome: Outcome | None = None
+    authority: str | None = None  # toimivalta
+    preparation: str | None = None  # valmistelu / selostus / esittelyteksti
+    handling: str | None = None  # käsittely
+    votes: list[Vote] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+    funded_projects: list[FundedProject] = Field(default_factory=list)
+    language: str | None = None  # "fi", "sv" where known
+    # Fields filled in by inference rather than read from a label, e.g. a
+    # title derived from the proposal, or a municipality from a file name.
+    derived: list[str] = Field(default_factory=list)
+    source: Source
+
+    @property
+    def year(self) -> int | None:
+        return self.meeting_date.year if self.meeting_date else None
+
+    def citation(self) -> str:
+        """"Kasvatus- ja opetuslautakunta 12.3.2025 § 45" with what is known."""
+        parts = [self.committee or self.municipality or ""]
+        if self.meeting_date:
+            d = self.meeting_date
+            parts.append(f"{d.day}.{d.month}.{d.year}")
+        if self.section:
+            parts.append(f"§ {self.section}")
+        text = " ".join(p for p in parts if p)
+        return text or (self.title or self.id)
+
+
+class AnnualReport(_Model):
+    kind: Literal["annual_report"] = "annual_report"
+    id: str = ""
+    organisation: str | None = None
+    municipality: str | None = None
+    year: int | None = None
+    title: str | None = None
+    sections: list[Section] = Field(default_factory=list)
+    funded_projects: list[FundedProject] = Field(default_factory=list)
+    derived: list[str] = Field(default_factory=list)
+    source: Source
+
+    def citation(self) -> str:
+        return " ".join(p for p in [self.organisation, self.title, str(self.year or "")] if p)
+
+
+Record = Annotated[Union[Decision, AnnualReport], Field(discriminator="kind")]
+
+
+def stable_id(source: Source, *key: object) -> str:
+    """A stable id for an item: the same item in the same file gets the same id.
+
+    The key is the file's path as given plus the item's position and whatever
+    identifies it inside the file (its §, its native id).  Content is left out
+    on purpose so that a corrected re-publication of a file updates the record
+    instead of adding a second one.
+    """
+    h = hashlib.sha1()
+    for part in (source.format, _norm_path(source.path), *key):
+        h.update(str(part).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+def _norm_path(path: str) -> str:
+    import os
+
+    return os.path.normcase(os.path.abspath(path))
+
+
+def record_title(rec: Decision | AnnualReport) -> str:
+    return rec.title or rec.citation() or rec.id

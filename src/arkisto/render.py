@@ -1,0 +1,87 @@
+"""A record laid out for reading, as labelled sections of plain text.  Used by
+``arkisto show`` and by the TUI's detail pane (which styles the same parts)."""
+
+from __future__ import annotations
+
+from .i18n import Strings
+from .models import AnnualReport, Decision, Person
+
+
+def fi_date(d) -> str:
+    return f"{d.day}.{d.month}.{d.year}" if d else ""
+
+
+def person_line(p: Person) -> str:
+    bits = [p.name]
+    if p.title:
+        bits.append(p.title)
+    if p.phone:
+        bits.append(f"p. {p.phone}")
+    if p.email:
+        bits.append(p.email)
+    return ", ".join(bits)
+
+
+def header_lines(rec: Decision | AnnualReport, s: Strings) -> list[str]:
+    if isinstance(rec, AnnualReport):
+        return [x for x in [rec.title or s("kind_annual_report"), " · ".join(
+            x for x in [rec.municipality, rec.organisation, str(rec.year) if rec.year else ""] if x)] if x]
+    meta = " · ".join(
+        x for x in [rec.municipality, rec.committee, fi_date(rec.meeting_date), rec.section and f"§ {rec.section}"] if x
+    )
+    lines = [rec.title or rec.citation(), meta]
+    if rec.case_id:
+        lines.append(f"{s('case_id')}: {rec.case_id}")
+    return [line for line in lines if line]
+
+
+def record_sections(rec: Decision | AnnualReport, s: Strings) -> list[tuple[str, str]]:
+    """(label, text) pairs in reading order; empty fields are left out."""
+    out: list[tuple[str, str]] = []
+    if isinstance(rec, Decision):
+        people = []
+        if rec.presenter:
+            people.append((s("presenter"), person_line(rec.presenter)))
+        for p in rec.preparers:
+            people.append((s("preparers"), person_line(p)))
+        out += people
+        if rec.proposal:
+            out.append((s("proposal"), rec.proposal))
+        if rec.decision or rec.outcome:
+            text = rec.decision or ""
+            out.append((s("decision") + (f" ({s.outcome(rec.outcome.value)})" if rec.outcome else ""), text))
+        if rec.handling:
+            out.append((s("handling"), rec.handling))
+        for v in rec.votes:
+            out.append((s("votes"), "\n".join(x for x in (v.description, v.result) if x)))
+        if rec.authority:
+            out.append((s("authority"), rec.authority))
+        if rec.preparation:
+            out.append((s("preparation"), rec.preparation))
+        if rec.attachments:
+            out.append((s("attachments"), "\n".join(f"• {a.title}" + (f" ({a.url})" if a.url else "") for a in rec.attachments)))
+    else:
+        for sec in rec.sections:
+            out.append((sec.heading, sec.text))
+    if rec.funded_projects:
+        out.append((s("funded_projects"), "\n".join(
+            f"• {p.name}" + "".join(f" ({x})" for x in (p.funder, p.amount) if x) for p in rec.funded_projects)))
+    src = rec.source
+    where = src.path + "".join(
+        f", {label} {n}" for label, n in ((s("page"), src.page), (s("record"), None if src.record is None else src.record + 1)) if n
+    )
+    out.append((s("source"), f"{where} ({src.format})"))
+    if rec.derived:
+        out.append((s("derived"), ", ".join(s(f) if s(f) != f else f for f in rec.derived)))
+    return out
+
+
+def record_lines(rec: Decision | AnnualReport, s: Strings | None = None) -> list[str]:
+    s = s or Strings()
+    lines = header_lines(rec, s)
+    lines.append("")
+    for label, text in record_sections(rec, s):
+        lines.append(f"{label}:")
+        lines += ["  " + line if line else "" for line in text.split("\n")]
+        lines.append("")
+    return lines

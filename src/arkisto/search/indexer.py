@@ -1,0 +1,230 @@
+"""Building and updating the index from source files.
+
+``index_paths`` parses each file (format detected by content), writes its
+records into a new index generation, and publishes it atomically.  Files whose
+content hash is unchanged since the last run are not parsed again; records of
+files that changed are replaced, and records of files that were deleted from an
+indexed folder are removed.  Problems never stop the run: each is reported
+with its file (and record or line), and the summary counts them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..errors import from_os_error
+from ..ingest import Problem, iter_files, parse_path
+from .schema import build_schema, to_document
+from .store import IndexStore, Manifest
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+@dataclass
+class IndexReport:
+    files_seen: int = 0
+    files_indexed: int = 0
+    files_unchanged: int = 0
+    files_skipped: int = 0  # nothing could be read from them
+    files_deleted: int = 0
+    records: int = 0
+    doc_count: int = 0
+    repaired: int = 0
+    warnings: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    interrupted: bool = False
+    pending: list[str] = field(default_factory=list)
+    generation: str = ""
+    by_format: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.records} records from {self.files_indexed} files indexed",
+            f"{self.files_unchanged} unchanged",
+            f"{self.files_skipped} skipped",
+            f"{self.repaired} repaired",
+            f"{self.warnings} warnings",
+        ]
+        if self.files_deleted:
+            parts.append(f"{self.files_deleted} removed (file deleted)")
+        return "; ".join(parts) + f". The index holds {self.doc_count} records."
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def index_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    index_dir: str | os.PathLike[str],
+    *,
+    rebuild: bool = False,
+    progress: ProgressFn | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    lock_wait: float = 10.0,
+) -> IndexReport:
+    """Index files and folders into ``index_dir``.  See the module docstring."""
+    from whoosh import index as windex
+
+    report = IndexReport()
+    roots = [Path(p) for p in paths]
+
+    def problem(p: Problem) -> None:
+        report.problems.append(p)
+        if p.severity == "repaired":
+            report.repaired += 1
+        elif p.severity == "warning":
+            report.warnings += 1
+        if on_problem:
+            on_problem(p)
+
+    files: list[Path] = []
+    seen: set[str] = set()
+    for root in roots:
+        if not root.exists():
+            problem(Problem(str(root), "no such file or folder"))
+            continue
+        for f in iter_files([root]):
+            key = str(f.resolve())
+            if key not in seen:
+                seen.add(key)
+                files.append(f)
+    report.files_seen = len(files)
+
+    store = IndexStore(index_dir)
+    with store.lock(wait=lock_wait, what="indexing"):
+        try:
+            store.clean_partial()
+            old = None
+            if store.exists() and not rebuild:
+                old = store.manifest()
+                store.check(old)
+            gen_dir = store.new_generation(copy_current=old is not None)
+        except OSError as exc:
+            raise from_os_error(exc, f"preparing {index_dir}") from None
+        try:
+            if old is None:
+                ix = windex.create_in(str(gen_dir), build_schema())
+            else:
+                ix = windex.open_dir(str(gen_dir))
+            writer = ix.writer(limitmb=256)
+        except OSError as exc:
+            store.discard(gen_dir)
+            raise from_os_error(exc, f"creating {gen_dir}") from None
+        sources: dict[str, dict] = dict(old.sources) if old else {}
+        ids_written: set[str] = set()
+        committed = False
+        try:
+            for n, path in enumerate(files):
+                key = str(path.resolve())
+                if progress:
+                    progress(n, len(files), str(path))
+                try:
+                    digest = _digest(path)
+                except OSError as exc:
+                    problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
+                    report.files_skipped += 1
+                    continue
+                prev = sources.get(key)
+                if prev and prev.get("sha256") == digest and prev.get("version") == __version__:
+                    report.files_unchanged += 1
+                    continue
+                result = parse_path(path)
+                for p in result.problems:
+                    problem(p)
+                if prev:
+                    writer.delete_by_term("path", key)
+                ids = []
+                for rec in result.records:
+                    if rec.id in ids_written:
+                        problem(Problem(str(path), f"duplicate record id {rec.id}; kept the first", severity="warning"))
+                        continue
+                    ids_written.add(rec.id)
+                    doc = to_document(rec)
+                    doc["path"] = key
+                    writer.add_document(**doc)
+                    ids.append(rec.id)
+                if ids:
+                    report.files_indexed += 1
+                    report.records += len(ids)
+                    report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
+                else:
+                    report.files_skipped += 1
+                    if not any(p.severity == "error" for p in result.problems):
+                        problem(Problem(str(path), "no records found in this file"))
+                sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
+                                "errors": sum(1 for p in result.problems if p.severity == "error")}
+            # Files that were indexed under these roots and are gone now.
+            root_keys = [str(r.resolve()) for r in roots if r.exists()]
+            for key in list(sources):
+                under = any(key == rk or key.startswith(rk.rstrip(os.sep) + os.sep) for rk in root_keys)
+                if under and key not in seen and not os.path.exists(key):
+                    writer.delete_by_term("path", key)
+                    del sources[key]
+                    report.files_deleted += 1
+            writer.commit()
+            committed = True
+        except KeyboardInterrupt:
+            # Keep what is done: commit it as a complete generation, and list
+            # the files not yet done so a re-run (or --resume) finishes the job.
+            report.interrupted = True
+            done = set(sources)
+            report.pending = [str(f) for f in files if str(f.resolve()) not in done]
+            try:
+                writer.commit()
+                committed = True
+            except BaseException:
+                writer.cancel()
+                store.discard(gen_dir)
+                raise
+        except BaseException:
+            if not committed:
+                try:
+                    writer.cancel()
+                except Exception:
+                    pass
+            store.discard(gen_dir)
+            raise
+        try:
+            with ix.searcher() as s:
+                report.doc_count = s.doc_count()
+            ix.close()
+            manifest = Manifest(generation=gen_dir.name, doc_count=report.doc_count, sources=sources)
+            store.publish(gen_dir, manifest)
+        except OSError as exc:
+            store.discard(gen_dir)
+            raise from_os_error(exc, f"publishing {gen_dir}") from None
+        report.generation = gen_dir.name
+        _write_pending(store.root, report.pending)
+    return report
+
+
+PENDING = "PENDING.json"
+
+
+def _write_pending(root: Path, pending: list[str]) -> None:
+    import json
+
+    path = root / PENDING
+    if pending:
+        path.write_text(json.dumps(pending, ensure_ascii=False, indent=0), encoding="utf-8")
+    elif path.exists():
+        path.unlink()
+
+
+def read_pending(index_dir: str | os.PathLike[str]) -> list[str]:
+    import json
+
+    path = Path(index_dir) / PENDING
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []

@@ -1,0 +1,102 @@
+"""The query language: words (all must match), "phrases", OR, NOT / -word,
+prefix*, fuzzy~, and field filters in Finnish or English:
+
+    toimielin:/committee:   esittelijä:/presenter:   vuosi:/year: (2024, 2020-2024)
+    hanke:/project:         rahoittaja:/funder:      tulos:/outcome:
+    kunta:/municipality:    laji:/kind:
+
+Field filters become facet filters (matched case-insensitively against the
+values in the index), so they combine with facet selections.  A malformed
+query never raises: it is searched best-effort and a hint says what was
+wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+FIELD_ALIASES = {
+    "toimielin": "committee", "committee": "committee", "lautakunta": "committee",
+    "esittelijä": "presenter", "esittelija": "presenter", "presenter": "presenter",
+    "vuosi": "year", "year": "year",
+    "hanke": "funded_project", "project": "funded_project", "funded_project": "funded_project",
+    "rahoittaja": "funder", "funder": "funder",
+    "tulos": "outcome", "outcome": "outcome",
+    "kunta": "municipality", "municipality": "municipality",
+    "laji": "kind", "kind": "kind",
+}
+
+OUTCOME_ALIASES = {
+    "hyväksytty": "approved", "hyväksyttiin": "approved", "muutettu": "amended", "muutettuna": "amended",
+    "tiedoksi": "noted", "pöydälle": "tabled", "palautettu": "returned", "palautettiin": "returned",
+    "äänestys": "voted", "äänestettiin": "voted", "hylätty": "rejected", "hylättiin": "rejected", "muu": "other",
+}
+
+_FIELD_RE = re.compile(r'(?<![\w"])(?P<name>[A-Za-zÅÄÖåäö_]+):(?:"(?P<q>[^"]*)"|(?P<v>[^\s"]+))')
+
+
+@dataclass
+class ParsedQuery:
+    text: str  # the free-text part, for the Whoosh parser
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> raw values (lower-case patterns)
+    hints: list[str] = field(default_factory=list)
+
+
+def split_query(query: str) -> ParsedQuery:
+    """Pull ``field:value`` filters out of a query string."""
+    filters: dict[str, list[str]] = {}
+    hints: list[str] = []
+
+    def repl(m: re.Match[str]) -> str:
+        name = m.group("name").lower()
+        value = (m.group("q") if m.group("q") is not None else m.group("v")).strip()
+        facet = FIELD_ALIASES.get(name)
+        if facet is None:
+            hints.append(f"unknown field {name!r} searched as text; fields: " + ", ".join(sorted({k for k in FIELD_ALIASES if not k.isascii() or k in ('toimielin', 'vuosi', 'hanke', 'tulos', 'kunta', 'rahoittaja', 'laji')})))
+            return " " + value + " "
+        if not value:
+            return " "
+        if facet == "outcome":
+            value = OUTCOME_ALIASES.get(value.lower(), value)
+        filters.setdefault(facet, []).append(value)
+        return " "
+
+    text = _FIELD_RE.sub(repl, query)
+    return ParsedQuery(text=re.sub(r"\s+", " ", text).strip(), filters=filters, hints=hints)
+
+
+def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[str]]:
+    """"2020-2024" -> the years in range that the index has; returns (years, hints)."""
+    out: list[str] = []
+    hints: list[str] = []
+    for v in values:
+        m = re.fullmatch(r"(\d{4})\s*(?:-|–|\.\.)\s*(\d{4})", v)
+        if m:
+            lo, hi = sorted((int(m.group(1)), int(m.group(2))))
+            out += [y for y in known if y.isdigit() and lo <= int(y) <= hi] or [str(lo)]
+        elif re.fullmatch(r"\d{4}", v):
+            out.append(v)
+        else:
+            hints.append(f"year {v!r} is not a year or a range like 2020-2024")
+    return out, hints
+
+
+def match_values(pattern: str, known: list[str]) -> list[str]:
+    """Facet values a typed value means: exact (any case), else those starting
+    with it, else those containing it."""
+    p = pattern.casefold()
+    exact = [k for k in known if k.casefold() == p]
+    if exact:
+        return exact
+    starts = [k for k in known if k.casefold().startswith(p)]
+    if starts:
+        return starts
+    return [k for k in known if p in k.casefold()]
+
+
+def prepare_text(text: str) -> str:
+    """Finnish-friendly rewrites before the Whoosh parser: ``-word`` means NOT,
+    lower-case ``or``/``not`` are words, ``§ 45`` is an identifier."""
+    text = re.sub(r"(^|\s)-(?=[\w\"])", r"\1NOT ", text)
+    text = re.sub(r"§\s*(\d+)", r"ident:§\1", text)
+    return text

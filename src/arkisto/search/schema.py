@@ -1,0 +1,146 @@
+"""The Whoosh schema and the mapping from records to index documents.
+
+Text fields carry Finnish analysis; facet fields are exact, untokenised values
+(``ID``/``KEYWORD``) so counts are per whole value.  The whole record is stored
+as JSON so that results, export and the detail pane need no re-parse."""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from ..models import AnnualReport, Decision
+from .analysis import finnish_analyzer
+
+SCHEMA_VERSION = 1
+
+# Facets: name -> (index field, multi-valued?)
+FACETS: dict[str, tuple[str, bool]] = {
+    "committee": ("committee", False),
+    "presenter": ("presenter", False),
+    "year": ("year", False),
+    "funded_project": ("funded_project", True),
+    "funder": ("funder", True),
+    "municipality": ("municipality", False),
+    "kind": ("kind", False),
+    "outcome": ("outcome", False),
+}
+
+# Text fields searched by a plain query, with their boosts.
+TEXT_FIELDS = {"title": 3.0, "body": 1.0, "people": 1.5, "projects": 2.0, "ident": 4.0}
+
+
+def build_schema() -> Schema:
+    ana = finnish_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),  # source file, for incremental updates and deletes
+        title=TEXT(analyzer=ana, field_boost=1.0),
+        body=TEXT(analyzer=ana),
+        people=TEXT(analyzer=ana),
+        projects=TEXT(analyzer=ana),
+        ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
+        committee=ID(sortable=True),
+        presenter=ID(sortable=True),
+        year=ID(sortable=True),
+        municipality=ID(sortable=True),
+        kind=ID(sortable=True),
+        outcome=ID(sortable=True),
+        funded_project=KEYWORD(commas=True, lowercase=False),
+        funder=KEYWORD(commas=True, lowercase=False),
+        date=DATETIME(sortable=True),
+        section_n=NUMERIC(sortable=True),
+        record=STORED(),
+    )
+
+
+def record_text(rec: Decision | AnnualReport) -> str:
+    """All the prose of a record, in reading order (the body field and snippets)."""
+    if isinstance(rec, AnnualReport):
+        return "\n\n".join(f"{s.heading}\n{s.text}" for s in rec.sections)
+    parts = [rec.proposal, rec.decision, rec.handling, rec.preparation, rec.authority]
+    parts += [a.title for a in rec.attachments]
+    return "\n\n".join(p for p in parts if p)
+
+
+def _kw(values: list[str]) -> str:
+    # KEYWORD with commas=True splits on commas; values must not contain them.
+    return ",".join(v.replace(",", " ") for v in dict.fromkeys(v for v in values if v))
+
+
+def to_document(rec: Decision | AnnualReport) -> dict:
+    from datetime import datetime
+
+    projects = [p.name for p in rec.funded_projects]
+    funders = [f for p in rec.funded_projects if p.funder for f in p.funder.split("/")]
+    if isinstance(rec, Decision):
+        people = [rec.presenter] if rec.presenter else []
+        people += rec.preparers
+        year = rec.year
+        committee = rec.committee
+        presenter = rec.presenter.name if rec.presenter else None
+        date = datetime(rec.meeting_date.year, rec.meeting_date.month, rec.meeting_date.day) if rec.meeting_date else None
+        idents = [rec.case_id or "", rec.section and f"§{rec.section}" or ""]
+        if rec.meeting_date:
+            d = rec.meeting_date
+            idents.append(f"{d.day}.{d.month}.{d.year}")
+        title = rec.title or ""
+        outcome = rec.outcome.value if rec.outcome else None
+    else:
+        people = []
+        year = rec.year
+        committee = rec.organisation
+        presenter = None
+        date = datetime(rec.year, 12, 31) if rec.year else None
+        idents = []
+        title = rec.title or rec.organisation or ""
+        outcome = None
+    people_text = " ".join(
+        " ".join(x for x in (p.name, p.title) if x) for p in people
+    )
+    doc = {
+        "id": rec.id,
+        "path": rec.source.path,
+        "title": title,
+        "body": record_text(rec),
+        "people": people_text,
+        "projects": " ".join(projects + funders),
+        "ident": _kw([i for i in idents if i]),
+        "kind": rec.kind,
+        "record": rec.model_dump_json(exclude_none=True),
+    }
+    for key, value in (
+        ("committee", committee),
+        ("presenter", presenter),
+        ("year", str(year) if year else None),
+        ("municipality", rec.municipality),
+        ("outcome", outcome),
+    ):
+        if value:
+            doc[key] = value
+    if projects:
+        doc["funded_project"] = _kw(projects)
+    if funders:
+        doc["funder"] = _kw(funders)
+    if date:
+        doc["date"] = date
+    if isinstance(rec, Decision) and rec.section and rec.section.isdigit():
+        doc["section_n"] = int(rec.section)
+    return doc
+
+
+def split_kw(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+_ADAPTER = None
+
+
+def load_record(stored: dict) -> Decision | AnnualReport:
+    global _ADAPTER
+    if _ADAPTER is None:
+        from pydantic import TypeAdapter
+
+        from ..models import Record
+
+        _ADAPTER = TypeAdapter(Record)
+    return _ADAPTER.validate_json(stored["record"])

@@ -1,0 +1,148 @@
+"""Text hygiene shared by every ingest module: normalisation, control
+characters, mojibake, and joining lines that a PDF extractor broke."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 control characters except tab and newline; also DEL.  Zero-width
+# characters (U+200B…U+200D, U+2060, U+FEFF) are dropped too: CaseM puts U+200B
+# after commas and hyphens, and they break both tokenising and display.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+# Typical UTF-8 read as latin-1/cp1252: "PÃ¤Ã¤tÃ¶s".
+_MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a\u0152-\u017e\u02c6\u02dc]")
+
+
+def clean(text: str) -> str:
+    """NFC, no control or zero-width characters, ``\r\n`` as ``\n``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return _CONTROL.sub("", text)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of spaces and strip; keeps newlines."""
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def one_line(text: str | None) -> str:
+    return _SPACES.sub(" ", (text or "").replace("\n", " ")).strip()
+
+
+def looks_like_mojibake(text: str) -> bool:
+    return bool(_MOJIBAKE.search(text))
+
+
+def repair_mojibake(text: str) -> tuple[str, bool]:
+    """Undo UTF-8-read-as-cp1252/latin-1.  Returns (text, repaired?)."""
+    if not looks_like_mojibake(text):
+        return text, False
+    for enc in ("cp1252", "latin-1"):
+        try:
+            fixed = text.encode(enc).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if not looks_like_mojibake(fixed):
+            return fixed, True
+    # Mixed text: repair piecewise where a run decodes cleanly.
+    def _fix(m: re.Match[str]) -> str:
+        s = m.group(0)
+        for enc in ("cp1252", "latin-1"):
+            try:
+                return s.encode(enc).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+        return s
+
+    fixed = re.sub("(?:[\u00c3\u00c2\u00e2][\u0080-\u00bf\u2018-\u203a\u0152-\u017e\u02c6\u02dc\u20ac]{1,2})+", _fix, text)
+    return fixed, fixed != text
+
+
+def decode_bytes(data: bytes) -> tuple[str, list[str]]:
+    """Decode a text file's bytes.  Returns (text, notes) where notes say what
+    was repaired: a BOM, a legacy encoding, mojibake, NFD."""
+    notes: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        notes.append("removed UTF-8 byte-order mark")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        notes.append("not UTF-8: decoded as Windows-1252/Latin-1")
+    text, fixed = repair_mojibake(text)
+    if fixed:
+        notes.append("repaired mojibake (UTF-8 read as Latin-1)")
+    if not unicodedata.is_normalized("NFC", text):
+        notes.append("normalised decomposed (NFD) characters to NFC")
+    return clean(text), notes
+
+
+# --- joining broken lines --------------------------------------------------
+
+_BULLET = "•◦▪‣∙·●-–*"
+# A word broken with a hyphen at the end of a line: "Päijät-" + "Hämeessä".
+# Finnish keeps the hyphen when the next part starts with a capital
+# (Päijät-Häme) or when the hyphen joins vowels (Hepo-oja); it is a soft
+# line-break hyphen otherwise (kehittä-/misverkosto).  We keep the hyphen in
+# every case (PDF extractors here emit a visible hyphen only where the text has
+# one) but remove the line break, so that the two halves make one word.
+_HYPHEN_END = re.compile(r"(\w)-$")
+# "esi- ja perusopetus": hyphen followed by a space and a conjunction stays.
+_SUSPENDED = re.compile(r"^(ja|tai|sekä|että|eli|and|och)\b")
+
+
+def join_lines(text: str) -> str:
+    """Reflow PDF-extracted text into paragraphs.
+
+    - Lines inside a paragraph are joined with a space.
+    - A blank line normally ends a paragraph, but not when the previous line
+      clearly continues (ends mid-word with a hyphen, or without sentence-final
+      punctuation and the next line starts in lower case).
+    - Bullets (``•`` and friends) start new items.
+    """
+    lines = [squash(line) for line in text.split("\n")]
+    paras: list[str] = []
+    cur = ""
+    pending_blank = False
+    for line in lines:
+        if not line:
+            if cur:
+                pending_blank = True
+            continue
+        starts_bullet = line[0] in "•◦▪‣●" or bool(re.match(r"^[-–*]\s", line))
+        if cur:
+            hyphen_break = bool(_HYPHEN_END.search(cur)) and not _SUSPENDED.match(line)
+            continues = hyphen_break or (
+                not starts_bullet
+                and not re.search(r"[.!?:;]$", cur)
+                and (line[0].islower() or line[0].isdigit() or line[0] in "(")
+            )
+            if not starts_bullet and (continues or not pending_blank):
+                cur = cur + line if hyphen_break else cur + " " + line
+                pending_blank = False
+                continue
+            paras.append(cur)
+        cur = line
+        pending_blank = False
+    if cur:
+        paras.append(cur)
+    return "\n\n".join(_normalise_bullet(p) for p in paras)
+
+
+def _normalise_bullet(p: str) -> str:
+    if p and p[0] in "•◦▪‣●":
+        return "• " + p[1:].lstrip()
+    return p
+
+
+# --- display safety -----------------------------------------------------------
+
+
+def safe_display(text: str | None) -> str:
+    """Text safe to hand to a terminal: no escapes or control characters.
+    (Markup safety is the TUI's job: it builds ``Text`` objects, never markup.)"""
+    return _CONTROL.sub("", text or "")

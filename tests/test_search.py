@@ -1,0 +1,210 @@
+"""Index, search and facets through the service (no Textual)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from arkisto.errors import IndexDamagedError, IndexLockedError, NoIndexError
+from arkisto.search.indexer import index_paths
+from arkisto.search.service import SearchService
+from arkisto.search.store import IndexStore
+from helpers import HEINOLA, decision
+
+
+def counts(res, facet):
+    return {v.value: v.count for v in res.facets[facet].values}
+
+
+def test_inflected_query_finds_other_forms(tmp_path: Path):
+    index_paths([HEINOLA.parent], tmp_path / "ix")
+    with SearchService(tmp_path / "ix") as svc:
+        res = svc.search("hankkeet")  # the text has "hankkeen"
+        assert res.total == 1
+        assert res.hits[0].committee == "Kasvatus- ja opetuslautakunta"
+        # The snippet shows the inflected form that matched, highlighted.
+        marked = [res.hits[0].snippet[a:b] for a, b in res.hits[0].highlights]
+        assert "hankkeen" in [m.lower() for m in marked] or "hanke" in [m.lower() for m in marked]
+        for facet in ("committee", "presenter", "year", "funded_project"):
+            assert facet in res.facets
+        assert len(res.facets["funded_project"].values) == 6
+
+
+def test_facet_counts_change_with_filters(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        res = svc.search("")
+        assert res.total == 4
+        assert counts(res, "committee") == {"Kaupunginhallitus": 2, "Sivistyslautakunta": 1, "Tekninen lautakunta": 1}
+        assert counts(res, "year") == {"2024": 3, "2023": 1}
+        assert [v.value for v in res.facets["year"].values] == ["2024", "2023"]  # by year, not count
+
+        res = svc.search("", filters={"year": ["2024"]})
+        assert res.total == 3
+        assert counts(res, "committee") == {"Kaupunginhallitus": 1, "Sivistyslautakunta": 1, "Tekninen lautakunta": 1}
+        assert counts(res, "presenter") == {"Anna Virtanen": 1, "Pekka Laine": 2}
+        # The year facet still shows what choosing another year would give.
+        assert counts(res, "year") == {"2024": 3, "2023": 1}
+        assert [v.value for v in res.facets["year"].values if v.selected] == ["2024"]
+
+
+def test_values_in_one_facet_are_or_and_across_facets_and(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        res = svc.search("", filters={"committee": ["Sivistyslautakunta", "Tekninen lautakunta"]})
+        assert sorted(h.id for h in res.hits) == ["a3", "a4"]
+        res = svc.search("", filters={"committee": ["Sivistyslautakunta", "Tekninen lautakunta"],
+                                      "presenter": ["Anna Virtanen"]})
+        assert res.total == 0
+        # Selected values stay visible at count 0.
+        sel = [v for v in res.facets["presenter"].values if v.selected]
+        assert [(v.value, v.count) for v in sel] == [("Anna Virtanen", 0)]
+
+
+def test_multi_valued_projects_counted_per_project(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        res = svc.search("")
+        assert counts(res, "funded_project") == {"VALSSI": 2, "DigiOne": 2}
+        assert counts(res, "funder") == {"OKM": 2, "OPH": 2}
+        res = svc.search("", filters={"funded_project": ["DigiOne"]})
+        assert sorted(h.id for h in res.hits) == ["a1", "a3"]
+
+
+def test_query_field_filters_in_finnish(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        res = svc.search("toimielin:kaupunginhallitus vuosi:2024")
+        assert [h.id for h in res.hits] == ["a1"]
+        res = svc.search("vuosi:2020-2023")
+        assert [h.id for h in res.hits] == ["a2"]
+        res = svc.search("tulos:pöydälle")
+        assert [h.id for h in res.hits] == ["a4"]
+
+
+def test_inflection_and_sort(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        assert {h.id for h in svc.search("hanke").hits} >= {"a1", "a3"}
+        assert [h.id for h in svc.search("rakennusluvan").hits] == ["a2"]  # title: Rakennusluvan
+        newest = [h.id for h in svc.search("", sort="newest").hits]
+        oldest = [h.id for h in svc.search("", sort="oldest").hits]
+        assert newest == ["a4", "a3", "a1", "a2"]
+        assert oldest == list(reversed(newest))
+
+
+def test_malformed_query_gives_hint_not_exception(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        for q in ['"unclosed phrase', "AND", "((", "vuosi:abc", "tuntematon:kenttä", "~~", "*"]:
+            res = svc.search(q)
+            assert isinstance(res.total, int)
+        assert svc.search("vuosi:abc").hints
+        assert svc.search("tuntematon:kenttä").hints
+
+
+def test_not_and_phrase(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        assert {h.id for h in svc.search("hanke -rahoitus").hits} == {"a3"}
+        assert {h.id for h in svc.search('"merkitsee hankkeet"').hits} == {"a3"}
+        assert svc.search('"hankkeet merkitsee"').total == 0
+
+
+def test_reindex_updates_instead_of_duplicating(tmp_path: Path):
+    src = tmp_path / "src"
+    shutil.copytree(HEINOLA.parent, src)
+    ix = tmp_path / "ix"
+    first = index_paths([src], ix)
+    assert first.records == 1
+    again = index_paths([src], ix)
+    assert again.files_unchanged == 1 and again.doc_count == 1
+    # A changed file replaces its records; the id stays the same.
+    f = next(src.iterdir())
+    with SearchService(ix) as svc:
+        old_id = svc.search("").hits[0].id
+    f.write_text(f.read_text(encoding="utf-8").replace("VALSSI", "VALSSI2"), encoding="utf-8")
+    changed = index_paths([src], ix)
+    assert changed.files_indexed == 1 and changed.doc_count == 1
+    with SearchService(ix) as svc:
+        res = svc.search("")
+        assert [h.id for h in res.hits] == [old_id]
+        assert "VALSSI2" in counts(res, "funded_project")
+    # A deleted file's records are removed.
+    f.unlink()
+    gone = index_paths([src], ix)
+    assert gone.files_deleted == 1 and gone.doc_count == 0
+
+
+def test_reopened_service_sees_new_generation_without_duplicates(tmp_path: Path, facet_archive: Path):
+    """Regression: Searcher.refresh() in whoosh-reloaded 2.7.5 returns old and
+    new segments together after an update; the service must reopen instead."""
+    ix = tmp_path / "ix"
+    index_paths([facet_archive], ix)
+    svc = SearchService(ix)
+    assert svc.search("").total == 4
+    recs = json.loads((facet_archive / "records.json").read_text(encoding="utf-8"))
+    recs[0]["title"] = "Muutettu otsikko"
+    (facet_archive / "records.json").write_text(json.dumps(recs, ensure_ascii=False), encoding="utf-8")
+    index_paths([facet_archive], ix)
+    assert svc.stale()
+    svc.reopen()
+    res = svc.search("")
+    assert res.total == 4
+    assert sum(v.count for v in res.facets["committee"].values) == 4
+    assert svc.search("muutettu").total == 1
+    svc.close()
+
+
+def test_search_without_index_says_how_to_build(tmp_path: Path):
+    with pytest.raises(NoIndexError) as e:
+        SearchService(tmp_path / "nothing")
+    assert "arkisto index" in str(e.value)
+
+
+def test_second_writer_gets_locked_error_with_pid(tmp_path: Path, facet_archive: Path):
+    import os
+
+    store = IndexStore(tmp_path / "ix")
+    with store.lock():
+        with pytest.raises(IndexLockedError) as e:
+            index_paths([facet_archive], tmp_path / "ix", lock_wait=0)
+    assert f"pid {os.getpid()}" in str(e.value)
+
+
+def test_damaged_index_is_refused(facet_index: Path):
+    store = IndexStore(facet_index)
+    gen = store.current_dir()
+    victim = max((p for p in gen.iterdir() if p.name != "MANIFEST.json"), key=lambda p: p.stat().st_size)
+    victim.write_bytes(victim.read_bytes()[:-7])
+    with pytest.raises(IndexDamagedError) as e:
+        SearchService(facet_index)
+    assert "rebuild" in str(e.value).lower()
+
+
+def test_index_directory_is_private(facet_index: Path):
+    assert facet_index.stat().st_mode & 0o777 == 0o700
+
+
+def test_interrupted_run_keeps_previous_index(tmp_path: Path, facet_archive: Path, monkeypatch):
+    ix = tmp_path / "ix"
+    index_paths([facet_archive], ix)
+    before = IndexStore(ix).current_name()
+    import arkisto.search.indexer as indexer
+
+    def boom(path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(indexer, "parse_path", boom)
+    (facet_archive / "more.json").write_text(json.dumps([decision(id="z9", title="Uusi")]), encoding="utf-8")
+    with pytest.raises(OSError):
+        index_paths([facet_archive], ix)
+    store = IndexStore(ix)
+    assert store.current_name() == before
+    assert store.generations() == [before]  # the half-built generation is gone
+    with SearchService(ix) as svc:
+        assert svc.search("").total == 4
+
+
+def test_get_returns_whole_record(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        rec = svc.get("a1")
+        assert rec.title == "Kehittämishankkeen rahoitus"
+        assert [p.name for p in rec.funded_projects] == ["VALSSI", "DigiOne"]
+        assert svc.get("nope") is None

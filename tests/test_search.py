@@ -27,7 +27,7 @@ def test_inflected_query_finds_other_forms(tmp_path: Path):
         assert res.hits[0].committee == "Kasvatus- ja opetuslautakunta"
         # The snippet shows the inflected form that matched, highlighted.
         marked = [res.hits[0].snippet[a:b] for a, b in res.hits[0].highlights]
-        assert "hankkeen" in [m.lower() for m in marked] or "hanke" in [m.lower() for m in marked]
+        assert "DigiOne-hankkeen" in marked
         for facet in ("committee", "presenter", "year", "funded_project"):
             assert facet in res.facets
         assert len(res.facets["funded_project"].values) == 6

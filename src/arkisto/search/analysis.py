@@ -1,32 +1,366 @@
-"""Finnish analysis for the text fields.
+"""Finnish analysis: base forms (lemmas) and compound parts.
 
-The foundation analyzer is Whoosh's tokenizer + lower-casing + Finnish stop
-words + the Finnish Snowball stemmer (hankkeet/hankkeen -> hank).  The index
-records ``ANALYZER_ID``; a mismatch at query time asks for a rebuild."""
+Index and query go through the same analysis, so that inflection and
+consonant gradation match: luvan/lupa, kaupan/kauppa, päätöksen/päätös,
+Lapuan/Lapua, Helsingin/Helsinki.  Compounds are split into their parts, which
+go to a separate field with a lower weight, so that ``hanke`` finds
+``kehittämishankkeen`` but a whole-word match ranks higher.  Very generic
+parts (kunta in lautakunta, lauta, toimi …) are not indexed as parts.
+
+Two backends:
+
+- **Voikko** (libvoikko + the Finnish morphology voikko-fi), when present: a
+  real morphological analyser with compound structure (WORDBASES).
+- **simplemma**, pip-only: a Finnish lemma dictionary plus rules; compounds are
+  split by finding the longest known word at the end.  Measured against
+  Snowball in benchmarks/relevance.py; see the README.
+
+Words neither backend knows (names, codes, typos) are stemmed with the Finnish
+Snowball stemmer, on both sides, so they still match across inflection.
+
+Results are cached per word form; the backends load lazily on first use.  The
+index records ``analyzer_id()``; a mismatch at query time asks for a rebuild.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import threading
+import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.lang import stopwords_for_language
+from whoosh.analysis import Composable, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 
-ANALYZER_ID = "snowball-fi/1"
+# Words: letters/digits with inner hyphens or apostrophes (Hepo-oja,
+# Päijät-Hämeessä, sote-palvelujen) and an optional ":n" case ending after an
+# abbreviation (OKM:n); numbers with inner dots (23.1, 12.3.2024).
+TOKEN = r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’-][^\W_]+)*(?::[^\W\d_]{1,4})?"
 
-# Words and numbers; keeps inner hyphens out (Päijät-Häme -> päijät, häme) but
-# keeps decimals and section numbers ("23.1") together.
-TOKEN = r"\w+(?:[.,]\d+)*"
+# Parts of compounds too generic to be worth a match on their own.
+GENERIC_PARTS = frozenset(
+    """kunta lauta toimi toiminta asia osa aika vuosi päivä kaupunki tieto ala oma uusi yhteis yleis erä
+    kerta olo teko pito anto lisä koko paikka tila muoto laji tapa kohta puoli työ väli keskus esi jälki
+    ensi ylä ali sisä ulko yli ali alus ajo käynti kulku luku määrä arvo hoito palvelu yksikkö""".split()
+)
+
+STOPWORDS = frozenset(
+    """ja tai sekä että eli on ei ovat oli olivat ole olla sen se ne tämä tämän nämä siitä siihen jossa
+    joka jotka jonka joiden kuin myös vain mutta kun jos niin kanssa mukaan osalta lisäksi tulee
+    the and of""".split()
+)
+
+_FOLD = str.maketrans("äöåÄÖÅ", "aoaAOA")
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+# --- backends ---------------------------------------------------------------------
+
+
+class _Backend:
+    name = "none"
+
+    def analyse(self, word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(lemmas, compound parts) of one word, all lower case."""
+        raise NotImplementedError
 
 
 @lru_cache(maxsize=1)
-def finnish_analyzer():
+def _snowball():
     from whoosh.lang.snowball.finnish import FinnishStemmer
 
-    stemmer = FinnishStemmer()
-    stops = frozenset(stopwords_for_language("fi")) if stopwords_for_language("fi") else frozenset()
-    return (
-        RegexTokenizer(TOKEN)
-        | LowercaseFilter()
-        | StopFilter(stoplist=stops, minsize=1)
-        | StemFilter(stemfn=stemmer.stem, cachesize=200_000)
-    )
+    return FinnishStemmer().stem
+
+
+def _stem(word: str) -> str:
+    return _snowball()(word)
+
+
+class VoikkoBackend(_Backend):
+    name = "voikko"
+
+    def __init__(self):
+        import libvoikko  # noqa: F401  (raises ImportError / OSError when missing)
+
+        self._v = libvoikko.Voikko("fi")
+        self._lock = threading.Lock()  # a Voikko handle is not thread-safe
+
+    def raw(self, word: str) -> list[dict]:
+        with self._lock:
+            return self._v.analyze(word)
+
+    def analyse(self, word: str):
+        analyses = self.raw(word)
+        if not analyses and "-" in word:
+            # DigiOne-hankkeen: analyse the pieces; the whole is their lemmas joined.
+            pieces = [self.analyse(p) for p in word.split("-") if p]
+            lemma = "-".join(p[0][0] for p in pieces if p[0])
+            parts = tuple(dict.fromkeys(x for p in pieces for x in p[0]))
+            return (lemma,), parts
+        if not analyses:
+            return (_stem(word.lower()),), ()
+        lemmas: list[str] = []
+        parts: list[str] = []
+        for a in analyses:
+            base = (a.get("BASEFORM") or word).lower()
+            lemmas.append(base)
+            parts += _wordbases_parts(a.get("WORDBASES") or "", base)
+        return tuple(dict.fromkeys(lemmas)), tuple(dict.fromkeys(p for p in parts if p not in lemmas))
+
+
+_SEGMENT = re.compile(r"\+([^+()]*)(?:\(([^()]*)\))?")
+
+
+def _wordbases_parts(wordbases: str, lemma: str) -> list[str]:
+    """Compound parts from Voikko's WORDBASES, e.g.
+    ``+sivist(sivistää)+ys(+ys)+lauta(lauta)+kunta(kunta)`` ->
+    sivistys, lautakunta (lauta and kunta alone are too generic)."""
+    # Merge derivational suffixes (their base starts with "+") into the
+    # previous segment: sivist + ys -> sivistys.
+    segs: list[tuple[str, str | None]] = []
+    for m in _SEGMENT.finditer(wordbases.replace("++", "+")):
+        surface, base = m.group(1), m.group(2)
+        if surface == "-" or (not surface and not base):
+            continue
+        if base is not None and base.startswith("+") and segs:
+            prev_surface, _ = segs[-1]
+            segs[-1] = (prev_surface + surface, None)
+        else:
+            segs.append((surface, base))
+    if len(segs) < 2:
+        return []
+    out: list[str] = []
+    for i, (surface, base) in enumerate(segs):
+        if base is None and i < len(segs) - 1 and not surface:
+            continue
+        last = i == len(segs) - 1
+        word = (base if (base and not last) else None) or (base if last and base else surface)
+        if word:
+            out.append(word.lower())
+        # Every tail from here to the end: lauta+kunta -> lautakunta.
+        if 0 < i < len(segs) - 1:
+            tail = "".join(s for s, _ in segs[i:-1]) + (segs[-1][1] or segs[-1][0])
+            out.append(tail.lower())
+    return [p for p in out if len(p) >= 3 and p not in GENERIC_PARTS and p != lemma and not p.startswith("-")]
+
+
+class SimplemmaBackend(_Backend):
+    name = "simplemma"
+
+    def __init__(self):
+        import simplemma
+
+        self._lemmatize = simplemma.lemmatize
+        self._known = simplemma.is_known
+
+    def _lemma(self, word: str) -> str | None:
+        if self._known(word, lang="fi"):
+            return self._lemmatize(word, lang="fi").lower()
+        return None
+
+    def analyse(self, word: str):
+        w = word.lower()
+        lemma = self._lemma(w)
+        parts: list[str] = []
+        # Split a long word where both sides are known words (talous|arvion),
+        # else at the longest known word at its end (kehittämis|hankkeen).
+        if len(w) >= 7:
+            split = None
+            fallback = None
+            for i in range(3, len(w) - 2):
+                right = w[i:]
+                r = self._lemma(right)
+                if not r or len(r) < 3:
+                    continue
+                left = w[:i].rstrip("-")
+                l_ = self._lemma(left)
+                if l_:
+                    split = (l_, r, i)
+                    break
+                if fallback is None and len(right) >= 5 and len(left) >= 4:
+                    fallback = (left, r, i)
+            split = split or fallback
+            if split:
+                left_part, r, i = split
+                parts += [r, left_part]
+                if lemma is None:
+                    lemma = w[:i] + r
+        if lemma is None:
+            lemma = self._lemmatize(w, lang="fi").lower() if "-" not in w else w
+            if lemma == w:
+                lemma = _stem(w)
+        parts = [p for p in dict.fromkeys(parts) if p != lemma and p not in GENERIC_PARTS and len(p) >= 3]
+        return (lemma,), tuple(parts)
+
+
+class SnowballBackend(_Backend):
+    """The baseline: what Helsinki's decision search uses."""
+
+    name = "snowball"
+
+    def analyse(self, word: str):
+        return (_stem(word.lower()),), ()
+
+
+_BACKEND: _Backend | None = None
+_BACKEND_LOCK = threading.Lock()
+
+
+_NAME: str | None = None
+
+
+def backend_name() -> str:
+    """Which backend this process uses: $ARKISTO_ANALYZER, else Voikko when it
+    loads, else simplemma.  Decided once per process (see ``reset``)."""
+    global _NAME
+    if _NAME is None:
+        forced = os.environ.get("ARKISTO_ANALYZER", "").strip().lower()
+        if forced in ("voikko", "simplemma", "snowball"):
+            _NAME = forced
+        else:
+            _NAME = "voikko" if voikko_available() else "simplemma"
+    return _NAME
+
+
+def reset() -> None:
+    """Forget the chosen backend and every cached analysis (tests switch
+    backends through $ARKISTO_ANALYZER)."""
+    global _NAME
+    _NAME = None
+    _analyse_word.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def voikko_available() -> bool:
+    try:
+        import libvoikko
+
+        libvoikko.Voikko("fi").terminate()
+        return True
+    except Exception:  # ImportError, OSError (no libvoikko.so), VoikkoException (no dictionary)
+        return False
+
+
+def get_backend(name: str | None = None) -> _Backend:
+    global _BACKEND
+    name = name or backend_name()
+    if _BACKEND is not None and _BACKEND.name == name:
+        return _BACKEND
+    with _BACKEND_LOCK:
+        if _BACKEND is None or _BACKEND.name != name:
+            _BACKEND = {"voikko": VoikkoBackend, "simplemma": SimplemmaBackend, "snowball": SnowballBackend}[name]()
+            _analyse_word.cache_clear()
+    return _BACKEND
+
+
+ANALYZER_VERSION = 2
+
+
+def analyzer_id(name: str | None = None) -> str:
+    return f"{name or backend_name()}/{ANALYZER_VERSION}"
+
+
+@lru_cache(maxsize=500_000)
+def _analyse_word(word: str, backend: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return get_backend(backend).analyse(word)
+
+
+def analyse_word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(lemmas, compound parts) of one surface word (any case)."""
+    w = unicodedata.normalize("NFC", word)
+    if ":" in w:  # OKM:n -> OKM
+        w = w.split(":", 1)[0]
+    if w.isdigit():
+        return (w,), ()
+    if re.fullmatch(r"\d+(?:[.,]\d+)+", w):
+        # Dates and section numbers: 12.03.2024 and 12.3.2024 are the same.
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", w):
+            d, m, y = w.split(".")
+            return (f"{int(d)}.{int(m)}.{y}",), ()
+        return (w,), ()
+    if w.isupper() and len(w) <= 6:  # abbreviations: OKM, OPH, AVI, ELY
+        return (w.lower(),), ()
+    return _analyse_word(w, _NAME or backend_name())
+
+
+# --- Whoosh filters ---------------------------------------------------------------
+
+
+class LemmaFilter(Filter):
+    """Replace each token by its lemma(s).  Several lemmas (ambiguous words)
+    are emitted at the same position.  Query mode is identical."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            lemmas, _parts = analyse_word(t.text)
+            if len(lemmas) == 1:
+                t.text = lemmas[0]
+                yield t
+                continue
+            for lemma in lemmas:
+                t.text = lemma
+                yield t
+
+
+class PartsFilter(Filter):
+    """Index mode: each compound word's parts (not the word itself).  Query
+    mode: the word's lemma(s), so a query word meets the parts of compounds."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            lemmas, parts = analyse_word(t.text)
+            out = lemmas if t.mode == "query" else parts
+            for p in out:
+                t.text = p
+                yield t
+
+
+class _Stop(Filter):
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.text.lower() not in STOPWORDS:
+                yield t
+
+
+def _tokenizer():
+    return RegexTokenizer(TOKEN)
+
+
+def text_analyzer():
+    """Lemmas: the main text fields."""
+    return _tokenizer() | _Stop() | LemmaFilter()
+
+
+def parts_analyzer():
+    """Compound parts: a field of its own, weighted lower than whole words."""
+    return _tokenizer() | _Stop() | PartsFilter()
+
+
+def finnish_analyzer():
+    """Kept for callers of the foundation API: the lemma analyzer."""
+    return text_analyzer()
+
+
+def tokens_with_offsets(text: str) -> list[tuple[int, int, set[str]]]:
+    """(start, end, terms) for each word of ``text``: its lemmas and parts.
+    Used to highlight inflected matches in snippets and the detail pane."""
+    out = []
+    for m in re.finditer(TOKEN, text):
+        word = m.group(0)
+        if word.lower() in STOPWORDS:
+            continue
+        lemmas, parts = analyse_word(word)
+        out.append((m.start(), m.end(), set(lemmas) | set(parts)))
+    return out

@@ -94,9 +94,24 @@ def match_values(pattern: str, known: list[str]) -> list[str]:
     return [k for k in known if p in k.casefold()]
 
 
+CASE_ID = re.compile(
+    r"\b(?:[A-ZÅÄÖ]{2,8}/\d{1,7}/[\d.]+/\d{4}|HEL \d{4}-\d{6}|\d{1,7}/[\d.]{5,}/\d{4}|[A-ZÅÄÖ]{2,8} \d{1,7}/[\d.]+/\d{4})\b",
+    re.I,
+)
+
+
 def prepare_text(text: str) -> str:
-    """Finnish-friendly rewrites before the Whoosh parser: ``-word`` means NOT,
-    lower-case ``or``/``not`` are words, ``§ 45`` is an identifier."""
+    """Rewrites before the Whoosh parser: ``-word`` means NOT; ``§ 45`` and
+    case ids ("OUKA/899/02.06.01.04/2017", "HEL 2021-012054") are identifiers,
+    matched exactly in the identifier field or as a phrase in the text."""
     text = re.sub(r"(^|\s)-(?=[\w\"])", r"\1NOT ", text)
+
+    def case(m: re.Match[str]) -> str:
+        value = m.group(0)
+        return f'(ident:"{value.lower()}" OR "{value}")'
+
+    # Quotes around an identifier are the user's: keep them out of the way.
+    text = re.sub(r'"(' + CASE_ID.pattern[2:-2] + r')"', lambda m: m.group(1), text, flags=re.I)
+    text = CASE_ID.sub(case, text)
     text = re.sub(r"§\s*(\d+)", r"ident:§\1", text)
     return text

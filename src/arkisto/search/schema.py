@@ -9,9 +9,9 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..models import AnnualReport, Decision
-from .analysis import finnish_analyzer
+from .analysis import parts_analyzer, text_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -25,17 +25,20 @@ FACETS: dict[str, tuple[str, bool]] = {
     "outcome": ("outcome", False),
 }
 
-# Text fields searched by a plain query, with their boosts.
-TEXT_FIELDS = {"title": 3.0, "body": 1.0, "people": 1.5, "projects": 2.0, "ident": 4.0}
+# Text fields searched by a plain query, with their boosts.  ``parts`` holds
+# compound parts (hanke in kehittämishankkeen): a match there counts, but less
+# than a whole word.
+TEXT_FIELDS = {"title": 3.0, "body": 1.0, "parts": 0.3, "people": 1.5, "projects": 2.0, "ident": 4.0}
 
 
 def build_schema() -> Schema:
-    ana = finnish_analyzer()
+    ana = text_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),  # source file, for incremental updates and deletes
-        title=TEXT(analyzer=ana, field_boost=1.0),
+        title=TEXT(analyzer=ana),
         body=TEXT(analyzer=ana),
+        parts=TEXT(analyzer=parts_analyzer(), phrase=False),
         people=TEXT(analyzer=ana),
         projects=TEXT(analyzer=ana),
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
@@ -94,6 +97,7 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         idents = []
         title = rec.title or rec.organisation or ""
         outcome = None
+    body = record_text(rec)
     people_text = " ".join(
         " ".join(x for x in (p.name, p.title) if x) for p in people
     )
@@ -101,7 +105,8 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         "id": rec.id,
         "path": rec.source.path,
         "title": title,
-        "body": record_text(rec),
+        "body": body,
+        "parts": title + "\n" + body,
         "people": people_text,
         "projects": " ".join(projects + funders),
         "ident": _kw([i for i in idents if i]),

@@ -220,14 +220,16 @@ class SearchService:
         parser = qparser.MultifieldParser(
             list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=qparser.AndGroup
         )
+        parser.multitoken_query = "or"  # an ambiguous word's lemmas are alternatives
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
         try:
-            q = parser.parse(prepare_text(text))
+            q = parser.parse(self._expand(prepare_text(text)))
         except Exception as exc:  # the parser is lenient, but never let it crash a search
             hints.append(f"could not read the query ({exc}); searched its words instead")
             q = parser.parse(" ".join(w for w in _words(text)))
+        q = _drop_unpositioned_phrases(q, schema)
         if q is None or type(q).__name__ == "NullQuery":
             hints.append("the query has no searchable words (only stop words or symbols)")
             from whoosh.query import NullQuery
@@ -236,6 +238,48 @@ class SearchService:
         if text.count('"') % 2:
             hints.append('unclosed quote: searched the words after it as a phrase')
         return q, hints
+
+    def _expand(self, text: str) -> str:
+        """Words typed without ä/ö (paatos) also search the forms with them
+        (päätös) that the index has, at a lower weight."""
+        import re
+
+        from .analysis import analyse_word
+
+        reader = self.searcher().reader()
+
+        def variants(word: str) -> list[str]:
+            idx = [i for i, c in enumerate(word) if c in "aoAO"][:6]
+            out = []
+            for mask in range(1, 1 << len(idx)):
+                chars = list(word)
+                for bit, i in enumerate(idx):
+                    if mask >> bit & 1:
+                        chars[i] = {"a": "ä", "o": "ö", "A": "Ä", "O": "Ö"}[chars[i]]
+                out.append("".join(chars))
+            return out
+
+        def repl(m: re.Match[str]) -> str:
+            word = m.group(0)
+            if word.upper() in ("AND", "OR", "NOT", "TO") or not re.search("[aoAO]", word):
+                return word
+            own = set(analyse_word(word)[0])
+            found = []
+            for v in variants(word):
+                lemmas = analyse_word(v)[0]
+                if set(lemmas) != own and any(reader.doc_frequency("body", lm) for lm in lemmas):
+                    found.append(v)
+                if len(found) >= 3:
+                    break
+            if not found:
+                return word
+            return "(" + " OR ".join([word] + [f"{v}^0.5" for v in found]) + ")"
+
+        # Bare words only: not inside quotes, not field:values, not prefix*/fuzzy~.
+        parts = re.split(r'("[^"]*"|\S+:\S+)', text)
+        for i in range(0, len(parts), 2):
+            parts[i] = re.sub(r"(?<![\w*~^])[^\W\d_äöåÄÖÅ]+(?![\w*~^:])", repl, parts[i])
+        return "".join(parts)
 
     def search(
         self,
@@ -277,16 +321,9 @@ class SearchService:
             results = searcher.search(
                 q, filter=matches, limit=offset + limit, sortedby=sortedby, reverse=reverse, terms=True
             )
-            from whoosh import highlight
-
-            results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=80)
-            results.formatter = _MarkFormatter()
-            try:
-                terms = sorted({t.decode("utf-8") if isinstance(t, bytes) else str(t) for _f, t in q.all_terms()})
-            except Exception:
-                terms = []
+            terms = query_terms(q)
             for hit in list(results)[offset : offset + limit]:
-                hits.append(self._hit(hit, results, with_records))
+                hits.append(self._hit(hit, set(terms), with_records))
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=len(matches), hits=hits, facets=facets, sort=sort, offset=offset,
@@ -349,14 +386,14 @@ class SearchService:
         for hit in searcher.search(q, filter=matches, limit=None, sortedby=sortedby, reverse=reverse):
             yield load_record(hit.fields())
 
-    def _hit(self, hit, results, with_records: bool) -> Hit:
+    def _hit(self, hit, terms: set[str], with_records: bool) -> Hit:
         stored = hit.fields()
         try:
             rec = load_record(stored)
         except Exception as exc:
             raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record ({exc})") from None
         text = record_text(rec)
-        snippet, spans = make_snippet(hit, results, text)
+        snippet, spans = make_snippet(text, terms)
         if isinstance(rec, Decision):
             return Hit(
                 id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
@@ -404,6 +441,21 @@ def _facet(name: str, counts: Counter, selected: list[str], limit: int | None) -
     return Facet(name, values, truncated)
 
 
+def _drop_unpositioned_phrases(q, schema):
+    """A phrase spread over every field meets fields without positions (the
+    compound parts, identifiers); it means nothing there, so drop it."""
+    from whoosh.query import NullQuery, Phrase
+
+    def fn(node):
+        if isinstance(node, Phrase):
+            field = schema[node.fieldname] if node.fieldname in schema else None
+            if field is None or not field.format or not field.format.supports("positions"):
+                return NullQuery
+        return node
+
+    return q.accept(fn).normalize()
+
+
 def _words(text: str) -> list[str]:
     import re
 
@@ -412,54 +464,21 @@ def _words(text: str) -> list[str]:
 
 # --- snippets --------------------------------------------------------------------
 
-_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
+
+def query_terms(q) -> list[str]:
+    """The analysed words a query looks for (lemmas and parts), for highlighting.
+    Prefix and fuzzy terms are expanded against nothing: they highlight by
+    their literal stem."""
+    terms: set[str] = set()
+    try:
+        for _field, text in q.iter_all_terms():
+            terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
+    except Exception:
+        pass
+    return sorted(terms)
 
 
-def _mark_formatter_class():
-    from whoosh import highlight
+def make_snippet(text: str, terms: set[str], maxchars: int = 240) -> tuple[str, list[tuple[int, int]]]:
+    from .highlight import snippet
 
-    class _Marks(highlight.Formatter):
-        between = " … "
-
-        def format_token(self, text, token, replace=False):
-            return _MARK_OPEN + highlight.get_text(text, token, replace) + _MARK_CLOSE
-
-    return _Marks
-
-
-def _MarkFormatter():
-    return _mark_formatter_class()()
-
-
-def make_snippet(hit, results, text: str, maxchars: int = 240) -> tuple[str, list[tuple[int, int]]]:
-    """A snippet of ``text`` around the matched terms, with match offsets."""
-    marked = ""
-    if text:
-        try:
-            marked = hit.highlights("body", text=text, top=2)
-        except Exception:
-            marked = ""
-    if not marked:
-        plain = " ".join(text.split())
-        if len(plain) > maxchars:
-            plain = plain[: maxchars - 1].rsplit(" ", 1)[0] + " …"
-        return plain, []
-    return unmark(" ".join(marked.split()))
-
-
-def unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
-    out: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    start = None
-    for ch in marked:
-        if ch == _MARK_OPEN:
-            start = pos
-        elif ch == _MARK_CLOSE:
-            if start is not None:
-                spans.append((start, pos))
-            start = None
-        else:
-            out.append(ch)
-            pos += 1
-    return "".join(out), spans
+    return snippet(text, terms, maxchars)

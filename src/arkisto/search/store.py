@@ -33,7 +33,7 @@ from ..errors import (
     RebuildNeededError,
     from_os_error,
 )
-from .analysis import ANALYZER_ID
+from .analysis import analyzer_id
 from .schema import SCHEMA_VERSION
 
 MANIFEST = "MANIFEST.json"
@@ -45,7 +45,7 @@ GEN_PREFIX = "gen-"
 @dataclass
 class Manifest:
     generation: str
-    analyzer: str = ANALYZER_ID
+    analyzer: str = field(default_factory=analyzer_id)
     schema_version: int = SCHEMA_VERSION
     created: float = field(default_factory=time.time)
     doc_count: int = 0
@@ -126,10 +126,10 @@ class IndexStore:
     def check(self, manifest: Manifest, deep: bool = False) -> None:
         """Refuse an index whose files do not match its manifest.  The quick
         check compares names and sizes; ``deep`` also compares SHA-256."""
-        if manifest.schema_version != SCHEMA_VERSION or manifest.analyzer != ANALYZER_ID:
+        if manifest.schema_version != SCHEMA_VERSION or manifest.analyzer != analyzer_id():
             raise RebuildNeededError(
                 f"index at {self.root} was built with analyzer {manifest.analyzer!r} "
-                f"(schema {manifest.schema_version}); this arkisto uses {ANALYZER_ID!r} (schema {SCHEMA_VERSION})",
+                f"(schema {manifest.schema_version}); this arkisto uses {analyzer_id()!r} (schema {SCHEMA_VERSION})",
                 "Rebuild it: `arkisto index --rebuild PATH…` with the folders it was built from.",
             )
         gen_dir = self.root / manifest.generation

@@ -1,0 +1,52 @@
+"""Highlighting that understands Finnish: a word in the text is a match when
+one of its lemmas or compound parts is a query term, so ``luvan`` lights up
+for ``lupa`` and ``kehittämishankkeen`` for ``hanke``."""
+
+from __future__ import annotations
+
+from .analysis import tokens_with_offsets
+
+
+def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+    """[start, end) of every word in ``text`` that matches one of ``terms``."""
+    if not terms or not text:
+        return []
+    return [(a, b) for a, b, forms in tokens_with_offsets(text) if forms & terms]
+
+
+def snippet(text: str, terms: set[str], maxchars: int = 240) -> tuple[str, list[tuple[int, int]]]:
+    """The window of ``text`` (one line, at most ``maxchars``) with the most
+    distinct matched words, and the match offsets inside it."""
+    flat = " ".join(text.split())
+    spans = match_spans(flat, terms)
+    if not spans:
+        if len(flat) > maxchars:
+            cut = flat[: maxchars - 1].rsplit(" ", 1)[0]
+            return cut + " …", []
+        return flat, []
+    # Slide a window over the matches; prefer more distinct words, then earlier.
+    best = (0, 0)
+    best_score = (-1, 0)
+    for i, (a, _b) in enumerate(spans):
+        words = set()
+        for a2, b2 in spans[i:]:
+            if b2 - a > maxchars - 40:
+                break
+            words.add(flat[a2:b2].lower())
+        score = (len(words), -a)
+        if score > best_score:
+            best_score, best = score, (i, a)
+    _i, first = best
+    start = max(0, first - 60)
+    if start:
+        space = flat.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and first - space < 90 else start
+    end = min(len(flat), start + maxchars)
+    if end < len(flat):
+        space = flat.rfind(" ", start, end)
+        end = space if space > first else end
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(flat) else ""
+    window = flat[start:end]
+    out = [(a - start + len(prefix), b - start + len(prefix)) for a, b in spans if a >= start and b <= end]
+    return prefix + window + suffix, out

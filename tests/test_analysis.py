@@ -1,0 +1,106 @@
+"""Finnish analysis: inflection, gradation, compounds, names, identifiers and
+diacritic folding, on both backends; and the analyzer-mismatch message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arkisto.search import analysis
+from arkisto.search.analysis import analyse_word, voikko_available
+from arkisto.search.highlight import match_spans
+
+BACKENDS = ["simplemma"] + (["voikko"] if voikko_available() else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, monkeypatch):
+    monkeypatch.setenv("ARKISTO_ANALYZER", request.param)
+    analysis.reset()
+    yield request.param
+    monkeypatch.undo()
+    analysis.reset()
+
+
+def lemma(word: str) -> str:
+    return analyse_word(word)[0][0]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("luvan", "lupa"), ("kaupan", "kauppa"), ("päätöksen", "päätös"), ("hankkeet", "hankkeen"),
+    ("Lapuan", "Lapua"), ("Helsingin", "Helsinki"), ("rakennusluvan", "rakennuslupa"),
+    ("esityslistan", "esityslista"), ("Halosen", "Halonen"), ("Hepo-ojan", "Hepo-oja"),
+])
+def test_inflected_forms_share_a_lemma(backend, a, b):
+    assert lemma(a) == lemma(b)
+
+
+@pytest.mark.parametrize("word,part", [
+    ("kehittämishankkeen", "hanke"), ("rakennusluvan", "lupa"), ("rakennusluvan", "rakennus"),
+    ("sivistyslautakunnan", "lautakunta"), ("varhaiskasvatukseen", "kasvatus"), ("perusopetuksessa", "opetus"),
+])
+def test_compounds_split_into_parts(backend, word, part):
+    assert part in analyse_word(word)[1]
+
+
+def test_generic_parts_are_not_indexed(backend):
+    assert "kunta" not in analyse_word("lautakunnan")[1]
+    assert "kunta" not in analyse_word("sivistyslautakunnan")[1]
+
+
+def test_abbreviations_and_identifiers(backend):
+    assert lemma("OKM:n") == "okm"
+    assert lemma("12.03.2024") == lemma("12.3.2024") == "12.3.2024"
+    assert lemma("23.1") == "23.1"
+
+
+def test_highlight_marks_inflected_and_compound_matches(backend):
+    text = "Rakennusluvan myöntäminen ja kehittämishankkeen rahoitus"
+    spans = match_spans(text, {lemma("lupa")})
+    assert [text[a:b] for a, b in spans] == ["Rakennusluvan"]
+    spans = match_spans(text, {"hanke"})
+    assert [text[a:b] for a, b in spans] == ["kehittämishankkeen"]
+
+
+def test_service_whole_word_ranks_above_part_and_folding(tmp_path: Path, backend):
+    import json
+
+    from arkisto.search.indexer import index_paths
+    from arkisto.search.service import SearchService
+    from helpers import decision
+
+    recs = [
+        decision(id="part", title="Kehittämishankkeen raportti", proposal="Merkitään raportti tiedoksi."),
+        decision(id="whole", title="Hanke käynnistyy", proposal="Hanke hyväksytään."),
+        decision(id="other", title="Katujen kunnossapito", proposal="Päätös kunnossapidosta."),
+    ]
+    (tmp_path / "r.json").write_text(json.dumps(recs), encoding="utf-8")
+    index_paths([tmp_path / "r.json"], tmp_path / "ix")
+    with SearchService(tmp_path / "ix") as svc:
+        assert [h.id for h in svc.search("hanke").hits] == ["whole", "part"]
+        assert [h.id for h in svc.search("hankkeen").hits] == ["whole", "part"]
+        # Typed without ä/ö: still found.
+        assert [h.id for h in svc.search("paatos").hits] == ["other"]
+        # Generic parts do not flood: "kunta" is not in "kunnossapito"s parts either way.
+        assert svc.search("lupa").total == 0
+
+
+def test_analyzer_mismatch_asks_for_rebuild(tmp_path: Path, monkeypatch):
+    from arkisto.errors import RebuildNeededError
+    from arkisto.search.indexer import index_paths
+    from arkisto.search.service import SearchService
+    from helpers import HEINOLA
+
+    monkeypatch.setenv("ARKISTO_ANALYZER", "snowball")
+    analysis.reset()
+    try:
+        index_paths([HEINOLA], tmp_path / "ix")
+        monkeypatch.setenv("ARKISTO_ANALYZER", "simplemma")
+        analysis.reset()
+        with pytest.raises(RebuildNeededError) as e:
+            SearchService(tmp_path / "ix")
+        assert "snowball" in str(e.value) and "--rebuild" in str(e.value)
+    finally:
+        monkeypatch.undo()
+        analysis.reset()

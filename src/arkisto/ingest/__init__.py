@@ -21,12 +21,12 @@ Parser = Callable[[Path, bytes], "IngestResult | None"]
 
 
 def _json_parsers() -> list[Parser]:
-    from . import arkisto_json
+    from . import ahjo, arkisto_json, opennc
 
     def own(path: Path, data: bytes) -> IngestResult | None:
         return arkisto_json.parse_json(path, data)
 
-    return [own]
+    return [ahjo.parse, opennc.parse, own]
 
 
 def _text_parsers() -> list[Parser]:
@@ -44,9 +44,11 @@ def _text_parsers() -> list[Parser]:
 
 
 def _pdf_parsers() -> list[Parser]:
-    from . import pdf
+    from . import annual, casem, pdf, tweb
 
-    return [pdf.parse]
+    # Each system-specific parser returns None for a PDF that is not its own;
+    # they share one opened document (pdf.load caches it by the bytes).
+    return [casem.parse, tweb.parse, annual.parse, pdf.parse]
 
 
 def _jsonl_parsers() -> list[Parser]:
@@ -56,9 +58,11 @@ def _jsonl_parsers() -> list[Parser]:
 
 
 def _html_parsers() -> list[Parser]:
-    from . import generic_html
+    from . import ahjo, ahjo_html, dynasty, generic_html, opennc
 
-    return [generic_html.parse]
+    # JSON whose first kilobytes hold HTML strings (Ahjo's Content) sniffs as
+    # html; the JSON parsers check the content and pass on real HTML.
+    return [ahjo.parse, opennc.parse, dynasty.parse, ahjo_html.parse, generic_html.parse]
 
 
 # Format kind (from detect.sniff) -> candidate parsers, most specific first.

@@ -51,29 +51,39 @@ class IngestError(Exception):
 # --- outcome ------------------------------------------------------------------
 
 _OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
-    (Outcome.tabled, re.compile(r"\bpöydälle\b|\bjätettiin pöydälle|bordlades", re.I)),
+    (Outcome.tabled, re.compile(r"\bpöydälle\b|bordlades", re.I)),
     (Outcome.returned, re.compile(r"palaute(ttiin|taan|tti)\b.*valmisteluun|\bpalautti\b|valmisteluun palautettavaksi|återremitter", re.I)),
-    (Outcome.amended, re.compile(r"(muutettuna|muutoksin|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin|muutetussa muodossa|ändrad)", re.I)),
-    (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|äänin\b|\bröstning", re.I)),
+    (Outcome.amended, re.compile(r"(muutettuna|muutoksin|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin|muutetussa muodossa|muutetun ehdotuksen|ändrad)", re.I)),
+    (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|äänin\b|äänellä\b|\bröstning", re.I)),
     (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bförkast", re.I)),
-    (Outcome.noted, re.compile(r"\btiedoksi\b|merkits(?:i|ee) tiedoksi|\bmerkittiin\b|\bantecknade", re.I)),
-    (Outcome.approved, re.compile(r"\bhyväksyttiin\b|\bhyväksyi\b|\bhyväksyy\b|\bpäätti\b|\bpäättää\b|\bmyönt(?:ää|i)\b|\bvalitsi\b|\bvalitsee\b|\boikeuttaa\b|\bgodkände|\bbeslöt|ehdotuksen mukaisesti|esityksen mukaisesti", re.I)),
 ]
+_NOTED = re.compile(r"\btiedoksi\b|\btiedokseen\b|\bmerkittiin\b|\bantecknade|för kännedom", re.I)
+_APPROVED = re.compile(
+    r"\bhyväksyttiin\b|\bhyväksyi\b|\bhyväksyy\b|\bpäätti\b|\bpäättää\b|\bmyönt(?:ää|i)\b|\bvalitsi\b"
+    r"|\bvalitsee\b|\bvalittiin\b|\boikeuttaa\b|\boikeutti\b|\btotesi\b|\btoteaa\b|\bmuuttaa\b|\bmuutti\b"
+    r"|\bgodkände|\bbeslöt|\bvalde\b|ehdotuksen mukaan|ehdotuksen mukaisesti|esityksen mukaisesti"
+    r"|förslaget|\bantaa\b|\bantoi\b|\bvahvisti\b|\bvahvistaa\b|\bnimesi\b|\bnimeää\b",
+    re.I,
+)
 
 
 def detect_outcome(decision_text: str | None) -> Outcome | None:
-    """The outcome a decision's text states.  None when there is no text."""
+    """The outcome a decision's text states.  None when there is no text;
+    ``other`` when the text says nothing we recognise."""
     if not decision_text or not decision_text.strip():
         return None
     text = one_line(decision_text)
     for outcome, pat in _OUTCOMES:
         if pat.search(text):
-            # "Hyväksyttiin ... ja merkittiin tiedoksi" is an approval.
-            if outcome is Outcome.noted and _OUTCOMES[-1][1].search(text) and not re.match(r"^\W*\w+ merkits", text, re.I):
-                if re.search(r"^(?:[^.]*?)\b(merkits|merkittiin)", text, re.I) and not re.search(r"hyväksy", text[:60], re.I):
-                    return Outcome.noted
-                return Outcome.approved
             return outcome
+    # "Merkitsi tiedoksi" is noted; "Hyväksyi … ja merkitsi tiedoksi" is an
+    # approval: whichever the text says first.
+    noted = _NOTED.search(text)
+    approved = _APPROVED.search(text)
+    if noted and (not approved or noted.start() < approved.start()):
+        return Outcome.noted
+    if approved:
+        return Outcome.approved
     return Outcome.other
 
 

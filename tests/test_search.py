@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from arkisto.errors import IndexDamagedError, IndexLockedError, NoIndexError
+from arkisto.errors import DiskFullError, IndexDamagedError, IndexLockedError, NoIndexError
 from arkisto.search.indexer import index_paths
 from arkisto.search.service import SearchService
 from arkisto.search.store import IndexStore
@@ -193,8 +193,9 @@ def test_interrupted_run_keeps_previous_index(tmp_path: Path, facet_archive: Pat
 
     monkeypatch.setattr(indexer, "parse_path", boom)
     (facet_archive / "more.json").write_text(json.dumps([decision(id="z9", title="Uusi")]), encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(DiskFullError) as e:
         index_paths([facet_archive], ix)
+    assert "disk full" in str(e.value) and "previous index is intact" in str(e.value)
     store = IndexStore(ix)
     assert store.current_name() == before
     assert store.generations() == [before]  # the half-built generation is gone

@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="finish the files an interrupted run left")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary and errors")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
+                   help="how long to wait for another indexer to finish (default 10)")
 
     p = sub.add_parser("search", help="search the index",
                        description="Search the index. Prints a readable list, or JSON with --json.",
@@ -228,7 +230,8 @@ def _index(args, index_dir: Path) -> int:
         label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
         print(f"{label}: {safe_display(str(p))}", file=sys.stderr)
 
-    report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem)
+    report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
+                         lock_wait=max(0.0, args.wait))
     progress.clear()
     if args.json:
         out = {

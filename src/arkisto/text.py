@@ -8,8 +8,20 @@ import unicodedata
 
 # C0/C1 control characters except tab and newline; also DEL.  Zero-width
 # characters (U+200B…U+200D, U+2060, U+FEFF) are dropped too: CaseM puts U+200B
-# after commas and hyphens, and they break both tokenising and display.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+# after commas and hyphens, and they break both tokenising and display.  Bidi
+# embeddings, overrides and isolates (U+202A…U+202E, U+2066…U+2069) can make
+# text display differently from what it says, so they go as well.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# Whole terminal escape sequences, so that no parameters are left behind:
+# CSI (ESC [ … final), OSC (ESC ] … BEL or ST, e.g. titles and OSC 52
+# clipboard writes), DCS/PM/APC strings, and two-byte escapes.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]"
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Typical UTF-8 read as latin-1/cp1252: "PÃ¤Ã¤tÃ¶s".
@@ -20,6 +32,8 @@ def clean(text: str) -> str:
     """NFC, no control or zero-width characters, ``\r\n`` as ``\n``."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPES.sub("", text)
     return _CONTROL.sub("", text)
 
 
@@ -145,4 +159,4 @@ def _normalise_bullet(p: str) -> str:
 def safe_display(text: str | None) -> str:
     """Text safe to hand to a terminal: no escapes or control characters.
     (Markup safety is the TUI's job: it builds ``Text`` objects, never markup.)"""
-    return _CONTROL.sub("", text or "")
+    return clean(text or "")

@@ -120,7 +120,7 @@ def index_paths(
             store.discard(gen_dir)
             raise from_os_error(exc, f"creating {gen_dir}") from None
         sources: dict[str, dict] = dict(old.sources) if old else {}
-        ids_written: set[str] = set()
+        ids_written: dict[str, str] = {}
         committed = False
         try:
             for n, path in enumerate(files):
@@ -145,9 +145,12 @@ def index_paths(
                 ids = []
                 for rec in result.records:
                     if rec.id in ids_written:
-                        problem(Problem(str(path), f"duplicate record id {rec.id}; kept the first", severity="warning"))
+                        first = ids_written[rec.id]
+                        also = "earlier in this file" if first == str(path) else f"also in {first}"
+                        problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
+                                        severity="warning"))
                         continue
-                    ids_written.add(rec.id)
+                    ids_written[rec.id] = str(path)
                     doc = to_document(rec)
                     doc["path"] = key
                     writer.add_document(**doc)
@@ -185,13 +188,15 @@ def index_paths(
                 writer.cancel()
                 store.discard(gen_dir)
                 raise
-        except BaseException:
+        except BaseException as exc:
             if not committed:
                 try:
                     writer.cancel()
                 except Exception:
                     pass
             store.discard(gen_dir)
+            if isinstance(exc, OSError):
+                raise from_os_error(exc, f"writing {gen_dir}") from None
             raise
         try:
             with ix.searcher() as s:

@@ -87,6 +87,25 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+_EDGE = 64 * 1024
+
+
+def _edge_hash(path: Path) -> str:
+    """SHA-256 of a file's first and last 64 KiB: checked on every open (the
+    full hash is checked by ``arkisto check``), so a truncated, zeroed or
+    replaced file is refused before Whoosh unpickles anything from it."""
+    h = hashlib.sha256()
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        h.update(fh.read(_EDGE))
+        if size > 2 * _EDGE:
+            fh.seek(size - _EDGE)
+            h.update(fh.read(_EDGE))
+        elif size > _EDGE:
+            h.update(fh.read())
+    return h.hexdigest()
+
+
 class IndexStore:
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
@@ -140,12 +159,26 @@ class IndexStore:
         expected = set(manifest.files)
         if not expected <= present:
             missing = ", ".join(sorted(expected - present)[:3])
-            raise IndexDamagedError(f"index at {self.root} is damaged: missing {missing}", _REBUILD_HINT)
+            raise IndexDamagedError(f"index at {self.root} is damaged: {manifest.generation} is missing {missing}",
+                                    _REBUILD_HINT)
+        foreign = sorted(n for n in present - expected if not n.endswith(".lock"))
+        if foreign:
+            raise IndexDamagedError(
+                f"index at {self.root} holds files arkisto did not write: {manifest.generation}/{foreign[0]}",
+                "Remove them or rebuild the index; arkisto will not open files it cannot vouch for.",
+            )
         for name, info in manifest.files.items():
             p = gen_dir / name
-            if p.stat().st_size != info["size"] or (deep and _sha256(p) != info["sha256"]):
+            if p.stat().st_size != info["size"]:
                 raise IndexDamagedError(
-                    f"index at {self.root} is damaged: {manifest.generation}/{name} does not match its manifest",
+                    f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size", _REBUILD_HINT)
+            if deep:
+                ok = _sha256(p) == info["sha256"]
+            else:
+                ok = "edges" not in info or _edge_hash(p) == info["edges"]
+            if not ok:
+                raise IndexDamagedError(
+                    f"index at {self.root} is damaged: {manifest.generation}/{name} does not match its hash",
                     _REBUILD_HINT,
                 )
 
@@ -247,7 +280,7 @@ class IndexStore:
         for p in sorted(gen_dir.iterdir()):
             if p.is_file() and p.name != MANIFEST and not p.name.endswith(".lock"):
                 _fsync_path(p)
-                files[p.name] = {"size": p.stat().st_size, "sha256": _sha256(p)}
+                files[p.name] = {"size": p.stat().st_size, "sha256": _sha256(p), "edges": _edge_hash(p)}
         manifest.files = files
         manifest.generation = gen_dir.name
         _write_atomic(gen_dir / MANIFEST, manifest.to_json())

@@ -101,7 +101,7 @@ class VoikkoBackend(_Backend):
             parts = tuple(dict.fromkeys(x for p in pieces for x in p[0]))
             return (lemma,), parts
         if not analyses:
-            return (_stem(word.lower()),), ()
+            return self._unknown(word)
         lemmas: list[str] = []
         parts: list[str] = []
         for a in analyses:
@@ -111,15 +111,30 @@ class VoikkoBackend(_Backend):
         return tuple(dict.fromkeys(lemmas)), tuple(dict.fromkeys(p for p in parts if p not in lemmas))
 
 
+    def _unknown(self, word: str):
+        """A word Voikko does not know (a rare name, a new compound): find the
+        longest ending it knows as a noun or name and rebuild the base form
+        from it (Honkimäen -> honki + mäki -> honkimäki).  Else Snowball."""
+        w = word.lower()
+        if len(w) >= 6 and w.isalpha():
+            for i in range(1, len(w) - 3):
+                tail = self.raw(w[i:])
+                nouns = [a for a in tail if a.get("CLASS") in ("nimisana", "laatusana", "nimisana_laatusana", "paikannimi", "sukunimi")]
+                if nouns:
+                    base = (nouns[0].get("BASEFORM") or w[i:]).lower()
+                    return (w[:i] + base,), ((base,) if len(base) >= 3 and base not in GENERIC_PARTS else ())
+        return (_stem(w),), ()
+
+
 _SEGMENT = re.compile(r"\+([^+()]*)(?:\(([^()]*)\))?")
 
 
 def _wordbases_parts(wordbases: str, lemma: str) -> list[str]:
     """Compound parts from Voikko's WORDBASES, e.g.
-    ``+sivist(sivistää)+ys(+ys)+lauta(lauta)+kunta(kunta)`` ->
-    sivistys, lautakunta (lauta and kunta alone are too generic)."""
-    # Merge derivational suffixes (their base starts with "+") into the
-    # previous segment: sivist + ys -> sivistys.
+    ``+sisä(sisä)+ilma(ilma)+seuranta(seuranta)`` -> sisä, ilma, seuranta,
+    sisäilma, ilmaseuranta.  Derivational suffixes are merged into their stem
+    (``+sivist(sivistää)+ys(+ys)`` -> sivistys).  Single generic parts (kunta,
+    lauta …) are dropped; runs of two or more parts are kept (lautakunta)."""
     segs: list[tuple[str, str | None]] = []
     for m in _SEGMENT.finditer(wordbases.replace("++", "+")):
         surface, base = m.group(1), m.group(2)
@@ -130,21 +145,27 @@ def _wordbases_parts(wordbases: str, lemma: str) -> list[str]:
             segs[-1] = (prev_surface + surface, None)
         else:
             segs.append((surface, base))
-    if len(segs) < 2:
+    return _runs(segs, lemma)
+
+
+def _runs(segs: list[tuple[str, str | None]], lemma: str) -> list[str]:
+    """Every contiguous run of segments except the whole word: surfaces of
+    all but the last segment, then the last segment's base form."""
+    n = len(segs)
+    if n < 2:
         return []
     out: list[str] = []
-    for i, (surface, base) in enumerate(segs):
-        if base is None and i < len(segs) - 1 and not surface:
-            continue
-        last = i == len(segs) - 1
-        word = (base if (base and not last) else None) or (base if last and base else surface)
-        if word:
-            out.append(word.lower())
-        # Every tail from here to the end: lauta+kunta -> lautakunta.
-        if 0 < i < len(segs) - 1:
-            tail = "".join(s for s, _ in segs[i:-1]) + (segs[-1][1] or segs[-1][0])
-            out.append(tail.lower())
-    return [p for p in out if len(p) >= 3 and p not in GENERIC_PARTS and p != lemma and not p.startswith("-")]
+    for i in range(n):
+        for j in range(i + 1, n + 1):
+            if i == 0 and j == n:
+                continue
+            head_surface, head_base = segs[j - 1]
+            word = "".join(sv for sv, _ in segs[i : j - 1]) + (head_base or head_surface)
+            word = word.lower().strip("-")
+            if j - i == 1 and word in GENERIC_PARTS:
+                continue
+            out.append(word)
+    return [p for p in dict.fromkeys(out) if len(p) >= 3 and p != lemma]
 
 
 class SimplemmaBackend(_Backend):
@@ -185,7 +206,18 @@ class SimplemmaBackend(_Backend):
             split = split or fallback
             if split:
                 left_part, r, i = split
-                parts += [r, left_part]
+                left_surface = w[:i].rstrip("-")
+                # The left side may be a compound too (kiinteistö|vero|tuotto).
+                segs: list[tuple[str, str | None]] = []
+                inner = self.analyse(left_surface)[1] if len(left_surface) >= 7 else ()
+                if inner and left_surface.endswith(inner[-1][-3:]):
+                    segs = [(p, p) for p in inner if len(p) < len(left_surface)][:1]
+                    rest = left_surface[len(segs[0][0]):] if segs and left_surface.startswith(segs[0][0]) else ""
+                    segs = segs + [(rest, rest)] if rest else []
+                if not segs:
+                    segs = [(left_surface, left_part)]
+                segs.append((r, r))
+                parts += [r, left_part] + _runs(segs, lemma or w[:i] + r)
                 if lemma is None:
                     lemma = w[:i] + r
         if lemma is None:
@@ -256,7 +288,7 @@ def get_backend(name: str | None = None) -> _Backend:
     return _BACKEND
 
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 
 def analyzer_id(name: str | None = None) -> str:
@@ -299,7 +331,10 @@ class LemmaFilter(Filter):
     def __call__(self, tokens):
         for t in tokens:
             lemmas, _parts = analyse_word(t.text)
-            if len(lemmas) == 1:
+            if len(lemmas) == 1 or (t.mode == "query" and t.chars):
+                # In a query phrase (Whoosh tokenizes phrases with chars=True)
+                # each position must be one word: the first analysis, which
+                # the index also holds at that position.
                 t.text = lemmas[0]
                 yield t
                 continue

@@ -208,8 +208,9 @@ class SearchService:
 
     # --- queries -----------------------------------------------------------------
 
-    def parse(self, text: str):
-        """A Whoosh query for the free-text part.  Returns (query, hints)."""
+    def parse(self, text: str, any_word: bool = False):
+        """A Whoosh query for the free-text part.  Returns (query, hints).
+        ``any_word`` joins the words with OR instead of AND."""
         from whoosh import qparser
         from whoosh.query import Every
 
@@ -218,7 +219,8 @@ class SearchService:
             return Every(), hints
         schema = self._ix.schema
         parser = qparser.MultifieldParser(
-            list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=qparser.AndGroup
+            list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS,
+            group=qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup,
         )
         parser.multitoken_query = "or"  # an ambiguous word's lemmas are alternatives
         parser.add_plugin(qparser.FuzzyTermPlugin())
@@ -261,24 +263,33 @@ class SearchService:
 
         def repl(m: re.Match[str]) -> str:
             word = m.group(0)
-            if word.upper() in ("AND", "OR", "NOT", "TO") or not re.search("[aoAO]", word):
+            if word.upper() in ("AND", "OR", "NOT", "TO"):
                 return word
-            own = set(analyse_word(word)[0])
-            found = []
-            for v in variants(word):
-                lemmas = analyse_word(v)[0]
-                if set(lemmas) != own and any(reader.doc_frequency("body", lm) for lm in lemmas):
-                    found.append(v)
-                if len(found) >= 3:
-                    break
-            if not found:
+            lemmas, parts = analyse_word(word)
+            own = set(lemmas)
+            alts = []
+            # A compound also finds its head word, at a low weight:
+            # asuntotontti -> tontti ("tonteille").
+            heads = [p for p in parts if any(lm.endswith(p) and lm != p for lm in lemmas) and len(p) >= 4]
+            if heads:
+                alts.append(f"body:{max(heads, key=len)}^0.3")
+            if re.search("[aoAO]", word) and not re.search("[äöåÄÖÅ]", word):
+                found = 0
+                for v in variants(word):
+                    vl = analyse_word(v)[0]
+                    if set(vl) != own and any(reader.doc_frequency("body", lm) for lm in vl):
+                        alts.append(f"{v}^0.5")
+                        found += 1
+                    if found >= 3:
+                        break
+            if not alts:
                 return word
-            return "(" + " OR ".join([word] + [f"{v}^0.5" for v in found]) + ")"
+            return "(" + " OR ".join([word] + alts) + ")"
 
         # Bare words only: not inside quotes, not field:values, not prefix*/fuzzy~.
         parts = re.split(r'("[^"]*"|\S+:\S+)', text)
         for i in range(0, len(parts), 2):
-            parts[i] = re.sub(r"(?<![\w*~^])[^\W\d_äöåÄÖÅ]+(?![\w*~^:])", repl, parts[i])
+            parts[i] = re.sub(r"(?<![\w*~^:-])[^\W\d_]+(?![\w*~^:-])", repl, parts[i])
         return "".join(parts)
 
     def search(
@@ -361,6 +372,14 @@ class SearchService:
         q, qhints = self.parse(parsed.text)
         hints += qhints
         base = set(searcher.docs_for_query(q)) if type(q).__name__ != "NullQuery" else set()
+        if not base and _plain_words(parsed.text) >= 2:
+            # No document has every word: show those with some of them, best
+            # first, and say so.
+            q_any, _h = self.parse(parsed.text, any_word=True)
+            base = set(searcher.docs_for_query(q_any))
+            if base:
+                q = q_any
+                hints.append("no result has every word; showing results with some of them")
         facet_sets = {
             f: set(searcher.docs_for_query(Or([Term(FACETS[f][0], v) for v in vals])))
             for f, vals in selected.items()
@@ -454,6 +473,16 @@ def _drop_unpositioned_phrases(q, schema):
         return node
 
     return q.accept(fn).normalize()
+
+
+def _plain_words(text: str) -> int:
+    """How many bare words a query has, or 0 if it uses operators, quotes,
+    prefixes or fuzzy terms (then the user asked for exactly that)."""
+    import re
+
+    if re.search(r'["*~()]|\bOR\b|\bNOT\b|\bAND\b|(^|\s)-\w', text):
+        return 0
+    return len(re.findall(r"\w+", text))
 
 
 def _words(text: str) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import from_os_error
 from ..ingest import Problem, iter_files, parse_path
-from .schema import build_schema, to_document
+from .schema import build_schema, is_stub, natural_key, to_document
 from .store import IndexStore, Manifest
 
 ProgressFn = Callable[[int, int, str], None]
@@ -121,6 +121,8 @@ def index_paths(
             raise from_os_error(exc, f"creating {gen_dir}") from None
         sources: dict[str, dict] = dict(old.sources) if old else {}
         ids_written: dict[str, str] = {}
+        natkeys_written: dict[str, str] = {}
+        stubs: list[tuple[object, str, str]] = []  # (record, path key, path) held to the end
         committed = False
         try:
             for n, path in enumerate(files):
@@ -151,6 +153,15 @@ def index_paths(
                                         severity="warning"))
                         continue
                     ids_written[rec.id] = str(path)
+                    if is_stub(rec) and natural_key(rec):
+                        # A listing entry: index it only if no fuller record
+                        # of the same item turns up in this run or the index.
+                        stubs.append((rec, key, str(path)))
+                        ids.append(rec.id)
+                        continue
+                    nk = natural_key(rec)
+                    if nk:
+                        natkeys_written[nk] = str(path)
                     doc = to_document(rec)
                     doc["path"] = key
                     writer.add_document(**doc)
@@ -165,6 +176,24 @@ def index_paths(
                         problem(Problem(str(path), "no records found in this file"))
                 sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
                                 "errors": sum(1 for p in result.problems if p.severity == "error")}
+            if stubs:
+                with ix.searcher() as existing:
+                    for rec, key, shown in stubs:
+                        nk = natural_key(rec)
+                        fuller = natkeys_written.get(nk)
+                        if fuller is None:
+                            other = existing.document(natkey=nk)
+                            if other and other.get("path") != key:
+                                fuller = other.get("path")
+                        if fuller:
+                            sources[key]["ids"].remove(rec.id)
+                            report.records -= 1
+                            problem(Problem(shown, f"§ {rec.section} is also in {fuller} with its text; "
+                                            "kept that one", severity="repaired"))
+                            continue
+                        doc = to_document(rec)
+                        doc["path"] = key
+                        writer.add_document(**doc)
             # Files that were indexed under these roots and are gone now.
             root_keys = [str(r.resolve()) for r in roots if r.exists()]
             for key in list(sources):

@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from ..models import AnnualReport, Decision
 from .analysis import parts_analyzer, text_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -42,6 +42,7 @@ def build_schema() -> Schema:
         people=TEXT(analyzer=ana),
         projects=TEXT(analyzer=ana),
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
+        natkey=ID(),  # municipality|committee|date|§: the same item from two sources
         committee=ID(sortable=True),
         presenter=ID(sortable=True),
         year=ID(sortable=True),
@@ -130,7 +131,22 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         doc["date"] = date
     if isinstance(rec, Decision) and rec.section and rec.section.isdigit():
         doc["section_n"] = int(rec.section)
+    key = natural_key(rec)
+    if key:
+        doc["natkey"] = key
     return doc
+
+
+def natural_key(rec: Decision | AnnualReport) -> str | None:
+    """What identifies an item across publications: its body, date and §."""
+    if not isinstance(rec, Decision) or not (rec.committee and rec.meeting_date and rec.section):
+        return None
+    return "|".join([(rec.municipality or "").lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
+
+
+def is_stub(rec: Decision | AnnualReport) -> bool:
+    """A listing entry (a minutes index page): a title and a number, no text."""
+    return isinstance(rec, Decision) and not (rec.proposal or rec.decision or rec.preparation or rec.handling)
 
 
 def split_kw(value: str | None) -> list[str]:

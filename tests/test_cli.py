@@ -163,3 +163,14 @@ def test_help_documents_exit_codes_and_query_language():
     r = run("--help")
     assert "exit codes:" in r.stdout and "130" in r.stdout
     assert "toimielin:" in r.stdout and "vuosi:2024" in r.stdout
+
+
+def test_search_explain_and_related(heinola_index: Path):
+    r = run("search", "hankkeet", "--explain", "--index", str(heinola_index))
+    assert "hankkeet: base forms hanke" in r.stdout
+    out = json.loads(run("search", "hankkeet", "--explain", "--json", "--index", str(heinola_index)).stdout)
+    assert out["explain"]["words"][0]["base_forms"] == ["hanke"]
+    hit_id = out["hits"][0]["id"]
+    r = run("related", hit_id, "--json", "--index", str(heinola_index))
+    assert r.returncode == 0 and set(json.loads(r.stdout)) == {"same_case", "similar"}
+    assert run("related", "nope", "--index", str(heinola_index)).returncode == 1

@@ -225,3 +225,37 @@ def test_listing_entry_gives_way_to_the_full_item(tmp_path: Path):
     assert any("b-item.json" in p.message and p.path.endswith("a-index.json") for p in report.problems)
     with SearchService(tmp_path / "ix") as svc:
         assert [h.id for h in svc.search("asemakaava").hits] == ["full"]
+
+
+def test_related_same_case_and_similar(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    recs = [
+        decision(id="c1", case_id="HEL 2021-012054", committee="Kaupunginhallitus", meeting_date="2021-11-15",
+                 title="Koulun peruskorjaus", proposal="Hyväksytään koulun peruskorjauksen hankesuunnitelma."),
+        decision(id="c2", case_id="HEL 2021-012054", committee="Kaupunginvaltuusto", meeting_date="2021-11-24",
+                 title="Koulun peruskorjaus", proposal="Valtuusto hyväksyy peruskorjauksen hankesuunnitelman."),
+        decision(id="s1", title="Päiväkodin peruskorjaus", proposal="Hyväksytään päiväkodin peruskorjauksen suunnitelma."),
+        decision(id="x1", title="Katuvalot", proposal="Katuvalojen uusiminen hyväksytään."),
+    ]
+    (src / "r.json").write_text(json.dumps(recs), encoding="utf-8")
+    index_paths([src], tmp_path / "ix")
+    with SearchService(tmp_path / "ix") as svc:
+        rel = svc.related("c1")
+        assert [h.id for h in rel["same_case"]] == ["c2"]
+        assert rel["similar"][0].id == "s1"
+        assert "c1" not in [h.id for h in rel["similar"]]
+        # The case id is searchable exactly.
+        assert {h.id for h in svc.search('"HEL 2021-012054"').hits} == {"c1", "c2"}
+        assert {h.id for h in svc.search("HEL 2021-012054").hits} == {"c1", "c2"}
+
+
+def test_explain_shows_base_forms_parts_and_filters(facet_index: Path):
+    with SearchService(facet_index) as svc:
+        ex = svc.explain("kehittämishankkeet ja hyvaksyy toimielin:kaupunginhallitus")
+    words = {w["word"]: w for w in ex["words"]}
+    assert words["kehittämishankkeet"]["base_forms"] == ["kehittämishanke"]
+    assert "hanke" in words["kehittämishankkeet"]["compound_parts"]
+    assert words["ja"]["ignored"] == "stop word"
+    assert "hyväksyy^0.5" in ex["expanded"]
+    assert ex["filters"] == {"committee": ["Kaupunginhallitus"]}

@@ -97,12 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, metavar="N", help="number of hits (default 20)")
     p.add_argument("--offset", type=int, default=0, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON: query, total, hits, facets")
+    p.add_argument("--explain", action="store_true",
+                   help="show what the query became: base forms, compound parts and filters searched")
 
     p = sub.add_parser("show", help="show one record", epilog=EXIT_CODES_HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("id")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
+
+    p = sub.add_parser("related", help="decisions related to one record: same case id, and similar ones",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("id")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--limit", type=int, default=8, metavar="N")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("export", help="export records as JSON Lines or CSV",
                        description="Export every record (or those matching QUERY and filters) with the model's field names.",
@@ -147,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
             return _show(args, index_dir)
         if args.command == "export":
             return _export(args, index_dir)
+        if args.command == "related":
+            return _related(args, index_dir)
         if args.command == "check":
             return _check(index_dir)
     except ArkistoError as exc:
@@ -282,15 +293,57 @@ def _search(args, index_dir: Path) -> int:
     with _service(index_dir) as svc:
         try:
             res = svc.search(query, filters=_filters(args), sort=args.sort, limit=args.limit, offset=args.offset)
+            explained = svc.explain(query, _filters(args)) if args.explain else None
         except ValueError as exc:
             print(f"arkisto search: {exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.json:
-        json.dump(res.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        out = res.to_json()
+        if explained is not None:
+            out["explain"] = explained
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        if explained is not None:
+            _print_explain(explained)
         _print_results(res)
     return EXIT_OK if res.total else EXIT_NO_RESULTS
+
+
+def _print_explain(ex: dict) -> None:
+    out = sys.stdout
+    out.write(f"query {ex['query']!r} (analyzer: {ex['analyzer']})\n")
+    for w in ex["words"]:
+        if "ignored" in w:
+            out.write(f"  {safe_display(w['word'])}: ignored ({w['ignored']})\n")
+            continue
+        parts = f"; compound parts {', '.join(w['compound_parts'])}" if w["compound_parts"] else ""
+        out.write(f"  {safe_display(w['word'])}: base forms {', '.join(w['base_forms'])}{parts}\n")
+    if ex["expanded"] != ex["query"]:
+        out.write(f"  searched as: {safe_display(ex['expanded'])}\n")
+    for facet, values in ex["filters"].items():
+        out.write(f"  filter {facet}: {' OR '.join(safe_display(v) for v in values)}\n")
+    out.write(f"  {ex['matches']} matching records\n\n")
+
+
+def _related(args, index_dir: Path) -> int:
+    with _service(index_dir) as svc:
+        if svc.get(args.id) is None:
+            print(f"arkisto related: no record with id {args.id!r}", file=sys.stderr)
+            return EXIT_NO_RESULTS
+        rel = svc.related(args.id, limit=args.limit)
+    if args.json:
+        json.dump({k: [h.to_json() for h in v] for k, v in rel.items()}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for key, label in (("same_case", "Same case id"), ("similar", "Similar decisions")):
+        sys.stdout.write(f"{label}:\n")
+        if not rel[key]:
+            sys.stdout.write("  (none)\n")
+        for h in rel[key]:
+            meta = " · ".join(x for x in [h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}"] if x)
+            sys.stdout.write(f"  {safe_display(h.title)}\n    {safe_display(meta)} · id {h.id}\n")
+    return EXIT_OK
 
 
 def _bold(s: str, on: bool) -> str:

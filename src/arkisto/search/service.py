@@ -433,6 +433,68 @@ class SearchService:
         stored = self.searcher().document(id=record_id)
         return load_record(stored) if stored else None
 
+    def related(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
+        """Decisions related to one record: ``same_case`` (the same
+        diaarinumero: earlier and later handlings of the case) and ``similar``
+        (more like this: the record's most significant words)."""
+        from whoosh.query import Term
+
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=record_id)
+        if docnum is None:
+            return {"same_case": [], "similar": []}
+        rec = load_record(searcher.stored_fields(docnum))
+        same: list[Hit] = []
+        case_id = getattr(rec, "case_id", None)
+        if case_id:
+            results = searcher.search(Term("ident", case_id.lower()), limit=50, sortedby="date", reverse=True)
+            for hit in results:
+                if hit["id"] != record_id:
+                    same.append(self._hit(hit, set(), True))
+        seen = {record_id} | {h.id for h in same}
+        similar: list[Hit] = []
+        text = record_text(rec)
+        if text.strip():
+            from whoosh.query import Every
+
+            results = searcher.more_like(docnum, "body", text=(rec.title or "") + "\n" + text,
+                                         top=limit + len(seen), numterms=12)
+            for hit in results:
+                if hit["id"] not in seen and len(similar) < limit:
+                    similar.append(self._hit(hit, set(), True))
+        return {"same_case": same[:limit], "similar": similar}
+
+    def explain(self, query: str, filters: dict[str, list[str]] | None = None) -> dict:
+        """What a query became: each word's base forms and compound parts,
+        the forms without ä/ö that were added, the filters, and the final
+        Whoosh query.  Shown by ``arkisto search --explain`` and the TUI."""
+        import re
+
+        from .analysis import STOPWORDS, analyse_word, backend_name
+
+        q, text, selected, hints, _base, _fs, matches = self._resolve(query, filters)
+        words = []
+        plain = re.sub(r"\S+:\S+", " ", text)
+        for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", plain):
+            if w.upper() in ("AND", "OR", "NOT"):
+                continue
+            if w.lower() in STOPWORDS:
+                words.append({"word": w, "ignored": "stop word"})
+                continue
+            lemmas, parts = analyse_word(w)
+            words.append({"word": w, "base_forms": list(lemmas), "compound_parts": list(parts)})
+        expanded = self._expand(prepare_text(text))
+        return {
+            "query": query,
+            "analyzer": backend_name(),
+            "words": words,
+            "expanded": expanded,
+            "filters": selected,
+            "whoosh_query": str(q),
+            "matches": len(matches),
+            "hints": hints,
+        }
+
     def records(self) -> Iterator[Decision | AnnualReport]:
         """Every record, in index order (for export)."""
         s = self.searcher()

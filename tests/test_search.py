@@ -259,3 +259,16 @@ def test_explain_shows_base_forms_parts_and_filters(facet_index: Path):
     assert words["ja"]["ignored"] == "stop word"
     assert "hyväksyy^0.5" in ex["expanded"]
     assert ex["filters"] == {"committee": ["Kaupunginhallitus"]}
+
+
+def test_ambiguous_words_search_without_error(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    recs = [decision(id="k1", title="Siisti kesä -kampanja", proposal="Kuusi puistoa siivotaan."),
+            decision(id="k2", title="Joulukuusi torille", proposal="Kuusi hankitaan.")]
+    (src / "r.json").write_text(json.dumps(recs), encoding="utf-8")
+    index_paths([src], tmp_path / "ix")
+    with SearchService(tmp_path / "ix") as svc:
+        assert {h.id for h in svc.search("kuusi").hits} == {"k1", "k2"}  # six / spruce
+        assert [h.id for h in svc.search('"Siisti kesä"').hits] == ["k1"]
+        assert svc.search("siistiä").total >= 1

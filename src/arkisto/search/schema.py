@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from ..models import AnnualReport, Decision
 from .analysis import parts_analyzer, text_analyzer
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -36,11 +36,12 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),  # source file, for incremental updates and deletes
-        title=TEXT(analyzer=ana),
-        body=TEXT(analyzer=ana),
-        parts=TEXT(analyzer=parts_analyzer(), phrase=False),
-        people=TEXT(analyzer=ana),
-        projects=TEXT(analyzer=ana),
+        # multitoken_query="or": an ambiguous word's lemmas are alternatives.
+        title=TEXT(analyzer=ana, multitoken_query="or"),
+        body=TEXT(analyzer=ana, multitoken_query="or"),
+        parts=TEXT(analyzer=parts_analyzer(), phrase=False, multitoken_query="or"),
+        people=TEXT(analyzer=ana, multitoken_query="or"),
+        projects=TEXT(analyzer=ana, multitoken_query="or"),
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
         natkey=ID(),  # municipality|committee|date|§: the same item from two sources
         committee=ID(sortable=True),

@@ -222,15 +222,19 @@ class SearchService:
             list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS,
             group=qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup,
         )
-        parser.multitoken_query = "or"  # an ambiguous word's lemmas are alternatives
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
         try:
             q = parser.parse(self._expand(prepare_text(text)))
         except Exception as exc:  # the parser is lenient, but never let it crash a search
-            hints.append(f"could not read the query ({exc}); searched its words instead")
-            q = parser.parse(" ".join(w for w in _words(text)))
+            hints.append(f"could not read the query ({type(exc).__name__}); searched its words instead")
+            try:
+                q = parser.parse(" ".join(w for w in _words(text)))
+            except Exception:
+                from whoosh.query import NullQuery
+
+                return NullQuery, hints
         q = _drop_unpositioned_phrases(q, schema)
         if q is None or type(q).__name__ == "NullQuery":
             hints.append("the query has no searchable words (only stop words or symbols)")

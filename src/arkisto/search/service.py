@@ -107,23 +107,45 @@ class SearchResult:
 
 
 class _FacetCache:
-    """docnum -> facet values, for every facet, built once per generation."""
+    """docnum -> facet value(s), for every facet, built once per generation.
+    Single-valued facets hold one value (or None) per document, multi-valued
+    ones a tuple, so that counting is one C-level pass over the matches."""
 
     def __init__(self, searcher):
-        self.values: dict[str, list[tuple[str, ...]]] = {}
+        self.values: dict[str, list] = {}
+        self.multi: dict[str, bool] = {}
         self.known: dict[str, list[str]] = {}
         n = searcher.doc_count_all()
         reader = searcher.reader()
-        for facet, (fieldname, _multi) in FACETS.items():
-            lists: list[list[str]] = [[] for _ in range(n)]
+        for facet, (fieldname, multi) in FACETS.items():
             known = []
-            for btext in reader.lexicon(fieldname):
-                value = btext.decode("utf-8")
-                known.append(value)
-                for docnum in reader.postings(fieldname, btext).all_ids():
-                    lists[docnum].append(value)
-            self.values[facet] = [tuple(v) for v in lists]
+            if multi:
+                lists: list = [()] * n
+                for btext in reader.lexicon(fieldname):
+                    value = btext.decode("utf-8")
+                    known.append(value)
+                    for docnum in reader.postings(fieldname, btext).all_ids():
+                        lists[docnum] = lists[docnum] + (value,)
+            else:
+                lists = [None] * n
+                for btext in reader.lexicon(fieldname):
+                    value = btext.decode("utf-8")
+                    known.append(value)
+                    for docnum in reader.postings(fieldname, btext).all_ids():
+                        lists[docnum] = value
+            self.values[facet] = lists
+            self.multi[facet] = multi
             self.known[facet] = known
+
+    def count(self, facet: str, docs) -> Counter:
+        from itertools import chain
+
+        values = self.values[facet]
+        if self.multi[facet]:
+            return Counter(chain.from_iterable(map(values.__getitem__, docs)))
+        counts = Counter(map(values.__getitem__, docs))
+        counts.pop(None, None)
+        return counts
 
 
 class SearchService:
@@ -319,11 +341,7 @@ class SearchService:
             for g, s in facet_sets.items():
                 if g != f:
                     cand = cand & s
-            counts = Counter()
-            vals_of = cache.values[f]
-            for d in cand:
-                counts.update(vals_of[d])
-            facets[f] = _facet(f, counts, selected.get(f, []), facet_limit)
+            facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
 
         hits: list[Hit] = []
         terms: list[str] = []
@@ -333,9 +351,7 @@ class SearchService:
                 sortedby, reverse = "date", True
             elif sort == "oldest":
                 sortedby = "date"
-            results = searcher.search(
-                q, filter=matches, limit=offset + limit, sortedby=sortedby, reverse=reverse, terms=True
-            )
+            results = searcher.search(q, filter=matches, limit=offset + limit, sortedby=sortedby, reverse=reverse)
             terms = query_terms(q)
             for hit in list(results)[offset : offset + limit]:
                 hits.append(self._hit(hit, set(terms), with_records))

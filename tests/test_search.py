@@ -272,3 +272,16 @@ def test_ambiguous_words_search_without_error(tmp_path: Path):
         assert {h.id for h in svc.search("kuusi").hits} == {"k1", "k2"}  # six / spruce
         assert [h.id for h in svc.search('"Siisti kesä"').hits] == ["k1"]
         assert svc.search("siistiä").total >= 1
+
+
+def test_newest_first_with_undated_records(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    recs = [decision(id="old", meeting_date="2020-01-01", title="Vanha"),
+            decision(id="none", title="Päiväämätön"),
+            decision(id="new", meeting_date="2024-01-01", title="Uusi")]
+    (src / "r.json").write_text(json.dumps(recs), encoding="utf-8")
+    index_paths([src], tmp_path / "ix")
+    with SearchService(tmp_path / "ix") as svc:
+        assert [h.id for h in svc.search("", sort="newest").hits] == ["new", "old", "none"]
+        assert [h.id for h in svc.search("", sort="oldest").hits] == ["old", "new", "none"]

@@ -30,7 +30,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import Composable, Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis import Filter, RegexTokenizer, Token, Tokenizer
 
 # Words: letters/digits with inner hyphens or apostrophes (Hepo-oja,
 # Päijät-Hämeessä, sote-palvelujen) and an optional ":n" case ending after an
@@ -263,6 +263,7 @@ def reset() -> None:
     global _NAME
     _NAME = None
     _analyse_word.cache_clear()
+    _FAST.clear()
 
 
 @lru_cache(maxsize=1)
@@ -288,7 +289,7 @@ def get_backend(name: str | None = None) -> _Backend:
     return _BACKEND
 
 
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4
 
 
 def analyzer_id(name: str | None = None) -> str:
@@ -300,8 +301,29 @@ def _analyse_word(word: str, backend: str) -> tuple[tuple[str, ...], tuple[str, 
     return get_backend(backend).analyse(word)
 
 
+_FAST: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_FAST_NAME: str | None = None
+
+
 def analyse_word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(lemmas, compound parts) of one surface word (any case)."""
+    """(lemmas, compound parts) of one surface word (any case).  Cached per
+    surface form: a plain dict in front of the per-backend LRU cache."""
+    global _FAST_NAME
+    name = _NAME or backend_name()
+    if name != _FAST_NAME:
+        _FAST.clear()
+        _FAST_NAME = name
+    hit = _FAST.get(word)
+    if hit is not None:
+        return hit
+    result = _analyse_uncached(word, name)
+    if len(_FAST) > 1_000_000:
+        _FAST.clear()
+    _FAST[word] = result
+    return result
+
+
+def _analyse_uncached(word: str, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     w = unicodedata.normalize("NFC", word)
     if ":" in w:  # OKM:n -> OKM
         w = w.split(":", 1)[0]
@@ -315,72 +337,92 @@ def analyse_word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return (w,), ()
     if w.isupper() and len(w) <= 6:  # abbreviations: OKM, OPH, AVI, ELY
         return (w.lower(),), ()
-    return _analyse_word(w, _NAME or backend_name())
+    return _analyse_word(w, name)
 
 
-# --- Whoosh filters ---------------------------------------------------------------
+# --- Whoosh tokenizer ----------------------------------------------------------
 
 
-class LemmaFilter(Filter):
-    """Replace each token by its lemma(s).  Several lemmas (ambiguous words)
-    are emitted at the same position.  Query mode is identical."""
+_TOKEN_RE = re.compile(TOKEN)
+_MEMO: tuple[object, list] = (None, [])
+
+
+def analysed(text: str) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]]]:
+    """(start, end, lemmas, parts) of every non-stop word of ``text``.  The
+    last text is remembered by identity, so two fields indexed from the same
+    string (lemmas and compound parts) analyse it once."""
+    global _MEMO
+    memo_text, memo = _MEMO
+    if text is memo_text:
+        return memo
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        word = m.group(0)
+        if word.lower() in STOPWORDS:
+            continue
+        lemmas, parts = analyse_word(word)
+        out.append((m.start(), m.end(), lemmas, parts))
+    _MEMO = (text, out)
+    return out
+
+
+class FinnishTokenizer(Tokenizer):
+    """Words to lemmas (``emit="lemmas"``) or to compound parts
+    (``emit="parts"``) in one pass.
+
+    Several lemmas of an ambiguous word share its position.  In a query
+    phrase (Whoosh tokenizes phrases with chars=True) each position is one
+    word: its first analysis, which the index also holds at that position.
+    The parts field, queried, gives the query word's lemmas, so that a query
+    word meets the parts of the compounds in the text."""
+
+    def __init__(self, emit: str = "lemmas"):
+        self.emit = emit
 
     def __eq__(self, other):
-        return type(self) is type(other)
+        return type(self) is type(other) and self.emit == other.emit
 
-    def __call__(self, tokens):
-        for t in tokens:
-            lemmas, _parts = analyse_word(t.text)
-            if len(lemmas) == 1 or (t.mode == "query" and t.chars):
-                # In a query phrase (Whoosh tokenizes phrases with chars=True)
-                # each position must be one word: the first analysis, which
-                # the index also holds at that position.
-                t.text = lemmas[0]
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        query = mode == "query"
+        phrase = query and chars
+        lemmas_out = self.emit == "lemmas"
+        for pos, (start, end, lemmas, parts) in enumerate(analysed(value)):
+            if lemmas_out or query:
+                outs = lemmas[:1] if phrase else lemmas
+            else:
+                outs = parts
+            for text in outs:
+                t.text = text
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = value[start:end]
+                if positions:
+                    t.pos = start_pos + pos
+                if chars:
+                    t.startchar, t.endchar = start_char + start, start_char + end
                 yield t
-                continue
-            for lemma in lemmas:
-                t.text = lemma
-                yield t
-
-
-class PartsFilter(Filter):
-    """Index mode: each compound word's parts (not the word itself).  Query
-    mode: the word's lemma(s), so a query word meets the parts of compounds."""
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __call__(self, tokens):
-        for t in tokens:
-            lemmas, parts = analyse_word(t.text)
-            out = lemmas if t.mode == "query" else parts
-            for p in out:
-                t.text = p
-                yield t
-
-
-class _Stop(Filter):
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if t.text.lower() not in STOPWORDS:
-                yield t
-
-
-def _tokenizer():
-    return RegexTokenizer(TOKEN)
 
 
 def text_analyzer():
     """Lemmas: the main text fields."""
-    return _tokenizer() | _Stop() | LemmaFilter()
+    return FinnishTokenizer("lemmas")
 
 
 def parts_analyzer():
     """Compound parts: a field of its own, weighted lower than whole words."""
-    return _tokenizer() | _Stop() | PartsFilter()
+    return FinnishTokenizer("parts")
 
 
 def finnish_analyzer():
@@ -388,14 +430,13 @@ def finnish_analyzer():
     return text_analyzer()
 
 
-def tokens_with_offsets(text: str) -> list[tuple[int, int, set[str]]]:
-    """(start, end, terms) for each word of ``text``: its lemmas and parts.
-    Used to highlight inflected matches in snippets and the detail pane."""
-    out = []
-    for m in re.finditer(TOKEN, text):
+def tokens_with_offsets(text: str):
+    """(start, end, terms) for each word of ``text``: its lemmas and parts,
+    lazily.  Used to highlight inflected matches in snippets and the detail
+    pane."""
+    for m in _TOKEN_RE.finditer(text):
         word = m.group(0)
         if word.lower() in STOPWORDS:
             continue
         lemmas, parts = analyse_word(word)
-        out.append((m.start(), m.end(), set(lemmas) | set(parts)))
-    return out
+        yield m.start(), m.end(), set(lemmas) | set(parts)

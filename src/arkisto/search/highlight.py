@@ -11,14 +11,26 @@ def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
     """[start, end) of every word in ``text`` that matches one of ``terms``."""
     if not terms or not text:
         return []
-    return [(a, b) for a, b, forms in tokens_with_offsets(text) if forms & terms]
+    return [(a, b) for a, b, forms in tokens_with_offsets(text) if not forms.isdisjoint(terms)]
 
 
 def snippet(text: str, terms: set[str], maxchars: int = 240) -> tuple[str, list[tuple[int, int]]]:
     """The window of ``text`` (one line, at most ``maxchars``) with the most
     distinct matched words, and the match offsets inside it."""
     flat = " ".join(text.split())
-    spans = match_spans(flat, terms)
+    spans: list[tuple[int, int]] = []
+    if terms:
+        # Read only as far as needed: enough distinct matches, or well past
+        # the first one (records can be long; only the window is shown).
+        distinct: set[str] = set()
+        for a, b, forms in tokens_with_offsets(flat):
+            if not forms.isdisjoint(terms):
+                spans.append((a, b))
+                distinct.add(flat[a:b].lower())
+                if len(distinct) >= 4:
+                    break
+            if spans and a > spans[0][0] + 2 * maxchars:
+                break
     if not spans:
         if len(flat) > maxchars:
             cut = flat[: maxchars - 1].rsplit(" ", 1)[0]

@@ -113,5 +113,23 @@ def prepare_text(text: str) -> str:
     # Quotes around an identifier are the user's: keep them out of the way.
     text = re.sub(r'"(' + CASE_ID.pattern[2:-2] + r')"', lambda m: m.group(1), text, flags=re.I)
     text = CASE_ID.sub(case, text)
+    # Other identifiers (LAPDno-2025-483, MliDno-2017-1225, SOTE-01-806-21):
+    # letters and digits joined by - or /, matched whole in the identifier
+    # field as well as in the text.
+    def ident(m: re.Match[str]) -> str:
+        return f'(ident:"{m.group(0).lower()}" OR {m.group(0)})'
+
+    parts = re.split(r'("[^"]*"|\S+:\S+|\([^)]*ident:[^)]*\))', text)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(
+            r"(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*[^\W\d_])[^\W_]+(?:[-/][^\W_]+)+(?![\w/-])", ident, parts[i]
+        )
+    text = "".join(parts)
     text = re.sub(r"§\s*(\d+)", r"ident:§\1", text)
+    # A date is also the meeting date: 12.03.2024 -> ident 12.3.2024.
+    text = re.sub(
+        r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\w.])",
+        lambda m: f'(ident:"{int(m.group(1))}.{int(m.group(2))}.{m.group(3)}" OR {m.group(0)})',
+        text,
+    )
     return text

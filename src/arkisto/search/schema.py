@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from ..models import AnnualReport, Decision
 from .analysis import parts_analyzer, text_analyzer
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -28,7 +28,9 @@ FACETS: dict[str, tuple[str, bool]] = {
 # Text fields searched by a plain query, with their boosts.  ``parts`` holds
 # compound parts (hanke in kehittämishankkeen): a match there counts, but less
 # than a whole word.
-TEXT_FIELDS = {"title": 3.0, "body": 1.0, "parts": 0.3, "people": 1.5, "projects": 2.0, "ident": 4.0}
+# One field of combined text (title, body, people, projects) keeps a word's
+# query to three posting lists; the title field adds weight to title matches.
+TEXT_FIELDS = {"text": 1.0, "title": 2.0, "parts": 0.3}
 
 
 def build_schema() -> Schema:
@@ -37,11 +39,9 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         path=ID(stored=True),  # source file, for incremental updates and deletes
         # multitoken_query="or": an ambiguous word's lemmas are alternatives.
+        text=TEXT(analyzer=ana, multitoken_query="or"),
         title=TEXT(analyzer=ana, multitoken_query="or"),
-        body=TEXT(analyzer=ana, multitoken_query="or"),
         parts=TEXT(analyzer=parts_analyzer(), phrase=False, multitoken_query="or"),
-        people=TEXT(analyzer=ana, multitoken_query="or"),
-        projects=TEXT(analyzer=ana, multitoken_query="or"),
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
         natkey=ID(),  # municipality|committee|date|§: the same item from two sources
         committee=ID(sortable=True),
@@ -100,17 +100,17 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         title = rec.title or rec.organisation or ""
         outcome = None
     body = record_text(rec)
-    people_text = " ".join(
+    people_text = "\n".join(
         " ".join(x for x in (p.name, p.title) if x) for p in people
     )
+    case_text = getattr(rec, "case_id", None) or ""
+    combined = "\n\n".join(x for x in (title, case_text, body, people_text, " ".join(projects + funders)) if x)
     doc = {
         "id": rec.id,
         "path": rec.source.path,
         "title": title,
-        "body": body,
-        "parts": title + "\n" + body,
-        "people": people_text,
-        "projects": " ".join(projects + funders),
+        "text": combined,
+        "parts": combined,  # the same object: analysed once for both fields
         "ident": _kw([i for i in idents if i]),
         "kind": rec.kind,
         "record": rec.model_dump_json(exclude_none=True),

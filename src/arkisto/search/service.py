@@ -148,58 +148,89 @@ class _FacetCache:
         return counts
 
 
+class _Generation:
+    """One opened index generation and everything cached for it.  A search
+    pins the generation it started on, so a reopen() in another thread never
+    mixes the caches of two generations."""
+
+    def __init__(self, ix, manifest, epoch: int):
+        from .matchsets import TermSetCache
+
+        self.ix = ix
+        self.name = manifest.generation
+        self.manifest = manifest
+        self.epoch = epoch
+        self.lock = threading.RLock()
+        self.searchers: list = []
+        self.terms = TermSetCache()
+        self.facets: _FacetCache | None = None
+        self.all_docs: frozenset[int] | None = None
+        self.date_orders: dict | None = None
+
+    def close(self) -> None:
+        with self.lock:
+            for s in self.searchers:
+                try:
+                    s.close()
+                except Exception:
+                    pass
+            self.searchers.clear()
+            try:
+                self.ix.close()
+            except Exception:
+                pass
+
+
 class SearchService:
     def __init__(self, index_dir: str | os.PathLike[str]):
         self.store = IndexStore(index_dir)
         self.index_dir = Path(index_dir)
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._local = threading.local()
-        self._ix = None
-        self._generation: str | None = None
-        self._facets: _FacetCache | None = None
-        self._searchers: list = []
+        self._epoch = 0
+        self._gen: _Generation | None = None
         self._open()
 
     # --- lifecycle ---------------------------------------------------------------
 
     def _open(self) -> None:
         ix, manifest = self.store.open_index()
-        self._ix = ix
-        self._generation = manifest.generation
-        self.manifest = manifest
-        self._facets = None
-        self._epoch = getattr(self, "_epoch", 0) + 1
+        self._epoch += 1
+        self._gen = _Generation(ix, manifest, self._epoch)
+
+    @property
+    def manifest(self):
+        return self._gen.manifest
+
+    @property
+    def _ix(self):
+        return self._cur().ix
 
     @property
     def generation(self) -> str | None:
-        return self._generation
+        return self._gen.name if self._gen else None
 
     def stale(self) -> bool:
         """True when an indexer has published a newer generation."""
         try:
-            return self.store.current_name() != self._generation
+            return self.store.current_name() != self.generation
         except Exception:
             return False
 
     def reopen(self) -> None:
-        """Open the live generation afresh (never Searcher.refresh())."""
+        """Open the live generation afresh (never Searcher.refresh()).  The
+        old generation's searchers are closed; a search still running on it
+        finishes on its own searcher."""
         with self._lock:
-            self._close_searchers()
+            old = self._gen
             self._open()
+        if old is not None:
+            old.close()
 
     def close(self) -> None:
         with self._lock:
-            self._close_searchers()
-            if self._ix is not None:
-                self._ix.close()
-
-    def _close_searchers(self) -> None:
-        for s in self._searchers:
-            try:
-                s.close()
-            except Exception:
-                pass
-        self._searchers.clear()
+            if self._gen is not None:
+                self._gen.close()
 
     def __enter__(self) -> SearchService:
         return self
@@ -207,26 +238,82 @@ class SearchService:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _cur(self) -> _Generation:
+        """The generation this call works on: the pinned one, else the live one."""
+        return getattr(self._local, "pinned", None) or self._gen
+
+    def _pin(self):
+        """Context manager: pin the live generation for this thread's call."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def pinned():
+            outer = getattr(self._local, "pinned", None)
+            if outer is None:
+                self._local.pinned = self._gen
+            try:
+                yield self._local.pinned
+            finally:
+                if outer is None:
+                    self._local.pinned = None
+
+        return pinned()
+
     def searcher(self):
         """This thread's searcher for the current generation."""
+        gen = self._cur()
         local = self._local
-        if getattr(local, "epoch", None) != self._epoch or local.searcher is None:
-            with self._lock:
-                s = self._ix.searcher()
-                self._searchers.append(s)
+        if getattr(local, "epoch", None) != gen.epoch or getattr(local, "searcher", None) is None:
+            with gen.lock:
+                s = gen.ix.searcher()
+                gen.searchers.append(s)
             local.searcher = s
-            local.epoch = self._epoch
+            local.epoch = gen.epoch
         return local.searcher
 
     def facet_cache(self) -> _FacetCache:
-        if self._facets is None:
-            with self._lock:
-                if self._facets is None:
-                    self._facets = _FacetCache(self.searcher())
-        return self._facets
+        gen = self._cur()
+        if gen.facets is None:
+            searcher = self.searcher()
+            with gen.lock:
+                if gen.facets is None:
+                    gen.facets = _FacetCache(searcher)
+        return gen.facets
+
+    def all_docs(self) -> frozenset[int]:
+        gen = self._cur()
+        if gen.all_docs is None:
+            gen.all_docs = frozenset(self.searcher().reader().all_doc_ids())
+        return gen.all_docs
+
+    def date_order(self, newest: bool = True) -> tuple[list[int], dict[int, int]]:
+        """Every docnum by date (newest or oldest first; undated last) and
+        each docnum's rank in that order, built once per generation."""
+        gen = self._cur()
+        if gen.date_orders is None:
+            reader = self.searcher().reader()
+            n = reader.doc_count_all()
+            # Raw column values: an undated document holds the column's
+            # default, which does not translate to a datetime.
+            if reader.has_column("date"):
+                col = reader.column_reader("date", translate=False)
+                missing = getattr(self._cur().ix.schema["date"].column_type, "_default", None)
+                keys = [col[d] for d in range(n)]
+                keys = [None if k == missing else k for k in keys]
+            else:
+                keys = [None] * n
+            dated = [d for d in range(n) if keys[d] is not None]
+            undated = [d for d in range(n) if keys[d] is None]
+            asc = sorted(dated, key=keys.__getitem__)
+            orders = {}
+            for name, seq in (("newest", asc[::-1] + undated), ("oldest", asc + undated)):
+                orders[name] = (seq, {d: i for i, d in enumerate(seq)})
+            gen.date_orders = orders
+        return gen.date_orders["newest" if newest else "oldest"]
 
     def doc_count(self) -> int:
-        return self.searcher().doc_count()
+        with self._pin():
+            return self.searcher().doc_count()
 
     # --- queries -----------------------------------------------------------------
 
@@ -298,12 +385,12 @@ class SearchService:
             # asuntotontti -> tontti ("tonteille").
             heads = [p for p in parts if any(lm.endswith(p) and lm != p for lm in lemmas) and len(p) >= 4]
             if heads:
-                alts.append(f"body:{max(heads, key=len)}^0.3")
+                alts.append(f"text:{max(heads, key=len)}^0.3")
             if re.search("[aoAO]", word) and not re.search("[äöåÄÖÅ]", word):
                 found = 0
                 for v in variants(word):
                     vl = analyse_word(v)[0]
-                    if set(vl) != own and any(reader.doc_frequency("body", lm) for lm in vl):
+                    if set(vl) != own and any(reader.doc_frequency("text", lm) for lm in vl):
                         alts.append(f"{v}^0.5")
                         found += 1
                     if found >= 3:
@@ -318,7 +405,28 @@ class SearchService:
             parts[i] = re.sub(r"(?<![\w*~^:-])[^\W\d_]+(?![\w*~^:-])", repl, parts[i])
         return "".join(parts)
 
-    def search(
+    def search(self, *args, **kwargs) -> SearchResult:
+        """See ``_search_impl``; runs on one pinned generation."""
+        with self._pin():
+            return self._search_impl(*args, **kwargs)
+
+    def related(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
+        with self._pin():
+            return self._related_impl(record_id, limit)
+
+    def explain(self, query: str, filters: dict[str, list[str]] | None = None) -> dict:
+        with self._pin():
+            return self._explain_impl(query, filters)
+
+    def get(self, record_id: str) -> Decision | AnnualReport | None:
+        with self._pin():
+            return self._get_impl(record_id)
+
+    def facet_values(self, facet: str) -> list[str]:
+        with self._pin():
+            return self._facet_values_impl(facet)
+
+    def _search_impl(
         self,
         query: str = "",
         filters: dict[str, list[str]] | None = None,
@@ -346,15 +454,18 @@ class SearchService:
         hits: list[Hit] = []
         terms: list[str] = []
         if matches and limit > 0:
-            sortedby, reverse = None, False
-            if sort == "newest" or (sort == "relevance" and not text.strip()):
-                sortedby, reverse = "date", True
-            elif sort == "oldest":
-                sortedby = "date"
-            results = searcher.search(q, filter=matches, limit=offset + limit, sortedby=sortedby, reverse=reverse)
             terms = query_terms(q)
-            for hit in list(results)[offset : offset + limit]:
-                hits.append(self._hit(hit, set(terms), with_records))
+            want = offset + limit
+            if sort in ("newest", "oldest") or not text.strip():
+                top = self._by_date(matches, want, newest=(sort != "oldest"))[offset:]
+                scored = [(0.0, d) for d in top]
+            else:
+                results = searcher.search(
+                    q, filter=None if matches is base else matches, limit=want,
+                )
+                scored = [(score, docnum) for score, docnum in results.top_n][offset:]
+            for score, docnum in scored:
+                hits.append(self._hit(docnum, score, set(terms), with_records))
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=len(matches), hits=hits, facets=facets, sort=sort, offset=offset,
@@ -391,28 +502,36 @@ class SearchService:
                 raise ValueError(f"unknown facet {facet!r}; facets: {', '.join(FACETS)}")
         q, qhints = self.parse(parsed.text)
         hints += qhints
-        base = set(searcher.docs_for_query(q)) if type(q).__name__ != "NullQuery" else set()
+        base = self._match(q)
         if not base and _plain_words(parsed.text) >= 2:
             # No document has every word: show those with some of them, best
             # first, and say so.
             q_any, _h = self.parse(parsed.text, any_word=True)
-            base = set(searcher.docs_for_query(q_any))
+            base = self._match(q_any)
             if base:
                 q = q_any
                 hints.append("no result has every word; showing results with some of them")
-        facet_sets = {
-            f: set(searcher.docs_for_query(Or([Term(FACETS[f][0], v) for v in vals])))
-            for f, vals in selected.items()
-        }
+        facet_sets = {f: self._match(Or([Term(FACETS[f][0], v) for v in vals])) for f, vals in selected.items()}
         matches = base
         for docs in facet_sets.values():
             matches = matches & docs
         return q, parsed.text, selected, hints, base, facet_sets, matches
 
+    def _match(self, q):
+        from .matchsets import match_set
+
+        if type(q).__name__ in ("NullQuery", "_NullQuery"):
+            return frozenset()
+        return match_set(q, self.searcher(), self._cur().terms, self.all_docs)
+
     def iter_records(
         self, query: str = "", filters: dict[str, list[str]] | None = None, sort: str = "relevance"
     ) -> Iterator[Decision | AnnualReport]:
         """Every record matching the query and filters, best first (for export)."""
+        with self._pin():
+            yield from self._iter_records_impl(query, filters, sort)
+
+    def _iter_records_impl(self, query, filters, sort):
         searcher = self.searcher()
         q, text, _sel, _hints, _base, _fs, matches = self._resolve(query, filters)
         if not matches:
@@ -425,8 +544,24 @@ class SearchService:
         for hit in searcher.search(q, filter=matches, limit=None, sortedby=sortedby, reverse=reverse):
             yield load_record(hit.fields())
 
-    def _hit(self, hit, terms: set[str], with_records: bool) -> Hit:
-        stored = hit.fields()
+    def _by_date(self, matches, want: int, newest: bool = True) -> list[int]:
+        """The first ``want`` matches by date: a partial sort of the matches
+        when they are few, a walk down the date order when they are many."""
+        import heapq
+
+        order, rank = self.date_order(newest)
+        if len(matches) * 8 < len(order):
+            return heapq.nsmallest(want, matches, key=rank.__getitem__)
+        out = []
+        for d in order:
+            if d in matches:
+                out.append(d)
+                if len(out) >= want:
+                    break
+        return out
+
+    def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool) -> Hit:
+        stored = self.searcher().stored_fields(docnum)
         try:
             rec = load_record(stored)
         except Exception as exc:
@@ -439,21 +574,21 @@ class SearchService:
                 committee=rec.committee, meeting_date=rec.meeting_date.isoformat() if rec.meeting_date else None,
                 year=rec.year, section=rec.section, presenter=rec.presenter.name if rec.presenter else None,
                 outcome=rec.outcome.value if rec.outcome else None, snippet=snippet, highlights=spans,
-                score=round(float(hit.score or 0.0), 4), source=rec.source.model_dump(exclude_none=True),
+                score=round(float(score or 0.0), 4), source=rec.source.model_dump(exclude_none=True),
                 record=rec if with_records else None,
             )
         return Hit(
             id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
             committee=rec.organisation, meeting_date=None, year=rec.year, section=None, presenter=None,
-            outcome=None, snippet=snippet, highlights=spans, score=round(float(hit.score or 0.0), 4),
+            outcome=None, snippet=snippet, highlights=spans, score=round(float(score or 0.0), 4),
             source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None,
         )
 
-    def get(self, record_id: str) -> Decision | AnnualReport | None:
+    def _get_impl(self, record_id: str) -> Decision | AnnualReport | None:
         stored = self.searcher().document(id=record_id)
         return load_record(stored) if stored else None
 
-    def related(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
+    def _related_impl(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
         """Decisions related to one record: ``same_case`` (the same
         diaarinumero: earlier and later handlings of the case) and ``similar``
         (more like this: the record's most significant words)."""
@@ -470,21 +605,21 @@ class SearchService:
             results = searcher.search(Term("ident", case_id.lower()), limit=50, sortedby="date", reverse=True)
             for hit in results:
                 if hit["id"] != record_id:
-                    same.append(self._hit(hit, set(), True))
+                    same.append(self._hit(hit.docnum, hit.score, set(), True))
         seen = {record_id} | {h.id for h in same}
         similar: list[Hit] = []
         text = record_text(rec)
         if text.strip():
             from whoosh.query import Every
 
-            results = searcher.more_like(docnum, "body", text=(rec.title or "") + "\n" + text,
+            results = searcher.more_like(docnum, "text", text=(rec.title or "") + "\n" + text,
                                          top=limit + len(seen), numterms=12)
             for hit in results:
                 if hit["id"] not in seen and len(similar) < limit:
-                    similar.append(self._hit(hit, set(), True))
+                    similar.append(self._hit(hit.docnum, hit.score, set(), True))
         return {"same_case": same[:limit], "similar": similar}
 
-    def explain(self, query: str, filters: dict[str, list[str]] | None = None) -> dict:
+    def _explain_impl(self, query: str, filters: dict[str, list[str]] | None = None) -> dict:
         """What a query became: each word's base forms and compound parts,
         the forms without ä/ö that were added, the filters, and the final
         Whoosh query.  Shown by ``arkisto search --explain`` and the TUI."""
@@ -517,12 +652,16 @@ class SearchService:
 
     def records(self) -> Iterator[Decision | AnnualReport]:
         """Every record, in index order (for export)."""
+        with self._pin():
+            yield from self._records_impl()
+
+    def _records_impl(self):
         s = self.searcher()
         reader = s.reader()
         for docnum in reader.all_doc_ids():
             yield load_record(reader.stored_fields(docnum))
 
-    def facet_values(self, facet: str) -> list[str]:
+    def _facet_values_impl(self, facet: str) -> list[str]:
         return list(self.facet_cache().known.get(facet, []))
 
 

@@ -395,3 +395,31 @@ def test_pdf_parser_that_explodes_in_memory_is_stopped(tmp_path: Path, monkeypat
     r = detect.parse_path(f)
     assert r.records == []
     assert "200 MiB" in str(r.problems[0])
+
+
+def test_update_links_unchanged_files_and_keeps_old_generation_intact(tmp_path: Path):
+    a = tmp_path / "a"
+    synthetic_archive(a, 4, 10)
+    ix = tmp_path / "ix"
+    index_paths([a], ix)
+    store = IndexStore(ix)
+    old_gen = store.current_dir()
+    old_inodes = {p.name: p.stat().st_ino for p in old_gen.iterdir()}
+    recs = json.loads((a / "part000.json").read_text(encoding="utf-8"))
+    recs[0]["title"] = "Muutettu otsikko"
+    (a / "part000.json").write_text(json.dumps(recs, ensure_ascii=False), encoding="utf-8")
+    report = index_paths([a], ix)
+    assert report.files_indexed == 1 and report.files_unchanged == 3
+    new_gen = store.current_dir()
+    shared = [p.name for p in new_gen.iterdir() if old_inodes.get(p.name) == p.stat().st_ino]
+    assert any(name.endswith(".seg") or "_" in name for name in shared)  # segment files are shared
+    store.check(store.manifest(), deep=True)  # the reused hashes are right
+    # The previous generation still opens, with its own (old) content.
+    from whoosh import index as windex
+
+    old_ix = windex.open_dir(str(old_gen))
+    with old_ix.searcher() as s:
+        assert s.doc_count() == 40
+    assert doc_count(ix) == 40
+    with SearchService(ix) as svc:
+        assert svc.search("muutettu").total == 1

@@ -460,9 +460,18 @@ class SearchService:
                 top = self._by_date(matches, want, newest=(sort != "oldest"))[offset:]
                 scored = [(0.0, d) for d in top]
             else:
-                results = searcher.search(
-                    q, filter=None if matches is base else matches, limit=want,
-                )
+                # Facet filters join the query as constant-score clauses, so
+                # Whoosh skips through their postings instead of scoring every
+                # text match and dropping those outside the filter.
+                scored_q = q
+                if facet_sets:
+                    from whoosh.query import And, ConstantScoreQuery, Or, Term
+
+                    scored_q = And([q] + [
+                        ConstantScoreQuery(Or([Term(FACETS[f][0], v) for v in selected[f]]), 0.0)
+                        for f in facet_sets
+                    ])
+                results = searcher.search(scored_q, limit=want)
                 scored = [(score, docnum) for score, docnum in results.top_n][offset:]
             for score, docnum in scored:
                 hits.append(self._hit(docnum, score, set(terms), with_records))

@@ -90,6 +90,11 @@ def _sha256(path: Path) -> str:
 _EDGE = 64 * 1024
 
 
+def _is_lock(name: str) -> bool:
+    """Whoosh's own lock files (MAIN_WRITELOCK): never linked, hashed or trusted."""
+    return name.endswith(".lock") or name.endswith("WRITELOCK")
+
+
 def _edge_hash(path: Path) -> str:
     """SHA-256 of a file's first and last 64 KiB: checked on every open (the
     full hash is checked by ``arkisto check``), so a truncated, zeroed or
@@ -161,7 +166,7 @@ class IndexStore:
             missing = ", ".join(sorted(expected - present)[:3])
             raise IndexDamagedError(f"index at {self.root} is damaged: {manifest.generation} is missing {missing}",
                                     _REBUILD_HINT)
-        foreign = sorted(n for n in present - expected if not n.endswith(".lock"))
+        foreign = sorted(n for n in present - expected if not _is_lock(n))
         if foreign:
             raise IndexDamagedError(
                 f"index at {self.root} holds files arkisto did not write: {manifest.generation}/{foreign[0]}",
@@ -262,6 +267,10 @@ class IndexStore:
         return removed
 
     def new_generation(self, copy_current: bool) -> Path:
+        """A new generation directory.  With ``copy_current``, the live
+        generation's files are hard-linked into it (Whoosh never rewrites a
+        file in place: new segments get new files, deletions go into the new
+        TOC), so an update costs what it changes, not the index size."""
         gens = self.generations()
         n = int(gens[-1][len(GEN_PREFIX):]) + 1 if gens else 1
         gen_dir = self.root / f"{GEN_PREFIX}{n:06d}"
@@ -269,18 +278,35 @@ class IndexStore:
         if copy_current and self.exists():
             src = self.current_dir()
             for p in src.iterdir():
-                if p.is_file() and p.name != MANIFEST and not p.name.endswith(".lock"):
-                    shutil.copy2(p, gen_dir / p.name)
+                if p.is_file() and p.name != MANIFEST and not _is_lock(p.name):
+                    try:
+                        os.link(p, gen_dir / p.name)
+                    except OSError:
+                        shutil.copy2(p, gen_dir / p.name)
         return gen_dir
 
     def publish(self, gen_dir: Path, manifest: Manifest) -> None:
         """fsync the generation, write its manifest, and switch CURRENT to it.
         Keeps the previous generation and removes older ones."""
+        # Files hard-linked from the previous generation keep their hashes.
+        previous_files: dict[str, dict] = {}
+        if self.exists():
+            try:
+                previous_files = self.manifest().files
+            except Exception:
+                previous_files = {}
         files = {}
         for p in sorted(gen_dir.iterdir()):
-            if p.is_file() and p.name != MANIFEST and not p.name.endswith(".lock"):
+            if p.is_file() and p.name != MANIFEST and not _is_lock(p.name):
+                st = p.stat()
+                old = previous_files.get(p.name)
+                if old and old.get("ino") == st.st_ino and old.get("size") == st.st_size \
+                        and old.get("mtime_ns") == st.st_mtime_ns:
+                    files[p.name] = old
+                    continue
                 _fsync_path(p)
-                files[p.name] = {"size": p.stat().st_size, "sha256": _sha256(p), "edges": _edge_hash(p)}
+                files[p.name] = {"size": st.st_size, "sha256": _sha256(p), "edges": _edge_hash(p),
+                                 "ino": st.st_ino, "mtime_ns": st.st_mtime_ns}
         manifest.files = files
         manifest.generation = gen_dir.name
         _write_atomic(gen_dir / MANIFEST, manifest.to_json())

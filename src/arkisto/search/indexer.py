@@ -101,6 +101,11 @@ def index_paths(
 
     store = IndexStore(index_dir)
     with store.lock(wait=lock_wait, what="indexing"):
+        # Until this run publishes, every one of its files counts as not done:
+        # whatever stops it (Ctrl-C, kill -9, a full disk), --resume knows
+        # what to finish, and the content hashes skip what was done.
+        earlier = [p for p in read_pending(store.root) if p not in {str(f) for f in files}]
+        _write_pending(store.root, earlier + [str(f) for f in files])
         try:
             store.clean_partial()
             old = None
@@ -142,40 +147,43 @@ def index_paths(
                 result = parse_path(path)
                 for p in result.problems:
                     problem(p)
-                if prev:
-                    writer.delete_by_term("path", key)
-                ids = []
-                for rec in result.records:
-                    if rec.id in ids_written:
-                        first = ids_written[rec.id]
-                        also = "earlier in this file" if first == str(path) else f"also in {first}"
-                        problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
-                                        severity="warning"))
-                        continue
-                    ids_written[rec.id] = str(path)
-                    if is_stub(rec) and natural_key(rec):
-                        # A listing entry: index it only if no fuller record
-                        # of the same item turns up in this run or the index.
-                        stubs.append((rec, key, str(path)))
+                # A file's records go in whole or not at all: Ctrl-C while they
+                # are added waits until the file is done.
+                with _DeferInterrupt():
+                    if prev:
+                        writer.delete_by_term("path", key)
+                    ids = []
+                    for rec in result.records:
+                        if rec.id in ids_written:
+                            first = ids_written[rec.id]
+                            also = "earlier in this file" if first == str(path) else f"also in {first}"
+                            problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
+                                            severity="warning"))
+                            continue
+                        ids_written[rec.id] = str(path)
+                        if is_stub(rec) and natural_key(rec):
+                            # A listing entry: index it only if no fuller record
+                            # of the same item turns up in this run or the index.
+                            stubs.append((rec, key, str(path)))
+                            ids.append(rec.id)
+                            continue
+                        nk = natural_key(rec)
+                        if nk:
+                            natkeys_written[nk] = str(path)
+                        doc = to_document(rec)
+                        doc["path"] = key
+                        writer.add_document(**doc)
                         ids.append(rec.id)
-                        continue
-                    nk = natural_key(rec)
-                    if nk:
-                        natkeys_written[nk] = str(path)
-                    doc = to_document(rec)
-                    doc["path"] = key
-                    writer.add_document(**doc)
-                    ids.append(rec.id)
-                if ids:
-                    report.files_indexed += 1
-                    report.records += len(ids)
-                    report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
-                else:
-                    report.files_skipped += 1
-                    if not any(p.severity == "error" for p in result.problems):
-                        problem(Problem(str(path), "no records found in this file"))
-                sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
-                                "errors": sum(1 for p in result.problems if p.severity == "error")}
+                    if ids:
+                        report.files_indexed += 1
+                        report.records += len(ids)
+                        report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
+                    else:
+                        report.files_skipped += 1
+                        if not any(p.severity == "error" for p in result.problems):
+                            problem(Problem(str(path), "no records found in this file"))
+                    sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
+                                    "errors": sum(1 for p in result.problems if p.severity == "error")}
             if stubs:
                 with ix.searcher() as existing:
                     for rec, key, shown in stubs:
@@ -237,8 +245,41 @@ def index_paths(
             store.discard(gen_dir)
             raise from_os_error(exc, f"publishing {gen_dir}") from None
         report.generation = gen_dir.name
-        _write_pending(store.root, report.pending)
+        _write_pending(store.root, earlier + report.pending)
     return report
+
+
+class _DeferInterrupt:
+    """Hold back SIGINT (in the main thread) until the block is done, then
+    raise KeyboardInterrupt at that safe point."""
+
+    def __init__(self):
+        self.got = False
+        self.old = None
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            try:
+                self.old = signal.signal(signal.SIGINT, self._handler)
+            except ValueError:
+                self.old = None
+        return self
+
+    def _handler(self, signum, frame):
+        self.got = True
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
+            self.old = None
+            if self.got:
+                raise KeyboardInterrupt
+        return False
 
 
 def _writer(ix, fresh: bool, files: int):
@@ -248,8 +289,39 @@ def _writer(ix, fresh: bool, files: int):
     one writer, so they stay small and cheap."""
     procs = min(os.cpu_count() or 1, 4)
     if fresh and files >= 200 and procs > 1 and os.environ.get("ARKISTO_INDEX_PROCS", "") != "1":
+        _prepare_subwriters()
         return ix.writer(procs=procs, multisegment=True, limitmb=256)
     return ix.writer(limitmb=256)
+
+
+_PATCHED = False
+
+
+def _prepare_subwriters() -> None:
+    """Whoosh's sub-writer processes must not die on the user's Ctrl-C (the
+    parent commits what is done, and needs them for that) and must not
+    outlive a parent that was killed (they would wait for work forever)."""
+    global _PATCHED
+    if _PATCHED:
+        return
+    import signal
+
+    from whoosh.multiproc import SubWriterTask
+
+    original = SubWriterTask.run
+
+    def run(self):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        return original(self)
+
+    SubWriterTask.run = run
+    _PATCHED = True
 
 
 PENDING = "PENDING.json"

@@ -1,0 +1,196 @@
+"""TUI timings, headless (``App.run_test()``): not a test.
+
+    .venv/bin/python benchmarks/bench_tui.py                 # synthetic corpus of 2000 decisions
+    .venv/bin/python benchmarks/bench_tui.py --index DIR     # an existing index
+    .venv/bin/python benchmarks/bench_tui.py --records 10000 --queries 100 --out bench_tui.json
+
+Measures
+  launch → first paint      constructing the app until the screen is up (before the index opens)
+  launch → first results    until the first page of hits is painted
+  keystroke → results       the last key of a typed query until its results are painted
+                            (earlier keys' searches are still in flight), median and p95
+
+Prints a table and writes the figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+COMMITTEES = ["Kaupunginhallitus", "Kaupunginvaltuusto", "Sivistyslautakunta", "Tekninen lautakunta",
+              "Kasvatus- ja opetuslautakunta", "Ympäristölautakunta", "Hyvinvointilautakunta"]
+PRESENTERS = ["Anna Virtanen", "Pekka Laine", "Satu Kankare", "Timo Halonen", "Mika Penttilä", "Liisa Korhonen"]
+PROJECTS = ["VALSSI", "DigiOne", "Lukuliike", "Seikkaillen Päijät-Hämeessä", "Koululäsnäolon vahvistaminen"]
+FUNDERS = ["OKM", "OPH", "AVI", "EU", "valtio"]
+WORDS = ("hanke hankkeen hankkeet rahoitus rahoituksen talousarvio talousarvion kaava asemakaava katu kadun "
+         "koulu koulun päiväkoti varhaiskasvatus kirjasto liikunta nuoriso avustus avustuksen sopimus "
+         "sopimuksen hankinta hankinnan tilinpäätös toimintakertomus lausunto lausunnon valtuusto "
+         "kehittäminen kehittämisen rakennus rakennuslupa vuokra vuokrasopimus henkilöstö palkkaus "
+         "investointi määräraha määrärahan selvitys tiedoksi hyväksyminen muutos muutoksen").split()
+OUTCOMES = ["approved", "amended", "noted", "tabled", "returned", "voted", "rejected"]
+
+
+def synthetic_records(n: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+
+    def para(k: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(k)).capitalize() + "."
+
+    out = []
+    for i in range(n):
+        year = rng.choice(range(2017, 2026))
+        projects = rng.sample(PROJECTS, rng.choice([0, 0, 1, 2]))
+        out.append({
+            "kind": "decision", "id": f"s{i}", "municipality": rng.choice(["Heinola", "Lapua", "Mikkeli", "Oulu"]),
+            "committee": rng.choice(COMMITTEES), "meeting_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "section": str(rng.randint(1, 400)), "title": para(rng.randint(3, 8)).rstrip("."),
+            "presenter": {"name": rng.choice(PRESENTERS)}, "proposal": para(rng.randint(15, 40)),
+            "decision": para(rng.randint(5, 15)), "preparation": " ".join(para(rng.randint(20, 60)) for _ in range(3)),
+            "outcome": rng.choice(OUTCOMES),
+            "funded_projects": [{"name": p, "funder": rng.choice(FUNDERS)} for p in projects],
+            "source": {"path": "synthetic.json", "format": "arkisto-json"},
+        })
+    return out
+
+
+def build_index(records: int, where: Path) -> Path:
+    from arkisto.search.indexer import index_paths
+
+    archive = where / "archive"
+    archive.mkdir(parents=True)
+    (archive / "records.json").write_text(json.dumps(synthetic_records(records), ensure_ascii=False), encoding="utf-8")
+    index_dir = where / "index"
+    t0 = time.perf_counter()
+    report = index_paths([archive], index_dir)
+    print(f"built a synthetic index of {report.doc_count} records in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    return index_dir
+
+
+def queries(n: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        if i % 5 == 4:
+            out.append(f"{rng.choice(WORDS)} {rng.choice(WORDS)}")
+        elif i % 7 == 6:
+            out.append(f"{rng.choice(WORDS)} toimielin:{rng.choice(['kaupunginh', 'sivistys', 'tekninen'])}")
+        else:
+            out.append(rng.choice(WORDS))
+    return out
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))]
+
+
+async def measure(index_dir: Path, typed: list[str], size: tuple[int, int]) -> dict:
+    from arkisto.tui.app import make_app
+    from arkisto.tui.screens.search import SearchScreen
+
+    painted: list[tuple[str, float]] = []
+    waiters: dict[str, asyncio.Event] = {}
+    original = SearchScreen.show_result
+
+    def show_result(self, res):  # record when each result's paint completes
+        original(self, res)
+
+        def stamp() -> None:
+            painted.append((res.query, time.perf_counter()))
+            ev = waiters.get(res.query)
+            if ev is not None:
+                ev.set()
+
+        self.call_after_refresh(stamp)
+
+    SearchScreen.show_result = show_result
+    try:
+        t0 = time.perf_counter()
+        app = make_app(index_dir)
+        async with app.run_test(size=size) as pilot:
+            t_paint = time.perf_counter()
+            deadline = time.monotonic() + 120
+            while not painted:
+                screen = app.screen
+                opening = any(w.group == "open" and w.is_running for w in app.workers)
+                if (getattr(screen, "has_class", None) and screen.has_class("-message") and not opening
+                        and screen.query_one("#message").has_class("-error")):
+                    raise SystemExit(f"bench_tui: the app could not open the index: {screen.query_one('#message').render()}")
+                if time.monotonic() > deadline:
+                    raise SystemExit("bench_tui: no results within 120 s")
+                await asyncio.sleep(0.001)
+            t_results = painted[0][1]
+            latencies = []
+            inp = app.screen.query_one("#query")
+            for q in typed:
+                if inp.value:  # back to the empty query, and wait for it to paint
+                    ev = waiters.setdefault("", asyncio.Event())
+                    ev.clear()
+                    inp.value = ""
+                    await asyncio.wait_for(ev.wait(), 30)
+                await pilot.press(*q[:-1])
+                ev = waiters[q] = asyncio.Event()
+                t_key = time.perf_counter()
+                await pilot.press(q[-1])
+                await asyncio.wait_for(ev.wait(), 30)
+                t_done = next(t for qq, t in reversed(painted) if qq == q)
+                latencies.append((t_done - t_key) * 1000)
+                del waiters[q]
+            await app.workers.wait_for_complete()
+            docs = app.backend.svc.doc_count()
+    finally:
+        SearchScreen.show_result = original
+    return {
+        "records": docs,
+        "terminal": f"{size[0]}x{size[1]}",
+        "launch_to_first_paint_ms": round((t_paint - t0) * 1000, 1),
+        "launch_to_first_results_ms": round((t_results - t0) * 1000, 1),
+        "keystroke_to_results_ms": {
+            "n": len(latencies),
+            "median": round(statistics.median(latencies), 1),
+            "p95": round(pct(latencies, 95), 1),
+            "max": round(max(latencies), 1),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--index", type=Path, help="an existing index (default: build a synthetic one)")
+    ap.add_argument("--records", type=int, default=2000, help="records in the synthetic index")
+    ap.add_argument("--queries", type=int, default=100)
+    ap.add_argument("--size", default="120x40", help="terminal size, WxH")
+    ap.add_argument("--out", type=Path, default=Path("bench_tui.json"))
+    args = ap.parse_args(argv)
+    w, h = (int(x) for x in args.size.lower().split("x"))
+    with tempfile.TemporaryDirectory(prefix="arkisto-bench-") as tmp:
+        index_dir = args.index or build_index(args.records, Path(tmp))
+        result = asyncio.run(measure(index_dir, queries(args.queries), (w, h)))
+    result["index"] = str(args.index) if args.index else f"synthetic ({args.records} records)"
+    k = result["keystroke_to_results_ms"]
+    rows = [
+        ("records", f"{result['records']}"),
+        ("launch → first paint", f"{result['launch_to_first_paint_ms']:.0f} ms"),
+        ("launch → first results", f"{result['launch_to_first_results_ms']:.0f} ms"),
+        (f"keystroke → results (median, n={k['n']})", f"{k['median']:.0f} ms"),
+        ("keystroke → results (p95)", f"{k['p95']:.0f} ms"),
+        ("keystroke → results (max)", f"{k['max']:.0f} ms"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value:>10}")
+    args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

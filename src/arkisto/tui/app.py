@@ -1,0 +1,149 @@
+"""The arkisto app.  ``run()`` is what the CLI calls; ``make_app()`` builds the
+same app for tests and benchmarks (fixed clock, no settings file, no timings).
+
+Startup is light: the first paint happens before the index is opened.  The
+search service (and Whoosh) load on the backend's thread; on a first run with
+no index, the bundled sample archive is indexed while the screen shows progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App
+
+from ..config import Settings
+from ..i18n import Strings
+from .backend import Backend
+from .commands import ArkistoCommands
+from .screens.search import SearchScreen
+
+
+class ArkistoApp(App[int]):
+    """Search Finnish municipal decisions."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "arkisto"
+    COMMANDS = {ArkistoCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        index_dir: Path,
+        lang: str | None = None,
+        *,
+        settings: Settings | None = None,
+        settings_path: Path | None = None,
+        save_settings: bool = True,
+        sample_dir: Path | None = None,
+        use_sample: bool = True,
+        export_dir: Path | None = None,
+        clock: Callable[[], datetime] = datetime.now,
+        show_timing: bool = True,
+        cursor_blink: bool = True,
+        stale_poll_seconds: float = 3.0,
+    ) -> None:
+        """
+        Args:
+            index_dir: where the index lives (built there from the sample archive if missing).
+            lang: "fi" or "en" (else the settings' language).
+            settings: typed settings (theme, page size); loaded from the config file if None.
+            settings_path: where to save changed settings (None: the user's config file).
+            save_settings: False in tests, so that no config file is written.
+            sample_dir: the archive for a first run (default: the bundled sample).
+            use_sample: False to show "no index" instead of building one.
+            export_dir: where `e` writes its file (default: the current folder).
+            clock: the time used in export file names.
+            show_timing: False hides the milliseconds figure (deterministic snapshots).
+            cursor_blink: False for snapshots.
+            stale_poll_seconds: how often to look for a newer index generation.
+        """
+        super().__init__()
+        if settings is None:
+            settings, self.settings_problems = Settings.load(settings_path)
+        else:
+            self.settings_problems = []
+        self.settings = settings
+        self.settings_path = settings_path
+        self.save_settings = save_settings
+        self.strings = Strings(lang or settings.lang)
+        self.backend = Backend(Path(index_dir))
+        if use_sample and sample_dir is None:
+            from ..locations import sample_data_dir
+
+            sample_dir = sample_data_dir()
+        self.sample_dir = sample_dir if use_sample else None
+        self.export_dir = Path(export_dir) if export_dir else Path.cwd()
+        self.clock = clock
+        self.show_timing = show_timing
+        self.cursor_blink = cursor_blink
+        self.stale_poll_seconds = stale_poll_seconds
+        self.page_size = settings.page_size
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+
+    @property
+    def search_screen(self) -> SearchScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, SearchScreen):
+                return screen
+        return None
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen())
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        for problem in self.settings_problems:
+            self.notify(problem, severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        self.backend.shutdown()
+
+    # --- settings ---------------------------------------------------------------
+
+    def _save(self) -> None:
+        if not self.save_settings:
+            return
+        try:
+            self.settings.save(self.settings_path)
+        except OSError as exc:
+            self.notify(self.strings("settings_not_saved", error=str(exc)), severity="warning", markup=False)
+
+    def _theme_changed(self, theme) -> None:
+        if theme.name == self.settings.theme:
+            return
+        self.settings.theme = theme.name
+        self._save()
+        screen = self.search_screen
+        if screen is not None:
+            screen.status(self.strings("theme_changed", theme=theme.name))
+
+    def set_language(self, lang: str) -> None:
+        self.strings = Strings(lang)
+        self.settings.lang = lang
+        self._save()
+        screen = self.search_screen
+        if screen is not None:
+            screen.retranslate()
+            screen.status(self.strings("lang_changed"))
+
+
+def make_app(index_dir: Path, lang: str = "fi", **kw) -> ArkistoApp:
+    """The app as tests and benchmarks run it: default settings, nothing saved,
+    no timings, no cursor blink (override any of these with keywords)."""
+    kw.setdefault("settings", Settings(lang=lang))
+    kw.setdefault("save_settings", False)
+    kw.setdefault("show_timing", False)
+    kw.setdefault("cursor_blink", False)
+    kw.setdefault("clock", lambda: datetime(2025, 1, 2, 3, 4, 5))
+    return ArkistoApp(index_dir, lang, **kw)
+
+
+def run(index_dir: Path, lang: str | None = None) -> int:
+    """Run the TUI (the CLI's bare ``arkisto``).  Returns the exit code."""
+    from ..locations import config_file
+
+    app = ArkistoApp(index_dir, lang, settings_path=config_file())
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,189 @@
+"""The TUI's side of the search core: one daemon thread that owns the
+``SearchService``, and plain functions the screens run on it.  No Textual.
+
+Why one thread and not a thread worker per search: the service keeps one Whoosh
+searcher per thread and closes them only on ``reopen()``/``close()``, so a
+new thread per keystroke would leave a searcher (and its open files) behind
+each time.  Jobs queue on the one thread; a job whose awaiting task was
+cancelled (an exclusive worker superseded by a newer keystroke) is skipped
+before it starts, so only the newest query runs.  The thread is a daemon so
+quitting never waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Request:
+    query: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 50
+
+    def filter_lists(self) -> dict[str, list[str]]:
+        return {k: list(v) for k, v in self.filters.items() if v}
+
+
+def _resolve(fut: asyncio.Future, result: Any = None, exc: BaseException | None = None) -> None:
+    if fut.done():
+        return
+    if exc is not None:
+        fut.set_exception(exc)
+    else:
+        fut.set_result(result)
+
+
+def run_in_daemon(fn: Callable[..., Any], *args: Any, name: str = "arkisto-job") -> asyncio.Future:
+    """Run ``fn`` on a new daemon thread; await the returned future."""
+    loop = asyncio.get_running_loop()
+    fut = loop.create_future()
+
+    def target() -> None:
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # handed to the awaiting task
+            loop.call_soon_threadsafe(_resolve, fut, None, exc)
+        else:
+            loop.call_soon_threadsafe(_resolve, fut, result)
+
+    threading.Thread(target=target, name=name, daemon=True).start()
+    return fut
+
+
+class Backend:
+    """The search service and the one thread that touches it."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self.svc = None  # SearchService once opened
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    # --- plumbing ------------------------------------------------------------------
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future:
+        """Run ``fn(*args)`` on the service thread; await the result."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="arkisto-search", daemon=True)
+            self._thread.start()
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._jobs.put((fn, args, loop, fut))
+        return fut
+
+    def _loop(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            fn, args, loop, fut = job
+            if fut is None:  # fire and forget (close)
+                try:
+                    fn(*args)
+                except Exception:
+                    pass
+                continue
+            if fut.cancelled():  # superseded while queued
+                continue
+            try:
+                result = fn(*args)
+            except BaseException as exc:
+                if loop.is_closed():
+                    continue
+                loop.call_soon_threadsafe(_resolve, fut, None, exc)
+            else:
+                if loop.is_closed():
+                    continue
+                loop.call_soon_threadsafe(_resolve, fut, result)
+
+    def shutdown(self) -> None:
+        """Close the service on its own thread and stop the thread (no wait)."""
+        if self._thread is None:
+            return
+
+        def close() -> None:
+            if self.svc is not None:
+                self.svc.close()
+                self.svc = None
+
+        self._jobs.put((close, (), None, None))
+        self._jobs.put(None)
+        self._thread = None
+
+    # --- jobs (each runs on the service thread) ------------------------------------
+
+    def open(self):
+        """Open the index.  Raises NoIndexError and the other ArkistoErrors."""
+        from ..search.service import SearchService  # imports Whoosh: off the startup path
+
+        if self.svc is not None:
+            self.svc.close()
+            self.svc = None
+        self.svc = SearchService(self.index_dir)
+        self._warm()
+        return self.svc
+
+    def _warm(self) -> None:
+        # Warm the facet cache so the first search does not pay for it.  The
+        # searcher first: SearchService.facet_cache() holds its (non-reentrant)
+        # lock while asking for a searcher, so it deadlocks in a thread that
+        # has none yet.
+        self.svc.searcher()
+        self.svc.facet_cache()
+
+    def doc_count(self) -> int:
+        return self.svc.doc_count() if self.svc else 0
+
+    def search(self, req: Request):
+        return self.svc.search(req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
+                               offset=req.offset, facet_limit=None)
+
+    def related(self, rec) -> list[tuple[str, str]]:
+        """Other records with the same case id (diaarinumero): (id, citation)."""
+        case_id = getattr(rec, "case_id", None)
+        if not case_id or self.svc is None:
+            return []
+        try:
+            res = self.svc.search(f'"{case_id}"', limit=11, with_records=True)
+        except Exception:
+            return []
+        out = []
+        for h in res.hits:
+            other = h.record
+            if h.id != rec.id and other is not None and getattr(other, "case_id", None) == case_id:
+                out.append((h.id, other.citation()))
+        return out[:10]
+
+    def reopen(self) -> int:
+        self.svc.reopen()
+        self._warm()
+        return self.svc.doc_count()
+
+    def stale(self) -> bool:
+        return bool(self.svc is not None and self.svc.stale())
+
+    def source_paths(self) -> list[str]:
+        """The source files the index was built from that still exist."""
+        if self.svc is None:
+            return []
+        return sorted(p for p in self.svc.manifest.sources if Path(p).exists())
+
+    def export(self, req: Request, folder: Path, now: datetime) -> tuple[int, Path]:
+        from ..export import write_export
+
+        path = Path(folder) / f"arkisto-export-{now:%Y%m%d-%H%M%S}.jsonl"
+        tmp = path.with_name(path.name + ".part")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            n = write_export(self.svc, fh, "jsonl", req.query, req.filter_lists())
+        tmp.replace(path)
+        return n, path

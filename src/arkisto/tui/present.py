@@ -1,0 +1,174 @@
+"""How hits, facets and records look: pure functions from the search core's
+objects to ``rich.text.Text``.  No Textual and no widgets here, so each can be
+unit-tested on its own.
+
+Document text is untrusted.  Everything is built as ``Text`` (never markup),
+and control characters are stripped with ``safe_display`` before display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+
+from ..i18n import Strings
+from ..render import header_lines, record_sections
+from ..text import one_line, safe_display
+
+MATCH = "bold reverse"
+TITLE = "bold"
+META = "dim"
+LABEL = "bold underline"
+SNIPPET_CHARS = 160
+
+
+def clean_spans(text: str, spans: Iterable[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """``safe_display(text)`` with ``spans`` (offsets into ``text``) moved to
+    the matching offsets in the cleaned text."""
+    cleaned = safe_display(text)
+    spans = list(spans)
+    if cleaned == text:
+        return text, [(a, b) for a, b in spans if 0 <= a < b <= len(text)]
+    pos = [0] * (len(text) + 1)  # old offset -> new offset
+    n = 0
+    for i, ch in enumerate(text):
+        pos[i] = n
+        if safe_display(ch) == ch:
+            n += 1
+    pos[len(text)] = n
+    return cleaned, [(pos[a], pos[b]) for a, b in spans if 0 <= a < b <= len(text) and pos[a] < pos[b]]
+
+
+def highlighted(text: str, spans: Iterable[tuple[int, int]], style: str = MATCH, base: str = "") -> Text:
+    """``Text`` of ``text`` (cleaned) with ``spans`` styled as matches."""
+    clean, spans = clean_spans(text, spans)
+    out = Text(clean, style=base)
+    for a, b in spans:
+        out.stylize(style, a, b)
+    return out
+
+
+def shorten(text: str, spans: list[tuple[int, int]], limit: int = SNIPPET_CHARS) -> tuple[str, list[tuple[int, int]]]:
+    """Cut ``text`` to about ``limit`` characters at a word boundary, keeping
+    the spans that fit."""
+    if len(text) <= limit:
+        return text, spans
+    cut = text.rfind(" ", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    return text[:cut].rstrip() + " …", [(a, b) for a, b in spans if b <= cut]
+
+
+def fi_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    try:
+        y, m, d = iso.split("-")
+        return f"{int(d)}.{int(m)}.{y}"
+    except ValueError:
+        return iso
+
+
+def facet_label(facet: str, value: str, s: Strings) -> str:
+    """A facet value as shown: outcomes and kinds are translated."""
+    if facet == "outcome":
+        return s.outcome(value)
+    if facet == "kind":
+        label = s(f"kind_{value}")
+        return value if label == f"kind_{value}" else label
+    return value
+
+
+def hit_meta(hit, s: Strings) -> str:
+    date = fi_date(hit.meeting_date)
+    parts = [
+        hit.municipality,
+        hit.committee,
+        " ".join(x for x in [date, hit.section and f"§ {hit.section}"] if x) or (str(hit.year) if hit.year else ""),
+        s.outcome(hit.outcome) if hit.outcome else (s("kind_annual_report") if hit.kind == "annual_report" else ""),
+    ]
+    return " · ".join(one_line(safe_display(p)) for p in parts if p)
+
+
+def hit_prompt(hit, s: Strings, number: int | None = None) -> Text:
+    """One result: title, a line of metadata, and the snippet with matches."""
+    out = Text()
+    if number is not None:
+        out.append(f"{number}. ", style=META)
+    out.append(one_line(safe_display(hit.title)) or hit.id, style=TITLE)
+    meta = hit_meta(hit, s)
+    if meta:
+        out.append("\n")
+        out.append(meta, style=META)
+    snippet, spans = clean_spans(hit.snippet or "", hit.highlights or [])
+    snippet, spans = shorten(snippet, spans)
+    if snippet:
+        out.append("\n")
+        out.append_text(highlighted(snippet, spans))
+    return out
+
+
+def facet_value_prompt(facet: str, value: str, count: int, selected: bool, s: Strings, width: int = 0) -> Text:
+    """``✓  129 Kaupunginhallitus``: counts first, so they line up; one line,
+    cut with an ellipsis to ``width`` cells (when given)."""
+    out = Text(end="")
+    out.append("✓" if selected else " ", style="bold")
+    out.append(f"{count:>5} ", style="dim")
+    out.append(one_line(safe_display(facet_label(facet, value, s))) or "—", style="bold" if selected else "")
+    if width > 0:
+        out.truncate(width, overflow="ellipsis")
+    return out
+
+
+def filters_summary(filters: dict[str, list[str]], s: Strings) -> str:
+    parts = []
+    for facet, values in filters.items():
+        if values:
+            shown = ", ".join(one_line(safe_display(facet_label(facet, v, s))) for v in values)
+            parts.append(f"{s(facet)}: {shown}")
+    return "; ".join(parts)
+
+
+# --- the detail pane ---------------------------------------------------------------
+
+
+def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Offsets of the words in ``text`` that the index analyzer turns into one
+    of the query's analysed ``terms`` (so inflected forms match)."""
+    if not terms or not text:
+        return []
+    from ..search import analysis  # imports Whoosh: only once results exist
+
+    wanted = set(terms)
+    words = getattr(analysis, "tokens_with_offsets", None)
+    if words is not None:  # lemmas and compound parts of each word
+        return [(a, b) for a, b, forms in words(text) if forms & wanted]
+    return [(t.startchar, t.endchar) for t in analysis.finnish_analyzer()(text, chars=True) if t.text in wanted]
+
+
+def record_text(rec, s: Strings, terms: Sequence[str] = (), related: Sequence[tuple[str, str]] = ()) -> Text:
+    """The whole record, laid out as ``arkisto show`` lays it out (the same
+    ``render`` helpers), with the query's words highlighted."""
+    out = Text()
+    head = [safe_display(line) for line in header_lines(rec, s)]
+    for i, line in enumerate(head):
+        if i:
+            out.append("\n")
+        out.append_text(highlighted(line, match_spans(line, terms), base=TITLE if i == 0 else META))
+    for label, body in record_sections(rec, s):
+        out.append("\n\n")
+        out.append(one_line(safe_display(label)), style=LABEL)
+        out.append("\n")
+        body = safe_display(body)
+        out.append_text(highlighted(body, match_spans(body, terms)))
+    if related:
+        out.append("\n\n")
+        out.append(s("related"), style=LABEL)
+        for _rid, citation in related:
+            out.append("\n• ")
+            out.append(one_line(safe_display(citation)))
+    return out
+
+
+def citation(rec) -> str:
+    return one_line(safe_display(rec.citation()))

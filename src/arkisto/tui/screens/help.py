@@ -1,0 +1,92 @@
+"""The help: keys, the query language and where the index lives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ...text import safe_display
+
+
+def help_text(bindings: list[Binding], index_dir: Path, s) -> Text:
+    out = Text()
+    out.append(s("help_title"), style="bold underline")
+    out.append("\n")
+    rows: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for b in bindings:
+        key = b.key_display or {"slash": "/", "question_mark": "?", "escape": "Esc"}.get(b.key, b.key)
+        if b.description in seen:  # F1 and ? both open the help: one row
+            i = seen[b.description]
+            rows[i] = (f"{rows[i][0]}, {key}", b.description)
+            continue
+        seen[b.description] = len(rows)
+        rows.append((key, b.description))
+    rows += [
+        ("Tab ⇧Tab", s("help_tab")),
+        ("↓ Enter", s("help_search_keys")),
+        ("↑↓ Enter n p", s("help_list_keys")),
+        ("Enter ␣", s("help_facet_keys")),
+        ("Ctrl+P", s("key_palette") + f" ({s('language')}, {s('theme')}, {s('reindex')})"),
+        ("Ctrl+Q", s("quit")),
+    ]
+    width = max(len(k) for k, _ in rows) + 2
+    for key, desc in rows:
+        out.append(f"  {key:<{width}}", style="bold")
+        out.append(desc + "\n")
+    out.append("\n")
+    out.append(s("help_query"), style="bold underline")
+    out.append("\n")
+    from ...cli import QUERY_HELP  # lazily: the text lives with the CLI's --help
+
+    out.append("\n".join(QUERY_HELP.splitlines()[1:]) + "\n\n")
+    out.append(safe_display(s("help_index", path=str(index_dir))), style="dim")
+    out.append("\n" + s("help_close"), style="dim")
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and the query language.
+
+    | Key | Does |
+    | :- | :- |
+    | Esc, ?, F1, q | close |
+    """
+
+    BINDINGS = [
+        Binding("escape", "dismiss", show=False),
+        Binding("question_mark", "dismiss", show=False),
+        Binding("f1", "dismiss", show=False),
+        Binding("q", "dismiss", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 95%; height: auto; max-height: 95%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, bindings: list[Binding], index_dir: Path) -> None:
+        super().__init__()
+        self._bindings_shown = bindings
+        self._index_dir = index_dir
+
+    def compose(self) -> ComposeResult:
+        s = self.app.strings
+        with VerticalScroll() as scroll:
+            scroll.border_title = s("help")
+            yield Static(help_text(self._bindings_shown, self._index_dir, s), markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    async def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)

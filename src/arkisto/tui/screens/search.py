@@ -1,0 +1,463 @@
+"""The search screen: query bar, facets, a page of hits and the detail pane.
+
+The widgets post intent messages (query changed, facet toggled, hit opened,
+page requested); this screen keeps the query state, runs the work on the
+backend's thread in exclusive workers (a newer query cancels an older one
+before it starts), and hands results back to the widgets.
+
+Wide terminals (120 columns or more) show the detail of the highlighted hit
+beside the list; narrower ones open it over the list with Enter.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ...errors import ArkistoError, NoIndexError
+from ...i18n import Strings
+from ...text import safe_display
+from ..backend import Request, run_in_daemon
+from ..present import citation, record_text
+from ..widgets import DetailPane, FacetPanel, QueryBar, ResultList, StatusBar
+
+SORTS = ("relevance", "newest", "oldest")
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+def screen_bindings(s: Strings) -> list[Binding]:
+    """The search screen's keys, with descriptions in the UI language."""
+    return [
+        Binding("f1", "help", s("help"), key_display="F1"),
+        Binding("question_mark", "help", s("help"), show=False),
+        Binding("slash", "focus_query", s("key_search"), key_display="/"),
+        Binding("escape", "back", s("key_back"), key_display="Esc"),
+        Binding("y", "copy", s("copy")),
+        Binding("e", "export", s("export")),
+        Binding("s", "cycle_sort", s("key_sort")),
+        Binding("x", "clear_filters", s("key_clear_filters")),
+        Binding("f5", "refresh", s("key_refresh"), key_display="F5"),
+        Binding("q", "app.quit", s("quit")),
+    ]
+
+
+class IndexProgress(Message):
+    """Files done while building or updating the index (from the indexer's thread)."""
+
+    def __init__(self, done: int, total: int, first_run: bool) -> None:
+        super().__init__()
+        self.done, self.total, self.first_run = done, total, first_run
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, IndexProgress)
+
+
+@dataclass
+class State:
+    query: str = ""
+    filters: dict[str, tuple[str, ...]] | None = None
+    sort: str = "relevance"
+    offset: int = 0
+
+
+class SearchScreen(Screen):
+    """The main screen."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    AUTO_FOCUS = "#query"
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.state = State(filters={})
+        self.result = None  # the last SearchResult shown
+        self.detail_hit = None  # the hit whose record the detail pane shows
+        self.ready = False  # the index is open
+        self.notified_generation: str | None = None
+        self._set_bindings()
+
+    def _set_bindings(self) -> None:
+        """The class's bindings (Tab, Shift+Tab…) plus ours in the UI language."""
+        self._bindings = BindingsMap.merge([self._merged_bindings, BindingsMap(screen_bindings(self.s))])
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "back":  # Esc: shown only where it does something
+            return self.has_class("-detail-open") or not isinstance(self.focused, Input)
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    @property
+    def s(self) -> Strings:
+        return self.app.strings
+
+    @property
+    def backend(self):
+        return self.app.backend
+
+    # --- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield QueryBar(self.s("search_placeholder"), cursor_blink=self.app.cursor_blink, id="query-bar")
+        with Horizontal(id="body"):
+            yield FacetPanel(id="facets")
+            yield ResultList(id="results")
+            yield DetailPane(id="detail")
+            yield Static("", id="message", markup=False)
+        yield StatusBar(id="status")
+        yield Footer()
+        yield Static("", id="too-small", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(DetailPane).show_placeholder(self.s("detail_empty"))
+        self.show_message(self.s("opening_index"))
+        self.open_index()
+        self.set_interval(self.app.stale_poll_seconds, self.check_stale)
+
+    def on_resize(self, event) -> None:
+        w, h = event.size.width, event.size.height
+        small = w < MIN_WIDTH or h < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(Text(self.s("too_small", w=w, h=h)))
+
+    @property
+    def wide(self) -> bool:
+        return self.has_class("-wide")
+
+    def show_message(self, text: str | Text, error: bool = False) -> None:
+        """Show a message in place of the results (opening, building, errors)."""
+        msg = self.query_one("#message", Static)
+        msg.update(text if isinstance(text, Text) else Text(text))
+        msg.set_class(error, "-error")
+        self.add_class("-message")
+
+    def hide_message(self) -> None:
+        self.remove_class("-message")
+
+    def show_error(self, exc: ArkistoError) -> None:
+        text = Text()
+        text.append(self.s("index_error", message=safe_display(exc.message)), style="bold")
+        if exc.hint:
+            text.append("\n\n" + safe_display(exc.hint))
+        self.show_message(text, error=True)
+
+    def status(self, text: str, error: bool = False) -> None:
+        self.query_one(StatusBar).say(text, error)
+
+    # --- opening and building the index ----------------------------------------------
+
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def open_index(self) -> None:
+        app = self.app
+        try:
+            await self.backend.submit(self.backend.open)
+        except NoIndexError as exc:
+            sample = app.sample_dir
+            if sample is None:
+                self.show_message(Text(self.s("index_missing", path=str(self.backend.index_dir))), error=True)
+                self.status(exc.message, error=True)
+                return
+            if not await self.build_index([sample], first_run=True):
+                return
+            try:
+                await self.backend.submit(self.backend.open)
+            except ArkistoError as exc2:
+                self.show_error(exc2)
+                return
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return
+        self.ready = True
+        self.notified_generation = self.backend.svc.generation
+        self.hide_message()
+        if not self.query_one(StatusBar).message:
+            self.status(self.s("index_ready", n=await self.backend.submit(self.backend.doc_count)))
+        self.search()
+
+    async def build_index(self, paths, first_run: bool):
+        """Run the indexer on its own thread, showing progress.  Returns the report or None."""
+        from ...search.indexer import index_paths
+
+        last = [0.0]
+
+        def progress(done: int, total: int, _path: str) -> None:
+            now = time.monotonic()
+            if now - last[0] >= 0.05 or done + 1 >= total:
+                last[0] = now
+                self.post_message(IndexProgress(done, total, first_run))
+
+        self._show_progress(0, 0, first_run)
+        try:
+            report = await run_in_daemon(
+                lambda: index_paths(paths, self.backend.index_dir, progress=progress), name="arkisto-index"
+            )
+        except ArkistoError as exc:
+            if first_run:
+                self.show_error(exc)
+            else:
+                self.status(exc.message + (f" {exc.hint}" if exc.hint else ""), error=True)
+            return None
+        except Exception as exc:  # an indexer bug: say so plainly, never a traceback
+            text = self.s("build_failed", error=safe_display(str(exc)) or type(exc).__name__)
+            if first_run:
+                self.show_message(Text(text), error=True)
+            self.status(text, error=True)
+            return None
+        self._show_progress(report.files_seen, report.files_seen, first_run)
+        if first_run:
+            self.status(self.s("index_ready", n=report.doc_count))
+        return report
+
+    def on_index_progress(self, event: IndexProgress) -> None:
+        self._show_progress(event.done, event.total, event.first_run)
+
+    def _show_progress(self, done: int, total: int, first_run: bool) -> None:
+        if first_run:
+            self.show_message(Text(self.s("building_index", done=done, total=total)))
+        else:
+            self.status(self.s("reindexing", done=done, total=total))
+
+    # --- searching ----------------------------------------------------------------------
+
+    def request(self) -> Request:
+        st = self.state
+        return Request(st.query, dict(st.filters or {}), st.sort, st.offset, self.app.page_size)
+
+    def search(self) -> None:
+        if self.ready:
+            self.run_search(self.request())
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def run_search(self, req: Request) -> None:
+        try:
+            res = await self.backend.submit(self.backend.search, req)
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return
+        except Exception as exc:
+            self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
+            return
+        self.show_result(res)
+
+    def show_result(self, res) -> None:
+        self.result = res
+        s = self.s
+        self.query_one(QueryBar).show_info(res, s, self.app.show_timing)
+        results = self.query_one(ResultList)
+        results.show(res, s)
+        self.query_one(FacetPanel).show(res.facets, s)
+        hit = results.current_hit
+        if self.wide:
+            if hit is not None:
+                self.load_detail(hit)
+            else:
+                self.query_one(DetailPane).show_placeholder(s("detail_empty"))
+
+    @on(QueryBar.Changed)
+    def query_changed(self, event: QueryBar.Changed) -> None:
+        self.state.query = event.text
+        self.state.offset = 0
+        self.search()
+
+    @on(QueryBar.Submitted)
+    def query_submitted(self) -> None:
+        results = self.query_one(ResultList)
+        if results.hits:
+            results.focus()
+
+    @on(FacetPanel.Toggled)
+    def facet_toggled(self, event: FacetPanel.Toggled) -> None:
+        filters = dict(self.state.filters or {})
+        values = list(filters.get(event.facet, ()))
+        if event.value in values:
+            values.remove(event.value)
+        else:
+            values.append(event.value)
+        if values:
+            filters[event.facet] = tuple(values)
+        else:
+            filters.pop(event.facet, None)
+        self.state.filters = filters
+        self.state.offset = 0
+        self.search()
+
+    @on(ResultList.PageRequested)
+    def page_requested(self, event: ResultList.PageRequested) -> None:
+        if self.result is None:
+            return
+        size = self.app.page_size
+        offset = self.state.offset + event.delta * size
+        if offset < 0 or offset >= max(self.result.total, 1):
+            return
+        self.state.offset = offset
+        self.search()
+
+    @on(ResultList.HitHighlighted)
+    def hit_highlighted(self, event: ResultList.HitHighlighted) -> None:
+        if self.wide:
+            self.load_detail(event.hit)
+
+    @on(ResultList.HitOpened)
+    def hit_opened(self, event: ResultList.HitOpened) -> None:
+        detail = self.query_one(DetailPane)
+        if detail.record_id != event.hit.id:
+            self.load_detail(event.hit)
+        self.add_class("-detail-open")
+        detail.focus()
+        self.refresh_bindings()
+
+    # --- the detail pane ------------------------------------------------------------------
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def load_detail(self, hit) -> None:
+        self.detail_hit = hit
+        rec = hit.record
+        if rec is None:
+            rec = await self.backend.submit(self.backend.svc.get, hit.id)
+            if rec is None:
+                return
+        terms = list(self.result.terms) if self.result else []
+        s = self.s
+        related = await self.backend.submit(self.backend.related, rec)
+        # Stemming a long record takes a moment: do it off the event loop.
+        text = await run_in_daemon(record_text, rec, s, terms, related, name="arkisto-detail")
+        self.query_one(DetailPane).show_record(rec, text)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(screen_bindings(self.s), self.backend.index_dir))
+
+    def action_focus_query(self) -> None:
+        self.remove_class("-detail-open")
+        self.query_one(QueryBar).input.focus()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if self.has_class("-detail-open"):
+            self.remove_class("-detail-open")
+            self.query_one(ResultList).focus()
+            self.refresh_bindings()
+        elif isinstance(focused, DetailPane):
+            self.query_one(ResultList).focus()
+        elif isinstance(focused, (ResultList, FacetPanel)):
+            self.query_one(QueryBar).input.focus()
+
+    def selected_record(self):
+        """The record the user is looking at: the open detail, else the highlighted hit."""
+        detail = self.query_one(DetailPane)
+        if detail.record is not None and (self.has_class("-detail-open") or self.focused is detail):
+            return detail.record
+        hit = self.query_one(ResultList).current_hit
+        if hit is not None:
+            return hit.record
+        return detail.record
+
+    def action_copy(self) -> None:
+        rec = self.selected_record()
+        if rec is None:
+            self.status(self.s("nothing_selected"))
+            return
+        text = citation(rec)
+        self.app.copy_to_clipboard(text)
+        self.status(self.s("copied", text=text))
+
+    def action_cycle_sort(self, sort: str | None = None) -> None:
+        st = self.state
+        st.sort = sort or SORTS[(SORTS.index(st.sort) + 1) % len(SORTS)]
+        st.offset = 0
+        self.search()
+
+    def action_clear_filters(self) -> None:
+        self.state.filters = {}
+        self.state.offset = 0
+        self.search()
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def action_export(self) -> None:
+        if not self.ready:
+            return
+        self.status(self.s("exporting"))
+        try:
+            n, path = await self.backend.submit(self.backend.export, self.request(), self.app.export_dir, self.app.clock())
+        except (ArkistoError, OSError, ValueError) as exc:
+            msg = exc.message if isinstance(exc, ArkistoError) else str(exc)
+            self.status(self.s("export_failed", error=safe_display(msg)), error=True)
+            return
+        self.status(self.s("exported", n=n, path=str(path)))
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def action_refresh(self) -> None:
+        if not self.ready:
+            return
+        try:
+            n = await self.backend.submit(self.backend.reopen)
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return
+        self.notified_generation = self.backend.svc.generation
+        self.status(self.s("refreshed", n=n))
+        self.search()
+
+    @work(exclusive=True, group="index", exit_on_error=False)
+    async def action_reindex(self) -> None:
+        if not self.ready:
+            return
+        paths = await self.backend.submit(self.backend.source_paths)
+        if not paths:
+            self.status(self.s("reindex_nothing"))
+            return
+        report = await self.build_index(paths, first_run=False)
+        if report is None:
+            return
+        try:
+            await self.backend.submit(self.backend.reopen)
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return
+        self.notified_generation = self.backend.svc.generation
+        self.status(self.s("reindexed", records=report.records, files=report.files_indexed,
+                           unchanged=report.files_unchanged, skipped=report.files_skipped, n=report.doc_count))
+        self.search()
+
+    def check_stale(self) -> None:
+        """Poll (cheaply: one small file read) for a newer index generation."""
+        svc = self.backend.svc
+        if not self.ready or svc is None:
+            return
+        try:
+            current = svc.store.current_name()
+        except ArkistoError:
+            return
+        if current != svc.generation and current != self.notified_generation:
+            self.notified_generation = current
+            self.app.notify(self.s("index_updated"), markup=False, timeout=10)
+            self.status(self.s("index_updated"))
+
+    # --- language --------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        """Redraw every string in the current language."""
+        s = self.s
+        self._set_bindings()
+        self.refresh_bindings()
+        self.query_one(QueryBar).set_placeholder(s("search_placeholder"))
+        if self.result is not None:
+            self.show_result(self.result)
+        detail = self.query_one(DetailPane)
+        if detail.record is None:
+            detail.show_placeholder(s("detail_empty"))
+        elif self.detail_hit is not None and not self.wide:
+            self.load_detail(self.detail_hit)

@@ -1,0 +1,116 @@
+"""One page of hits (never more than ``page_size`` options), with options
+for the previous and next page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ..present import hit_prompt
+
+PREV, NEXT = "\x00prev", "\x00next"
+
+
+class ResultList(OptionList):
+    """A page of hits.
+
+    | Key | Does |
+    | :- | :- |
+    | ↑ ↓ | move |
+    | Enter | open the hit |
+    | n / p | next / previous page |
+    """
+
+    BINDINGS = [
+        Binding("n", "page(1)", "next page", show=False),
+        Binding("p", "page(-1)", "previous page", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ResultList, ResultList:focus { height: 1fr; max-height: 100%; border: none; padding: 0; }
+    ResultList > .option-list--option { padding: 0 1; }
+    """
+
+    @dataclass
+    class HitHighlighted(Message):
+        result_list: ResultList
+        hit: object
+
+        @property
+        def control(self) -> ResultList:
+            return self.result_list
+
+    @dataclass
+    class HitOpened(Message):
+        result_list: ResultList
+        hit: object
+
+        @property
+        def control(self) -> ResultList:
+            return self.result_list
+
+    @dataclass
+    class PageRequested(Message):
+        result_list: ResultList
+        delta: int
+
+        @property
+        def control(self) -> ResultList:
+            return self.result_list
+
+    def __init__(self, **kw) -> None:
+        super().__init__(markup=False, **kw)
+        self.hits: list = []
+        self._by_id: dict[str, object] = {}
+
+    def show(self, result, s) -> None:
+        """Replace the list with the result's page of hits."""
+        self.hits = list(result.hits)
+        self._by_id = {h.id: h for h in self.hits}
+        options: list = []
+        if result.offset > 0:
+            options.append(Option(Text(s("prev_page"), style="bold"), id=PREV))
+            options.append(None)
+        for i, hit in enumerate(self.hits):
+            if i:
+                options.append(None)
+            options.append(Option(hit_prompt(hit, s, result.offset + i + 1), id=hit.id))
+        if result.offset + len(self.hits) < result.total:
+            options.append(None)
+            options.append(Option(Text(s("next_page"), style="bold"), id=NEXT))
+        if not options:
+            options.append(Option(Text(s("no_results"), style="dim"), disabled=True))
+        self.set_options(options)
+        first = 2 if result.offset > 0 and self.hits else 0
+        self.highlighted = first if self.option_count and not self.get_option_at_index(first).disabled else None
+        self.scroll_home(animate=False)
+
+    @property
+    def current_hit(self):
+        if self.highlighted is None:
+            return None
+        return self._by_id.get(self.get_option_at_index(self.highlighted).id or "")
+
+    def action_page(self, delta: int) -> None:
+        self.post_message(self.PageRequested(self, delta))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        hit = self._by_id.get(event.option.id or "")
+        if hit is not None:
+            self.post_message(self.HitHighlighted(self, hit))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        oid = event.option.id
+        if oid == PREV:
+            self.post_message(self.PageRequested(self, -1))
+        elif oid == NEXT:
+            self.post_message(self.PageRequested(self, 1))
+        elif oid in self._by_id:
+            self.post_message(self.HitOpened(self, self._by_id[oid]))

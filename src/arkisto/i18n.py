@@ -83,6 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_decision": "päätös",
         "kind_annual_report": "toimintakertomus",
         "related": "Samassa asiassa",
+        "similar": "Samankaltaisia päätöksiä",
         # --- TUI ---
         "key_search": "Haku",
         "key_back": "Takaisin",
@@ -211,6 +212,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind_decision": "decision",
         "kind_annual_report": "annual report",
         "related": "Same case",
+        "similar": "Similar decisions",
         # --- TUI ---
         "key_search": "Search",
         "key_back": "Back",

@@ -433,3 +433,28 @@ def test_run_has_the_cli_signature():
     from arkisto.tui.app import run
 
     assert list(inspect.signature(run).parameters) == ["index_dir", "lang"]
+
+
+@sync
+async def test_palette_filters_by_facet_values_and_c_clears(tui_index):
+    from arkisto.tui.commands import ArkistoCommands
+
+    app = make_app(tui_index)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        scr = screen_of(app)
+        provider = ArkistoCommands(scr)
+        titles = {title: cb for title, _help, cb in provider._commands()}
+        key = next(t for t in titles if t.startswith("Rajaa: Toimielin – Tekninen lautakunta"))
+        titles[key]()  # what choosing it in the palette runs
+        await settle(pilot)
+        assert scr.state.filters == {"committee": ("Tekninen lautakunta",)}
+        assert scr.result.total == 3
+        # A hostile facet value is offered as plain text.
+        assert any("[b]Ville[/b] Koski" in t for t in titles)
+        scr.query_one(ResultList).focus()
+        await pilot.press("j", "k", "G", "g")
+        await pilot.press("c")
+        await settle(pilot)
+        assert scr.state.filters == {}
+        assert scr.result.total == 6

@@ -148,21 +148,22 @@ class Backend:
         return self.svc.search(req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
                                offset=req.offset, facet_limit=None)
 
-    def related(self, rec) -> list[tuple[str, str]]:
-        """Other records with the same case id (diaarinumero): (id, citation)."""
-        case_id = getattr(rec, "case_id", None)
-        if not case_id or self.svc is None:
-            return []
+    def related(self, rec) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(same case id, similar): each a list of (id, citation · title)."""
+        if self.svc is None:
+            return [], []
         try:
-            res = self.svc.search(f'"{case_id}"', limit=11, with_records=True)
+            rel = self.svc.related(rec.id, limit=5)
         except Exception:
-            return []
-        out = []
-        for h in res.hits:
+            return [], []
+
+        def line(h) -> tuple[str, str]:
             other = h.record
-            if h.id != rec.id and other is not None and getattr(other, "case_id", None) == case_id:
-                out.append((h.id, other.citation()))
-        return out[:10]
+            cite = other.citation() if other is not None else h.title
+            title = h.title if h.title and h.title not in cite else ""
+            return h.id, " · ".join(x for x in (cite, title) if x)
+
+        return [line(h) for h in rel["same_case"]], [line(h) for h in rel["similar"]]
 
     def reopen(self) -> int:
         self.svc.reopen()

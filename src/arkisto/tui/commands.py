@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterator
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from ..text import one_line, safe_display
 
 
 class ArkistoCommands(Provider):
@@ -27,13 +30,25 @@ class ArkistoCommands(Provider):
             for sort in ("relevance", "newest", "oldest"):
                 yield (s("cmd_sort", sort=s(f"sort_{sort}")), s("cmd_sort_help"), partial(screen.action_cycle_sort, sort))
             yield (s("clear_filters"), s("cmd_clear_help"), screen.action_clear_filters)
+            # Filter by any value of any facet of the current results:
+            # "Rajaa: Toimielin – Kaupunginhallitus (129)".
+            result = getattr(screen, "result", None)
+            if result is not None:
+                for facet, f in result.facets.items():
+                    label = s(facet)
+                    for v in f.values[:200]:
+                        mark = "✓ " if v.selected else ""
+                        value = one_line(safe_display(v.value))
+                        title = f"{mark}{s('filter_by', facet=label)} – {value} ({v.count})"
+                        yield (title, "", partial(screen.toggle_filter, facet, v.value))
             yield (s("key_refresh"), s("cmd_refresh_help"), screen.action_refresh)
             yield (s("help"), s("cmd_help_help"), screen.action_help)
         yield (s("quit"), "", app.action_quit)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
+            # Content(...) is plain text: a facet value is document data, never markup.
+            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -146,7 +146,7 @@ def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
     return [(t.startchar, t.endchar) for t in analysis.finnish_analyzer()(text, chars=True) if t.text in wanted]
 
 
-def record_text(rec, s: Strings, terms: Sequence[str] = (), related: Sequence[tuple[str, str]] = ()) -> Text:
+def record_text(rec, s: Strings, terms: Sequence[str] = (), related=((), ())) -> Text:
     """The whole record, laid out as ``arkisto show`` lays it out (the same
     ``render`` helpers), with the query's words highlighted."""
     out = Text()
@@ -161,12 +161,14 @@ def record_text(rec, s: Strings, terms: Sequence[str] = (), related: Sequence[tu
         out.append("\n")
         body = safe_display(body)
         out.append_text(highlighted(body, match_spans(body, terms)))
-    if related:
-        out.append("\n\n")
-        out.append(s("related"), style=LABEL)
-        for _rid, citation in related:
-            out.append("\n• ")
-            out.append(one_line(safe_display(citation)))
+    same, similar = related if isinstance(related, tuple) and len(related) == 2 else (related, ())
+    for label, items in ((s("related"), same), (s("similar"), similar)):
+        if items:
+            out.append("\n\n")
+            out.append(label, style=LABEL)
+            for _rid, citation in items:
+                out.append("\n• ")
+                out.append(one_line(safe_display(citation)))
     return out
 
 

@@ -44,7 +44,8 @@ def screen_bindings(s: Strings) -> list[Binding]:
         Binding("y", "copy", s("copy")),
         Binding("e", "export", s("export")),
         Binding("s", "cycle_sort", s("key_sort")),
-        Binding("x", "clear_filters", s("key_clear_filters")),
+        Binding("c", "clear_filters", s("key_clear_filters")),
+        Binding("x", "clear_filters", s("key_clear_filters"), show=False),
         Binding("f5", "refresh", s("key_refresh"), key_display="F5"),
         Binding("q", "app.quit", s("quit")),
     ]
@@ -277,16 +278,21 @@ class SearchScreen(Screen):
 
     @on(FacetPanel.Toggled)
     def facet_toggled(self, event: FacetPanel.Toggled) -> None:
+        self.toggle_filter(event.facet, event.value)
+
+    def toggle_filter(self, facet: str, value: str) -> None:
+        """Add or remove one facet value as a filter, and search again."""
         filters = dict(self.state.filters or {})
-        values = list(filters.get(event.facet, ()))
-        if event.value in values:
-            values.remove(event.value)
+        values = list(filters.get(facet, ()))
+        if value in values:
+            values.remove(value)
         else:
-            values.append(event.value)
+            values.append(value)
+        event_facet = facet
         if values:
-            filters[event.facet] = tuple(values)
+            filters[event_facet] = tuple(values)
         else:
-            filters.pop(event.facet, None)
+            filters.pop(event_facet, None)
         self.state.filters = filters
         self.state.offset = 0
         self.search()

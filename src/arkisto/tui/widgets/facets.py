@@ -27,7 +27,9 @@ class FacetPanel(OptionList):
     | Enter, space | toggle the filter (or show all / fewer values) |
     """
 
-    BINDINGS = [Binding("space", "select", "toggle", show=False)]
+    BINDINGS = [Binding("space", "select", "toggle", show=False),
+                Binding("j", "cursor_down", show=False), Binding("k", "cursor_up", show=False),
+                Binding("g", "first", show=False), Binding("G", "last", show=False)]
 
     DEFAULT_CSS = """
     FacetPanel, FacetPanel:focus { height: 1fr; max-height: 100%; border: none; padding: 0; }

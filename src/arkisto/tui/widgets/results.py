@@ -29,6 +29,10 @@ class ResultList(OptionList):
     BINDINGS = [
         Binding("n", "page(1)", "next page", show=False),
         Binding("p", "page(-1)", "previous page", show=False),
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+        Binding("g", "first", show=False),
+        Binding("G", "last", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -285,3 +285,35 @@ def test_newest_first_with_undated_records(tmp_path: Path):
     with SearchService(tmp_path / "ix") as svc:
         assert [h.id for h in svc.search("", sort="newest").hits] == ["new", "old", "none"]
         assert [h.id for h in svc.search("", sort="oldest").hits] == ["old", "new", "none"]
+
+
+def test_incremental_added_and_renamed_files(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.json").write_text(json.dumps([decision(title="Ensimmäinen", proposal="Koulun katto korjataan.")]),
+                                encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert index_paths([src], ix).doc_count == 1
+    # Added: only the new file is parsed.
+    (src / "b.json").write_text(json.dumps([decision(title="Toinen", proposal="Päiväkodin piha.")]),
+                                encoding="utf-8")
+    added = index_paths([src], ix)
+    assert (added.files_indexed, added.files_unchanged, added.doc_count) == (1, 1, 2)
+    # Renamed: the old path's records go, the new path's come; nothing doubles.
+    (src / "a.json").rename(src / "a-renamed.json")
+    renamed = index_paths([src], ix)
+    assert (renamed.files_indexed, renamed.files_deleted, renamed.doc_count) == (1, 1, 2)
+    with SearchService(ix) as svc:
+        assert svc.search("katto").total == 1
+        assert svc.search("").total == 2
+
+
+def test_same_explicit_id_in_a_later_run_is_kept_once(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "one.json").write_text(json.dumps([decision(id="same", title="Eka")]), encoding="utf-8")
+    index_paths([src], tmp_path / "ix")
+    (src / "two.json").write_text(json.dumps([decision(id="same", title="Toka")]), encoding="utf-8")
+    report = index_paths([src], tmp_path / "ix")
+    assert report.doc_count == 1
+    assert any("one.json" in p.message and p.path.endswith("two.json") for p in report.problems)

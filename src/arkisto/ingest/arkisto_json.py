@@ -68,7 +68,9 @@ def _add(obj: object, path: Path, index: int, where: str, result: IngestResult) 
         return
     rec.source = rec.source.model_copy(update={"record": index}) if rec.source.record is None else rec.source
     if not rec.id:
-        rec.id = stable_id(rec.source, index)
+        # The file the record came in, not the path it claims to be from:
+        # two files of id-less records must not collide.
+        rec.id = stable_id(rec.source.model_copy(update={"path": str(path)}), index)
     result.records.append(rec)
 
 

@@ -125,6 +125,8 @@ def index_paths(
             store.discard(gen_dir)
             raise from_os_error(exc, f"creating {gen_dir}") from None
         sources: dict[str, dict] = dict(old.sources) if old else {}
+        # The records already in the index, to keep ids unique across runs.
+        existing = ix.searcher() if old is not None else None
         ids_written: dict[str, str] = {}
         natkeys_written: dict[str, str] = {}
         stubs: list[tuple[object, str, str]] = []  # (record, path key, path) held to the end
@@ -160,6 +162,12 @@ def index_paths(
                             problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
                                             severity="warning"))
                             continue
+                        if existing is not None:
+                            other = existing.document(id=rec.id)
+                            if other is not None and other.get("path") != key and other.get("path") in sources:
+                                problem(Problem(str(path), f"duplicate record id {rec.id} (also in "
+                                                f"{other.get('path')}); kept the first", severity="warning"))
+                                continue
                         ids_written[rec.id] = str(path)
                         if is_stub(rec) and natural_key(rec):
                             # A listing entry: index it only if no fuller record
@@ -185,12 +193,12 @@ def index_paths(
                     sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
                                     "errors": sum(1 for p in result.problems if p.severity == "error")}
             if stubs:
-                with ix.searcher() as existing:
+                with ix.searcher() as current:
                     for rec, key, shown in stubs:
                         nk = natural_key(rec)
                         fuller = natkeys_written.get(nk)
                         if fuller is None:
-                            other = existing.document(natkey=nk)
+                            other = current.document(natkey=nk)
                             if other and other.get("path") != key:
                                 fuller = other.get("path")
                         if fuller:
@@ -235,6 +243,8 @@ def index_paths(
             if isinstance(exc, OSError):
                 raise from_os_error(exc, f"writing {gen_dir}") from None
             raise
+        if existing is not None:
+            existing.close()
         try:
             with ix.searcher() as s:
                 report.doc_count = s.doc_count()

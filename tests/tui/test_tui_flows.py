@@ -458,3 +458,22 @@ async def test_palette_filters_by_facet_values_and_c_clears(tui_index):
         await settle(pilot)
         assert scr.state.filters == {}
         assert scr.result.total == 6
+
+
+@sync
+async def test_explain_shows_what_the_query_became(tui_index):
+    from arkisto.tui.screens.explain import ExplainScreen
+
+    app = make_app(tui_index)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"kehittämishankkeet")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplainScreen)
+        text = str(app.screen.query_one("Static").render())
+        assert "kehittämishanke" in text and "hanke" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)

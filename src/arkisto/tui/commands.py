@@ -42,6 +42,7 @@ class ArkistoCommands(Provider):
                         title = f"{mark}{s('filter_by', facet=label)} – {value} ({v.count})"
                         yield (title, "", partial(screen.toggle_filter, facet, v.value))
             yield (s("key_refresh"), s("cmd_refresh_help"), screen.action_refresh)
+            yield (s("explain"), s("explain_help"), screen.action_explain)
             yield (s("help"), s("cmd_help_help"), screen.action_help)
         yield (s("quit"), "", app.action_quit)
 

@@ -31,7 +31,8 @@ def help_text(bindings: list[Binding], index_dir: Path, s) -> Text:
     rows += [
         ("Tab ⇧Tab", s("help_tab")),
         ("↓ Enter", s("help_search_keys")),
-        ("↑↓ Enter n p", s("help_list_keys")),
+        ("↑↓ j k g G PgUp PgDn", s("help_move_keys")),
+        ("Enter n p", s("help_list_keys")),
         ("Enter ␣", s("help_facet_keys")),
         ("Ctrl+P", s("key_palette") + f" ({s('language')}, {s('theme')}, {s('reindex')})"),
         ("Ctrl+Q", s("quit")),

@@ -47,6 +47,7 @@ def screen_bindings(s: Strings) -> list[Binding]:
         Binding("c", "clear_filters", s("key_clear_filters")),
         Binding("x", "clear_filters", s("key_clear_filters"), show=False),
         Binding("f5", "refresh", s("key_refresh"), key_display="F5"),
+        Binding("f2", "explain", s("explain"), key_display="F2"),
         Binding("q", "app.quit", s("quit")),
     ]
 
@@ -340,6 +341,21 @@ class SearchScreen(Screen):
         self.query_one(DetailPane).show_record(rec, text)
 
     # --- actions ---------------------------------------------------------------------------
+
+    @work(exclusive=True, group="explain", exit_on_error=False)
+    async def action_explain(self) -> None:
+        """Show what the current query became (base forms, parts, filters)."""
+        if not self.ready:
+            return
+        from .explain import ExplainScreen
+
+        req = self.request()
+        try:
+            ex = await self.backend.submit(self.backend.svc.explain, req.query, req.filter_lists())
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return
+        self.app.push_screen(ExplainScreen(ex))
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -1,0 +1,83 @@
+"""What the query became: each word's base forms and compound parts, the
+forms added for it, and the filters.  People then see why something matched
+or did not."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ...text import one_line, safe_display
+
+
+def explain_text(ex: dict, s) -> Text:
+    out = Text()
+    out.append(s("explain_query", query=one_line(safe_display(ex["query"])) or "–"), style="bold")
+    out.append("\n" + s("explain_analyzer", analyzer=ex["analyzer"]) + "\n\n", style="dim")
+    for w in ex["words"]:
+        out.append(one_line(safe_display(w["word"])), style="bold")
+        if "ignored" in w:
+            out.append("  " + s("explain_stopword") + "\n", style="dim")
+            continue
+        out.append("  " + s("explain_base_forms") + " ")
+        out.append(", ".join(w["base_forms"]))
+        if w["compound_parts"]:
+            out.append("  " + s("explain_parts") + " ")
+            out.append(", ".join(w["compound_parts"]))
+        out.append("\n")
+    if ex["expanded"] != ex["query"]:
+        out.append("\n" + s("explain_searched_as") + "\n", style="bold")
+        out.append(one_line(safe_display(ex["expanded"])) + "\n")
+    if ex["filters"]:
+        out.append("\n" + s("explain_filters") + "\n", style="bold")
+        for facet, values in ex["filters"].items():
+            out.append(f"{s(facet)}: ")
+            out.append(" | ".join(one_line(safe_display(v)) for v in values) + "\n")
+    for hint in ex["hints"]:
+        out.append("\n" + s("query_hint", hint=hint) + "\n", style="italic")
+    out.append("\n" + s("explain_matches", n=ex["matches"]) + "\n")
+    out.append("\n" + s("help_close"), style="dim")
+    return out
+
+
+class ExplainScreen(ModalScreen[None]):
+    """The query explanation.
+
+    | Key | Does |
+    | :- | :- |
+    | Esc, q, F2 | close |
+    """
+
+    BINDINGS = [
+        Binding("escape", "dismiss", show=False),
+        Binding("q", "dismiss", show=False),
+        Binding("f2", "dismiss", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ExplainScreen { align: center middle; }
+    ExplainScreen > VerticalScroll {
+        width: 90; max-width: 95%; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    """
+
+    def __init__(self, explanation: dict) -> None:
+        super().__init__()
+        self._explanation = explanation
+
+    def compose(self) -> ComposeResult:
+        s = self.app.strings
+        with VerticalScroll() as scroll:
+            scroll.border_title = s("explain")
+            yield Static(explain_text(self._explanation, s), markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    async def action_dismiss(self, result=None) -> None:
+        self.dismiss(None)

@@ -314,7 +314,7 @@ def test_ctrl_c_exit_code_is_130(tmp_path: Path):
         assert "records" in err
         return
     assert proc.returncode == 130, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     # The previous index plus whole files done is there, and --resume adds
     # exactly the rest: no file is half in, none is in twice.
     assert doc_count(tmp_path / "ix") % 30 == 1

@@ -127,12 +127,17 @@ def index_paths(
         sources: dict[str, dict] = dict(old.sources) if old else {}
         # The records already in the index, to keep ids unique across runs.
         existing = ix.searcher() if old is not None else None
+        # Ctrl-C is held back and takes effect between files, never inside
+        # Whoosh or halfway through a file's records.
+        interrupts = _DeferInterrupt()
+        interrupts.__enter__()
         ids_written: dict[str, str] = {}
         natkeys_written: dict[str, str] = {}
         stubs: list[tuple[object, str, str]] = []  # (record, path key, path) held to the end
         committed = False
         try:
             for n, path in enumerate(files):
+                interrupts.check()  # Ctrl-C takes effect here, between files
                 key = str(path.resolve())
                 if progress:
                     progress(n, len(files), str(path))
@@ -149,49 +154,46 @@ def index_paths(
                 result = parse_path(path)
                 for p in result.problems:
                     problem(p)
-                # A file's records go in whole or not at all: Ctrl-C while they
-                # are added waits until the file is done.
-                with _DeferInterrupt():
-                    if prev:
-                        writer.delete_by_term("path", key)
-                    ids = []
-                    for rec in result.records:
-                        if rec.id in ids_written:
-                            first = ids_written[rec.id]
-                            also = "earlier in this file" if first == str(path) else f"also in {first}"
-                            problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
-                                            severity="warning"))
+                if prev:
+                    writer.delete_by_term("path", key)
+                ids = []
+                for rec in result.records:
+                    if rec.id in ids_written:
+                        first = ids_written[rec.id]
+                        also = "earlier in this file" if first == str(path) else f"also in {first}"
+                        problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
+                                        severity="warning"))
+                        continue
+                    if existing is not None:
+                        other = existing.document(id=rec.id)
+                        if other is not None and other.get("path") != key and other.get("path") in sources:
+                            problem(Problem(str(path), f"duplicate record id {rec.id} (also in "
+                                            f"{other.get('path')}); kept the first", severity="warning"))
                             continue
-                        if existing is not None:
-                            other = existing.document(id=rec.id)
-                            if other is not None and other.get("path") != key and other.get("path") in sources:
-                                problem(Problem(str(path), f"duplicate record id {rec.id} (also in "
-                                                f"{other.get('path')}); kept the first", severity="warning"))
-                                continue
-                        ids_written[rec.id] = str(path)
-                        if is_stub(rec) and natural_key(rec):
-                            # A listing entry: index it only if no fuller record
-                            # of the same item turns up in this run or the index.
-                            stubs.append((rec, key, str(path)))
-                            ids.append(rec.id)
-                            continue
-                        nk = natural_key(rec)
-                        if nk:
-                            natkeys_written[nk] = str(path)
-                        doc = to_document(rec)
-                        doc["path"] = key
-                        writer.add_document(**doc)
+                    ids_written[rec.id] = str(path)
+                    if is_stub(rec) and natural_key(rec):
+                        # A listing entry: index it only if no fuller record
+                        # of the same item turns up in this run or the index.
+                        stubs.append((rec, key, str(path)))
                         ids.append(rec.id)
-                    if ids:
-                        report.files_indexed += 1
-                        report.records += len(ids)
-                        report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
-                    else:
-                        report.files_skipped += 1
-                        if not any(p.severity == "error" for p in result.problems):
-                            problem(Problem(str(path), "no records found in this file"))
-                    sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
-                                    "errors": sum(1 for p in result.problems if p.severity == "error")}
+                        continue
+                    nk = natural_key(rec)
+                    if nk:
+                        natkeys_written[nk] = str(path)
+                    doc = to_document(rec)
+                    doc["path"] = key
+                    writer.add_document(**doc)
+                    ids.append(rec.id)
+                if ids:
+                    report.files_indexed += 1
+                    report.records += len(ids)
+                    report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
+                else:
+                    report.files_skipped += 1
+                    if not any(p.severity == "error" for p in result.problems):
+                        problem(Problem(str(path), "no records found in this file"))
+                sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
+                                "errors": sum(1 for p in result.problems if p.severity == "error")}
             if stubs:
                 with ix.searcher() as current:
                     for rec, key, shown in stubs:
@@ -218,6 +220,7 @@ def index_paths(
                     writer.delete_by_term("path", key)
                     del sources[key]
                     report.files_deleted += 1
+            interrupts.check()
             writer.commit()
             committed = True
         except KeyboardInterrupt:
@@ -243,6 +246,8 @@ def index_paths(
             if isinstance(exc, OSError):
                 raise from_os_error(exc, f"writing {gen_dir}") from None
             raise
+        finally:
+            interrupts.__exit__(None, None, None)
         if existing is not None:
             existing.close()
         try:
@@ -260,8 +265,9 @@ def index_paths(
 
 
 class _DeferInterrupt:
-    """Hold back SIGINT (in the main thread) until the block is done, then
-    raise KeyboardInterrupt at that safe point."""
+    """Hold back SIGINT (in the main thread): ``check()`` raises
+    KeyboardInterrupt at a safe point if Ctrl-C was pressed.  Elsewhere (a
+    worker thread, as in the TUI) it does nothing."""
 
     def __init__(self):
         self.got = False
@@ -281,14 +287,17 @@ class _DeferInterrupt:
     def _handler(self, signum, frame):
         self.got = True
 
+    def check(self) -> None:
+        if self.got:
+            self.got = False
+            raise KeyboardInterrupt
+
     def __exit__(self, *exc):
         import signal
 
         if self.old is not None:
             signal.signal(signal.SIGINT, self.old)
             self.old = None
-            if self.got:
-                raise KeyboardInterrupt
         return False
 
 

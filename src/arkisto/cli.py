@@ -147,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "paths":
             return _paths(index_dir)
         if args.command in (None, "tui"):
-            return _tui(index_dir, getattr(args, "lang_sub", None) or args.lang or settings.lang)
+            env_lang = os.environ.get("ARKISTO_LANG", "").lower()
+            lang = getattr(args, "lang_sub", None) or args.lang or (env_lang if env_lang in ("fi", "en") else None)
+            return _tui(index_dir, lang or settings.lang)
         if args.command == "index":
             return _index(args, index_dir)
         if args.command == "search":

@@ -74,6 +74,9 @@ class FacetPanel(OptionList):
             values = [v for v in facet.values if v.count or v.selected]
             if not values:
                 continue
+            # Municipality and kind only help where there is a choice.
+            if name in ("municipality", "kind") and len(values) < 2 and not any(v.selected for v in values):
+                continue
             if options:
                 options.append(None)
             options.append(Option(Text(s(name), style="bold"), id=f"h{SEP}{name}", disabled=True))

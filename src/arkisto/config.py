@@ -21,7 +21,7 @@ class Settings:
     lang: str = "fi"
     theme: str = "textual-dark"
     index: str | None = None
-    page_size: int = 50
+    page_size: int = 20
 
     @classmethod
     def load(cls, path: Path | None = None) -> tuple[Settings, list[str]]:

@@ -11,6 +11,7 @@ beside the list; narrower ones open it over the list with Enter.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from ..present import citation, record_text
 from ..widgets import DetailPane, FacetPanel, QueryBar, ResultList, StatusBar
 
 SORTS = ("relevance", "newest", "oldest")
+RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are looked up
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -335,10 +337,19 @@ class SearchScreen(Screen):
                 return
         terms = list(self.result.terms) if self.result else []
         s = self.s
-        related = await self.backend.submit(self.backend.related, rec)
         # Stemming a long record takes a moment: do it off the event loop.
-        text = await run_in_daemon(record_text, rec, s, terms, related, name="arkisto-detail")
+        text = await run_in_daemon(record_text, rec, s, terms, name="arkisto-detail")
         self.query_one(DetailPane).show_record(rec, text)
+        # Related decisions (a more-like-this search) only once the user
+        # rests on this hit: typing or moving on cancels this worker before
+        # it takes the search thread from the next query.
+        await asyncio.sleep(RELATED_DELAY)
+        related = await self.backend.submit(self.backend.related, rec)
+        if not any(related):
+            return
+        text = await run_in_daemon(record_text, rec, s, terms, related, name="arkisto-detail")
+        if self.detail_hit is hit:
+            self.query_one(DetailPane).show_record(rec, text)
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"WARNING {r['backend']}: judged keys that do not name exactly one record: {r['bad_keys']}", file=sys.stderr)
 
     print(f"\nrelevance set: {args.set_path.name}, {len(doc['queries'])} queries; corpus: {args.corpus}")
-    print(f"records indexed: " + ", ".join(f"{r['backend']} {r['records']} ({r['index_seconds']} s)" for r in ok))
+    print("records indexed: " + ", ".join(f"{r['backend']} {r['records']} ({r['index_seconds']} s)" for r in ok))
     print()
     print(table(ok))
     print()

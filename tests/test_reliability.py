@@ -4,7 +4,6 @@ interrupts and hostile input never cost the user their index."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess

@@ -4,8 +4,6 @@ import Textual; only the bare ``arkisto`` (the TUI) does."""
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys

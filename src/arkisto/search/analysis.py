@@ -30,7 +30,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 
-from whoosh.analysis import Filter, RegexTokenizer, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 
 # Words: letters/digits with inner hyphens or apostrophes (Hepo-oja,
 # Päijät-Hämeessä, sote-palvelujen) and an optional ":n" case ending after an

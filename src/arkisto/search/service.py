@@ -486,7 +486,6 @@ class SearchService:
         hints, docs matching the text, docs per facet filter, docs matching all)."""
         from whoosh.query import Or, Term
 
-        searcher = self.searcher()
         cache = self.facet_cache()
         parsed = split_query(query)
         hints = list(parsed.hints)
@@ -619,7 +618,6 @@ class SearchService:
         similar: list[Hit] = []
         text = record_text(rec)
         if text.strip():
-            from whoosh.query import Every
 
             results = searcher.more_like(docnum, "text", text=(rec.title or "") + "\n" + text,
                                          top=limit + len(seen), numterms=12)

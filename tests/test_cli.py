@@ -174,3 +174,19 @@ def test_search_explain_and_related(heinola_index: Path):
     r = run("related", hit_id, "--json", "--index", str(heinola_index))
     assert r.returncode == 0 and set(json.loads(r.stdout)) == {"same_case", "similar"}
     assert run("related", "nope", "--index", str(heinola_index)).returncode == 1
+
+
+def test_index_without_paths_updates_from_the_indexed_folders(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(HEINOLA, src / "heinola.txt")
+    ix = tmp_path / "ix"
+    assert run("index", str(src), "--index", str(ix)).returncode == 0
+    (src / "more.json").write_text(json.dumps([decision(id="n1", title="Uusi päätös")]), encoding="utf-8")
+    r = run("index", "--index", str(ix), "--json")
+    out = json.loads(r.stdout)
+    assert r.returncode == 0 and out["files_indexed"] == 1 and out["files_unchanged"] == 1
+    assert out["doc_count"] == 2
+    (src / "more.json").unlink()
+    out = json.loads(run("index", "--index", str(ix), "--json").stdout)
+    assert out["files_deleted"] == 1 and out["doc_count"] == 1

@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Parse files and folders (recursively) and add their records to the index. "
                        "Formats are detected by content. Unchanged files are skipped; deleted files are removed.",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files and folders; none: update from those the index was built from")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--rebuild", action="store_true", help="start a new index from scratch instead of updating")
     p.add_argument("--resume", action="store_true", help="finish the files an interrupted run left")
@@ -228,8 +229,14 @@ def _index(args, index_dir: Path) -> int:
             return EXIT_OK
         paths += pending
     if not paths:
-        print("arkisto index: give at least one file or folder (or --resume)", file=sys.stderr)
-        return EXIT_USAGE
+        from .search.indexer import indexed_roots
+
+        paths = indexed_roots(index_dir)
+        if not paths:
+            print("arkisto index: give at least one file or folder (or --resume)", file=sys.stderr)
+            return EXIT_USAGE
+        if not args.quiet and not args.json:
+            print("updating from " + ", ".join(safe_display(p) for p in paths), file=sys.stderr)
     progress = _Progress(sys.stderr.isatty() and not args.quiet and not args.json)
 
     def on_problem(p) -> None:

@@ -351,6 +351,14 @@ async def test_reindex_command_updates_changed_files(tui_index, tui_archive):
         await settle(pilot)
         assert scr.result.total == 7
         assert "Hakemisto päivitetty" in status(app)
+        # A new file in an indexed folder is picked up; a deleted one goes.
+        (tui_archive / "new.json").write_text(json.dumps([{"kind": "decision", "id": "n9", "title": "Uusi",
+                                                           "source": {"path": "t", "format": "arkisto-json"}}]),
+                                              encoding="utf-8")
+        (tui_archive / "records.json").unlink()
+        scr.action_reindex()
+        await settle(pilot)
+        assert scr.result.total == 7 - 4 + 1
 
 
 @sync

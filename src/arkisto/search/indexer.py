@@ -72,7 +72,6 @@ def index_paths(
     lock_wait: float = 10.0,
 ) -> IndexReport:
     """Index files and folders into ``index_dir``.  See the module docstring."""
-    from whoosh import index as windex
 
     report = IndexReport()
     roots = [Path(p) for p in paths]
@@ -99,6 +98,17 @@ def index_paths(
                 files.append(f)
     report.files_seen = len(files)
 
+    # Ctrl-C is held back and takes effect at safe points (between files),
+    # never inside Whoosh, halfway through a file's records, or before the
+    # pending list is written.
+    with _DeferInterrupt() as interrupts:
+        return _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, report, lock_wait,
+                             interrupts)
+
+
+def _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, report, lock_wait, interrupts):
+    from whoosh import index as windex
+
     store = IndexStore(index_dir)
     with store.lock(wait=lock_wait, what="indexing"):
         # Until this run publishes, every one of its files counts as not done:
@@ -106,6 +116,7 @@ def index_paths(
         # what to finish, and the content hashes skip what was done.
         earlier = [p for p in read_pending(store.root) if p not in {str(f) for f in files}]
         _write_pending(store.root, earlier + [str(f) for f in files])
+        interrupts.check()
         try:
             store.clean_partial()
             old = None
@@ -127,10 +138,6 @@ def index_paths(
         sources: dict[str, dict] = dict(old.sources) if old else {}
         # The records already in the index, to keep ids unique across runs.
         existing = ix.searcher() if old is not None else None
-        # Ctrl-C is held back and takes effect between files, never inside
-        # Whoosh or halfway through a file's records.
-        interrupts = _DeferInterrupt()
-        interrupts.__enter__()
         ids_written: dict[str, str] = {}
         natkeys_written: dict[str, str] = {}
         stubs: list[tuple[object, str, str]] = []  # (record, path key, path) held to the end
@@ -246,15 +253,16 @@ def index_paths(
             if isinstance(exc, OSError):
                 raise from_os_error(exc, f"writing {gen_dir}") from None
             raise
-        finally:
-            interrupts.__exit__(None, None, None)
         if existing is not None:
             existing.close()
         try:
             with ix.searcher() as s:
                 report.doc_count = s.doc_count()
             ix.close()
-            manifest = Manifest(generation=gen_dir.name, doc_count=report.doc_count, sources=sources)
+            given = [str(r.resolve()) for r in roots if r.exists()]
+            known = [r for r in (old.roots if old else []) if r not in given]
+            manifest = Manifest(generation=gen_dir.name, doc_count=report.doc_count, sources=sources,
+                                roots=known + given)
             store.publish(gen_dir, manifest)
         except OSError as exc:
             store.discard(gen_dir)
@@ -354,6 +362,16 @@ def _write_pending(root: Path, pending: list[str]) -> None:
         path.write_text(json.dumps(pending, ensure_ascii=False, indent=0), encoding="utf-8")
     elif path.exists():
         path.unlink()
+
+
+def indexed_roots(index_dir: str | os.PathLike[str]) -> list[str]:
+    """The files and folders this index was built from (for an update that
+    picks up new and deleted files in them)."""
+    store = IndexStore(index_dir)
+    try:
+        return store.manifest().roots
+    except Exception:
+        return []
 
 
 def read_pending(index_dir: str | os.PathLike[str]) -> list[str]:

@@ -51,6 +51,7 @@ class Manifest:
     doc_count: int = 0
     files: dict[str, dict] = field(default_factory=dict)  # name -> {size, sha256}
     sources: dict[str, dict] = field(default_factory=dict)  # path -> {sha256, ids, format}
+    roots: list[str] = field(default_factory=list)  # the files and folders given to `arkisto index`
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, indent=1, sort_keys=True)

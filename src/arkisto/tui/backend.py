@@ -174,9 +174,13 @@ class Backend:
         return bool(self.svc is not None and self.svc.stale())
 
     def source_paths(self) -> list[str]:
-        """The source files the index was built from that still exist."""
+        """The folders and files the index was built from (so new files in
+        them are added and deleted ones removed), else its source files."""
         if self.svc is None:
             return []
+        roots = [p for p in getattr(self.svc.manifest, "roots", []) if Path(p).exists()]
+        if roots:
+            return roots
         return sorted(p for p in self.svc.manifest.sources if Path(p).exists())
 
     def export(self, req: Request, folder: Path, now: datetime) -> tuple[int, Path]:

@@ -50,13 +50,6 @@ STOPWORDS = frozenset(
     the and of""".split()
 )
 
-_FOLD = str.maketrans("äöåÄÖÅ", "aoaAOA")
-
-
-def fold(text: str) -> str:
-    return text.translate(_FOLD)
-
-
 # --- backends ---------------------------------------------------------------------
 
 
@@ -423,11 +416,6 @@ def text_analyzer():
 def parts_analyzer():
     """Compound parts: a field of its own, weighted lower than whole words."""
     return FinnishTokenizer("parts")
-
-
-def finnish_analyzer():
-    """Kept for callers of the foundation API: the lemma analyzer."""
-    return text_analyzer()
 
 
 def tokens_with_offsets(text: str):

@@ -133,17 +133,13 @@ def filters_summary(filters: dict[str, list[str]], s: Strings) -> str:
 
 
 def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
-    """Offsets of the words in ``text`` that the index analyzer turns into one
-    of the query's analysed ``terms`` (so inflected forms match)."""
+    """Offsets of the words in ``text`` whose lemmas or compound parts are
+    among the query's analysed ``terms`` (so inflected forms match)."""
     if not terms or not text:
         return []
-    from ..search import analysis  # imports Whoosh: only once results exist
+    from ..search.highlight import match_spans as spans  # imports Whoosh: only once results exist
 
-    wanted = set(terms)
-    words = getattr(analysis, "tokens_with_offsets", None)
-    if words is not None:  # lemmas and compound parts of each word
-        return [(a, b) for a, b, forms in words(text) if forms & wanted]
-    return [(t.startchar, t.endchar) for t in analysis.finnish_analyzer()(text, chars=True) if t.text in wanted]
+    return spans(text, set(terms))
 
 
 def record_text(rec, s: Strings, terms: Sequence[str] = (), related=((), ())) -> Text:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ..errors import IndexDamagedError
 from ..models import AnnualReport, Decision
@@ -106,66 +107,20 @@ class SearchResult:
         }
 
 
-class _FacetCache:
-    """docnum -> facet value(s), for every facet, built once per generation.
-    Single-valued facets hold one value (or None) per document, multi-valued
-    ones a tuple, so that counting is one C-level pass over the matches."""
-
-    def __init__(self, searcher):
-        self.values: dict[str, list] = {}
-        self.multi: dict[str, bool] = {}
-        self.known: dict[str, list[str]] = {}
-        n = searcher.doc_count_all()
-        reader = searcher.reader()
-        for facet, (fieldname, multi) in FACETS.items():
-            known = []
-            if multi:
-                lists: list = [()] * n
-                for btext in reader.lexicon(fieldname):
-                    value = btext.decode("utf-8")
-                    known.append(value)
-                    for docnum in reader.postings(fieldname, btext).all_ids():
-                        lists[docnum] = lists[docnum] + (value,)
-            else:
-                lists = [None] * n
-                for btext in reader.lexicon(fieldname):
-                    value = btext.decode("utf-8")
-                    known.append(value)
-                    for docnum in reader.postings(fieldname, btext).all_ids():
-                        lists[docnum] = value
-            self.values[facet] = lists
-            self.multi[facet] = multi
-            self.known[facet] = known
-
-    def count(self, facet: str, docs) -> Counter:
-        from itertools import chain
-
-        values = self.values[facet]
-        if self.multi[facet]:
-            return Counter(chain.from_iterable(map(values.__getitem__, docs)))
-        counts = Counter(map(values.__getitem__, docs))
-        counts.pop(None, None)
-        return counts
-
-
 class _Generation:
     """One opened index generation and everything cached for it.  A search
     pins the generation it started on, so a reopen() in another thread never
     mixes the caches of two generations."""
 
     def __init__(self, ix, manifest, epoch: int):
-        from .matchsets import TermSetCache
-
         self.ix = ix
         self.name = manifest.generation
         self.manifest = manifest
         self.epoch = epoch
         self.lock = threading.RLock()
         self.searchers: list = []
-        self.terms = TermSetCache()
-        self.facets: _FacetCache | None = None
-        self.all_docs: frozenset[int] | None = None
-        self.date_orders: dict | None = None
+        self.engine = None  # engine.Engine, built on first use
+        self.facets = None  # engine.FacetArrays
 
     def close(self) -> None:
         with self.lock:
@@ -271,45 +226,31 @@ class SearchService:
             local.epoch = gen.epoch
         return local.searcher
 
-    def facet_cache(self) -> _FacetCache:
+    def engine(self):
+        """The generation's array engine (matching, scoring, date order)."""
+        gen = self._cur()
+        if gen.engine is None:
+            from .engine import Engine
+
+            reader = self.searcher().reader()
+            with gen.lock:
+                if gen.engine is None:
+                    gen.engine = Engine(reader)
+        return gen.engine
+
+    def facet_cache(self):
+        """Facet values per document (engine.FacetArrays): ``known`` values
+        per facet and ``count(facet, mask)``."""
         gen = self._cur()
         if gen.facets is None:
-            searcher = self.searcher()
+            from .engine import FacetArrays
+
+            engine = self.engine()
+            reader = self.searcher().reader()
             with gen.lock:
                 if gen.facets is None:
-                    gen.facets = _FacetCache(searcher)
+                    gen.facets = FacetArrays(engine, reader, FACETS)
         return gen.facets
-
-    def all_docs(self) -> frozenset[int]:
-        gen = self._cur()
-        if gen.all_docs is None:
-            gen.all_docs = frozenset(self.searcher().reader().all_doc_ids())
-        return gen.all_docs
-
-    def date_order(self, newest: bool = True) -> tuple[list[int], dict[int, int]]:
-        """Every docnum by date (newest or oldest first; undated last) and
-        each docnum's rank in that order, built once per generation."""
-        gen = self._cur()
-        if gen.date_orders is None:
-            reader = self.searcher().reader()
-            n = reader.doc_count_all()
-            # Raw column values: an undated document holds the column's
-            # default, which does not translate to a datetime.
-            if reader.has_column("date"):
-                col = reader.column_reader("date", translate=False)
-                missing = getattr(self._cur().ix.schema["date"].column_type, "_default", None)
-                keys = [col[d] for d in range(n)]
-                keys = [None if k == missing else k for k in keys]
-            else:
-                keys = [None] * n
-            dated = [d for d in range(n) if keys[d] is not None]
-            undated = [d for d in range(n) if keys[d] is None]
-            asc = sorted(dated, key=keys.__getitem__)
-            orders = {}
-            for name, seq in (("newest", asc[::-1] + undated), ("oldest", asc + undated)):
-                orders[name] = (seq, {d: i for i, d in enumerate(seq)})
-            gen.date_orders = orders
-        return gen.date_orders["newest" if newest else "oldest"]
 
     def doc_count(self) -> int:
         with self._pin():
@@ -453,31 +394,15 @@ class SearchService:
 
         hits: list[Hit] = []
         terms: list[str] = []
-        if matches and limit > 0:
+        total = int(np.count_nonzero(matches))
+        if total and limit > 0:
             terms = query_terms(q)
-            want = offset + limit
-            if sort in ("newest", "oldest") or not text.strip():
-                top = self._by_date(matches, want, newest=(sort != "oldest"))[offset:]
-                scored = [(0.0, d) for d in top]
-            else:
-                # Facet filters join the query as constant-score clauses, so
-                # Whoosh skips through their postings instead of scoring every
-                # text match and dropping those outside the filter.
-                scored_q = q
-                if facet_sets:
-                    from whoosh.query import And, ConstantScoreQuery, Or, Term
-
-                    scored_q = And([q] + [
-                        ConstantScoreQuery(Or([Term(FACETS[f][0], v) for v in selected[f]]), 0.0)
-                        for f in facet_sets
-                    ])
-                results = searcher.search(scored_q, limit=want)
-                scored = [(score, docnum) for score, docnum in results.top_n][offset:]
-            for score, docnum in scored:
+            top, scores = self._ranked(q, text, matches, sort, offset + limit)
+            for docnum, score in list(zip(top.tolist(), scores.tolist()))[offset:]:
                 hits.append(self._hit(docnum, score, set(terms), with_records))
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
-            query=query, total=len(matches), hits=hits, facets=facets, sort=sort, offset=offset,
+            query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
             limit=limit, elapsed_ms=elapsed, hints=hints, filters=selected, terms=terms,
         )
 
@@ -511,12 +436,12 @@ class SearchService:
         q, qhints = self.parse(parsed.text)
         hints += qhints
         base = self._match(q)
-        if not base and _plain_words(parsed.text) >= 2:
+        if not base.any() and _plain_words(parsed.text) >= 2:
             # No document has every word: show those with some of them, best
             # first, and say so.
             q_any, _h = self.parse(parsed.text, any_word=True)
             base = self._match(q_any)
-            if base:
+            if base.any():
                 q = q_any
                 hints.append("no result has every word; showing results with some of them")
         facet_sets = {f: self._match(Or([Term(FACETS[f][0], v) for v in vals])) for f, vals in selected.items()}
@@ -526,11 +451,11 @@ class SearchService:
         return q, parsed.text, selected, hints, base, facet_sets, matches
 
     def _match(self, q):
-        from .matchsets import match_set
-
+        """A boolean array over document numbers: which live documents match."""
+        engine = self.engine()
         if type(q).__name__ in ("NullQuery", "_NullQuery"):
-            return frozenset()
-        return match_set(q, self.searcher(), self._cur().terms, self.all_docs)
+            return np.zeros(engine.n, dtype=bool)
+        return engine.match(self.searcher(), q)
 
     def iter_records(
         self, query: str = "", filters: dict[str, list[str]] | None = None, sort: str = "relevance"
@@ -542,31 +467,25 @@ class SearchService:
     def _iter_records_impl(self, query, filters, sort):
         searcher = self.searcher()
         q, text, _sel, _hints, _base, _fs, matches = self._resolve(query, filters)
-        if not matches:
+        if not matches.any():
             return
-        sortedby, reverse = None, False
-        if sort == "newest" or (sort == "relevance" and not text.strip()):
-            sortedby, reverse = "date", True
-        elif sort == "oldest":
-            sortedby = "date"
-        for hit in searcher.search(q, filter=matches, limit=None, sortedby=sortedby, reverse=reverse):
-            yield load_record(hit.fields())
+        top, _scores = self._ranked(q, text, matches, sort, None)
+        for docnum in top.tolist():
+            yield load_record(searcher.stored_fields(docnum))
 
-    def _by_date(self, matches, want: int, newest: bool = True) -> list[int]:
-        """The first ``want`` matches by date: a partial sort of the matches
-        when they are few, a walk down the date order when they are many."""
-        import heapq
-
-        order, rank = self.date_order(newest)
-        if len(matches) * 8 < len(order):
-            return heapq.nsmallest(want, matches, key=rank.__getitem__)
-        out = []
-        for d in order:
-            if d in matches:
-                out.append(d)
-                if len(out) >= want:
-                    break
-        return out
+    def _ranked(self, q, text: str, matches, sort: str, want: int | None):
+        """The first ``want`` matches (all when None) in the result order, and
+        their scores: by relevance when there is free text, else by date."""
+        engine = self.engine()
+        cand = np.flatnonzero(matches)
+        k = len(cand) if want is None else min(want, len(cand))
+        if sort in ("newest", "oldest") or not text.strip():
+            rank = engine.date_rank(self.searcher().reader(), newest=(sort != "oldest"))
+            top = engine.top(cand, rank[cand], k, descending=False)
+            return top, np.zeros(len(top))
+        acc = engine.scores(self.searcher(), q)
+        top = engine.top(cand, acc[cand], k, descending=True)
+        return top, acc[top]
 
     def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool) -> Hit:
         stored = self.searcher().stored_fields(docnum)
@@ -653,7 +572,7 @@ class SearchService:
             "expanded": expanded,
             "filters": selected,
             "whoosh_query": str(q),
-            "matches": len(matches),
+            "matches": int(np.count_nonzero(matches)),
             "hints": hints,
         }
 
@@ -672,7 +591,7 @@ class SearchService:
         return list(self.facet_cache().known.get(facet, []))
 
 
-def _facet(name: str, counts: Counter, selected: list[str], limit: int | None) -> Facet:
+def _facet(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:
     if name == "year":
         items = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
     else:

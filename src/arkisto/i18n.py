@@ -54,6 +54,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "exported": "Vietiin {n} tietuetta tiedostoon {path}",
         "export_failed": "Vienti epäonnistui: {error}",
         "building_index": "Rakennetaan hakemistoa esimerkkiarkistosta… {done}/{total}",
+        "rebuilding_index": "Hakemisto on tehty toisella arkiston versiolla tai analysaattorilla; "
+                            "rakennetaan se uudelleen lähdekansioista… {done}/{total}",
+        "rebuilding": "Rakennetaan hakemisto uudelleen {n} lähdekansiosta",
         "index_ready": "Hakemisto valmis: {n} tietuetta",
         "index_missing": "Hakemistoa ei löydy: {path}. Aja `arkisto index KANSIO`.",
         "index_updated": "Hakemisto on päivittynyt. Paina F5 päivittääksesi.",
@@ -122,6 +125,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "detail_empty": "Valitse tulos nähdäksesi sen tiedot.",
         "search_failed": "Haku epäonnistui: {error}",
         "help_query": "Hakukieli",
+        "query_help": (
+            "  sanat                 kaikkien sanojen on osuttava (taivutetut muodot myös: hankkeet löytää hankkeen)\n"
+            "  \"tarkka fraasi\"       sanat peräkkäin\n"
+            "  a OR b                jompikumpi sana;   NOT sana  tai  -sana  sulkee pois\n"
+            "  rakennus*             alkuosa;           päätös~   sumea (yksi muutos)\n"
+            "  § 45                  pykälän numero;    diaarinumerot kuten \"HEL 2021-012054\" täsmälleen\n"
+            "  toimielin:X  esittelijä:X  vuosi:2024  vuosi:2020-2024\n"
+            "  hanke:X  rahoittaja:OKM  tulos:hyväksytty  kunta:X\n"
+            "  (arvot kirjainkoosta välittämättä, alusta: toimielin:kasvatus;\n"
+            "   englanniksi myös committee: presenter: year: project: funder: outcome: municipality:)"
+        ),
         "help_index": "Hakemisto: {path}",
         "help_close": "Esc tai ? sulkee ohjeen.",
         "help_search_keys": "kirjoita hakusanat; ↓ tai Enter siirtyy tuloksiin",
@@ -194,6 +208,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "exported": "Exported {n} records to {path}",
         "export_failed": "Export failed: {error}",
         "building_index": "Building the index from the sample archive… {done}/{total}",
+        "rebuilding_index": "The index was built by another arkisto version or analyzer; "
+                            "rebuilding it from its source folders… {done}/{total}",
+        "rebuilding": "Rebuilding the index from {n} source folders",
         "index_ready": "Index ready: {n} records",
         "index_missing": "No index at {path}. Run `arkisto index FOLDER`.",
         "index_updated": "The index has changed. Press F5 to refresh.",
@@ -262,6 +279,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "detail_empty": "Select a result to see it here.",
         "search_failed": "Search failed: {error}",
         "help_query": "Query language",
+        "query_help": (
+            "  words                 all words must match (inflected forms too: hankkeet finds hankkeen)\n"
+            "  \"exact phrase\"        words next to each other\n"
+            "  a OR b                either word;   NOT word  or  -word   excludes\n"
+            "  rakennus*             prefix;        päätös~   fuzzy (one edit)\n"
+            "  § 45                  a section number;  case ids such as \"HEL 2021-012054\" match exactly\n"
+            "  committee:X  presenter:X  year:2024  year:2020-2024\n"
+            "  project:X  funder:OKM  outcome:approved  municipality:X\n"
+            "  (values match case-insensitively, by prefix: committee:kasvatus;\n"
+            "   in Finnish too: toimielin: esittelijä: vuosi: hanke: rahoittaja: tulos: kunta:)"
+        ),
         "help_index": "Index: {path}",
         "help_close": "Esc or ? closes the help.",
         "help_search_keys": "type search words; ↓ or Enter moves to the results",

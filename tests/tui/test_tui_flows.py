@@ -82,6 +82,32 @@ async def test_first_run_builds_the_index_from_the_sample(tmp_path, tui_archive)
 
 
 @sync
+async def test_index_from_another_analyzer_is_rebuilt_from_its_folders(tmp_path, tui_archive, monkeypatch):
+    """An index built with another analyzer cannot answer correctly; the TUI
+    rebuilds it from the folders it was built from and then searches."""
+    from arkisto.search import analysis
+    from arkisto.search.indexer import index_paths
+    from arkisto.search.store import IndexStore
+
+    index_dir = tmp_path / "old-index"
+    monkeypatch.setenv("ARKISTO_ANALYZER", "snowball")
+    analysis.reset()
+    index_paths([tui_archive], index_dir)
+    monkeypatch.delenv("ARKISTO_ANALYZER")
+    analysis.reset()
+    try:
+        app = make_app(index_dir, use_sample=False)
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            scr = screen_of(app)
+            assert scr.ready, str(scr.query_one("#message").render())
+            assert scr.result.total == 6
+            assert IndexStore(index_dir).manifest().analyzer == analysis.analyzer_id()
+    finally:
+        analysis.reset()
+
+
+@sync
 async def test_no_index_and_no_sample_says_so(tmp_path):
     app = make_app(tmp_path / "nothing", use_sample=False)
     async with app.run_test() as pilot:

@@ -173,6 +173,18 @@ class Backend:
     def stale(self) -> bool:
         return bool(self.svc is not None and self.svc.stale())
 
+    def rebuild_paths(self) -> list[str]:
+        """The folders an index that must be rebuilt (another analyzer or
+        schema) was built from, read from its manifest without opening it."""
+        from ..search.store import IndexStore
+
+        try:
+            manifest = IndexStore(self.index_dir).manifest()
+        except Exception:
+            return []
+        roots = [p for p in getattr(manifest, "roots", []) if Path(p).exists()]
+        return roots or sorted(p for p in manifest.sources if Path(p).exists())
+
     def source_paths(self) -> list[str]:
         """The folders and files the index was built from (so new files in
         them are added and deleted ones removed), else its source files."""

@@ -44,9 +44,7 @@ def help_text(bindings: list[Binding], index_dir: Path, s) -> Text:
     out.append("\n")
     out.append(s("help_query"), style="bold underline")
     out.append("\n")
-    from ...cli import QUERY_HELP  # lazily: the text lives with the CLI's --help
-
-    out.append("\n".join(QUERY_HELP.splitlines()[1:]) + "\n\n")
+    out.append(s("query_help") + "\n\n")
     out.append(safe_display(s("help_index", path=str(index_dir))), style="dim")
     out.append("\n" + s("help_close"), style="dim")
     return out

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...errors import ArkistoError, NoIndexError
+from ...errors import ArkistoError, NoIndexError, RebuildNeededError
 from ...i18n import Strings
 from ...text import safe_display
 from ..backend import Request, run_in_daemon
@@ -85,6 +85,7 @@ class SearchScreen(Screen):
         self.result = None  # the last SearchResult shown
         self.detail_hit = None  # the hit whose record the detail pane shows
         self.ready = False  # the index is open
+        self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified_generation: str | None = None
         self._set_bindings()
 
@@ -178,6 +179,21 @@ class SearchScreen(Screen):
             except ArkistoError as exc2:
                 self.show_error(exc2)
                 return
+        except RebuildNeededError as exc:
+            # The index is a cache of the documents: built by another version
+            # or analyzer, it is rebuilt from the folders it came from.
+            paths = await self.backend.submit(self.backend.rebuild_paths)
+            if not paths:
+                self.show_error(exc)
+                return
+            self.status(self.s("rebuilding", n=len(paths)))
+            if not await self.build_index(paths, first_run=True, rebuild=True):
+                return
+            try:
+                await self.backend.submit(self.backend.open)
+            except ArkistoError as exc2:
+                self.show_error(exc2)
+                return
         except ArkistoError as exc:
             self.show_error(exc)
             return
@@ -188,7 +204,7 @@ class SearchScreen(Screen):
             self.status(self.s("index_ready", n=await self.backend.submit(self.backend.doc_count)))
         self.search()
 
-    async def build_index(self, paths, first_run: bool):
+    async def build_index(self, paths, first_run: bool, rebuild: bool = False):
         """Run the indexer on its own thread, showing progress.  Returns the report or None."""
         from ...search.indexer import index_paths
 
@@ -200,10 +216,12 @@ class SearchScreen(Screen):
                 last[0] = now
                 self.post_message(IndexProgress(done, total, first_run))
 
+        self._rebuilding = rebuild
         self._show_progress(0, 0, first_run)
         try:
             report = await run_in_daemon(
-                lambda: index_paths(paths, self.backend.index_dir, progress=progress), name="arkisto-index"
+                lambda: index_paths(paths, self.backend.index_dir, rebuild=rebuild, progress=progress),
+                name="arkisto-index",
             )
         except ArkistoError as exc:
             if first_run:
@@ -226,7 +244,9 @@ class SearchScreen(Screen):
         self._show_progress(event.done, event.total, event.first_run)
 
     def _show_progress(self, done: int, total: int, first_run: bool) -> None:
-        if first_run:
+        if first_run and self._rebuilding:
+            self.show_message(Text(self.s("rebuilding_index", done=done, total=total)))
+        elif first_run:
             self.show_message(Text(self.s("building_index", done=done, total=total)))
         else:
             self.status(self.s("reindexing", done=done, total=total))

@@ -33,6 +33,10 @@ from ..widgets import DetailPane, FacetPanel, QueryBar, ResultList, StatusBar
 
 SORTS = ("relevance", "newest", "oldest")
 RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are looked up
+# Seconds of rest before the detail pane follows a new result or the cursor:
+# laying out a whole record takes longer than a search, and while typing or
+# scrolling it would only hold up the next result list.
+DETAIL_DELAY = 0.1
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
@@ -340,7 +344,7 @@ class SearchScreen(Screen):
     def hit_opened(self, event: ResultList.HitOpened) -> None:
         detail = self.query_one(DetailPane)
         if detail.record_id != event.hit.id:
-            self.load_detail(event.hit)
+            self.load_detail(event.hit, delay=0)
         self.add_class("-detail-open")
         detail.focus()
         self.refresh_bindings()
@@ -348,8 +352,10 @@ class SearchScreen(Screen):
     # --- the detail pane ------------------------------------------------------------------
 
     @work(exclusive=True, group="detail", exit_on_error=False)
-    async def load_detail(self, hit) -> None:
+    async def load_detail(self, hit, delay: float = DETAIL_DELAY) -> None:
         self.detail_hit = hit
+        if delay:
+            await asyncio.sleep(delay)  # a newer hit cancels this worker
         rec = hit.record
         if rec is None:
             rec = await self.backend.submit(self.backend.svc.get, hit.id)

@@ -4,6 +4,7 @@ on an index with several segments and deleted documents."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from helpers import FIXTURES
 
 QUERIES = [
     "päätös", "hanke", "rakennuslupa", "kaupunginhallitus päätös", "Helsingin kaupunki",
-    '"asemakaavan muutos"', '"kaupungin hallitus"', "asemakaava -muutos", "kaava*", "päätös OR avustus",
+    '"asemakaavan muutos"', '"kaupungin hallitus"', '"kaupunginhallitus päättää"~3', '"päätösehdotus hyväksyy"~2', "asemakaava -muutos", "kaava*", "päätös OR avustus",
     "avustus~", "NOT päätös", '"esittelijä kaupunginjohtaja"',
 ]
 
@@ -53,9 +54,9 @@ def test_matches_and_scores_equal_whoosh(segmented_index: Path, query: str):
         q, text, _sel, _hints, _base, _fs, matches = svc._resolve(query, None)
         whoosh_docs = set(searcher.docs_for_query(q))
         assert set(np.flatnonzero(matches).tolist()) == whoosh_docs
-        if not whoosh_docs or not text.strip() or query.startswith("NOT"):
-            return
-        if "*" in query or "~" in query:
+        if not whoosh_docs or not text.strip() or query.startswith("NOT") or re.search(r'"~\d', query):
+            return  # a sloppy phrase scores as its words here; Whoosh scores its spans
+        if "*" in query or re.search(r"\w~", query):
             # Constant per field and its boost (Whoosh drops the boost when a
             # pattern expands to a single word).
             scores = svc.engine().scores(searcher, q)[np.flatnonzero(matches)]

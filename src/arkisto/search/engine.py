@@ -11,8 +11,8 @@ search spent most of its time there.  Here:
   reuses them);
 - a query's matches are a boolean array per document, and And/Or/Not are
   array operations;
-- a phrase is checked against word positions only in the documents that
-  have all its words;
+- a phrase is checked with its words' positions as arrays of
+  (document, position) keys, in the documents that have all its words;
 - the score of a document is the sum of its matching terms' BM25F
   contributions, exactly as Whoosh's BM25F (B=0.75, K1=1.2, idf
   ``log(N/(df+1))+1``, field lengths quantised to a byte) sums them through
@@ -59,6 +59,9 @@ class Engine:
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._size = 0
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._positions: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._positions_size = 0
+        self.positions_budget = 4_000_000
         self._lengths: dict[str, np.ndarray] = {}
         live = np.ones(self.n, dtype=bool)
         for seg, base in reader.leaf_readers():
@@ -285,65 +288,55 @@ class Engine:
             if hit is not None:
                 self._phrases.move_to_end(key)
                 return hit.copy()
-        # Each word's postings with their positions, rarest word first.
-        postings = []
+        # Each word's (document, position) keys; then, word by word, the
+        # phrase ends that can continue: positions 1..slop after an end.
+        keys = []
         for w in words:
-            ids, _part, vals = self.term_values(searcher, field, w)
-            if not len(ids):
+            k = self.positions(searcher, field, w)
+            if not len(k):
                 return empty
-            postings.append((ids, vals))
+            keys.append(k)
         cand = self.live.copy()
-        for ids, _vals in postings:
-            cand &= self.mask(ids)
-        if not cand.any():
-            out = cand
-        elif len(words) == 1:
-            out = cand
-        else:
-            out = self._check_positions(searcher.reader(), field, postings, node.slop, cand)
+        for k in keys:
+            cand &= self.mask((k >> 32).astype(np.int64))
+        if cand.any() and len(words) > 1:
+            ends = keys[0][cand[keys[0] >> 32]]
+            slop = max(1, int(node.slop))
+            for k in keys[1:]:
+                k = k[cand[k >> 32]]
+                ends = np.unique(np.concatenate([np.intersect1d(ends + d, k, assume_unique=True)
+                                                 for d in range(1, slop + 1)]))
+                if not len(ends):
+                    break
+            cand = np.zeros(self.n, dtype=bool)
+            cand[(ends >> 32)] = True
+        out = cand
         with self._lock:
             self._phrases[key] = out
             while len(self._phrases) > 64:
                 self._phrases.popitem(last=False)
         return out.copy()
 
-    def _check_positions(self, reader, field, postings, slop, cand) -> np.ndarray:
-        fmt = reader.schema[field].format
-        out = np.zeros(self.n, dtype=bool)
-        if slop <= 1:
-            # Word i of the phrase at position p + i: keys (doc, p) shared by
-            # every word, computed over arrays.
-            keys = None
-            for i, (ids, vals) in enumerate(postings):
-                sel = np.flatnonzero(cand[ids])
-                docs, pos = _positions(fmt, ids[sel], vals[sel].tolist())
-                # (doc, position) pairs of one term are distinct.
-                k = (docs << 32) | (pos - i + 1024)
-                keys = k if keys is None else np.intersect1d(keys, k, assume_unique=True)
-                if not len(keys):
-                    return out
-                cand = np.zeros(self.n, dtype=bool)
-                cand[(keys >> 32)] = True
-            out[(keys >> 32)] = True
-            return out
-        # A sloppy phrase ("a b"~3): in order, each word at most slop after the last.
-        decode = fmt.decoder("positions")
-        per_word = []
-        for ids, vals in postings:
-            sel = np.flatnonzero(cand[ids])
-            per_word.append(dict(zip(ids[sel].tolist(), (vals[i] for i in sel.tolist()))))
-        found = []
-        for doc, v in per_word[0].items():
-            starts = decode(v)
-            for d in per_word[1:]:
-                nxt = decode(d[doc])
-                starts = sorted(q for q in nxt if any(1 <= q - p <= slop for p in starts))
-                if not starts:
-                    break
-            if starts:
-                found.append(doc)
-        if found:
-            out[np.asarray(found, dtype=np.int64)] = True
+    def positions(self, searcher, field: str, btext: bytes) -> np.ndarray:
+        """Every (document, position) of one term as ``doc << 32 | position``
+        (offset by 1024), cached per generation: typing a phrase reuses its
+        words' positions keystroke after keystroke."""
+        key = (field, btext)
+        with self._lock:
+            hit = self._positions.get(key)
+            if hit is not None:
+                self._positions.move_to_end(key)
+                return hit
+        ids, _part, vals = self.term_values(searcher, field, btext)
+        docs, pos = _positions(searcher.schema[field].format, ids, vals.tolist())
+        out = (docs << 32) | (pos + 1024)
+        with self._lock:
+            if key not in self._positions and len(out) <= self.positions_budget:
+                self._positions[key] = out
+                self._positions_size += len(out)
+                while self._positions_size > self.positions_budget and self._positions:
+                    _k, old = self._positions.popitem(last=False)
+                    self._positions_size -= len(old)
         return out
 
     # --- scoring ------------------------------------------------------------------
@@ -509,8 +502,13 @@ def _positions(fmt, docs: np.ndarray, vals: list[bytes], cap: int = 256) -> tupl
     fc = np.where(ok, counts, 0)
     seg_start = np.cumsum(fc) - fc
     deltas = np.zeros(int(fc.sum()), dtype=np.int64)
+    # Step j reads the j-th delta of every posting that has one: postings
+    # sorted by count, so those are a prefix of ``order``.
+    order = np.argsort(-fc, kind="stable")
+    neg = -fc[order]
     for j in range(int(fc.max()) if len(fc) else 0):
-        act = np.flatnonzero(ok & (fc > j))
+        act = order[:np.searchsorted(neg, -j, side="left")]
+        act = act[ok[act]]
         if not len(act):
             break
         c = cur[act]

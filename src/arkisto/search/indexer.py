@@ -130,7 +130,11 @@ def _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, rep
             if old is None:
                 ix = windex.create_in(str(gen_dir), build_schema())
             else:
-                ix = windex.open_dir(str(gen_dir))
+                # Without mmap: Whoosh wraps a mapped segment in BytesIO, a
+                # copy of the whole file (2 GB resident to update a 100k index).
+                from whoosh.filedb.filestore import FileStorage
+
+                ix = FileStorage(str(gen_dir), supports_mmap=False).open_index()
             writer = _writer(ix, fresh=old is None, files=len(files))
         except OSError as exc:
             store.discard(gen_dir)

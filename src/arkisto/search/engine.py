@@ -478,61 +478,70 @@ class FacetArrays:
         return {known[i]: int(counts[i + 1]) for i in nz.tolist()}
 
 
+_K, _M, _J = ord("K"), ord("M"), ord("J")
+
+
 def _positions(fmt, docs: np.ndarray, vals: list[bytes], cap: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """(doc, position) pairs of one term in the given documents, decoded in
     bulk.  Whoosh's Positions format stores a posting's positions as a
     4-byte count and a pickled list of deltas: ``\\x80\\x02]q\\x00`` then
-    ``(`` and one BININT1/BININT2/BININT opcode per delta and ``e``, or the
-    single opcode and ``a``.  The opcodes of all postings are read together,
-    one delta per step; a posting in any other shape goes through the
-    format's own decoder."""
+    ``(`` and one BININT1/BININT2/BININT opcode (K/M/J) per delta and ``e``,
+    or the single opcode and ``a``; the final STOP may be missing.
+
+    Most postings have any opcode first (the first position is absolute)
+    and one-byte K deltas after it: those are read in one pass of array
+    arithmetic.  The others are read one delta per step, and a posting in
+    any other shape goes through the format's own decoder."""
     n = len(vals)
     if not n:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     docs = docs.astype(np.int64)
     lens = np.fromiter(map(len, vals), dtype=np.int64, count=n)
-    buf = np.frombuffer(b"".join(vals) + bytes(16), dtype=np.uint8).astype(np.int64)
+    raw = np.frombuffer(b"".join(vals) + bytes(16), dtype=np.uint8)
     starts = np.cumsum(lens) - lens
-    counts = (buf[starts] << 24) | (buf[starts + 1] << 16) | (buf[starts + 2] << 8) | buf[starts + 3]
+
+    def at(idx):
+        return raw[idx].astype(np.int64)
+
+    counts = (at(starts) << 24) | (at(starts + 1) << 16) | (at(starts + 2) << 8) | at(starts + 3)
     ok = (lens >= 12) & (counts >= 1) & (counts <= cap) & (type(fmt).__name__ == "Positions")
-    ok &= (buf[starts + 4] == 0x80) & (buf[starts + 6] == ord("]"))
+    ok &= (raw[starts + 4] == 0x80) & (raw[starts + 6] == ord("]"))
     many = counts > 1
-    ok &= np.where(many, buf[starts + 9] == ord("("), True)
-    cur = np.where(many, starts + 10, starts + 9)
-    fc = np.where(ok, counts, 0)
-    seg_start = np.cumsum(fc) - fc
-    deltas = np.zeros(int(fc.sum()), dtype=np.int64)
-    # Step j reads the j-th delta of every posting that has one: postings
-    # sorted by count, so those are a prefix of ``order``.
-    order = np.argsort(-fc, kind="stable")
-    neg = -fc[order]
-    for j in range(int(fc.max()) if len(fc) else 0):
-        act = order[:np.searchsorted(neg, -j, side="left")]
-        act = act[ok[act]]
-        if not len(act):
-            break
-        c = cur[act]
-        op = buf[c]
-        k = op == ord("K")
-        m = op == ord("M")
-        jj = op == ord("J")
-        v = np.where(k, buf[c + 1], np.where(m, buf[c + 1] | (buf[c + 2] << 8),
-                     buf[c + 1] | (buf[c + 2] << 8) | (buf[c + 3] << 16) | (buf[c + 4] << 24)))
-        bad = ~(k | m | jj)
-        if bad.any():
-            ok[act[bad]] = False
-        deltas[seg_start[act] + j] = v
-        cur[act] = c + np.where(k, 2, np.where(m, 3, 5))
-    # Postings found malformed midway drop out of the fast path.
-    keep_rows = np.repeat(ok, fc)
-    fc_ok = np.where(ok, fc, 0)
-    deltas = deltas[keep_rows]
-    seg_start = np.cumsum(fc_ok) - fc_ok
+    ok &= np.where(many, raw[starts + 9] == ord("("), True)
+    first = np.where(many, starts + 10, starts + 9)
+    fop = raw[first]
+    extra = np.select([fop == _K, fop == _M, fop == _J], [0, 1, 3], -1)
+    full = (first - starts) + 2 + extra + 2 * (counts - 1) + 2
+    simple = ok & (extra >= 0) & ((lens == full) | (lens == full - 1))
+    # The later opcodes of a simple posting must all be K.
+    later = np.where(simple, counts - 1, 0)
+    rows = np.repeat(np.arange(n), later)
+    within = np.arange(int(later.sum())) - np.repeat(np.cumsum(later) - later, later)
+    opidx = np.repeat(first + 2 + extra, later) + 2 * within
+    notk = raw[opidx] != _K
+    if notk.any():
+        simple[rows[notk]] = False
+        keep = simple[rows]
+        rows, within, opidx = rows[keep], within[keep], opidx[keep]
+    cnt = np.where(simple, counts, 0)
+    off = np.cumsum(cnt) - cnt
+    deltas = np.zeros(int(cnt.sum()), dtype=np.int64)
+    v0 = np.select([fop == _K, fop == _M],
+                   [at(first + 1), at(first + 1) | (at(first + 2) << 8)],
+                   at(first + 1) | (at(first + 2) << 8) | (at(first + 3) << 16) | (at(first + 4) << 24))
+    sidx = np.flatnonzero(simple)
+    deltas[off[sidx]] = v0[sidx]
+    deltas[off[rows] + 1 + within] = at(opidx + 1)
     cs = np.cumsum(deltas)
-    before = np.where(seg_start > 0, cs[np.maximum(seg_start - 1, 0)] if len(cs) else 0, 0)
-    pos = cs - np.repeat(before, fc_ok)
-    out_docs = [np.repeat(docs, fc_ok)]
-    out_pos = [pos]
+    before = cs[off[sidx]] - v0[sidx] if len(sidx) else np.zeros(0, dtype=np.int64)
+    out_docs = [np.repeat(docs[sidx], cnt[sidx])]
+    out_pos = [cs - np.repeat(before, cnt[sidx])]
+    rest = np.flatnonzero(ok & ~simple)
+    if len(rest):
+        d, p, good = _positions_stepwise(raw, docs[rest], counts[rest], first[rest])
+        out_docs.append(d)
+        out_pos.append(p)
+        ok[rest[~good]] = False
     slow = np.flatnonzero(~ok)
     if len(slow):
         decode = fmt.decoder("positions")
@@ -544,6 +553,42 @@ def _positions(fmt, docs: np.ndarray, vals: list[bytes], cap: int = 256) -> tupl
         out_docs.append(np.asarray(sd, dtype=np.int64))
         out_pos.append(np.asarray(sp, dtype=np.int64))
     return np.concatenate(out_docs), np.concatenate(out_pos)
+
+
+def _positions_stepwise(raw, docs, counts, first):
+    """Postings with K/M/J opcodes in any order: the j-th delta of every
+    posting at step j (postings sorted by count, so the ones with a j-th
+    delta are a prefix)."""
+    n = len(docs)
+    cur = first.copy()
+    good = np.ones(n, dtype=bool)
+    off = np.cumsum(counts) - counts
+    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
+    order = np.argsort(-counts, kind="stable")
+    neg = -counts[order]
+    for j in range(int(counts.max())):
+        act = order[:np.searchsorted(neg, -j, side="left")]
+        act = act[good[act]]
+        if not len(act):
+            break
+        c = cur[act]
+        op = raw[c]
+        b1, b2 = raw[c + 1].astype(np.int64), raw[c + 2].astype(np.int64)
+        b3, b4 = raw[c + 3].astype(np.int64), raw[c + 4].astype(np.int64)
+        v = np.select([op == _K, op == _M], [b1, b1 | (b2 << 8)], b1 | (b2 << 8) | (b3 << 16) | (b4 << 24))
+        bad = (op != _K) & (op != _M) & (op != _J)
+        if bad.any():  # not a delta opcode: the format's decoder reads this posting
+            good[act[bad]] = False
+        deltas[off[act] + j] = v
+        cur[act] = c + np.select([op == _K, op == _M], [2, 3], 5)
+    cnt = np.where(good, counts, 0)
+    keep = np.repeat(good, counts)
+    deltas = deltas[keep]
+    off = np.cumsum(cnt) - cnt
+    cs = np.cumsum(deltas)
+    gi = np.flatnonzero(good)
+    before = cs[off[gi]] - deltas[off[gi]] if len(gi) else np.zeros(0, dtype=np.int64)
+    return np.repeat(docs[gi], cnt[gi]), cs - np.repeat(before, cnt[gi]), good
 
 
 def _blocks(raw: bytes, fmt, values: bool):

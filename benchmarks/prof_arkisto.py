@@ -94,15 +94,14 @@ def breakdown(index_dir: str) -> None:
     import functools
     from collections import defaultdict
 
-    from whoosh.searching import Results, Searcher
-
+    from arkisto.search import engine as engine_mod
     from arkisto.search import service as service_mod
     from arkisto.search.service import SearchService
 
     spent: dict[str, float] = defaultdict(float)
     depth = [0]
 
-    def timed(name, fn):
+    def timed(name, fn, nested: bool):
         @functools.wraps(fn)
         def wrapper(*a, **kw):
             depth[0] += 1
@@ -110,23 +109,27 @@ def breakdown(index_dir: str) -> None:
             try:
                 return fn(*a, **kw)
             finally:
-                if depth[0] == 2:  # only parts called directly from search()
+                # Top-level parts: only when called directly from search();
+                # nested ones (shown with ↳) wherever they run.
+                if nested or depth[0] == 2:
                     spent[name] += time.perf_counter() - t0
                 depth[0] -= 1
         return wrapper
 
     parts = [
-        (SearchService, "_resolve", "_resolve: parse + docs_for_query -> sets"),
-        (Searcher, "search", "searcher.search: score top N (filter=matches)"),
-        (Results, "__len__", "len(Results) via list(results): counts all matches again"),
-        (SearchService, "_hit", "_hit: load record + snippet"),
-        (service_mod, "query_terms", "query_terms"),
-        (service_mod, "_facet", "_facet: sort/trim facet values"),
+        (SearchService, "_resolve", "_resolve: parse the query, match it (boolean arrays)", False),
+        (SearchService, "parse", "↳ parse: Whoosh query parser + analysis + ä/ö variants", True),
+        (engine_mod.Engine, "match", "↳ Engine.match: And/Or/Not/phrases over arrays", True),
+        (engine_mod.Engine, "phrase", "  ↳ Engine.phrase: position keys, intersections", True),
+        (SearchService, "_ranked", "_ranked: BM25F scores + top 20 (or date order)", False),
+        (engine_mod.FacetArrays, "count", "facet counts (FacetArrays.count, bincount)", False),
+        (SearchService, "_hit", "_hit: load record + snippet", False),
+        (service_mod, "query_terms", "query_terms", False),
+        (service_mod, "_facet", "_facet: sort/trim facet values", False),
+        (engine_mod.Engine, "_read", "↳ Engine._read: posting blocks (unpickle + inflate), cache misses", True),
     ]
-    if hasattr(service_mod, "_FacetCache") and hasattr(service_mod._FacetCache, "count"):
-        parts.append((service_mod._FacetCache, "count", "facet counts (_FacetCache.count)"))
-    for owner, attr, label in parts:
-        setattr(owner, attr, timed(label, getattr(owner, attr)))
+    for owner, attr, label, nested in parts:
+        setattr(owner, attr, timed(label, getattr(owner, attr), nested))
 
     svc = SearchService(index_dir)
     for w in ("hankkeen", "päätös", "avustusta", '"asemakaavan muutos"'):
@@ -150,7 +153,8 @@ def breakdown(index_dir: str) -> None:
             by_kind[key]["search (total)"] += total
             for name, v in spent.items():
                 by_kind[key][name] += v - before.get(name, 0.0)
-    names = [label for _o, _a, label in parts]
+    names = [label for _o, _a, label, _n in parts]
+    top_names = [label for _o, _a, label, nested in parts if not nested]
     print(f"{len(queries)} searches on {svc.doc_count()} docs; ms per search (share of search total)")
     kinds = list(counts)
     print("| part | " + " | ".join(f"{k} ({counts[k]})" for k in kinds) + " |")
@@ -160,7 +164,7 @@ def breakdown(index_dir: str) -> None:
         for k in kinds:
             tot = by_kind[k]["search (total)"]
             if name == "rest of search() (its own code)":
-                v = tot - sum(by_kind[k][n] for n in names)
+                v = tot - sum(by_kind[k][n] for n in top_names)
             else:
                 v = by_kind[k][name]
             cells.append(f"{v / counts[k] * 1000:.1f} ({v / tot * 100:.0f}%)" if tot else "–")

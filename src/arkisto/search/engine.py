@@ -62,6 +62,7 @@ class Engine:
         self._positions: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._positions_size = 0
         self.positions_budget = 4_000_000
+        self._phrase_words: dict[tuple, int] = {}  # how often a word was in a phrase
         self._lengths: dict[str, np.ndarray] = {}
         live = np.ones(self.n, dtype=bool)
         for seg, base in reader.leaf_readers():
@@ -288,22 +289,40 @@ class Engine:
             if hit is not None:
                 self._phrases.move_to_end(key)
                 return hit.copy()
-        # Each word's (document, position) keys; then, word by word, the
-        # phrase ends that can continue: positions 1..slop after an end.
-        keys = []
-        for w in words:
-            k = self.positions(searcher, field, w)
-            if not len(k):
-                return empty
-            keys.append(k)
+        # Each word's documents, and its positions: cached keys, or the raw
+        # posting values to decode.  A word's positions are decoded whole
+        # and cached from its second phrase on (typing a phrase repeats its
+        # words); the first time only in the documents that can match.
+        fmt = fobj.format
+        words_data = []
         cand = self.live.copy()
-        for k in keys:
-            cand &= self.mask((k >> 32).astype(np.int64))
+        for w in words:
+            k = self._cached_positions(field, w)
+            if k is not None:
+                ids = np.unique(k >> 32)
+                words_data.append((w, k, None, None))
+            else:
+                ids, _part, vals = self.term_values(searcher, field, w)
+                words_data.append((w, None, ids, vals))
+            if not len(ids):
+                return empty
+            cand &= self.mask(ids)
         if cand.any() and len(words) > 1:
-            ends = keys[0][cand[keys[0] >> 32]]
+            keys = []
+            for w, k, ids, vals in words_data:
+                if k is None:
+                    with self._lock:
+                        again = self._phrase_words.get((field, w), 0)
+                        self._phrase_words[(field, w)] = again + 1
+                    if again:
+                        k = self._store_positions(field, w, _keys(fmt, ids, vals))
+                    else:
+                        sel = np.flatnonzero(cand[ids])
+                        k = _keys(fmt, ids[sel], vals[sel])
+                keys.append(k[cand[k >> 32]])
+            ends = keys[0]
             slop = max(1, int(node.slop))
             for k in keys[1:]:
-                k = k[cand[k >> 32]]
                 ends = np.unique(np.concatenate([np.intersect1d(ends + d, k, assume_unique=True)
                                                  for d in range(1, slop + 1)]))
                 if not len(ends):
@@ -317,27 +336,23 @@ class Engine:
                 self._phrases.popitem(last=False)
         return out.copy()
 
-    def positions(self, searcher, field: str, btext: bytes) -> np.ndarray:
-        """Every (document, position) of one term as ``doc << 32 | position``
-        (offset by 1024), cached per generation: typing a phrase reuses its
-        words' positions keystroke after keystroke."""
-        key = (field, btext)
+    def _cached_positions(self, field: str, btext: bytes) -> np.ndarray | None:
         with self._lock:
-            hit = self._positions.get(key)
+            hit = self._positions.get((field, btext))
             if hit is not None:
-                self._positions.move_to_end(key)
-                return hit
-        ids, _part, vals = self.term_values(searcher, field, btext)
-        docs, pos = _positions(searcher.schema[field].format, ids, vals.tolist())
-        out = (docs << 32) | (pos + 1024)
+                self._positions.move_to_end((field, btext))
+            return hit
+
+    def _store_positions(self, field: str, btext: bytes, keys: np.ndarray) -> np.ndarray:
+        """Keep a term's (document, position) keys, LRU-bounded by size."""
         with self._lock:
-            if key not in self._positions and len(out) <= self.positions_budget:
-                self._positions[key] = out
-                self._positions_size += len(out)
+            if (field, btext) not in self._positions and len(keys) <= self.positions_budget:
+                self._positions[(field, btext)] = keys
+                self._positions_size += len(keys)
                 while self._positions_size > self.positions_budget and self._positions:
                     _k, old = self._positions.popitem(last=False)
                     self._positions_size -= len(old)
-        return out
+        return keys
 
     # --- scoring ------------------------------------------------------------------
 
@@ -637,6 +652,12 @@ def _blocks(raw: bytes, fmt, values: bool):
         if last:
             break
         bio.seek(nextoff)
+
+
+def _keys(fmt, ids: np.ndarray, vals) -> np.ndarray:
+    """A term's (document, position) pairs as ``doc << 32 | position + 1024``."""
+    docs, pos = _positions(fmt, ids, list(vals))
+    return (docs << 32) | (pos + 1024)
 
 
 def _btext(schema, node) -> bytes:

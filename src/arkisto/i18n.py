@@ -126,7 +126,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_failed": "Haku epäonnistui: {error}",
         "help_query": "Hakukieli",
         "query_help": (
-            "  sanat                 kaikkien sanojen on osuttava (taivutetut muodot myös: hankkeet löytää hankkeen)\n"
+            "  sanat                 kaikki sanat (taivutetutkin: hankkeet löytää hankkeen)\n"
             "  \"tarkka fraasi\"       sanat peräkkäin\n"
             "  a OR b                jompikumpi sana;   NOT sana  tai  -sana  sulkee pois\n"
             "  rakennus*             alkuosa;           päätös~   sumea (yksi muutos)\n"
@@ -280,7 +280,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_failed": "Search failed: {error}",
         "help_query": "Query language",
         "query_help": (
-            "  words                 all words must match (inflected forms too: hankkeet finds hankkeen)\n"
+            "  words                 all words must match (inflected too: hankkeet finds hankkeen)\n"
             "  \"exact phrase\"        words next to each other\n"
             "  a OR b                either word;   NOT word  or  -word   excludes\n"
             "  rakennus*             prefix;        päätös~   fuzzy (one edit)\n"

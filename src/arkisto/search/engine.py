@@ -314,7 +314,7 @@ class Engine:
                     with self._lock:
                         again = self._phrase_words.get((field, w), 0)
                         self._phrase_words[(field, w)] = again + 1
-                    if again:
+                    if again >= PHRASE_CACHE_AFTER:
                         k = self._store_positions(field, w, _keys(fmt, ids, vals))
                     else:
                         sel = np.flatnonzero(cand[ids])
@@ -494,6 +494,9 @@ class FacetArrays:
 
 
 _K, _M, _J = ord("K"), ord("M"), ord("J")
+
+# A word's positions are decoded whole and cached from its n-th phrase on.
+PHRASE_CACHE_AFTER = 1
 
 
 def _positions(fmt, docs: np.ndarray, vals: list[bytes], cap: int = 256) -> tuple[np.ndarray, np.ndarray]:

@@ -210,7 +210,6 @@ class Engine:
         from whoosh import query as wq
 
         schema = searcher.schema
-        reader = searcher.reader()
 
         def docs(node) -> np.ndarray:
             if isinstance(node, wq.Term):
@@ -249,8 +248,8 @@ class Engine:
             if isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
                 out = np.zeros(self.n, dtype=bool)
                 if node.fieldname in schema:
-                    for btext in self._expansions(reader, node):
-                        out[self.term(searcher, node.fieldname, btext)[0]] = True
+                    for ids, _part in self._expanded(searcher, node):
+                        out[ids] = True
                 return out
             if isinstance(node, wq.Phrase):
                 return self.phrase(searcher, node)
@@ -262,14 +261,27 @@ class Engine:
 
         return docs(q)
 
-    @staticmethod
-    def _expansions(reader, node, cap: int = 2000) -> list[bytes]:
+    # A pattern (prefix*, fuzzy~) with more expansions than this reads them
+    # past the term cache (they would push everything else out of it) and
+    # scores a constant instead of their BM25 sum.
+    MANY_EXPANSIONS = 64
+
+    def _expanded(self, searcher, node):
+        """(docnums, BM25F contribution) of every word a pattern expands to,
+        all of them (a prefix like "k*" can expand to thousands)."""
+        reader = searcher.reader()
         fobj = reader.schema[node.fieldname]
+        exps = [fobj.to_bytes(b) if isinstance(b, str) else b for b in node._btexts(reader)]
+        if len(exps) <= self.MANY_EXPANSIONS:
+            return [self.term(searcher, node.fieldname, b) for b in exps]
         out = []
-        for i, btext in enumerate(node._btexts(reader)):
-            if i >= cap:  # a prefix like "a*": stop expanding
-                break
-            out.append(fobj.to_bytes(btext) if isinstance(btext, str) else btext)
+        for b in exps:
+            with self._lock:
+                hit = self._cache.get((node.fieldname, b))
+            if hit is None:
+                ids, _tf = self._read(reader, node.fieldname, b)
+                hit = (ids, None)
+            out.append(hit)
         return out
 
     def phrase(self, searcher, node) -> np.ndarray:
@@ -313,8 +325,11 @@ class Engine:
                 if k is None:
                     with self._lock:
                         again = self._phrase_words.get((field, w), 0)
+                        if len(self._phrase_words) > 50_000:
+                            self._phrase_words.clear()
                         self._phrase_words[(field, w)] = again + 1
-                    if again >= PHRASE_CACHE_AFTER:
+                    # Whole, to cache, unless too big for the cache anyway.
+                    if again >= PHRASE_CACHE_AFTER and len(ids) * 4 <= self.positions_budget:
                         k = self._store_positions(field, w, _keys(fmt, ids, vals))
                     else:
                         sel = np.flatnonzero(cand[ids])
@@ -359,14 +374,16 @@ class Engine:
     def scores(self, searcher, q) -> np.ndarray:
         """Each document's score for ``q``: the sum of the BM25F contributions
         of the terms it contains, times the boosts above them, as Whoosh sums
-        them through And/Or.  Negated parts and filters add nothing that
-        differs between documents.  Prefix and fuzzy terms score their boost
-        per field (Whoosh's constant score, which forgets the field boost
-        when the pattern expands to one word; here it always counts)."""
+        them through And/Or; a phrase's words only where the phrase matches in
+        that field.  A NOT adds its boost where it matches, as in Whoosh;
+        filters add nothing.  A prefix or fuzzy term scores the BM25 sum of
+        the words it expands to, times its field's boost (Whoosh drops the
+        boost when there is one expansion, and scores a constant on small
+        indexes), or, past ``MANY_EXPANSIONS`` words, its boost as a
+        constant."""
         from whoosh import query as wq
 
         schema = searcher.schema
-        reader = searcher.reader()
         acc = np.zeros(self.n, dtype=np.float64)
 
         def walk(node, boost: float) -> None:
@@ -377,10 +394,14 @@ class Engine:
                     acc[ids] += part * boost
             elif isinstance(node, wq.Phrase):
                 if node.fieldname in schema:
+                    # The words score only where the phrase matches in this
+                    # field (its mask is cached).
+                    where = self.phrase(searcher, node)
                     fobj = schema[node.fieldname]
                     for w in node.words:
                         ids, part = self.term(searcher, node.fieldname, fobj.to_bytes(w) if isinstance(w, str) else w)
-                        acc[ids] += part * boost
+                        sel = where[ids]
+                        acc[ids[sel]] += part[sel] * boost
             elif isinstance(node, (wq.And, wq.Or, wq.DisjunctionMax)):
                 for c in node.subqueries:
                     walk(c, boost)
@@ -391,12 +412,18 @@ class Engine:
                 walk(node.b, boost)
             elif isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.Regex)):
                 if node.fieldname in schema:
-                    m = np.zeros(self.n, dtype=bool)
-                    for btext in self._expansions(reader, node):
-                        m[self.term(searcher, node.fieldname, btext)[0]] = True
-                    acc[m] += boost
+                    expanded = self._expanded(searcher, node)
+                    if len(expanded) <= self.MANY_EXPANSIONS:
+                        for ids, part in expanded:  # the expansions' BM25 sum
+                            acc[ids] += part * boost
+                    else:  # too many to score: a constant where any matches
+                        m = np.zeros(self.n, dtype=bool)
+                        for ids, _part in expanded:
+                            m[ids] = True
+                        acc[m] += boost
             elif isinstance(node, wq.Not):
-                acc[:] += boost  # as Whoosh: a constant, the same for every match
+                # As Whoosh: a constant where the negation matches.
+                acc[self.live & ~self.match(searcher, node.query)] += boost
             # ConstantScoreQuery (facet filters), Every, ranges: no score.
 
         walk(q, 1.0)

@@ -380,7 +380,7 @@ class SearchService:
         t0 = time.perf_counter()
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        searcher = self.searcher()
+        self.searcher()  # this thread's searcher before the facet cache's lock (see Backend._warm)
         cache = self.facet_cache()
         q, text, selected, hints, base, facet_sets, matches = self._resolve(query, filters)
 

@@ -522,7 +522,8 @@ class FacetArrays:
 
 _K, _M, _J = ord("K"), ord("M"), ord("J")
 
-# A word's positions are decoded whole and cached from its n-th phrase on.
+# Once a word has been in this many earlier phrases, its positions are
+# decoded whole and cached (typing a phrase repeats its words).
 PHRASE_CACHE_AFTER = 1
 
 

@@ -176,12 +176,7 @@ class SearchScreen(Screen):
                 self.show_message(Text(self.s("index_missing", path=str(self.backend.index_dir))), error=True)
                 self.status(exc.message, error=True)
                 return
-            if not await self.build_index([sample], first_run=True):
-                return
-            try:
-                await self.backend.submit(self.backend.open)
-            except ArkistoError as exc2:
-                self.show_error(exc2)
+            if not await self.build_and_open([sample]):
                 return
         except RebuildNeededError as exc:
             # The index is a cache of the documents: built by another version
@@ -191,12 +186,7 @@ class SearchScreen(Screen):
                 self.show_error(exc)
                 return
             self.status(self.s("rebuilding", n=len(paths)))
-            if not await self.build_index(paths, first_run=True, rebuild=True):
-                return
-            try:
-                await self.backend.submit(self.backend.open)
-            except ArkistoError as exc2:
-                self.show_error(exc2)
+            if not await self.build_and_open(paths, rebuild=True):
                 return
         except ArkistoError as exc:
             self.show_error(exc)
@@ -207,6 +197,18 @@ class SearchScreen(Screen):
         if not self.query_one(StatusBar).message:
             self.status(self.s("index_ready", n=await self.backend.submit(self.backend.doc_count)))
         self.search()
+
+    async def build_and_open(self, paths, rebuild: bool = False) -> bool:
+        """Build the index (showing progress in place of the results), then
+        open it.  False, with the reason shown, when either fails."""
+        if not await self.build_index(paths, first_run=True, rebuild=rebuild):
+            return False
+        try:
+            await self.backend.submit(self.backend.open)
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return False
+        return True
 
     async def build_index(self, paths, first_run: bool, rebuild: bool = False):
         """Run the indexer on its own thread, showing progress.  Returns the report or None."""

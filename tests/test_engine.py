@@ -138,6 +138,40 @@ def test_positions_decoded_in_bulk_equal_whoosh():
     assert (30, 70000) in got and (50, 3 + 2**31 - 10) in got
 
 
+def test_blocks_read_without_unpickling_equal_unpickled(segmented_index: Path, monkeypatch):
+    """Every posting list of the index: ids and weights read from the block
+    bytes equal those from unpickling the blocks."""
+    from arkisto.search import engine
+    from arkisto.search.engine import _blocks
+
+    read_fast = []
+    real = engine._ids_weights_of_block
+    def counted(data, count):
+        out = real(data, count)
+        read_fast.append(out is not None)
+        return out
+
+    monkeypatch.setattr(engine, "_ids_weights_of_block", counted)
+    checked = 0
+    with SearchService(segmented_index) as svc, svc._pin():
+        reader = svc.searcher().reader()
+        for seg, _base in reader.leaf_readers():
+            for field in ("text", "title", "parts", "ident", "committee", "year", "funded_project"):
+                fmt = reader.schema[field].format
+                for btext in seg.lexicon(field):
+                    ti = seg._terms.term_info(field, btext)
+                    if ti.is_inlined():
+                        continue
+                    offset, length = ti.extent()
+                    raw = seg._terms._postfile.get(offset, length[0] if isinstance(length, tuple) else length)
+                    quick = list(_blocks(raw, fmt, values=False))
+                    slow = list(_blocks(raw, fmt, values=True))
+                    for (qi, qw, _), (si, sw, _v) in zip(quick, slow):
+                        assert np.array_equal(qi, si) and np.array_equal(qw, sw), (field, btext)
+                    checked += 1
+    assert checked > 100 and sum(read_fast) > 100  # most blocks take the quick path
+
+
 def _encoded(fmt, positions: list[int]) -> bytes:
     """The posting value Whoosh stores for these positions."""
     from pickle import dumps

@@ -662,6 +662,14 @@ def _blocks(raw: bytes, fmt, values: bool):
         data = raw[bio.tell():nextoff]
         if compression:
             data = zlib.decompress(data)
+        if not values:
+            fast = _ids_weights_of_block(data, count)
+            if fast is not None:
+                yield fast[0], fast[1], None
+                if last:
+                    break
+                bio.seek(nextoff)
+                continue
         ids, weights, vals = pickle.loads(data)
         ids = np.cumsum(np.array(ids, dtype=np.int64))
         if weights is None:
@@ -683,6 +691,48 @@ def _blocks(raw: bytes, fmt, values: bool):
         if last:
             break
         bio.seek(nextoff)
+
+
+_MEMO_PUT = {ord("q"): 2, ord("r"): 5, 0x94: 1}  # BINPUT, LONG_BINPUT, MEMOIZE
+
+
+def _ids_weights_of_block(data: bytes, count: int):
+    """(ids, weights) of one block without unpickling it, or None when the
+    block is not in the usual shape.  The data is the protocol-2 pickle of
+    (ids, weights, values): ``\\x80\\x02(``, the first id (K, M or J
+    opcode: it is absolute), then per later id delta ``K`` and one byte
+    (deltas below 256: the frequent words, the ones worth reading fast),
+    ``t``, a memo put, ``(`` and per weight ``G`` and an 8-byte big-endian
+    double.  The values after them (pickled positions, most of the block)
+    are never turned into Python objects."""
+    if count <= 0 or len(data) < 16 or data[:3] != b"\x80\x02(":
+        return None
+    op = data[3]
+    if op == _K:
+        first, p0 = data[4], 5
+    elif op == _M:
+        first, p0 = data[4] | data[5] << 8, 6
+    elif op == _J:
+        first, p0 = int.from_bytes(data[4:8], "little", signed=True), 8
+    else:
+        return None
+    end = p0 + 2 * (count - 1)
+    if len(data) < end + 3 + 9 * count or data[end] != 0x74:  # "t"
+        return None
+    pairs = np.frombuffer(data, dtype=np.uint8, count=2 * (count - 1), offset=p0).reshape(count - 1, 2)
+    if (pairs[:, 0] != _K).any():
+        return None
+    p = end + 1 + _MEMO_PUT.get(data[end + 1], 0)
+    if data[p] != 0x28 or len(data) < p + 1 + 9 * count:  # "("
+        return None
+    w = np.frombuffer(data, dtype=np.uint8, count=9 * count, offset=p + 1).reshape(count, 9)
+    if (w[:, 0] != ord("G")).any():
+        return None
+    weights = np.ascontiguousarray(w[:, 1:]).view(">f8").ravel().astype(np.float64)
+    deltas = np.empty(count, dtype=np.int64)
+    deltas[0] = first
+    deltas[1:] = pairs[:, 1]
+    return np.cumsum(deltas), weights
 
 
 def _keys(fmt, ids: np.ndarray, vals) -> np.ndarray:

@@ -43,6 +43,40 @@ def _length_table() -> np.ndarray:
     return np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 
 
+class _SizedLRU:
+    """A thread-safe LRU map bounded by the total size of its values (a
+    value's size is ``size(value)``; a value bigger than the budget is not
+    kept)."""
+
+    def __init__(self, budget: int, size=len):
+        self.budget = budget
+        self.used = 0
+        self._size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def put(self, key, value):
+        n = self._size(value)
+        with self._lock:
+            if key not in self._data and n <= self.budget:
+                self._data[key] = value
+                self.used += n
+                while self.used > self.budget and self._data:
+                    _k, old = self._data.popitem(last=False)
+                    self.used -= self._size(old)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
 def _is_null(node) -> bool:
     return type(node).__name__ in ("NullQuery", "_NullQuery")
 
@@ -56,12 +90,13 @@ class Engine:
         self.n = reader.doc_count_all()
         self.budget = budget
         self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._size = 0
-        self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._positions: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._positions_size = 0
+        # (field, term) -> (docnums, BM25F contributions), by postings held
+        self._terms = _SizedLRU(budget, size=lambda v: len(v[0]))
+        # (field, words, slop) -> match mask, by count
+        self._phrases = _SizedLRU(64, size=lambda v: 1)
+        # (field, term) -> (document, position) keys, by keys held
         self.positions_budget = 4_000_000
+        self._positions = _SizedLRU(self.positions_budget)
         self._phrase_words: dict[tuple, int] = {}  # how often a word was in a phrase
         self._lengths: dict[str, np.ndarray] = {}
         live = np.ones(self.n, dtype=bool)
@@ -139,12 +174,9 @@ class Engine:
 
     def term(self, searcher, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, BM25F contribution at boost 1) of one term, cached."""
-        key = (field, btext)
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._terms.get((field, btext))
+        if hit is not None:
+            return hit
         ids, tf = self._read(searcher.reader(), field, btext)
         return self._remember(searcher, field, btext, ids, tf)
 
@@ -165,16 +197,7 @@ class Engine:
             part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
         else:
             part = tf
-        out = (ids, part)
-        key = (field, btext)
-        with self._lock:
-            if key not in self._cache and len(ids) <= self.budget:
-                self._cache[key] = out
-                self._size += len(ids)
-                while self._size > self.budget and self._cache:
-                    _k, old = self._cache.popitem(last=False)
-                    self._size -= len(old[0])
-        return out
+        return self._terms.put((field, btext), (ids, part))
 
     def _field_lengths(self, reader, field: str) -> np.ndarray:
         lens = self._lengths.get(field)
@@ -276,8 +299,7 @@ class Engine:
             return [self.term(searcher, node.fieldname, b) for b in exps]
         out = []
         for b in exps:
-            with self._lock:
-                hit = self._cache.get((node.fieldname, b))
+            hit = self._terms.get((node.fieldname, b))
             if hit is None:
                 ids, _tf = self._read(reader, node.fieldname, b)
                 hit = (ids, None)
@@ -296,11 +318,9 @@ class Engine:
         fobj = schema[field]
         words = [fobj.to_bytes(w) if isinstance(w, str) else w for w in node.words]
         key = (field, tuple(words), node.slop)
-        with self._lock:
-            hit = self._phrases.get(key)
-            if hit is not None:
-                self._phrases.move_to_end(key)
-                return hit.copy()
+        hit = self._phrases.get(key)
+        if hit is not None:
+            return hit.copy()
         # Each word's documents, and its positions: cached keys, or the raw
         # posting values to decode.  A word's positions are decoded whole
         # and cached from its second phrase on (typing a phrase repeats its
@@ -309,7 +329,7 @@ class Engine:
         words_data = []
         cand = self.live.copy()
         for w in words:
-            k = self._cached_positions(field, w)
+            k = self._positions.get((field, w))
             if k is not None:
                 ids = np.unique(k >> 32)
                 words_data.append((w, k, None, None))
@@ -330,7 +350,7 @@ class Engine:
                         self._phrase_words[(field, w)] = again + 1
                     # Whole, to cache, unless too big for the cache anyway.
                     if again >= PHRASE_CACHE_AFTER and len(ids) * 4 <= self.positions_budget:
-                        k = self._store_positions(field, w, _keys(fmt, ids, vals))
+                        k = self._positions.put((field, w), _keys(fmt, ids, vals))
                     else:
                         sel = np.flatnonzero(cand[ids])
                         k = _keys(fmt, ids[sel], vals[sel])
@@ -344,30 +364,7 @@ class Engine:
                     break
             cand = np.zeros(self.n, dtype=bool)
             cand[(ends >> 32)] = True
-        out = cand
-        with self._lock:
-            self._phrases[key] = out
-            while len(self._phrases) > 64:
-                self._phrases.popitem(last=False)
-        return out.copy()
-
-    def _cached_positions(self, field: str, btext: bytes) -> np.ndarray | None:
-        with self._lock:
-            hit = self._positions.get((field, btext))
-            if hit is not None:
-                self._positions.move_to_end((field, btext))
-            return hit
-
-    def _store_positions(self, field: str, btext: bytes, keys: np.ndarray) -> np.ndarray:
-        """Keep a term's (document, position) keys, LRU-bounded by size."""
-        with self._lock:
-            if (field, btext) not in self._positions and len(keys) <= self.positions_budget:
-                self._positions[(field, btext)] = keys
-                self._positions_size += len(keys)
-                while self._positions_size > self.positions_budget and self._positions:
-                    _k, old = self._positions.popitem(last=False)
-                    self._positions_size -= len(old)
-        return keys
+        return self._phrases.put(key, cand).copy()
 
     # --- scoring ------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ with its file (and record or line), and the summary counts them."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from .. import __version__
 from ..errors import from_os_error
 from ..ingest import Problem, iter_files, parse_path
 from .schema import build_schema, is_stub, natural_key, to_document
-from .store import IndexStore, Manifest
+from .store import IndexStore, Manifest, sha256_file
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -52,14 +51,6 @@ class IndexReport:
         if self.files_deleted:
             parts.append(f"{self.files_deleted} removed (file deleted)")
         return "; ".join(parts) + f". The index holds {self.doc_count} records."
-
-
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def index_paths(
@@ -153,7 +144,7 @@ def _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, rep
                 if progress:
                     progress(n, len(files), str(path))
                 try:
-                    digest = _digest(path)
+                    digest = sha256_file(path)
                 except OSError as exc:
                     problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
                     report.files_skipped += 1

@@ -80,7 +80,8 @@ def _write_atomic(path: Path, text: str) -> None:
     _fsync_path(path.parent)
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's content, read a MiB at a time."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -179,7 +180,7 @@ class IndexStore:
                 raise IndexDamagedError(
                     f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size", _REBUILD_HINT)
             if deep:
-                ok = _sha256(p) == info["sha256"]
+                ok = sha256_file(p) == info["sha256"]
             else:
                 ok = "edges" not in info or _edge_hash(p) == info["edges"]
             if not ok:
@@ -312,7 +313,7 @@ class IndexStore:
                     files[p.name] = old
                     continue
                 _fsync_path(p)
-                files[p.name] = {"size": st.st_size, "sha256": _sha256(p), "edges": _edge_hash(p),
+                files[p.name] = {"size": st.st_size, "sha256": sha256_file(p), "edges": _edge_hash(p),
                                  "ino": st.st_ino, "mtime_ns": st.st_mtime_ns}
         manifest.files = files
         manifest.generation = gen_dir.name

@@ -73,6 +73,10 @@ def test_search_human_output_and_exit_codes(heinola_index: Path):
     r = run("search", "olematonsanaxyz", "--index", str(heinola_index))
     assert r.returncode == 1
     assert "0 results" in r.stdout
+    # Only one record, and it lacks one of the words: it is listed, saying so.
+    r = run("search", "toimintakertomus olematonsanaxyz", "--index", str(heinola_index))
+    assert r.returncode == 0 and "missing: olematonsanaxyz" in r.stdout
+    assert "no result has every word" in r.stderr
 
 
 def test_filters_from_flags(heinola_index: Path):

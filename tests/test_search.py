@@ -317,3 +317,72 @@ def test_same_explicit_id_in_a_later_run_is_kept_once(tmp_path: Path):
     report = index_paths([src], tmp_path / "ix")
     assert report.doc_count == 1
     assert any("one.json" in p.message and p.path.endswith("two.json") for p in report.problems)
+
+
+def _relax_archive(tmp_path: Path, extra: list[dict] | None = None) -> Path:
+    """One decision with both words; one with only the rare word (inside a
+    compound); four with only the common word; one with neither."""
+    records = [
+        decision(id="both", committee="Kaupunginhallitus", meeting_date="2021-01-10",
+                 title="Koronaviruksen vuoksi annetut rajoitukset"),
+        decision(id="rare", committee="Kaupunginhallitus", meeting_date="2022-01-10",
+                 title="Palvelukeskusten sulkeminen koronavirustilanteen vuoksi"),
+        *[decision(id=f"common{i}", committee="Sivistyslautakunta" if i % 2 else "Kaupunginhallitus",
+                   meeting_date=f"202{i}-05-01", title=f"Nopeusrajoitus kadulla {i}",
+                   proposal="Rajoitus koskee kaikkia ajoneuvoja. Rajoituksen syy on turvallisuus.")
+          for i in range(4)],
+        decision(id="neither", committee="Kaupunginhallitus", meeting_date="2023-02-02", title="Katujen kunnossapito"),
+        *(extra or []),
+    ]
+    archive = tmp_path / "relax"
+    archive.mkdir()
+    (archive / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    index_dir = tmp_path / "relax-index"
+    index_paths([archive], index_dir)
+    return index_dir
+
+
+def test_few_results_with_every_word_go_on_with_some_of_the_words(tmp_path: Path):
+    """"koronavirus rajoitukset": the decision with both words first, then
+    the one with the rarer word, then those with the common one; each
+    relaxed hit says which word it lacks."""
+    with SearchService(_relax_archive(tmp_path)) as svc:
+        res = svc.search("koronavirus rajoitukset")
+        ids = [h.id for h in res.hits]
+        assert ids[:2] == ["both", "rare"]
+        assert set(ids[2:]) == {f"common{i}" for i in range(4)}
+        assert "neither" not in ids
+        assert res.total == 6 and res.all_words_total == 1
+        assert res.hits[0].missing == []
+        assert res.hits[1].missing == ["rajoitukset"]
+        assert all(h.missing == ["koronavirus"] for h in res.hits[2:])
+        assert res.facets["committee"].values[0].count + res.facets["committee"].values[1].count == 6
+        out = res.to_json()
+        assert out["all_words_total"] == 1 and out["hits"][1]["missing"] == ["rajoitukset"]
+
+        # Filters hold for the relaxed results too.
+        res = svc.search("koronavirus rajoitukset", filters={"committee": ["Sivistyslautakunta"]})
+        assert {h.id for h in res.hits} == {"common1", "common3"} and res.all_words_total == 0
+
+        # Sorted by date, those with every word still come first.
+        res = svc.search("koronavirus rajoitukset", sort="oldest")
+        assert res.hits[0].id == "both"
+        assert [h.id for h in res.hits[1:]] == ["common0", "common1", "rare", "common2", "common3"]
+        res = svc.search("koronavirus rajoitukset", sort="oldest", filters={"year": ["2020", "2022"]})
+        assert [h.id for h in res.hits] == ["common0", "rare", "common2"]  # none has every word: by date only
+
+        # Export gives the same records in the same order.
+        assert [r.id for r in svc.iter_records("koronavirus rajoitukset")] == ids
+
+        # Explicit operators and single words are searched as typed.
+        assert svc.search("koronavirus AND rajoitukset").total == 1
+        assert svc.search('"koronavirus rajoitukset"').all_words_total is None
+        assert svc.search("koronavirus").all_words_total is None
+
+
+def test_enough_results_with_every_word_are_not_relaxed(tmp_path: Path):
+    extra = [decision(id=f"more{i}", title=f"Koronaviruksen rajoitukset {i}") for i in range(10)]
+    with SearchService(_relax_archive(tmp_path, extra)) as svc:
+        res = svc.search("koronavirus rajoitukset")
+        assert res.total == 11 and res.all_words_total is None
+        assert all(not h.missing for h in res.hits)

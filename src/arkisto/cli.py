@@ -24,7 +24,8 @@ from .text import safe_display
 
 QUERY_HELP = """\
 query language:
-  words                 all words must match (inflected forms too: hankkeet finds hankkeen)
+  words                 all words must match (inflected forms too: hankkeet finds hankkeen);
+                        under 10 such results, those with some of the words follow, marked missing: X
   "exact phrase"        words next to each other
   a OR b                either word;   NOT word  or  -word   excludes
   rakennus*             prefix;        päätös~   fuzzy (one edit)
@@ -330,7 +331,10 @@ def _print_explain(ex: dict) -> None:
         out.write(f"  searched as: {safe_display(ex['expanded'])}\n")
     for facet, values in ex["filters"].items():
         out.write(f"  filter {facet}: {' OR '.join(safe_display(v) for v in values)}\n")
-    out.write(f"  {ex['matches']} matching records\n\n")
+    out.write(f"  {ex['matches']} matching records")
+    if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
+        out.write(f", {ex['all_words_matches']} of them with every word")
+    out.write("\n\n")
 
 
 def _related(args, index_dir: Path) -> int:
@@ -362,11 +366,17 @@ def _print_results(res) -> None:
     out = sys.stdout
     for h in res.hints:
         print(f"note: {h}", file=sys.stderr)
+    if res.all_words_total is not None:
+        print(f"note: only {res.all_words_total} results have every word; the others have some of them"
+              if res.all_words_total else "note: no result has every word; showing results with some of them",
+              file=sys.stderr)
     shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of " if res.hits and res.total > len(res.hits) else ""
     out.write(f"{shown}{res.total} results for {res.query!r} ({res.elapsed_ms:.0f} ms)\n\n")
     for i, h in enumerate(res.hits, start=res.offset + 1):
         out.write(f"{i:>3}. {_bold(safe_display(h.title), tty)}\n")
         meta = [h.municipality, h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}", h.outcome]
+        if h.missing:
+            meta.append("missing: " + ", ".join(h.missing))
         out.write("     " + " · ".join(safe_display(m) for m in meta if m) + "\n")
         snippet = safe_display(h.snippet)
         if tty:

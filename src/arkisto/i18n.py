@@ -98,6 +98,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "explain_searched_as": "Haettiin muodossa",
         "explain_filters": "Rajaukset",
         "explain_matches": "{n} osumaa",
+        "all_words": "{n} sisältää kaikki sanat, loput osan niistä",
+        "no_all_words": "Yksikään ei sisällä kaikkia sanoja; tässä osan sisältävät",
+        "missing_words": "puuttuu: {words}",
         # --- TUI ---
         "key_search": "Haku",
         "key_back": "Takaisin",
@@ -126,7 +129,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_failed": "Haku epäonnistui: {error}",
         "help_query": "Hakukieli",
         "query_help": (
-            "  sanat                 kaikki sanat (taivutetutkin: hankkeet löytää hankkeen)\n"
+            "  sanat                 kaikki sanat (taivutetutkin: hankkeet löytää hankkeen);\n"
+            "                        alle 10 tulosta: perään osan sanoista sisältävät (puuttuu: X)\n"
             "  \"tarkka fraasi\"       sanat peräkkäin\n"
             "  a OR b                jompikumpi sana;   NOT sana  tai  -sana  sulkee pois\n"
             "  rakennus*             alkuosa;           päätös~   sumea (yksi muutos)\n"
@@ -252,6 +256,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "explain_searched_as": "Searched as",
         "explain_filters": "Filters",
         "explain_matches": "{n} matches",
+        "all_words": "{n} have every word, the rest some of them",
+        "no_all_words": "No result has every word; these have some of them",
+        "missing_words": "missing: {words}",
         # --- TUI ---
         "key_search": "Search",
         "key_back": "Back",
@@ -280,7 +287,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "search_failed": "Search failed: {error}",
         "help_query": "Query language",
         "query_help": (
-            "  words                 all words must match (inflected too: hankkeet finds hankkeen)\n"
+            "  words                 all words must match (inflected too: hankkeet finds hankkeen);\n"
+            "                        under 10 results: those with some of the words follow (missing: X)\n"
             "  \"exact phrase\"        words next to each other\n"
             "  a OR b                either word;   NOT word  or  -word   excludes\n"
             "  rakennus*             prefix;        päätös~   fuzzy (one edit)\n"

@@ -511,3 +511,20 @@ async def test_explain_shows_what_the_query_became(tui_index):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+@sync
+async def test_results_with_some_of_the_words_say_what_they_lack(tui_index):
+    """No record has both words: the list shows those with either, each with
+    the word it lacks, and the count line says so (in Finnish)."""
+    app = make_app(tui_index)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"rakennuslupa kunnossapito")
+        await settle(pilot)
+        assert set(hit_ids(app)) == {"a2", "a4"}
+        assert "Yksikään ei sisällä kaikkia sanoja" in info(app)
+        results = app.screen.query_one(ResultList)
+        prompts = {h.id: results.get_option_at_index(i).prompt.plain for i, h in enumerate(results.hits)}
+        assert "puuttuu: kunnossapito" in prompts["a2"]
+        assert "puuttuu: rakennuslupa" in prompts["a4"]

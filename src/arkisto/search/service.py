@@ -35,6 +35,11 @@ from .store import IndexStore
 
 SORTS = ("relevance", "newest", "oldest")
 
+# When fewer documents than this have every word of a plain query, the
+# results go on with documents that have some of the words: those with more
+# of them, and with rarer ones, first; each says which words it lacks.
+RELAX_BELOW = 10
+
 
 @dataclass
 class FacetValue:
@@ -67,6 +72,7 @@ class Hit:
     score: float
     source: dict
     record: Decision | AnnualReport | None = field(default=None, repr=False)
+    missing: list[str] = field(default_factory=list)  # query words this hit lacks (relaxed results)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -88,11 +94,13 @@ class SearchResult:
     hints: list[str] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
     terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
+    all_words_total: int | None = None  # set when results with only some words follow
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "all_words_total": self.all_words_total,
             "sort": self.sort,
             "offset": self.offset,
             "limit": self.limit,
@@ -382,33 +390,38 @@ class SearchService:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         self.searcher()  # this thread's searcher before the facet cache's lock (see Backend._warm)
         cache = self.facet_cache()
-        q, text, selected, hints, base, facet_sets, matches = self._resolve(query, filters)
+        r = self._resolve(query, filters)
+        selected = r.selected
 
         facets: dict[str, Facet] = {}
         for f in FACETS:
-            cand = base
-            for g, s in facet_sets.items():
+            cand = r.base
+            for g, s in r.facet_sets.items():
                 if g != f:
                     cand = cand & s
             facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
 
         hits: list[Hit] = []
         terms: list[str] = []
-        total = int(np.count_nonzero(matches))
+        total = int(np.count_nonzero(r.matches))
         if total and limit > 0:
-            terms = query_terms(q)
-            top, scores = self._ranked(q, text, matches, sort, offset + limit)
+            terms = query_terms(r.q)
+            top, scores = self._ranked(r, sort, offset + limit)
             for docnum, score in list(zip(top.tolist(), scores.tolist()))[offset:]:
-                hits.append(self._hit(docnum, score, set(terms), with_records))
+                hit = self._hit(docnum, score, set(terms), with_records)
+                if r.relaxed is not None:
+                    hit.missing = r.relaxed.missing(docnum)
+                hits.append(hit)
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
-            limit=limit, elapsed_ms=elapsed, hints=hints, filters=selected, terms=terms,
+            limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=selected, terms=terms,
+            all_words_total=r.relaxed.all_words_total if r.relaxed is not None else None,
         )
 
-    def _resolve(self, query: str, filters: dict[str, list[str]] | None):
-        """The query's parts: (whoosh query, free text, selected filters,
-        hints, docs matching the text, docs per facet filter, docs matching all)."""
+    def _resolve(self, query: str, filters: dict[str, list[str]] | None) -> _Resolved:
+        """The query's parts: the Whoosh query, its free text, the selected
+        filters, hints, and which documents match (see ``_Resolved``)."""
         from whoosh.query import Or, Term
 
         cache = self.facet_cache()
@@ -436,19 +449,46 @@ class SearchService:
         q, qhints = self.parse(parsed.text)
         hints += qhints
         base = self._match(q)
-        if not base.any() and _plain_words(parsed.text) >= 2:
-            # No document has every word: show those with some of them, best
-            # first, and say so.
-            q_any, _h = self.parse(parsed.text, any_word=True)
-            base = self._match(q_any)
-            if base.any():
-                q = q_any
-                hints.append("no result has every word; showing results with some of them")
         facet_sets = {f: self._match(Or([Term(FACETS[f][0], v) for v in vals])) for f, vals in selected.items()}
         matches = base
         for docs in facet_sets.values():
             matches = matches & docs
-        return q, parsed.text, selected, hints, base, facet_sets, matches
+        relaxed = None
+        full = int(np.count_nonzero(matches))
+        if full < RELAX_BELOW and _plain_words(parsed.text) >= 2:
+            relaxed = self._relax(q, parsed.text, full)
+            if relaxed is not None:
+                wider = relaxed.any_word
+                for docs in facet_sets.values():
+                    wider = wider & docs
+                if np.count_nonzero(wider) > full:
+                    # Said by SearchResult.all_words_total and Hit.missing, not a hint.
+                    base, matches = relaxed.any_word, wider
+                else:
+                    relaxed = None
+        return _Resolved(q, parsed.text, selected, hints, base, facet_sets, matches, relaxed)
+
+    def _relax(self, q, text: str, full: int) -> _Relaxation | None:
+        """The words of a plain query one by one: which documents have each,
+        for results that have only some of them.  None when the query is
+        not an AND of two or more words."""
+        from whoosh.query import And
+
+        from .analysis import analyse_word
+
+        if not isinstance(q, And) or len(q.subqueries) < 2:
+            return None
+        engine = self.engine()
+        masks = [self._match(c) for c in q.subqueries]
+        words = _words(text)
+        labels = []
+        for c in q.subqueries:
+            terms = set(query_terms(c))
+            label = next((w for w in words if (set(analyse_word(w)[0]) | {w.lower()}) & terms), None)
+            labels.append(label or (sorted(terms)[0] if terms else str(c)))
+        n = max(int(np.count_nonzero(engine.live)), 1)
+        idf = [float(np.log(1.0 + (n - df + 0.5) / (df + 0.5))) for df in (int(np.count_nonzero(m)) for m in masks)]
+        return _Relaxation(masks, labels, idf, full)
 
     def _match(self, q):
         """A boolean array over document numbers: which live documents match."""
@@ -466,25 +506,34 @@ class SearchService:
 
     def _iter_records_impl(self, query, filters, sort):
         searcher = self.searcher()
-        q, text, _sel, _hints, _base, _fs, matches = self._resolve(query, filters)
-        if not matches.any():
+        r = self._resolve(query, filters)
+        if not r.matches.any():
             return
-        top, _scores = self._ranked(q, text, matches, sort, None)
+        top, _scores = self._ranked(r, sort, None)
         for docnum in top.tolist():
             yield load_record(searcher.stored_fields(docnum))
 
-    def _ranked(self, q, text: str, matches, sort: str, want: int | None):
+    def _ranked(self, r: _Resolved, sort: str, want: int | None):
         """The first ``want`` matches (all when None) in the result order, and
-        their scores: by relevance when there is free text, else by date."""
+        their scores: by relevance when there is free text, else by date.
+        Relaxed results come after those with every word: by relevance, in
+        the groups of ``_Relaxation.group``; by date, all in one."""
         engine = self.engine()
-        cand = np.flatnonzero(matches)
+        cand = np.flatnonzero(r.matches)
         k = len(cand) if want is None else min(want, len(cand))
-        if sort in ("newest", "oldest") or not text.strip():
+        if sort in ("newest", "oldest") or not r.text.strip():
             rank = engine.date_rank(self.searcher().reader(), newest=(sort != "oldest"))
-            top = engine.top(cand, rank[cand], k, descending=False)
+            keys = rank[cand].astype(np.float64)
+            if r.relaxed is not None:  # by date, but those with every word first
+                keys += ~r.relaxed.has_all(cand) * float(engine.n + 1)
+            top = engine.top(cand, keys, k, descending=False)
             return top, np.zeros(len(top))
-        acc = engine.scores(self.searcher(), q)
-        top = engine.top(cand, acc[cand], k, descending=True)
+        acc = engine.scores(self.searcher(), r.q)
+        keys = acc[cand]
+        if r.relaxed is not None:
+            group = r.relaxed.group(cand)
+            keys = keys + group * (float(keys.max()) + 1.0)
+        top = engine.top(cand, keys, k, descending=True)
         return top, acc[top]
 
     def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool) -> Hit:
@@ -553,7 +602,8 @@ class SearchService:
 
         from .analysis import STOPWORDS, analyse_word, backend_name
 
-        q, text, selected, hints, _base, _fs, matches = self._resolve(query, filters)
+        r = self._resolve(query, filters)
+        q, text, selected, hints, matches = r.q, r.text, r.selected, r.hints, r.matches
         words = []
         plain = re.sub(r"\S+:\S+", " ", text)
         for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", plain):
@@ -573,6 +623,7 @@ class SearchService:
             "filters": selected,
             "whoosh_query": str(q),
             "matches": int(np.count_nonzero(matches)),
+            "all_words_matches": r.relaxed.all_words_total if r.relaxed is not None else int(np.count_nonzero(matches)),
             "hints": hints,
         }
 
@@ -589,6 +640,59 @@ class SearchService:
 
     def _facet_values_impl(self, facet: str) -> list[str]:
         return list(self.facet_cache().known.get(facet, []))
+
+
+@dataclass
+class _Resolved:
+    q: object  # the Whoosh query of the free text
+    text: str  # the free text, without field filters
+    selected: dict[str, list[str]]  # facet filters, typed and passed
+    hints: list[str]
+    base: np.ndarray  # documents matching the text
+    facet_sets: dict[str, np.ndarray]  # documents matching each facet filter
+    matches: np.ndarray  # documents matching the text and every filter
+    relaxed: _Relaxation | None = None  # set when results with only some words are included
+
+
+@dataclass
+class _Relaxation:
+    """A plain query's words one at a time, for results that lack some of them."""
+
+    masks: list[np.ndarray]  # documents that have word i
+    labels: list[str]  # word i as typed
+    idf: list[float]  # how rare word i is
+    all_words_total: int  # results (after filters) that have every word
+
+    @property
+    def any_word(self) -> np.ndarray:
+        out = self.masks[0].copy()
+        for m in self.masks[1:]:
+            out |= m
+        return out
+
+    def group(self, cand: np.ndarray) -> np.ndarray:
+        """Each candidate's group, higher first: by how many of the words it
+        has, then by how rare they are (a document with the rare word of
+        "koronavirus rajoitukset" before one with the common word).  Every
+        document with every word is in the top group."""
+        subset = np.zeros(len(cand), dtype=np.int64)
+        for i, m in enumerate(self.masks):
+            subset |= m[cand].astype(np.int64) << i
+        kinds = np.unique(subset)
+        order = sorted(range(len(kinds)), key=lambda j: (
+            bin(int(kinds[j])).count("1"), sum(w for i, w in enumerate(self.idf) if int(kinds[j]) >> i & 1)))
+        rank = np.empty(len(kinds), dtype=np.float64)
+        rank[order] = np.arange(len(kinds))
+        return rank[np.searchsorted(kinds, subset)]
+
+    def has_all(self, cand: np.ndarray) -> np.ndarray:
+        out = np.ones(len(cand), dtype=bool)
+        for m in self.masks:
+            out &= m[cand]
+        return out
+
+    def missing(self, docnum: int) -> list[str]:
+        return [label for label, m in zip(self.labels, self.masks) if not m[docnum]]
 
 
 def _facet(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:

@@ -20,6 +20,7 @@ MATCH = "bold reverse"
 TITLE = "bold"
 META = "dim"
 LABEL = "bold underline"
+MISSING = "italic"
 SNIPPET_CHARS = 160
 
 
@@ -90,6 +91,15 @@ def hit_meta(hit, s: Strings) -> str:
     return " · ".join(one_line(safe_display(p)) for p in parts if p)
 
 
+def relaxed_notice(result, s: Strings) -> str:
+    """What the count means when results with only some of the words follow
+    those with every word; "" otherwise."""
+    n = getattr(result, "all_words_total", None)
+    if n is None:
+        return ""
+    return s("all_words", n=n) if n else s("no_all_words")
+
+
 def hit_prompt(hit, s: Strings, number: int | None = None) -> Text:
     """One result: title, a line of metadata, and the snippet with matches."""
     out = Text()
@@ -97,9 +107,13 @@ def hit_prompt(hit, s: Strings, number: int | None = None) -> Text:
         out.append(f"{number}. ", style=META)
     out.append(one_line(safe_display(hit.title)) or hit.id, style=TITLE)
     meta = hit_meta(hit, s)
-    if meta:
+    missing = getattr(hit, "missing", None)
+    if meta or missing:
         out.append("\n")
         out.append(meta, style=META)
+    if missing:  # a relaxed result: say which of the query's words it lacks
+        out.append(" · " if meta else "", style=META)
+        out.append(s("missing_words", words=", ".join(one_line(safe_display(w)) for w in missing)), style=MISSING)
     snippet, spans = clean_spans(hit.snippet or "", hit.highlights or [])
     snippet, spans = shorten(snippet, spans)
     if snippet:

@@ -39,7 +39,10 @@ def explain_text(ex: dict, s) -> Text:
             out.append(" | ".join(one_line(safe_display(v)) for v in values) + "\n")
     for hint in ex["hints"]:
         out.append("\n" + s("query_hint", hint=hint) + "\n", style="italic")
-    out.append("\n" + s("explain_matches", n=ex["matches"]) + "\n")
+    out.append("\n" + s("explain_matches", n=ex["matches"]))
+    if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
+        out.append(" (" + s("all_words", n=ex["all_words_matches"]) + ")")
+    out.append("\n")
     out.append("\n" + s("help_close"), style="dim")
     return out
 

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from ...text import one_line, safe_display
-from ..present import filters_summary
+from ..present import filters_summary, relaxed_notice
 
 
 class QueryBar(Vertical):
@@ -101,10 +101,14 @@ class QueryBar(Vertical):
         filters = filters_summary(result.filters, s)
         if filters:
             out.append(" · " + s("filters_active", filters=filters))
+        relaxed = relaxed_notice(result, s)
+        if relaxed:
+            out.append(" · ")
+            out.append(relaxed, style="bold")
         for hint in result.hints:
             out.append(" · ")
             out.append(s("query_hint", hint=one_line(safe_display(hint))), style="bold")
-        info.set_class(bool(result.hints), "-hint")
+        info.set_class(bool(result.hints or relaxed), "-hint")
         info.update(out)
 
     def show_text(self, text: str) -> None:

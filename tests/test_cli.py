@@ -76,7 +76,7 @@ def test_search_human_output_and_exit_codes(heinola_index: Path):
     # Only one record, and it lacks one of the words: it is listed, saying so.
     r = run("search", "toimintakertomus olematonsanaxyz", "--index", str(heinola_index))
     assert r.returncode == 0 and "missing: olematonsanaxyz" in r.stdout
-    assert "no result has every word" in r.stderr
+    assert "nothing matches the whole query" in r.stderr
 
 
 def test_filters_from_flags(heinola_index: Path):

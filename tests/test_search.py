@@ -104,7 +104,9 @@ def test_not_and_phrase(facet_index: Path):
     with SearchService(facet_index) as svc:
         assert {h.id for h in svc.search("hanke -rahoitus").hits} == {"a3"}
         assert {h.id for h in svc.search('"merkitsee hankkeet"').hits} == {"a3"}
-        assert svc.search('"hankkeet merkitsee"').total == 0
+        # The words, but not as the phrase: listed, saying the phrase is missing.
+        res = svc.search('"hankkeet merkitsee"')
+        assert res.all_words_total == 0 and [(h.id, h.missing) for h in res.hits] == [("a3", ['"hankkeet merkitsee"'])]
 
 
 def test_reindex_updates_instead_of_duplicating(tmp_path: Path):
@@ -319,6 +321,16 @@ def test_same_explicit_id_in_a_later_run_is_kept_once(tmp_path: Path):
     assert any("one.json" in p.message and p.path.endswith("two.json") for p in report.problems)
 
 
+def _index_records(tmp_path: Path, records: list[dict], name: str) -> Path:
+    """An index of ``records`` (arkisto JSON) in ``tmp_path/name-index``."""
+    archive = tmp_path / name
+    archive.mkdir()
+    (archive / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    index_dir = tmp_path / f"{name}-index"
+    index_paths([archive], index_dir)
+    return index_dir
+
+
 def _relax_archive(tmp_path: Path, extra: list[dict] | None = None) -> Path:
     """One decision with both words; one with only the rare word (inside a
     compound); four with only the common word; one with neither."""
@@ -334,12 +346,7 @@ def _relax_archive(tmp_path: Path, extra: list[dict] | None = None) -> Path:
         decision(id="neither", committee="Kaupunginhallitus", meeting_date="2023-02-02", title="Katujen kunnossapito"),
         *(extra or []),
     ]
-    archive = tmp_path / "relax"
-    archive.mkdir()
-    (archive / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    index_dir = tmp_path / "relax-index"
-    index_paths([archive], index_dir)
-    return index_dir
+    return _index_records(tmp_path, records, "relax")
 
 
 def test_few_results_with_every_word_go_on_with_some_of_the_words(tmp_path: Path):
@@ -376,7 +383,9 @@ def test_few_results_with_every_word_go_on_with_some_of_the_words(tmp_path: Path
 
         # Explicit operators and single words are searched as typed.
         assert svc.search("koronavirus AND rajoitukset").total == 1
-        assert svc.search('"koronavirus rajoitukset"').all_words_total is None
+        # As a phrase: none has it; the one with both words apart is listed.
+        res = svc.search('"koronavirus rajoitukset"')
+        assert res.all_words_total == 0 and [h.id for h in res.hits] == ["both"]
         assert svc.search("koronavirus").all_words_total is None
 
 
@@ -386,3 +395,55 @@ def test_enough_results_with_every_word_are_not_relaxed(tmp_path: Path):
         res = svc.search("koronavirus rajoitukset")
         assert res.total == 11 and res.all_words_total is None
         assert all(not h.missing for h in res.hits)
+
+
+def test_the_word_itself_ranks_above_its_bare_head_word(tmp_path: Path):
+    """"sisäilma" also searches its head word "ilma", whose forms include
+    the everyday "ilman" (without).  A long report that mentions
+    sisäilmaongelmat once still ranks above short decisions that only say
+    "ilman", and its snippet shows the sisäilma word, not an earlier "ilman"."""
+    filler = " ".join(f"Kaupungin talous kehittyi vuonna {y} suunnitellusti." for y in range(800))
+    records = [
+        decision(id="report", title="Toimintakertomus",
+                 proposal="Hankinnat tehtiin ilman viivettä. " + filler + " Koulujen sisäilmaongelmat korjattiin."),
+        *[decision(id=f"ilman{i}", title=f"Hankinta ilman kilpailutusta {i}",
+                   proposal="Hankinta tehdään ilman kilpailutusta, ilman ilmoitusta ja ilman viivettä.") for i in range(3)],
+        *[decision(id=f"other{i}", title=f"Katujen kunnossapito {i}") for i in range(30)],
+    ]
+    with SearchService(_index_records(tmp_path, records, "head")) as svc:
+        res = svc.search("sisäilma")
+        assert res.hits[0].id == "report"
+        hit = res.hits[0]
+        assert [hit.snippet[a:b] for a, b in hit.highlights if "sisäilma" in hit.snippet[a:b].lower()]
+        assert res.all_words_total is None and not hit.missing
+
+
+def test_phrase_matches_every_reading_of_an_ambiguous_word(tmp_path: Path):
+    """"strategia" reads as strategia or as strategi's partitive; the
+    phrase still finds "antirasistisen strategian", which is only strategia."""
+    records = [decision(id="aloite", title="Ryhmäaloite antirasistisen strategian laatimiseksi"),
+               decision(id="muu", title="Strategian päivitys ja antirasistinen toiminta")]
+    with SearchService(_index_records(tmp_path, records, "amb")) as svc:
+        res = svc.search('"antirasistinen strategia"')
+        assert [h.id for h in res.hits][:1] == ["aloite"]
+        assert not res.hits[0].missing
+
+
+def test_few_phrase_matches_go_on_with_the_words_apart(tmp_path: Path):
+    """One decision has the phrase; two have its words apart and follow it,
+    marked as lacking the phrase; one has only one of the words."""
+    records = [
+        decision(id="phrase", title="Kaupunginhallituksen otto-oikeus", proposal="Ei käytetä."),
+        decision(id="apart1", title="Viranhaltijoiden päätökset",
+                 proposal="Kaupunginhallitus päättää, ettei se käytä otto-oikeutta."),
+        decision(id="apart2", title="Lautakuntien päätökset",
+                 proposal="Kaupunginhallitus ei käytä otto-oikeutta kuntalain nojalla."),
+        decision(id="one", title="Kaupunginhallituksen kokous", proposal="Kokous pidettiin."),
+    ]
+    with SearchService(_index_records(tmp_path, records, "ph")) as svc:
+        res = svc.search('"kaupunginhallituksen otto-oikeus"')
+        ids = [h.id for h in res.hits]
+        assert ids[0] == "phrase" and set(ids[1:]) == {"apart1", "apart2"}
+        assert res.all_words_total == 1 and res.total == 3
+        assert res.hits[0].missing == []
+        assert all(h.missing == ['"kaupunginhallituksen otto-oikeus"'] for h in res.hits[1:])

@@ -333,7 +333,7 @@ def _print_explain(ex: dict) -> None:
         out.write(f"  filter {facet}: {' OR '.join(safe_display(v) for v in values)}\n")
     out.write(f"  {ex['matches']} matching records")
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
-        out.write(f", {ex['all_words_matches']} of them with every word")
+        out.write(f", {ex['all_words_matches']} of them matching the whole query")
     out.write("\n\n")
 
 
@@ -367,8 +367,8 @@ def _print_results(res) -> None:
     for h in res.hints:
         print(f"note: {h}", file=sys.stderr)
     if res.all_words_total is not None:
-        print(f"note: only {res.all_words_total} results have every word; the others have some of them"
-              if res.all_words_total else "note: no result has every word; showing results with some of them",
+        print(f"note: only {res.all_words_total} results match the whole query; the others match part of it"
+              if res.all_words_total else "note: nothing matches the whole query; showing what matches part of it",
               file=sys.stderr)
     shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of " if res.hits and res.total > len(res.hits) else ""
     out.write(f"{shown}{res.total} results for {res.query!r} ({res.elapsed_ms:.0f} ms)\n\n")

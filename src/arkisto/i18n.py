@@ -98,8 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "explain_searched_as": "Haettiin muodossa",
         "explain_filters": "Rajaukset",
         "explain_matches": "{n} osumaa",
-        "all_words": "{n} sisältää kaikki sanat, loput osan niistä",
-        "no_all_words": "Yksikään ei sisällä kaikkia sanoja; tässä osan sisältävät",
+        "all_words": "{n} vastaa koko hakua, loput osaa siitä",
+        "no_all_words": "Mikään ei vastaa koko hakua; tässä osaa siitä vastaavat",
         "missing_words": "puuttuu: {words}",
         # --- TUI ---
         "key_search": "Haku",
@@ -256,8 +256,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "explain_searched_as": "Searched as",
         "explain_filters": "Filters",
         "explain_matches": "{n} matches",
-        "all_words": "{n} have every word, the rest some of them",
-        "no_all_words": "No result has every word; these have some of them",
+        "all_words": "{n} match the whole query, the rest part of it",
+        "no_all_words": "Nothing matches the whole query; these match part of it",
         "missing_words": "missing: {words}",
         # --- TUI ---
         "key_search": "Search",

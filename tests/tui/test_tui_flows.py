@@ -523,7 +523,7 @@ async def test_results_with_some_of_the_words_say_what_they_lack(tui_index):
         await pilot.press(*"rakennuslupa kunnossapito")
         await settle(pilot)
         assert set(hit_ids(app)) == {"a2", "a4"}
-        assert "Yksikään ei sisällä kaikkia sanoja" in info(app)
+        assert "Mikään ei vastaa koko hakua" in info(app)
         results = app.screen.query_one(ResultList)
         prompts = {h.id: results.get_option_at_index(i).prompt.plain for i, h in enumerate(results.hits)}
         assert "puuttuu: kunnossapito" in prompts["a2"]

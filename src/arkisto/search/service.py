@@ -19,6 +19,7 @@ duplicates); ``reopen()`` opens the new generation from scratch.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -294,6 +295,8 @@ class SearchService:
 
                 return NullQuery, hints
         q = _drop_unpositioned_phrases(q, schema)
+        if q is not None:
+            q = _phrase_lemma_alternatives(q, text)
         if q is None or type(q).__name__ == "NullQuery":
             hints.append("the query has no searchable words (only stop words or symbols)")
             from whoosh.query import NullQuery
@@ -408,15 +411,16 @@ class SearchService:
             terms = query_terms(r.q)
             top, scores = self._ranked(r, sort, offset + limit)
             for docnum, score in list(zip(top.tolist(), scores.tolist()))[offset:]:
-                hit = self._hit(docnum, score, set(terms), with_records)
-                if r.relaxed is not None:
-                    hit.missing = r.relaxed.missing(docnum)
+                prefer = r.words.prefer(docnum) if r.words is not None else None
+                hit = self._hit(docnum, score, set(terms), with_records, prefer)
+                if r.words is not None and r.words.relaxed:
+                    hit.missing = r.words.missing(docnum)
                 hits.append(hit)
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
             limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=selected, terms=terms,
-            all_words_total=r.relaxed.all_words_total if r.relaxed is not None else None,
+            all_words_total=r.words.all_words_total if r.words is not None else None,
         )
 
     def _resolve(self, query: str, filters: dict[str, list[str]] | None) -> _Resolved:
@@ -453,42 +457,63 @@ class SearchService:
         matches = base
         for docs in facet_sets.values():
             matches = matches & docs
-        relaxed = None
+        words = self._words(q, parsed.text) if _plain_words(parsed.text) else None
         full = int(np.count_nonzero(matches))
-        if full < RELAX_BELOW and _plain_words(parsed.text) >= 2:
-            relaxed = self._relax(q, parsed.text, full)
-            if relaxed is not None:
-                wider = relaxed.any_word
-                for docs in facet_sets.values():
-                    wider = wider & docs
-                if np.count_nonzero(wider) > full:
-                    # Said by SearchResult.all_words_total and Hit.missing, not a hint.
-                    base, matches = relaxed.any_word, wider
-                else:
-                    relaxed = None
-        return _Resolved(q, parsed.text, selected, hints, base, facet_sets, matches, relaxed)
+        if words is not None and full < RELAX_BELOW and len(words.masks) >= 2:
+            wider = words.any_word
+            for docs in facet_sets.values():
+                wider = wider & docs
+            if np.count_nonzero(wider) > full:
+                # Said by SearchResult.all_words_total and Hit.missing, not a hint.
+                base, matches = words.any_word, wider
+                words.relaxed, words.all_words_total = True, full
+        elif full < RELAX_BELOW and _phrase_query(parsed.text):
+            # Few documents have the phrase: those with its words apart follow.
+            loose_q, _h = self.parse(parsed.text.replace('"', " "))
+            loose = self._match(loose_q) | base
+            wider = loose
+            for docs in facet_sets.values():
+                wider = wider & docs
+            if np.count_nonzero(wider) > full:
+                label = " ".join(f'"{p.strip()}"' for p in re.findall(r'"([^"]*)(?:"|$)', parsed.text) if p.strip())
+                words = _Words([base], [base], [label], [1.0], relaxed=True, all_words_total=full, union=loose)
+                q = Or([q, loose_q])  # the phrase's documents score for both
+                base, matches = loose, wider
+        return _Resolved(q, parsed.text, selected, hints, base, facet_sets, matches, words)
 
-    def _relax(self, q, text: str, full: int) -> _Relaxation | None:
-        """The words of a plain query one by one: which documents have each,
-        for results that have only some of them.  None when the query is
-        not an AND of two or more words."""
-        from whoosh.query import And
+    def _words(self, q, text: str) -> _Words | None:
+        """The words of a plain query one by one: which documents have each
+        (``masks``), and which have the word itself rather than only what
+        was added for it, its head word or forms with ä/ö (``strong``).
+        None when there is nothing to rank by: one word, nothing added."""
+        from whoosh.query import And, Or, Term
 
         from .analysis import analyse_word
 
-        if not isinstance(q, And) or len(q.subqueries) < 2:
-            return None
-        engine = self.engine()
-        masks = [self._match(c) for c in q.subqueries]
+        clauses = list(q.subqueries) if isinstance(q, And) else [q]
         words = _words(text)
-        labels = []
-        for c in q.subqueries:
+        labels, masks, strong = [], [], []
+        own_terms: set[str] = set()
+        for c in clauses:
             terms = set(query_terms(c))
             label = next((w for w in words if (set(analyse_word(w)[0]) | {w.lower()}) & terms), None)
             labels.append(label or (sorted(terms)[0] if terms else str(c)))
-        n = max(int(np.count_nonzero(engine.live)), 1)
+            own = set(analyse_word(label)[0]) | {label.lower()} if label else terms
+            mask = self._match(c)
+            masks.append(mask)
+            children = list(c.subqueries) if isinstance(c, Or) else [c]
+            kept = [ch for ch in children
+                    if not (isinstance(ch, Term) and ch.fieldname in TEXT_FIELDS and ch.text not in own)]
+            own_terms.update(query_terms(Or(kept)) if kept else ())
+            if len(kept) == len(children):
+                strong.append(mask)
+            else:
+                strong.append(self._match(Or(kept)) if kept else np.zeros_like(mask))
+        if len(clauses) < 2 and all(m is s_ for m, s_ in zip(masks, strong)):
+            return None
+        n = max(int(np.count_nonzero(self.engine().live)), 1)
         idf = [float(np.log(1.0 + (n - df + 0.5) / (df + 0.5))) for df in (int(np.count_nonzero(m)) for m in masks)]
-        return _Relaxation(masks, labels, idf, full)
+        return _Words(masks, strong, labels, idf, own_terms)
 
     def _match(self, q):
         """A boolean array over document numbers: which live documents match."""
@@ -517,33 +542,34 @@ class SearchService:
         """The first ``want`` matches (all when None) in the result order, and
         their scores: by relevance when there is free text, else by date.
         Relaxed results come after those with every word: by relevance, in
-        the groups of ``_Relaxation.group``; by date, all in one."""
+        the groups of ``_Words.group``; by date, all in one."""
         engine = self.engine()
         cand = np.flatnonzero(r.matches)
         k = len(cand) if want is None else min(want, len(cand))
         if sort in ("newest", "oldest") or not r.text.strip():
             rank = engine.date_rank(self.searcher().reader(), newest=(sort != "oldest"))
             keys = rank[cand].astype(np.float64)
-            if r.relaxed is not None:  # by date, but those with every word first
-                keys += ~r.relaxed.has_all(cand) * float(engine.n + 1)
+            if r.words is not None and r.words.relaxed:  # by date, but those with every word first
+                keys += ~r.words.has_all(cand) * float(engine.n + 1)
             top = engine.top(cand, keys, k, descending=False)
             return top, np.zeros(len(top))
         acc = engine.scores(self.searcher(), r.q)
         keys = acc[cand]
-        if r.relaxed is not None:
-            group = r.relaxed.group(cand)
+        if r.words is not None:
+            group = r.words.group(cand)
             keys = keys + group * (float(keys.max()) + 1.0)
         top = engine.top(cand, keys, k, descending=True)
         return top, acc[top]
 
-    def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool) -> Hit:
+    def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool,
+             prefer: set[str] | None = None) -> Hit:
         stored = self.searcher().stored_fields(docnum)
         try:
             rec = load_record(stored)
         except Exception as exc:
             raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record ({exc})") from None
         text = record_text(rec)
-        snippet, spans = make_snippet(text, terms)
+        snippet, spans = make_snippet(text, terms, prefer=prefer)
         if isinstance(rec, Decision):
             return Hit(
                 id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
@@ -623,7 +649,8 @@ class SearchService:
             "filters": selected,
             "whoosh_query": str(q),
             "matches": int(np.count_nonzero(matches)),
-            "all_words_matches": r.relaxed.all_words_total if r.relaxed is not None else int(np.count_nonzero(matches)),
+            "all_words_matches": r.words.all_words_total if r.words is not None and r.words.relaxed
+            else int(np.count_nonzero(matches)),
             "hints": hints,
         }
 
@@ -651,20 +678,27 @@ class _Resolved:
     base: np.ndarray  # documents matching the text
     facet_sets: dict[str, np.ndarray]  # documents matching each facet filter
     matches: np.ndarray  # documents matching the text and every filter
-    relaxed: _Relaxation | None = None  # set when results with only some words are included
+    words: _Words | None = None  # a plain query's words one by one (see _words)
 
 
 @dataclass
-class _Relaxation:
-    """A plain query's words one at a time, for results that lack some of them."""
+class _Words:
+    """A plain query's words one at a time: for ranking by which of them a
+    document has, and for results that lack some of them (``relaxed``)."""
 
-    masks: list[np.ndarray]  # documents that have word i
+    masks: list[np.ndarray]  # documents that have word i, or what was added for it
+    strong: list[np.ndarray]  # documents that have word i itself (as a word or a compound part)
     labels: list[str]  # word i as typed
     idf: list[float]  # how rare word i is
-    all_words_total: int  # results (after filters) that have every word
+    own_terms: set[str] = field(default_factory=set)  # the terms of the words themselves
+    relaxed: bool = False  # results with only some of the words are included
+    all_words_total: int | None = None  # then: results (after filters) with every word
+    union: np.ndarray | None = None  # a phrase's relaxed results: the documents with its words apart
 
     @property
     def any_word(self) -> np.ndarray:
+        if self.union is not None:
+            return self.union
         out = self.masks[0].copy()
         for m in self.masks[1:]:
             out |= m
@@ -672,15 +706,25 @@ class _Relaxation:
 
     def group(self, cand: np.ndarray) -> np.ndarray:
         """Each candidate's group, higher first: by how many of the words it
-        has, then by how rare they are (a document with the rare word of
-        "koronavirus rajoitukset" before one with the common word).  Every
-        document with every word is in the top group."""
+        has, then how many of them it has itself (sisäilma before the bare
+        head word ilma; päätös before the forms added for paatos), then by
+        how rare they are (for "koronavirus rajoitukset", a document with
+        the rare word before one with the common word).  Every document
+        with every word is above every document without."""
+        k = len(self.masks)
         subset = np.zeros(len(cand), dtype=np.int64)
-        for i, m in enumerate(self.masks):
+        for i, (m, st) in enumerate(zip(self.masks, self.strong)):
             subset |= m[cand].astype(np.int64) << i
+            subset |= st[cand].astype(np.int64) << (k + i)
         kinds = np.unique(subset)
-        order = sorted(range(len(kinds)), key=lambda j: (
-            bin(int(kinds[j])).count("1"), sum(w for i, w in enumerate(self.idf) if int(kinds[j]) >> i & 1)))
+
+        def key(j: int):
+            b = int(kinds[j])
+            has = b & ((1 << k) - 1)
+            return (bin(has).count("1"), bin(b >> k).count("1"),
+                    sum(w for i, w in enumerate(self.idf) if has >> i & 1))
+
+        order = sorted(range(len(kinds)), key=key)
         rank = np.empty(len(kinds), dtype=np.float64)
         rank[order] = np.arange(len(kinds))
         return rank[np.searchsorted(kinds, subset)]
@@ -690,6 +734,11 @@ class _Relaxation:
         for m in self.masks:
             out &= m[cand]
         return out
+
+    def prefer(self, docnum: int) -> set[str] | None:
+        """The terms a snippet should show first: the words themselves, when
+        this document has one of them (else any match will do)."""
+        return self.own_terms if any(st[docnum] for st in self.strong) else None
 
     def missing(self, docnum: int) -> list[str]:
         return [label for label, m in zip(self.labels, self.masks) if not m[docnum]]
@@ -726,6 +775,49 @@ def _drop_unpositioned_phrases(q, schema):
     return q.accept(fn).normalize()
 
 
+MAX_PHRASE_READINGS = 16
+
+
+def _phrase_lemma_alternatives(q, text: str):
+    """A phrase holds one lemma per word, the word's first reading; the
+    index holds every reading of an ambiguous word at its position.  So
+    "antirasistinen strategia" (strategia: strategi's partitive, or
+    strategia) missed "antirasistisen strategian" (only strategia).  Each
+    phrase of the query becomes an OR of its readings (at most
+    ``MAX_PHRASE_READINGS``)."""
+    import itertools
+    import re
+
+    from whoosh.query import Or, Phrase
+
+    from .analysis import analysed
+
+    readings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for m in re.finditer(r'"([^"]*)(?:"|$)', text):
+        words = [lemmas for _a, _b, lemmas, _parts in analysed(prepare_text(m.group(1))) if lemmas]
+        if any(len(lm) > 1 for lm in words):
+            readings[tuple(lm[0] for lm in words)] = words
+    if not readings:
+        return q
+
+    def fn(node):
+        if isinstance(node, Phrase) and node.fieldname in TEXT_FIELDS:
+            words = readings.get(tuple(node.words))
+            if words:
+                combos = itertools.islice(itertools.product(*words), MAX_PHRASE_READINGS)
+                return Or([Phrase(node.fieldname, list(c), slop=node.slop, boost=node.boost) for c in combos])
+        return node
+
+    return q.accept(fn)
+
+
+def _phrase_query(text: str) -> bool:
+    """Phrases, maybe with words, and no other operators."""
+    import re
+
+    return '"' in text and not re.search(r'[*~()]|\bOR\b|\bNOT\b|\bAND\b|(^|\s)-\w', text)
+
+
 def _plain_words(text: str) -> int:
     """How many bare words a query has, or 0 if it uses operators, quotes,
     prefixes or fuzzy terms (then the user asked for exactly that)."""
@@ -758,7 +850,8 @@ def query_terms(q) -> list[str]:
     return sorted(terms)
 
 
-def make_snippet(text: str, terms: set[str], maxchars: int = 240) -> tuple[str, list[tuple[int, int]]]:
+def make_snippet(text: str, terms: set[str], maxchars: int = 240,
+                 prefer: set[str] | None = None) -> tuple[str, list[tuple[int, int]]]:
     from .highlight import snippet
 
-    return snippet(text, terms, maxchars)
+    return snippet(text, terms, maxchars, prefer)

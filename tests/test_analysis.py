@@ -39,9 +39,17 @@ def test_inflected_forms_share_a_lemma(backend, a, b):
 @pytest.mark.parametrize("word,part", [
     ("kehittämishankkeen", "hanke"), ("rakennusluvan", "lupa"), ("rakennusluvan", "rakennus"),
     ("sivistyslautakunnan", "lautakunta"), ("varhaiskasvatukseen", "kasvatus"), ("perusopetuksessa", "opetus"),
+    # Hyphenated: the abbreviation before the hyphen ("ELY" finds ELY-keskukselle).
+    ("ELY-keskukselle", "ely"), ("ARA-tonttien", "ara"), ("Etelä-Pohjanmaan", "pohjanmaa"),
 ])
 def test_compounds_split_into_parts(backend, word, part):
     assert part in analyse_word(word)[1]
+
+
+def test_parts_are_plain_words(backend):
+    """No morpheme marks or hyphens leak into parts (Voikko writes Pohjan=maa)."""
+    for word in ("Etelä-Pohjanmaan", "ELY-keskukselle", "Hepo-ojan", "kehittämishankkeen"):
+        assert all(p.replace("-", "").isalpha() and "=" not in p for p in analyse_word(word)[1]), word
 
 
 def test_generic_parts_are_not_indexed(backend):

@@ -101,6 +101,15 @@ class VoikkoBackend(_Backend):
             base = (a.get("BASEFORM") or word).lower()
             lemmas.append(base)
             parts += _wordbases_parts(a.get("WORDBASES") or "", base)
+        pieces = [p for p in word.split("-") if p]
+        if not parts and len(pieces) >= 2:
+            # Voikko knows some hyphenated words as one segment
+            # (+ELY-keskus(ELY-keskus)): their pieces are parts, so that
+            # "ELY" finds ELY-keskukselle.
+            for piece in pieces:
+                lm = self.analyse(piece)[0][0]
+                if len(lm) >= 2 and lm not in GENERIC_PARTS:
+                    parts.append(lm)
         return tuple(dict.fromkeys(lemmas)), tuple(dict.fromkeys(p for p in parts if p not in lemmas))
 
 
@@ -131,6 +140,8 @@ def _wordbases_parts(wordbases: str, lemma: str) -> list[str]:
     segs: list[tuple[str, str | None]] = []
     for m in _SEGMENT.finditer(wordbases.replace("++", "+")):
         surface, base = m.group(1), m.group(2)
+        if base is not None:
+            base = base.replace("=", "")  # Voikko's morpheme boundary: (Pohjan=maa)
         if surface == "-" or (not surface and not base):
             continue
         if base is not None and base.startswith("+") and segs:
@@ -282,7 +293,7 @@ def get_backend(name: str | None = None) -> _Backend:
     return _BACKEND
 
 
-ANALYZER_VERSION = 4
+ANALYZER_VERSION = 5
 
 
 def analyzer_id(name: str | None = None) -> str:

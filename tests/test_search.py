@@ -447,3 +447,22 @@ def test_few_phrase_matches_go_on_with_the_words_apart(tmp_path: Path):
         assert res.all_words_total == 1 and res.total == 3
         assert res.hits[0].missing == []
         assert all(h.missing == ['"kaupunginhallituksen otto-oikeus"'] for h in res.hits[1:])
+
+
+def test_abbreviations_and_their_written_out_forms_find_each_other(tmp_path: Path):
+    records = [
+        decision(id="abbr", title="HSL:n taksat", proposal="HSL:n hallitus päätti lippujen hinnoista."),
+        decision(id="full", title="Joukkoliikenteen lipputuki",
+                 proposal="Helsingin seudun liikenteen kanssa sovitaan lipputuesta."),
+        decision(id="ely", title="Lausunto", proposal="Asiasta pyydetään lausunto ELY-keskukselta."),
+        decision(id="ym", title="Kiinteistöt ym. omaisuus", proposal="Myydään kiinteistöt ym. omaisuus."),
+        decision(id="ymin", title="Avustus", proposal="Ympäristöministeriö myönsi avustuksen."),
+        decision(id="other", title="Katujen kunnossapito"),
+    ]
+    with SearchService(_index_records(tmp_path, records, "abbr")) as svc:
+        assert {h.id for h in svc.search("HSL").hits} == {"abbr", "full"}
+        assert {h.id for h in svc.search('"Helsingin seudun liikenne"').hits} == {"abbr", "full"}
+        assert {h.id for h in svc.search("ely").hits} == {"ely"}
+        # Two letters count only in capitals: "ym" is also "ynnä muuta".
+        assert {h.id for h in svc.search("YM").hits} == {"ym", "ymin"}
+        assert {h.id for h in svc.search("ym").hits} == {"ym"}

@@ -311,6 +311,7 @@ class SearchService:
         (päätös) that the index has, at a lower weight."""
         import re
 
+        from .abbreviations import expansion
         from .analysis import analyse_word
 
         reader = self.searcher().reader()
@@ -347,6 +348,9 @@ class SearchService:
                         found += 1
                     if found >= 3:
                         break
+            full = expansion(word)
+            if full:  # HSL also searches "Helsingin seudun liikenne"
+                alts.append('"' + full + '"')
             if not alts:
                 return word
             return "(" + " OR ".join([word] + alts) + ")"
@@ -488,7 +492,8 @@ class SearchService:
         None when there is nothing to rank by: one word, nothing added."""
         from whoosh.query import And, Or, Term
 
-        from .analysis import analyse_word
+        from .abbreviations import expansion
+        from .analysis import analyse_word, analysed
 
         clauses = list(q.subqueries) if isinstance(q, And) else [q]
         words = _words(text)
@@ -498,7 +503,10 @@ class SearchService:
             terms = set(query_terms(c))
             label = next((w for w in words if (set(analyse_word(w)[0]) | {w.lower()}) & terms), None)
             labels.append(label or (sorted(terms)[0] if terms else str(c)))
-            own = set(analyse_word(label)[0]) | {label.lower()} if label else terms
+            own = set(analyse_word(label)[0]) | {label.lower()} if label else set(terms)
+            full = expansion(label) if label else None
+            if full:  # an abbreviation's written-out form is the word itself
+                own |= {lm for _a, _b, lemmas, _p in analysed(prepare_text(full)) for lm in lemmas}
             mask = self._match(c)
             masks.append(mask)
             children = list(c.subqueries) if isinstance(c, Or) else [c]
@@ -784,31 +792,60 @@ def _phrase_lemma_alternatives(q, text: str):
     "antirasistinen strategia" (strategia: strategi's partitive, or
     strategia) missed "antirasistisen strategian" (only strategia).  Each
     phrase of the query becomes an OR of its readings (at most
-    ``MAX_PHRASE_READINGS``)."""
+    ``MAX_PHRASE_READINGS``), and a phrase that writes out an abbreviation
+    ("Helsingin seudun liikenne") also searches the abbreviation (HSL)."""
     import itertools
-    import re
 
-    from whoosh.query import Or, Phrase
+    from whoosh.query import Or, Phrase, Term
 
     from .analysis import analysed
 
     readings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for m in re.finditer(r'"([^"]*)(?:"|$)', text):
         words = [lemmas for _a, _b, lemmas, _parts in analysed(prepare_text(m.group(1))) if lemmas]
-        if any(len(lm) > 1 for lm in words):
+        if words:
             readings[tuple(lm[0] for lm in words)] = words
     if not readings:
         return q
+    abbreviations = _written_out()
 
     def fn(node):
         if isinstance(node, Phrase) and node.fieldname in TEXT_FIELDS:
-            words = readings.get(tuple(node.words))
-            if words:
+            key = tuple(node.words)
+            words = readings.get(key)
+            if not words:
+                return node
+            alts: list = [node]
+            if any(len(lm) > 1 for lm in words):
                 combos = itertools.islice(itertools.product(*words), MAX_PHRASE_READINGS)
-                return Or([Phrase(node.fieldname, list(c), slop=node.slop, boost=node.boost) for c in combos])
+                alts = [Phrase(node.fieldname, list(c), slop=node.slop, boost=node.boost) for c in combos]
+            if key in abbreviations:
+                alts.append(Term(node.fieldname, abbreviations[key], boost=node.boost))
+            return Or(alts) if len(alts) > 1 else node
         return node
 
     return q.accept(fn)
+
+
+_WRITTEN_OUT: dict[str, dict[tuple[str, ...], str]] = {}
+
+
+def _written_out() -> dict[tuple[str, ...], str]:
+    """Each abbreviation's written-out form as the analyser's lemmas (one
+    per word, as a query phrase holds them) -> the abbreviation's term."""
+    from .abbreviations import ABBREVIATIONS
+    from .analysis import analyse_word, analysed, backend_name
+
+    name = backend_name()
+    table = _WRITTEN_OUT.get(name)
+    if table is None:
+        table = {}
+        for abbr, full in ABBREVIATIONS.items():
+            key = tuple(lemmas[0] for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
+            if len(key) >= 2:
+                table.setdefault(key, analyse_word(abbr.upper())[0][0])
+        _WRITTEN_OUT[name] = table
+    return table
 
 
 def _phrase_query(text: str) -> bool:

@@ -77,6 +77,8 @@ def test_search_human_output_and_exit_codes(heinola_index: Path):
     r = run("search", "toimintakertomus olematonsanaxyz", "--index", str(heinola_index))
     assert r.returncode == 0 and "missing: olematonsanaxyz" in r.stdout
     assert "nothing matches the whole query" in r.stderr
+    r = run("export", "toimintakertomus olematonsanaxyz", "--index", str(heinola_index))
+    assert len(r.stdout.splitlines()) == 1 and "0 of the 1 records match the whole query" in r.stderr
 
 
 def test_filters_from_flags(heinola_index: Path):

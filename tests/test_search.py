@@ -466,3 +466,73 @@ def test_abbreviations_and_their_written_out_forms_find_each_other(tmp_path: Pat
         # Two letters count only in capitals: "ym" is also "ynnä muuta".
         assert {h.id for h in svc.search("YM").hits} == {"ym", "ymin"}
         assert {h.id for h in svc.search("ym").hits} == {"ym"}
+
+
+def test_relaxing_edge_cases(tmp_path: Path):
+    """Empty phrases find nothing; labels name the word a document lacks
+    whatever the word order; a phrase's loose results are its own words,
+    not their head words; range syntax is searched as typed."""
+    records = [
+        decision(id="luvat", title="Rakennuslupa myönnetään", proposal="Rakennuslupa myönnetään hakijalle."),
+        decision(id="lupa", title="Lupa anniskeluun", proposal="Myönnetään."),
+        decision(id="ymp", title="Ympäristölupa myönnetään", proposal="Myönnetään."),
+        decision(id="ilman", title="Hankinta ilman kilpailutusta", proposal="Hankinta tehdään ilman kilpailutusta."),
+        decision(id="sisa", title="Sisäilman mittaus", proposal="Sisäilma mitataan ja hankinta tehdään."),
+    ]
+    with SearchService(_index_records(tmp_path, records, "edge")) as svc:
+        for q in ['""', '"', '" "', '"" toimielin:x']:
+            assert svc.search(q).total == 0, q
+        for q in ("rakennuslupa lupa", "lupa rakennuslupa"):
+            res = svc.search(q)
+            assert [h.id for h in res.hits][:2] == ["luvat", "lupa"], q
+            assert [(h.id, h.missing) for h in res.hits[2:]] == [("ymp", ["rakennuslupa"])], q
+        res = svc.search('"sisäilma hankinta"')
+        assert [h.id for h in res.hits] == ["sisa"] and res.hits[0].missing == ['"sisäilma hankinta"']
+        assert svc.search("rakennuslupa [a TO c]").all_words_total is None
+
+
+def test_facet_counts_are_the_totals_their_selection_gives(tmp_path: Path):
+    records = ([decision(id=f"a{i}", committee="A", title="Koulun sisäilma") for i in range(12)]
+               + [decision(id=f"b{i}", committee="B", title="Koulun sisäilma") for i in range(2)]
+               + [decision(id=f"c{i}", committee="B", title="Koulun ruokalista") for i in range(50)])
+    with SearchService(_index_records(tmp_path, records, "fc")) as svc:
+        res = svc.search("koulu sisäilma")
+        for v in res.facets["committee"].values:
+            assert svc.search("koulu sisäilma", filters={"committee": [v.value]}).total == v.count
+        both = svc.search("koulu sisäilma", filters={"committee": ["A", "B"]}).total
+        assert both == res.total == sum(v.count for v in res.facets["committee"].values)
+
+
+def test_word_groups_hold_for_many_words():
+    """The groups of relaxed results stay right past 64 words: a document
+    lacking one word is below one with all, and one with more of the words
+    themselves (not only their head words) is above."""
+    import numpy as np
+
+    from arkisto.search.service import _Words
+
+    k = 70
+    masks = [np.array([True, i != 66]) for i in range(k)]
+    g = _Words(masks, masks, [f"w{i}" for i in range(k)], [1.0] * k).group(np.arange(2))
+    assert g[0] > g[1]
+    k = 40
+    masks = [np.array([True, True]) for _ in range(k)]
+    strong = [np.array([i < 10, i >= 24]) for i in range(k)]
+    g = _Words(masks, strong, [f"w{i}" for i in range(k)], [1.0] * k).group(np.arange(2))
+    assert g[1] > g[0]
+
+
+def test_a_phrase_scores_each_word_once(tmp_path: Path):
+    """"uusi strategia": both words are ambiguous (uusi/uusia,
+    strategi/strategia); the phrase scores as the words do, not once per
+    combination of readings."""
+    records = [decision(id="amb", title="Uusi strategia", proposal="Uusi strategia hyväksytään."),
+               decision(id="unamb", title="Uuden strategian valmistelu", proposal="Uuden strategian valmistelu.")]
+    with SearchService(_index_records(tmp_path, records, "amb2")) as svc:
+        phrase = {h.id: h.score for h in svc.search('"uusi strategia"').hits}
+        words = {h.id: h.score for h in svc.search("uusi strategia").hits}
+        assert set(phrase) == {"amb", "unamb"}
+        assert phrase["amb"] <= words["amb"] + 1e-6
+        # A quoted single word: every reading, the document is a full match.
+        res = svc.search('"strategia"')
+        assert {h.id for h in res.hits} == {"amb", "unamb"} and not any(h.missing for h in res.hits)

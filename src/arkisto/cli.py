@@ -426,6 +426,11 @@ def _export(args, index_dir: Path) -> int:
 
     query = " ".join(args.query)
     with _service(index_dir) as svc:
+        if query.strip():
+            res = svc.search(query, filters=_filters(args), limit=0, facet_limit=0)
+            if res.all_words_total is not None:
+                print(f"note: {res.all_words_total} of the {res.total} records match the whole query; "
+                      f"the others match part of it (see `arkisto search`)", file=sys.stderr)
         if args.output:
             with open(args.output, "w", encoding="utf-8", newline="") as fh:
                 n = write_export(svc, fh, args.format, query, _filters(args))

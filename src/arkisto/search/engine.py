@@ -316,8 +316,12 @@ class Engine:
         if field not in schema or not node.words:
             return empty
         fobj = schema[field]
-        words = [fobj.to_bytes(w) if isinstance(w, str) else w for w in node.words]
-        key = (field, tuple(words), node.slop)
+        # Each position's words: one, or the readings of an ambiguous word
+        # (phrases.ReadingsPhrase), any of which matches there.
+        readings = getattr(node, "readings", None) or [(w,) for w in node.words]
+        slots = [tuple(fobj.to_bytes(w) if isinstance(w, str) else w for w in r) for r in readings]
+        words = list(dict.fromkeys(w for r in slots for w in r))
+        key = (field, tuple(slots), node.slop)
         hit = self._phrases.get(key)
         if hit is not None:
             return hit.copy()
@@ -326,22 +330,25 @@ class Engine:
         # and cached from its second phrase on (typing a phrase repeats its
         # words); the first time only in the documents that can match.
         fmt = fobj.format
-        words_data = []
+        words_data = {}
         cand = self.live.copy()
-        for w in words:
-            k = self._positions.get((field, w))
-            if k is not None:
-                ids = np.unique(k >> 32)
-                words_data.append((w, k, None, None))
-            else:
-                ids, _part, vals = self.term_values(searcher, field, w)
-                words_data.append((w, None, ids, vals))
-            if not len(ids):
+        for slot in slots:
+            here = np.zeros(self.n, dtype=bool)
+            for w in slot:
+                if w not in words_data:
+                    k = self._positions.get((field, w))
+                    if k is not None:
+                        words_data[w] = (k, np.unique(k >> 32), None)
+                    else:
+                        ids, _part, vals = self.term_values(searcher, field, w)
+                        words_data[w] = (None, ids, vals)
+                here[words_data[w][1]] = True
+            cand &= here
+            if not cand.any():
                 return empty
-            cand &= self.mask(ids)
-        if cand.any() and len(words) > 1:
-            keys = []
-            for w, k, ids, vals in words_data:
+        if len(slots) > 1:
+            keys_of = {}
+            for w, (k, ids, vals) in words_data.items():
                 if k is None:
                     with self._lock:
                         again = self._phrase_words.get((field, w), 0)
@@ -354,7 +361,9 @@ class Engine:
                     else:
                         sel = np.flatnonzero(cand[ids])
                         k = _keys(fmt, ids[sel], vals[sel])
-                keys.append(k[cand[k >> 32]])
+                keys_of[w] = k[cand[k >> 32]]
+            keys = [keys_of[slot[0]] if len(slot) == 1
+                    else np.unique(np.concatenate([keys_of[w] for w in slot])) for slot in slots]
             ends = keys[0]
             slop = max(1, int(node.slop))
             for k in keys[1:]:
@@ -395,7 +404,8 @@ class Engine:
                     # field (its mask is cached).
                     where = self.phrase(searcher, node)
                     fobj = schema[node.fieldname]
-                    for w in node.words:
+                    readings = getattr(node, "readings", None) or [(w,) for w in node.words]
+                    for w in dict.fromkeys(w for r in readings for w in r):
                         ids, part = self.term(searcher, node.fieldname, fobj.to_bytes(w) if isinstance(w, str) else w)
                         sel = where[ids]
                         acc[ids[sel]] += part[sel] * boost

@@ -267,9 +267,10 @@ class SearchService:
 
     # --- queries -----------------------------------------------------------------
 
-    def parse(self, text: str, any_word: bool = False):
+    def parse(self, text: str, expand: bool = True):
         """A Whoosh query for the free-text part.  Returns (query, hints).
-        ``any_word`` joins the words with OR instead of AND."""
+        ``expand`` adds head words, forms with ä/ö and written-out
+        abbreviations (see ``_expand``)."""
         from whoosh import qparser
         from whoosh.query import Every
 
@@ -279,13 +280,13 @@ class SearchService:
         schema = self._ix.schema
         parser = qparser.MultifieldParser(
             list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS,
-            group=qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup,
+            group=qparser.AndGroup,
         )
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
         try:
-            q = parser.parse(self._expand(prepare_text(text)))
+            q = parser.parse(self._expand(prepare_text(text)) if expand else prepare_text(text))
         except Exception as exc:  # the parser is lenient, but never let it crash a search
             hints.append(f"could not read the query ({type(exc).__name__}); searched its words instead")
             try:
@@ -424,7 +425,8 @@ class SearchService:
         return SearchResult(
             query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
             limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=selected, terms=terms,
-            all_words_total=r.words.all_words_total if r.words is not None else None,
+            all_words_total=(r.words.all_words_total if r.words is not None
+                             and r.words.all_words_total is not None and r.words.all_words_total < total else None),
         )
 
     def _resolve(self, query: str, filters: dict[str, list[str]] | None) -> _Resolved:
@@ -461,28 +463,33 @@ class SearchService:
         matches = base
         for docs in facet_sets.values():
             matches = matches & docs
+        # Relaxing is decided on the text alone, before the filters, so that
+        # a facet's count is the total that selecting it gives.
         words = self._words(q, parsed.text) if _plain_words(parsed.text) else None
-        full = int(np.count_nonzero(matches))
-        if words is not None and full < RELAX_BELOW and len(words.masks) >= 2:
+        few = int(np.count_nonzero(base)) < RELAX_BELOW
+        if words is not None and few and len(words.masks) >= 2:
             wider = words.any_word
-            for docs in facet_sets.values():
-                wider = wider & docs
-            if np.count_nonzero(wider) > full:
+            if np.count_nonzero(wider) > np.count_nonzero(base):
                 # Said by SearchResult.all_words_total and Hit.missing, not a hint.
-                base, matches = words.any_word, wider
-                words.relaxed, words.all_words_total = True, full
-        elif full < RELAX_BELOW and _phrase_query(parsed.text):
-            # Few documents have the phrase: those with its words apart follow.
-            loose_q, _h = self.parse(parsed.text.replace('"', " "))
-            loose = self._match(loose_q) | base
-            wider = loose
-            for docs in facet_sets.values():
-                wider = wider & docs
-            if np.count_nonzero(wider) > full:
-                label = " ".join(f'"{p.strip()}"' for p in re.findall(r'"([^"]*)(?:"|$)', parsed.text) if p.strip())
-                words = _Words([base], [base], [label], [1.0], relaxed=True, all_words_total=full, union=loose)
-                q = Or([q, loose_q])  # the phrase's documents score for both
-                base, matches = loose, wider
+                words.relaxed, words.all_words_total = True, int(np.count_nonzero(matches))
+                base = wider
+        elif few and _phrase_query(parsed.text):
+            # Few documents have the phrase: those with its words apart follow
+            # (the words themselves: no head words or added forms).
+            loose_text = parsed.text.replace('"', " ")
+            labels = [p.strip() for p in re.findall(r'"([^"]*)(?:"|$)', parsed.text) if _words(p)]
+            if _words(loose_text) and labels:
+                loose_q, _h = self.parse(loose_text, expand=False)
+                loose = self._match(loose_q) | base
+                if np.count_nonzero(loose) > np.count_nonzero(base):
+                    label = " ".join(f'"{p}"' for p in labels)
+                    words = _Words([base], [base], [label], [1.0], relaxed=True,
+                                   all_words_total=int(np.count_nonzero(matches)), union=loose)
+                    q = Or([q, loose_q])  # the phrase's documents score for both
+                    base = loose
+        matches = base
+        for docs in facet_sets.values():
+            matches = matches & docs
         return _Resolved(q, parsed.text, selected, hints, base, facet_sets, matches, words)
 
     def _words(self, q, text: str) -> _Words | None:
@@ -496,12 +503,22 @@ class SearchService:
         from .analysis import analyse_word, analysed
 
         clauses = list(q.subqueries) if isinstance(q, And) else [q]
-        words = _words(text)
+        unused = [w for w in text.split() if _words(w)]
         labels, masks, strong = [], [], []
         own_terms: set[str] = set()
         for c in clauses:
             terms = set(query_terms(c))
-            label = next((w for w in words if (set(analyse_word(w)[0]) | {w.lower()}) & terms), None)
+            # The typed word this clause is for: the first not yet used whose
+            # lemmas are the clause's own terms (text:lemma at boost 1), not
+            # the head words or forms added for another word.
+            children = list(c.subqueries) if isinstance(c, Or) else [c]
+            mine = {ch.text for ch in children
+                    if isinstance(ch, Term) and ch.fieldname == "text" and (ch.boost or 1.0) == 1.0}
+            label = next((w for w in unused if (set(analyse_word(w.strip(_PUNCT))[0]) | {w.strip(_PUNCT).lower()}) & mine),
+                         None)
+            if label is not None:
+                unused.remove(label)
+                label = label.strip(_PUNCT)
             labels.append(label or (sorted(terms)[0] if terms else str(c)))
             own = set(analyse_word(label)[0]) | {label.lower()} if label else set(terms)
             full = expansion(label) if label else None
@@ -509,7 +526,6 @@ class SearchService:
                 own |= {lm for _a, _b, lemmas, _p in analysed(prepare_text(full)) for lm in lemmas}
             mask = self._match(c)
             masks.append(mask)
-            children = list(c.subqueries) if isinstance(c, Or) else [c]
             kept = [ch for ch in children
                     if not (isinstance(ch, Term) and ch.fieldname in TEXT_FIELDS and ch.text not in own)]
             own_terms.update(query_terms(Or(kept)) if kept else ())
@@ -563,9 +579,13 @@ class SearchService:
             return top, np.zeros(len(top))
         acc = engine.scores(self.searcher(), r.q)
         keys = acc[cand]
-        if r.words is not None:
+        if r.words is not None and len(cand):
             group = r.words.group(cand)
-            keys = keys + group * (float(keys.max()) + 1.0)
+            step = float(keys.max()) + 1.0
+            if float(group.max()) * step < 2.0 ** 50:
+                keys = keys + group * step
+            else:  # too many words to add exactly: by group rank
+                keys = keys + np.unique(group, return_inverse=True)[1].reshape(-1) * step
         top = engine.top(cand, keys, k, descending=True)
         return top, acc[top]
 
@@ -713,29 +733,24 @@ class _Words:
         return out
 
     def group(self, cand: np.ndarray) -> np.ndarray:
-        """Each candidate's group, higher first: by how many of the words it
-        has, then how many of them it has itself (sisäilma before the bare
-        head word ilma; päätös before the forms added for paatos), then by
-        how rare they are (for "koronavirus rajoitukset", a document with
-        the rare word before one with the common word).  Every document
-        with every word is above every document without."""
+        """Each candidate's group, higher first, as whole numbers one apart
+        or more: by how many of the words it has, then how many of them it
+        has itself (sisäilma before the bare head word ilma; päätös before
+        the forms added for paatos), then by how rare they are (for
+        "koronavirus rajoitukset", a document with the rare word before one
+        with the common word; idf sums to 0.01).  Every document with every
+        word is above every document without."""
         k = len(self.masks)
-        subset = np.zeros(len(cand), dtype=np.int64)
-        for i, (m, st) in enumerate(zip(self.masks, self.strong)):
-            subset |= m[cand].astype(np.int64) << i
-            subset |= st[cand].astype(np.int64) << (k + i)
-        kinds = np.unique(subset)
-
-        def key(j: int):
-            b = int(kinds[j])
-            has = b & ((1 << k) - 1)
-            return (bin(has).count("1"), bin(b >> k).count("1"),
-                    sum(w for i, w in enumerate(self.idf) if has >> i & 1))
-
-        order = sorted(range(len(kinds)), key=key)
-        rank = np.empty(len(kinds), dtype=np.float64)
-        rank[order] = np.arange(len(kinds))
-        return rank[np.searchsorted(kinds, subset)]
+        has = np.zeros(len(cand), dtype=np.int64)
+        own = np.zeros(len(cand), dtype=np.int64)
+        rarity = np.zeros(len(cand), dtype=np.float64)
+        for m, st, w in zip(self.masks, self.strong, self.idf):
+            mc = m[cand]
+            has += mc
+            own += st[cand]
+            rarity += w * mc
+        span = int(round(100 * sum(self.idf))) + 1
+        return ((has * (k + 1) + own) * span + np.round(rarity * 100)).astype(np.float64)
 
     def has_all(self, cand: np.ndarray) -> np.ndarray:
         out = np.ones(len(cand), dtype=bool)
@@ -783,22 +798,15 @@ def _drop_unpositioned_phrases(q, schema):
     return q.accept(fn).normalize()
 
 
-MAX_PHRASE_READINGS = 16
-
-
 def _phrase_lemma_alternatives(q, text: str):
-    """A phrase holds one lemma per word, the word's first reading; the
-    index holds every reading of an ambiguous word at its position.  So
-    "antirasistinen strategia" (strategia: strategi's partitive, or
-    strategia) missed "antirasistisen strategian" (only strategia).  Each
-    phrase of the query becomes an OR of its readings (at most
-    ``MAX_PHRASE_READINGS``), and a phrase that writes out an abbreviation
-    ("Helsingin seudun liikenne") also searches the abbreviation (HSL)."""
-    import itertools
-
+    """Each quoted phrase searches every reading of its ambiguous words
+    (``phrases.ReadingsPhrase``; a quoted single word, all its readings),
+    and a phrase that writes out an abbreviation ("Helsingin seudun
+    liikenne") also searches the abbreviation (HSL)."""
     from whoosh.query import Or, Phrase, Term
 
     from .analysis import analysed
+    from .phrases import ReadingsPhrase
 
     readings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for m in re.finditer(r'"([^"]*)(?:"|$)', text):
@@ -810,18 +818,23 @@ def _phrase_lemma_alternatives(q, text: str):
     abbreviations = _written_out()
 
     def fn(node):
+        if isinstance(node, Term) and node.fieldname in TEXT_FIELDS and node.fieldname != "parts":
+            words = readings.get((node.text,))
+            if words and len(words[0]) > 1:  # a quoted single word
+                return Or([Term(node.fieldname, w, boost=node.boost) for w in words[0]])
+            return node
         if isinstance(node, Phrase) and node.fieldname in TEXT_FIELDS:
             key = tuple(node.words)
             words = readings.get(key)
             if not words:
                 return node
-            alts: list = [node]
+            phrase = node
             if any(len(lm) > 1 for lm in words):
-                combos = itertools.islice(itertools.product(*words), MAX_PHRASE_READINGS)
-                alts = [Phrase(node.fieldname, list(c), slop=node.slop, boost=node.boost) for c in combos]
+                phrase = ReadingsPhrase(node.fieldname, words, slop=node.slop, boost=node.boost,
+                                        char_ranges=node.char_ranges)
             if key in abbreviations:
-                alts.append(Term(node.fieldname, abbreviations[key], boost=node.boost))
-            return Or(alts) if len(alts) > 1 else node
+                return Or([phrase, Term(node.fieldname, abbreviations[key], boost=node.boost)])
+            return phrase
         return node
 
     return q.accept(fn)
@@ -848,11 +861,16 @@ def _written_out() -> dict[tuple[str, ...], str]:
     return table
 
 
+# Query syntax that asks for exactly what was typed: no relaxed results.
+_OPERATORS = r'[*~()\[\]{}^]|\bOR\b|\bNOT\b|\bAND\b|\bTO\b|(^|\s)-\w'
+_PUNCT = ".,;:!?()[]{}'\"“”«»"
+
+
 def _phrase_query(text: str) -> bool:
     """Phrases, maybe with words, and no other operators."""
     import re
 
-    return '"' in text and not re.search(r'[*~()]|\bOR\b|\bNOT\b|\bAND\b|(^|\s)-\w', text)
+    return '"' in text and not re.search(_OPERATORS, text)
 
 
 def _plain_words(text: str) -> int:
@@ -860,7 +878,7 @@ def _plain_words(text: str) -> int:
     prefixes or fuzzy terms (then the user asked for exactly that)."""
     import re
 
-    if re.search(r'["*~()]|\bOR\b|\bNOT\b|\bAND\b|(^|\s)-\w', text):
+    if '"' in text or re.search(_OPERATORS, text):
         return 0
     return len(re.findall(r"\w+", text))
 

@@ -362,8 +362,7 @@ class Engine:
                         sel = np.flatnonzero(cand[ids])
                         k = _keys(fmt, ids[sel], vals[sel])
                 keys_of[w] = k[cand[k >> 32]]
-            keys = [keys_of[slot[0]] if len(slot) == 1
-                    else np.unique(np.concatenate([keys_of[w] for w in slot])) for slot in slots]
+            keys = [_union_sorted([keys_of[w] for w in slot]) for slot in slots]
             ends = keys[0]
             slop = max(1, int(node.slop))
             for k in keys[1:]:
@@ -740,6 +739,18 @@ def _ids_weights_of_block(data: bytes, count: int):
     deltas[0] = first
     deltas[1:] = pairs[:, 1]
     return np.cumsum(deltas), weights
+
+
+def _union_sorted(arrays: list[np.ndarray]) -> np.ndarray:
+    """The union of sorted key arrays, sorted: a stable sort of their
+    concatenation merges the sorted runs in linear time (timsort), where
+    np.unique would sort from scratch.  The readings of an ambiguous word
+    share its positions, so duplicates are dropped."""
+    arrays = [a for a in arrays if len(a)]
+    if len(arrays) <= 1:
+        return arrays[0] if arrays else np.zeros(0, dtype=np.int64)
+    k = np.sort(np.concatenate(arrays), kind="stable")
+    return k[np.concatenate(([True], k[1:] != k[:-1]))]
 
 
 def _keys(fmt, ids: np.ndarray, vals) -> np.ndarray:

@@ -22,6 +22,8 @@ QUERIES = [
     "päätös", "hanke", "rakennuslupa", "kaupunginhallitus päätös", "Helsingin kaupunki",
     '"asemakaavan muutos"', '"kaupungin hallitus"', '"kaupunginhallitus päättää"~3', '"päätösehdotus hyväksyy"~2', "asemakaava -muutos", "kaava*", "päätös OR avustus",
     "avustus~", "NOT päätös", '"esittelijä kaupunginjohtaja"',
+    # Ambiguous words in phrases (strategi|strategia, julkinen|julkistaa): ReadingsPhrase.
+    '"kaupungin strategia"', '"julkista liikennettä"',
 ]
 
 
@@ -59,6 +61,8 @@ def test_matches_and_scores_equal_whoosh(segmented_index: Path, query: str):
         assert set(np.flatnonzero(matches).tolist()) == whoosh_docs
         if not whoosh_docs or not text.strip() or query.startswith("NOT") or re.search(r'"~\d', query):
             return  # a sloppy phrase scores as its words here; Whoosh scores its spans
+        if any(hasattr(node, "readings") for node in q.leaves()):
+            return  # Whoosh sums a ReadingsPhrase once per combination of readings; here each word once
         if "*" in query or re.search(r"\w~", query):
             # The BM25 sum of the expansions times the field's boost (Whoosh
             # drops the boost when there is one expansion).

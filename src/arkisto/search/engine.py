@@ -320,7 +320,6 @@ class Engine:
         # (phrases.ReadingsPhrase), any of which matches there.
         readings = getattr(node, "readings", None) or [(w,) for w in node.words]
         slots = [tuple(fobj.to_bytes(w) if isinstance(w, str) else w for w in r) for r in readings]
-        words = list(dict.fromkeys(w for r in slots for w in r))
         key = (field, tuple(slots), node.slop)
         hit = self._phrases.get(key)
         if hit is not None:

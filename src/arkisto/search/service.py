@@ -296,8 +296,10 @@ class SearchService:
 
                 return NullQuery, hints
         q = _drop_unpositioned_phrases(q, schema)
-        if q is not None:
-            q = _phrase_lemma_alternatives(q, text)
+        if q is not None and '"' in text:
+            from .phrases import expand_phrases
+
+            q = expand_phrases(q, text)
         if q is None or type(q).__name__ == "NullQuery":
             hints.append("the query has no searchable words (only stop words or symbols)")
             from whoosh.query import NullQuery
@@ -796,69 +798,6 @@ def _drop_unpositioned_phrases(q, schema):
         return node
 
     return q.accept(fn).normalize()
-
-
-def _phrase_lemma_alternatives(q, text: str):
-    """Each quoted phrase searches every reading of its ambiguous words
-    (``phrases.ReadingsPhrase``; a quoted single word, all its readings),
-    and a phrase that writes out an abbreviation ("Helsingin seudun
-    liikenne") also searches the abbreviation (HSL)."""
-    from whoosh.query import Or, Phrase, Term
-
-    from .analysis import analysed
-    from .phrases import ReadingsPhrase
-
-    readings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for m in re.finditer(r'"([^"]*)(?:"|$)', text):
-        words = [lemmas for _a, _b, lemmas, _parts in analysed(prepare_text(m.group(1))) if lemmas]
-        if words:
-            readings[tuple(lm[0] for lm in words)] = words
-    if not readings:
-        return q
-    abbreviations = _written_out()
-
-    def fn(node):
-        if isinstance(node, Term) and node.fieldname in TEXT_FIELDS and node.fieldname != "parts":
-            words = readings.get((node.text,))
-            if words and len(words[0]) > 1:  # a quoted single word
-                return Or([Term(node.fieldname, w, boost=node.boost) for w in words[0]])
-            return node
-        if isinstance(node, Phrase) and node.fieldname in TEXT_FIELDS:
-            key = tuple(node.words)
-            words = readings.get(key)
-            if not words:
-                return node
-            phrase = node
-            if any(len(lm) > 1 for lm in words):
-                phrase = ReadingsPhrase(node.fieldname, words, slop=node.slop, boost=node.boost,
-                                        char_ranges=node.char_ranges)
-            if key in abbreviations:
-                return Or([phrase, Term(node.fieldname, abbreviations[key], boost=node.boost)])
-            return phrase
-        return node
-
-    return q.accept(fn)
-
-
-_WRITTEN_OUT: dict[str, dict[tuple[str, ...], str]] = {}
-
-
-def _written_out() -> dict[tuple[str, ...], str]:
-    """Each abbreviation's written-out form as the analyser's lemmas (one
-    per word, as a query phrase holds them) -> the abbreviation's term."""
-    from .abbreviations import ABBREVIATIONS
-    from .analysis import analyse_word, analysed, backend_name
-
-    name = backend_name()
-    table = _WRITTEN_OUT.get(name)
-    if table is None:
-        table = {}
-        for abbr, full in ABBREVIATIONS.items():
-            key = tuple(lemmas[0] for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
-            if len(key) >= 2:
-                table.setdefault(key, analyse_word(abbr.upper())[0][0])
-        _WRITTEN_OUT[name] = table
-    return table
 
 
 # Query syntax that asks for exactly what was typed: no relaxed results.

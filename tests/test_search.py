@@ -273,7 +273,10 @@ def test_ambiguous_words_search_without_error(tmp_path: Path):
     with SearchService(tmp_path / "ix") as svc:
         assert {h.id for h in svc.search("kuusi").hits} == {"k1", "k2"}  # six / spruce
         assert [h.id for h in svc.search('"Siisti kesä"').hits] == ["k1"]
-        assert svc.search("siistiä").total >= 1
+        from arkisto.search.analysis import backend_name
+
+        if backend_name() == "voikko":  # siistiä: siisti's partitive, or the verb; simplemma knows the verb only
+            assert svc.search("siistiä").total >= 1
 
 
 def test_newest_first_with_undated_records(tmp_path: Path):
@@ -536,3 +539,36 @@ def test_a_phrase_scores_each_word_once(tmp_path: Path):
         # A quoted single word: every reading, the document is a full match.
         res = svc.search('"strategia"')
         assert {h.id for h in res.hits} == {"amb", "unamb"} and not any(h.missing for h in res.hits)
+
+
+def test_abbreviations_inflected_ambiguous_and_inside_compounds(tmp_path: Path):
+    records = [
+        decision(id="kho", title="Valitus", proposal="Korkeimman hallinto-oikeuden päätös on lainvoimainen."),
+        decision(id="kho2", title="Lausunto", proposal="Asiasta on valitettu KHO:een."),
+        decision(id="hslalue", title="Liput", proposal="HSL-alueen kunnat sopivat lipuista."),
+        decision(id="hsl", title="Taksat", proposal="HSL:n hallitus päätti taksoista."),
+        decision(id="syke", title="Mittaus", proposal="Sykkeen mittaus tehtiin. Suomen ympäristökeskus antoi ohjeen."),
+        decision(id="sykeabbr", title="Ohje", proposal="SYKE antoi ohjeen."),
+        decision(id="hanke", title="Hanke", proposal="Hanke käynnistyy."),
+        decision(id="kehhanke", title="Kehittämishankkeen raportti", proposal="Kehittämishankkeen raportti ja kehittämishankkeen tulokset."),
+    ]
+    with SearchService(_index_records(tmp_path, records, "abbr2")) as svc:
+        # A case ending after a colon is the abbreviation, not a field.
+        res = svc.search("HSL:n")
+        assert not res.hints and {"hsl", "hslalue"} <= {h.id for h in res.hits}
+        # The written-out form matches in any reading (korkeimman: korkea).
+        # (simplemma lemmatizes korkeimman to korkein but korkein to korkea.)
+        from arkisto.search.analysis import backend_name
+
+        if backend_name() == "voikko":
+            assert {h.id for h in svc.search("KHO").hits} == {"kho", "kho2"}
+            assert {h.id for h in svc.search('"korkein hallinto-oikeus"').hits} == {"kho", "kho2"}
+        # ... and finds the abbreviation inside a hyphenated word.
+        assert {"hsl", "hslalue"} <= {h.id for h in svc.search('"Helsingin seudun liikenne"').hits}
+        # SYKE is also syke (pulse): its written-out form does not search it.
+        assert {h.id for h in svc.search('"Suomen ympäristökeskus"').hits} == {"syke"}
+        # The snippet shows the abbreviation where the document has it.
+        hit = next(h for h in svc.search("HSL").hits if h.id == "hsl")
+        assert [hit.snippet[a:b] for a, b in hit.highlights] == ["HSL:n"]
+        # A quoted single word keeps its fields' weights: the word itself above its compounds.
+        assert [h.id for h in svc.search('"hanke"').hits][0] == "hanke"

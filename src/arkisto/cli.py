@@ -367,7 +367,8 @@ def _print_results(res) -> None:
     for h in res.hints:
         print(f"note: {h}", file=sys.stderr)
     if res.all_words_total is not None:
-        print(f"note: only {res.all_words_total} results match the whole query; the others match part of it"
+        print(f"note: only {res.all_words_total} of the {res.total} results match the whole query; "
+              f"the others match part of it"
               if res.all_words_total else "note: nothing matches the whole query; showing what matches part of it",
               file=sys.stderr)
     shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of " if res.hits and res.total > len(res.hits) else ""

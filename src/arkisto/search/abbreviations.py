@@ -8,8 +8,9 @@ for one also searches the other:
   written-out form as a phrase;
 - a quoted phrase that is a written-out form also searches the abbreviation.
 
-Two-letter abbreviations that are also everyday words or common shorthands
-(``ym.`` = ynnä muuta) count only when typed in capitals.
+Two-letter abbreviations, often shorthands as well (``ym.`` = ynnä muuta),
+and those that are also everyday words (syke = pulse, kela = reel) count
+only when typed with a capital, and a written-out form does not search them.
 """
 
 from __future__ import annotations
@@ -64,11 +65,19 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 
+# Also everyday words: only in capitals, and never searched for a written-out form.
+EVERYDAY_WORDS = frozenset({"syke", "kela", "hus", "tes"})
+
+
+def capitals_only(key: str) -> bool:
+    return len(key) < 3 or key in EVERYDAY_WORDS
+
+
 def expansion(word: str) -> str | None:
-    """The written-out form of ``word`` as typed, or None.  Two-letter keys
-    count only in capitals (``YM``, not ``ym``)."""
+    """The written-out form of ``word`` as typed, or None.  Some keys count
+    only with a capital (``YM``, ``Kela``, ``Kh``; not ``ym``, ``kela``)."""
     key = word.lower()
     full = ABBREVIATIONS.get(key)
-    if full is None or (len(key) < 3 and not word.isupper()):
+    if full is None or (capitals_only(key) and word == key):
         return None
     return full

@@ -228,6 +228,9 @@ class SimplemmaBackend(_Backend):
             lemma = self._lemmatize(w, lang="fi").lower() if "-" not in w else w
             if lemma == w:
                 lemma = _stem(w)
+        pieces = [p for p in w.split("-") if p]
+        if len(pieces) >= 2:  # HSL-alueen: hsl, alue
+            parts += [self._lemma(p) or p for p in pieces]
         parts = [p for p in dict.fromkeys(parts) if p != lemma and p not in GENERIC_PARTS and len(p) >= 3]
         return (lemma,), tuple(parts)
 
@@ -293,7 +296,7 @@ def get_backend(name: str | None = None) -> _Backend:
     return _BACKEND
 
 
-ANALYZER_VERSION = 5
+ANALYZER_VERSION = 6
 
 
 def analyzer_id(name: str | None = None) -> str:

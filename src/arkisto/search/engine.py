@@ -329,6 +329,24 @@ class Engine:
         # and cached from its second phrase on (typing a phrase repeats its
         # words); the first time only in the documents that can match.
         fmt = fobj.format
+        # Documents first, from what costs nothing to know (cached term
+        # documents and document frequencies): a phrase whose words never
+        # meet, as for most written-out abbreviations, ends here, cached.
+        reader = searcher.reader()
+        cand = self.live.copy()
+        for slot in slots:
+            here = np.zeros(self.n, dtype=bool)
+            known = True
+            for w in slot:
+                cached = self._terms.get((field, w))
+                if cached is not None:
+                    here[cached[0]] = True
+                elif reader.doc_frequency(field, w):
+                    known = False
+            if known:
+                cand &= here
+            if not cand.any():
+                return self._phrases.put(key, empty).copy()
         words_data = {}
         cand = self.live.copy()
         for slot in slots:
@@ -344,7 +362,7 @@ class Engine:
                 here[words_data[w][1]] = True
             cand &= here
             if not cand.any():
-                return empty
+                return self._phrases.put(key, empty).copy()
         if len(slots) > 1:
             keys_of = {}
             for w, (k, ids, vals) in words_data.items():

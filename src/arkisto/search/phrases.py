@@ -15,12 +15,13 @@ abbreviation of a written-out name ("Helsingin seudun liikenne" -> HSL).
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
 
-from whoosh.query import Or, Phrase, Term
+from whoosh.query import NullQuery, Or, Phrase, Term
 
-from .abbreviations import ABBREVIATIONS
+from .abbreviations import ABBREVIATIONS, capitals_only
 from .analysis import analyse_word, analysed, backend_name
 from .query import prepare_text
 from .schema import TEXT_FIELDS
@@ -54,7 +55,16 @@ class ReadingsPhrase(Phrase):
             for word in dict.fromkeys(w for r in self.readings for w in r):
                 yield (self.field(), word)
 
+    def replace(self, fieldname, oldtext, newtext):
+        q = copy.copy(self)
+        if q.fieldname == fieldname:
+            q.readings = [tuple(newtext if w == oldtext else w for w in r) for r in q.readings]
+            q.words = [r[0] for r in q.readings]
+        return q
+
     def normalize(self):
+        if not self.readings:
+            return NullQuery
         if len(self.readings) == 1:
             return Or([Term(self.fieldname, w, boost=self.boost) for w in self.readings[0]]).normalize()
         return self
@@ -70,25 +80,26 @@ class ReadingsPhrase(Phrase):
         return Or(self._combinations()).docs(searcher)
 
 
-def expand_phrases(q, text: str):
-    """Each quoted phrase searches every reading of its ambiguous words
-    (``ReadingsPhrase``; a quoted single word, all its readings),
-    and a phrase that writes out an abbreviation ("Helsingin seudun
-    liikenne") also searches the abbreviation (HSL)."""
-    readings: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for m in re.finditer(r'"([^"]*)(?:"|$)', text):
-        words = [lemmas for _a, _b, lemmas, _parts in analysed(prepare_text(m.group(1))) if lemmas]
-        if words:
-            readings[tuple(lm[0] for lm in words)] = words
+def expand_phrases(q, text: str, typed: str | None = None):
+    """Each quoted phrase of ``text`` (the query with its added forms)
+    searches every reading of its ambiguous words (``ReadingsPhrase``; a
+    quoted single word, all its readings at its fields' weights).  A phrase
+    the user typed (``typed``) that writes out an abbreviation ("Helsingin
+    seudun liikenne") also searches the abbreviation (HSL, also as a
+    compound part: HSL-alueen)."""
+    readings = _quoted_readings(text)
     if not readings:
         return q
-    abbreviations = _written_out()
+    typed_keys = set(_quoted_readings(typed)) if typed is not None else set(readings)
+    abbreviated: set[tuple[str, ...]] = set()
 
     def fn(node):
-        if isinstance(node, Term) and node.fieldname in TEXT_FIELDS and node.fieldname != "parts":
+        if isinstance(node, Term) and node.fieldname in TEXT_FIELDS and (node.boost or 1.0) == 1.0:
             words = readings.get((node.text,))
-            if words and len(words[0]) > 1:  # a quoted single word
-                return Or([Term(node.fieldname, w, boost=node.boost) for w in words[0]])
+            if words:  # a quoted single word: Whoosh made it a Term without its field's weight
+                boost = TEXT_FIELDS[node.fieldname]
+                return Or([Term(node.fieldname, w, boost=boost) for w in words[0]]) if len(words[0]) > 1 \
+                    else Term(node.fieldname, node.text, boost=boost)
             return node
         if isinstance(node, Phrase) and node.fieldname in TEXT_FIELDS:
             key = tuple(node.words)
@@ -99,27 +110,48 @@ def expand_phrases(q, text: str):
             if any(len(lm) > 1 for lm in words):
                 phrase = ReadingsPhrase(node.fieldname, words, slop=node.slop, boost=node.boost,
                                         char_ranges=node.char_ranges)
-            if key in abbreviations:
-                return Or([phrase, Term(node.fieldname, abbreviations[key], boost=node.boost)])
-            return phrase
+            abbr = _abbreviation_of(words) if key in typed_keys else None
+            if abbr is None:
+                return phrase
+            alts = [phrase, Term(node.fieldname, abbr, boost=node.boost)]
+            if key not in abbreviated:
+                abbreviated.add(key)
+                alts.append(Term("parts", abbr, boost=TEXT_FIELDS["parts"] * node.boost))
+            return Or(alts)
         return node
 
     return q.accept(fn)
 
 
-_WRITTEN_OUT: dict[str, dict[tuple[str, ...], str]] = {}
+def _quoted_readings(text: str) -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    """Each quoted phrase's readings per word, by its first readings."""
+    out: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for m in re.finditer(r'"([^"]*)(?:"|$)', text):
+        words = [lemmas for _a, _b, lemmas, _parts in analysed(prepare_text(m.group(1))) if lemmas]
+        if words:
+            out[tuple(lm[0] for lm in words)] = words
+    return out
 
 
-def _written_out() -> dict[tuple[str, ...], str]:
-    """Each abbreviation's written-out form as the analyser's lemmas (one
-    per word, as a query phrase holds them) -> the abbreviation's term."""
+_WRITTEN_OUT: dict[str, list[tuple[list[frozenset[str]], str]]] = {}
+
+
+def _abbreviation_of(words: list[tuple[str, ...]]) -> str | None:
+    """The abbreviation a phrase writes out, as its index term, or None.  A
+    word matches when its readings and the form's share one (korkeimman:
+    korkki|korkea, korkein: korkea)."""
     name = backend_name()
     table = _WRITTEN_OUT.get(name)
     if table is None:
-        table = {}
+        table = []
         for abbr, full in ABBREVIATIONS.items():
-            key = tuple(lemmas[0] for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
-            if len(key) >= 2:
-                table.setdefault(key, analyse_word(abbr.upper())[0][0])
+            if capitals_only(abbr):
+                continue
+            form = [frozenset(lemmas) for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas]
+            if len(form) >= 2:
+                table.append((form, analyse_word(abbr.upper())[0][0]))
         _WRITTEN_OUT[name] = table
-    return table
+    for form, term in table:
+        if len(form) == len(words) and all(f & set(w) for f, w in zip(form, words)):
+            return term
+    return None

@@ -51,6 +51,8 @@ def split_query(query: str) -> ParsedQuery:
         name = m.group("name").lower()
         value = (m.group("q") if m.group("q") is not None else m.group("v")).strip()
         facet = FIELD_ALIASES.get(name)
+        if facet is None and m.group("v") is not None and re.fullmatch(r"[a-zåäö]{1,4}", m.group("v")):
+            return m.group(0)  # a case ending after a colon: HSL:n, OKM:ssä, KHO:n
         if facet is None:
             hints.append(f"unknown field {name!r} searched as text; fields: " + ", ".join(sorted({k for k in FIELD_ALIASES if not k.isascii() or k in ('toimielin', 'vuosi', 'hanke', 'tulos', 'kunta', 'rahoittaja', 'laji')})))
             return " " + value + " "

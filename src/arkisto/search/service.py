@@ -285,8 +285,10 @@ class SearchService:
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
+        expanded = prepare_text(text)
         try:
-            q = parser.parse(self._expand(prepare_text(text)) if expand else prepare_text(text))
+            expanded = self._expand(expanded) if expand else expanded
+            q = parser.parse(expanded)
         except Exception as exc:  # the parser is lenient, but never let it crash a search
             hints.append(f"could not read the query ({type(exc).__name__}); searched its words instead")
             try:
@@ -296,10 +298,10 @@ class SearchService:
 
                 return NullQuery, hints
         q = _drop_unpositioned_phrases(q, schema)
-        if q is not None and '"' in text:
+        if q is not None and '"' in expanded:
             from .phrases import expand_phrases
 
-            q = expand_phrases(q, text)
+            q = expand_phrases(q, expanded, typed=prepare_text(text))
         if q is None or type(q).__name__ == "NullQuery":
             hints.append("the query has no searchable words (only stop words or symbols)")
             from whoosh.query import NullQuery
@@ -315,7 +317,7 @@ class SearchService:
         import re
 
         from .abbreviations import expansion
-        from .analysis import analyse_word
+        from .analysis import analyse_word, analysed
 
         reader = self.searcher().reader()
 
@@ -352,12 +354,16 @@ class SearchService:
                     if found >= 3:
                         break
             full = expansion(word)
-            if full:  # HSL also searches "Helsingin seudun liikenne"
-                alts.append('"' + full + '"')
+            if full:  # HSL also searches "Helsingin seudun liikenne", at the weight of one word
+                n = sum(1 for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
+                alts.append('"' + full + '"' + (f"^{1 / n:.2f}" if n > 1 else ""))
             if not alts:
                 return word
             return "(" + " OR ".join([word] + alts) + ")"
 
+        # An abbreviation with a case ending (HSL:n) is the abbreviation.
+        text = re.sub(r"(?<![\w:])([^\W\d_]{2,6}):[^\W\d_]{1,4}(?![\w:])",
+                      lambda m: m.group(1) if expansion(m.group(1)) else m.group(0), text)
         # Bare words only: not inside quotes, not field:values, not prefix*/fuzzy~.
         parts = re.split(r'("[^"]*"|\S+:\S+)', text)
         for i in range(0, len(parts), 2):
@@ -507,7 +513,8 @@ class SearchService:
         clauses = list(q.subqueries) if isinstance(q, And) else [q]
         unused = [w for w in text.split() if _words(w)]
         labels, masks, strong = [], [], []
-        own_terms: set[str] = set()
+        own_terms: set[str] = set()  # the typed words' own terms: what a snippet shows first
+        expanded_any = False
         for c in clauses:
             terms = set(query_terms(c))
             # The typed word this clause is for: the first not yet used whose
@@ -523,19 +530,20 @@ class SearchService:
                 label = label.strip(_PUNCT)
             labels.append(label or (sorted(terms)[0] if terms else str(c)))
             own = set(analyse_word(label)[0]) | {label.lower()} if label else set(terms)
+            own_terms.update(own & terms)
             full = expansion(label) if label else None
             if full:  # an abbreviation's written-out form is the word itself
+                expanded_any = True
                 own |= {lm for _a, _b, lemmas, _p in analysed(prepare_text(full)) for lm in lemmas}
             mask = self._match(c)
             masks.append(mask)
             kept = [ch for ch in children
                     if not (isinstance(ch, Term) and ch.fieldname in TEXT_FIELDS and ch.text not in own)]
-            own_terms.update(query_terms(Or(kept)) if kept else ())
             if len(kept) == len(children):
                 strong.append(mask)
             else:
                 strong.append(self._match(Or(kept)) if kept else np.zeros_like(mask))
-        if len(clauses) < 2 and all(m is s_ for m, s_ in zip(masks, strong)):
+        if len(clauses) < 2 and not expanded_any and all(m is s_ for m, s_ in zip(masks, strong)):
             return None
         n = max(int(np.count_nonzero(self.engine().live)), 1)
         idf = [float(np.log(1.0 + (n - df + 0.5) / (df + 0.5))) for df in (int(np.count_nonzero(m)) for m in masks)]

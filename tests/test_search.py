@@ -556,6 +556,8 @@ def test_abbreviations_inflected_ambiguous_and_inside_compounds(tmp_path: Path):
         # A case ending after a colon is the abbreviation, not a field.
         res = svc.search("HSL:n")
         assert not res.hints and {"hsl", "hslalue"} <= {h.id for h in res.hits}
+        ex = svc.explain("HSL:n")
+        assert [w["word"] for w in ex["words"]] == ["HSL"] and '"Helsingin seudun liikenne"' in ex["expanded"]
         # The written-out form matches in any reading (korkeimman: korkea).
         # (simplemma lemmatizes korkeimman to korkein but korkein to korkea.)
         from arkisto.search.analysis import backend_name

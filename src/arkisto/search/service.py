@@ -669,7 +669,7 @@ class SearchService:
         r = self._resolve(query, filters)
         q, text, selected, hints, matches = r.q, r.text, r.selected, r.hints, r.matches
         words = []
-        plain = re.sub(r"\S+:\S+", " ", text)
+        plain = re.sub(r"\S+:\S+", " ", re.sub(r"(?<=\w):[^\W\d_]{1,4}\b", "", text))  # HSL:n is HSL
         for w in re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", plain):
             if w.upper() in ("AND", "OR", "NOT"):
                 continue

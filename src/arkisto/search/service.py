@@ -314,8 +314,6 @@ class SearchService:
     def _expand(self, text: str) -> str:
         """Words typed without ä/ö (paatos) also search the forms with them
         (päätös) that the index has, at a lower weight."""
-        import re
-
         from .abbreviations import expansion
         from .analysis import analyse_word, analysed
 
@@ -473,7 +471,7 @@ class SearchService:
             matches = matches & docs
         # Relaxing is decided on the text alone, before the filters, so that
         # a facet's count is the total that selecting it gives.
-        words = self._words(q, parsed.text) if _plain_words(parsed.text) else None
+        words = self._per_word(q, parsed.text) if _plain_words(parsed.text) else None
         few = int(np.count_nonzero(base)) < RELAX_BELOW
         if words is not None and few and len(words.masks) >= 2:
             wider = words.any_word
@@ -500,7 +498,7 @@ class SearchService:
             matches = matches & docs
         return _Resolved(q, parsed.text, selected, hints, base, facet_sets, matches, words)
 
-    def _words(self, q, text: str) -> _Words | None:
+    def _per_word(self, q, text: str) -> _Words | None:
         """The words of a plain query one by one: which documents have each
         (``masks``), and which have the word itself rather than only what
         was added for it, its head word or forms with ä/ö (``strong``).
@@ -662,8 +660,6 @@ class SearchService:
         """What a query became: each word's base forms and compound parts,
         the forms without ä/ö that were added, the filters, and the final
         Whoosh query.  Shown by ``arkisto search --explain`` and the TUI."""
-        import re
-
         from .analysis import STOPWORDS, analyse_word, backend_name
 
         r = self._resolve(query, filters)
@@ -716,7 +712,7 @@ class _Resolved:
     base: np.ndarray  # documents matching the text
     facet_sets: dict[str, np.ndarray]  # documents matching each facet filter
     matches: np.ndarray  # documents matching the text and every filter
-    words: _Words | None = None  # a plain query's words one by one (see _words)
+    words: _Words | None = None  # a plain query's words one by one (see _per_word)
 
 
 @dataclass
@@ -815,24 +811,18 @@ _PUNCT = ".,;:!?()[]{}'\"“”«»"
 
 def _phrase_query(text: str) -> bool:
     """Phrases, maybe with words, and no other operators."""
-    import re
-
     return '"' in text and not re.search(_OPERATORS, text)
 
 
 def _plain_words(text: str) -> int:
     """How many bare words a query has, or 0 if it uses operators, quotes,
     prefixes or fuzzy terms (then the user asked for exactly that)."""
-    import re
-
     if '"' in text or re.search(_OPERATORS, text):
         return 0
     return len(re.findall(r"\w+", text))
 
 
 def _words(text: str) -> list[str]:
-    import re
-
     return re.findall(r"\w+", text)
 
 

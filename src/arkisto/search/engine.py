@@ -348,7 +348,6 @@ class Engine:
             if not cand.any():
                 return self._phrases.put(key, empty).copy()
         words_data = {}
-        cand = self.live.copy()
         for slot in slots:
             here = np.zeros(self.n, dtype=bool)
             for w in slot:

@@ -666,13 +666,14 @@ def _blocks(raw: bytes, fmt, values: bool):
     (count, max id, max weight, compression, min/max length) and the
     (possibly zlib-compressed) pickled (delta-coded ids, weights, values)."""
     import io
-    import pickle
     import struct
     import zlib
 
+    from .safe_pickle import UnsafeIndexData, load, loads
+
     bio = io.BytesIO(raw)
     if bio.read(4) != b"W3Bl":
-        raise ValueError("not a W3 posting list")
+        raise UnsafeIndexData("not a W3 posting list")
     unpack_int = struct.Struct("!i").unpack
     fixed = fmt.fixed_value_size()
     while True:
@@ -680,7 +681,7 @@ def _blocks(raw: bytes, fmt, values: bool):
         blen = unpack_int(bio.read(4))[0]
         last = blen < 0
         nextoff = pos + 4 + abs(blen)
-        count, _maxid, _maxw, compression, _mn, _mx = pickle.load(bio)
+        count, _maxid, _maxw, compression, _mn, _mx = load(bio)
         data = raw[bio.tell():nextoff]
         if compression:
             data = zlib.decompress(data)
@@ -692,7 +693,7 @@ def _blocks(raw: bytes, fmt, values: bool):
                     break
                 bio.seek(nextoff)
                 continue
-        ids, weights, vals = pickle.loads(data)
+        ids, weights, vals = loads(data)
         ids = np.cumsum(np.array(ids, dtype=np.int64))
         if weights is None:
             ws = np.ones(count, dtype=np.float64)

@@ -32,7 +32,7 @@ from ..errors import IndexDamagedError
 from ..models import AnnualReport, Decision
 from .query import expand_years, match_values, prepare_text, split_query
 from .schema import FACETS, TEXT_FIELDS, load_record, record_text
-from .store import IndexStore
+from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -217,6 +217,11 @@ class SearchService:
                 self._local.pinned = self._gen
             try:
                 yield self._local.pinned
+            except DECODE_ERRORS as exc:
+                # Index data that does not decode (or names code to run) is
+                # damage, whichever query happened to read it.
+                raise IndexDamagedError(
+                    f"index at {self.index_dir} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
             finally:
                 if outer is None:
                     self._local.pinned = None
@@ -687,6 +692,36 @@ class SearchService:
             else int(np.count_nonzero(matches)),
             "hints": hints,
         }
+
+    def verify(self) -> int:
+        """Read everything the generation holds: every stored record, every
+        posting (positions too) and the facet columns, through the
+        restricted unpickler.  Raises IndexDamagedError at the first thing
+        that does not decode; returns the number of terms read.  For
+        ``arkisto check``: hashes alone cannot tell a manifest rewritten to
+        match planted data."""
+        from .engine import _positions
+
+        with self._pin():
+            reader = self.searcher().reader()
+            engine = self.engine()
+            for docnum in reader.all_doc_ids():
+                try:
+                    load_record(reader.stored_fields(docnum))
+                except DECODE_ERRORS:
+                    raise
+                except Exception as exc:
+                    raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record "
+                                            f"({type(exc).__name__})", REBUILD_HINT) from None
+            terms = 0
+            for field, btext in reader.all_terms():
+                ids, _w, vals = engine._read(reader, field, btext, values=True)
+                fmt = reader.schema[field].format
+                if type(fmt).__name__ == "Positions" and len(ids):
+                    _positions(fmt, ids, list(vals))
+                terms += 1
+            self.facet_cache()
+            return terms
 
     def records(self) -> Iterator[Decision | AnnualReport]:
         """Every record, in index order (for export)."""

@@ -21,8 +21,11 @@ import fcntl
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +43,11 @@ MANIFEST = "MANIFEST.json"
 CURRENT = "CURRENT"
 LOCK = "LOCK"
 GEN_PREFIX = "gen-"
+
+# What reading damaged (or tampered) index data raises: a pickle that does not
+# decode or names what arkisto never stores (safe_pickle.UnsafeIndexData is an
+# UnpicklingError), a block that does not inflate, a record cut short.
+DECODE_ERRORS = (pickle.UnpicklingError, zlib.error, struct.error, EOFError)
 
 
 @dataclass
@@ -133,7 +141,7 @@ class IndexStore:
         except OSError as exc:
             raise from_os_error(exc, f"reading {self.root / CURRENT}") from None
         if not name.startswith(GEN_PREFIX) or "/" in name:
-            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT names {name!r})", _REBUILD_HINT)
+            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT names {name!r})", REBUILD_HINT)
         return name
 
     def current_dir(self) -> Path:
@@ -145,9 +153,9 @@ class IndexStore:
         try:
             return Manifest.from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise IndexDamagedError(f"index at {self.root} is damaged: {gen} has no manifest", _REBUILD_HINT) from None
+            raise IndexDamagedError(f"index at {self.root} is damaged: {gen} has no manifest", REBUILD_HINT) from None
         except (ValueError, TypeError) as exc:
-            raise IndexDamagedError(f"index at {self.root} is damaged: unreadable manifest ({exc})", _REBUILD_HINT) from None
+            raise IndexDamagedError(f"index at {self.root} is damaged: unreadable manifest ({exc})", REBUILD_HINT) from None
 
     def check(self, manifest: Manifest, deep: bool = False) -> None:
         """Refuse an index whose files do not match its manifest.  The quick
@@ -167,7 +175,7 @@ class IndexStore:
         if not expected <= present:
             missing = ", ".join(sorted(expected - present)[:3])
             raise IndexDamagedError(f"index at {self.root} is damaged: {manifest.generation} is missing {missing}",
-                                    _REBUILD_HINT)
+                                    REBUILD_HINT)
         foreign = sorted(n for n in present - expected if not _is_lock(n))
         if foreign:
             raise IndexDamagedError(
@@ -178,7 +186,7 @@ class IndexStore:
             p = gen_dir / name
             if p.stat().st_size != info["size"]:
                 raise IndexDamagedError(
-                    f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size", _REBUILD_HINT)
+                    f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size", REBUILD_HINT)
             if deep:
                 ok = sha256_file(p) == info["sha256"]
             else:
@@ -186,7 +194,7 @@ class IndexStore:
             if not ok:
                 raise IndexDamagedError(
                     f"index at {self.root} is damaged: {manifest.generation}/{name} does not match its hash",
-                    _REBUILD_HINT,
+                    REBUILD_HINT,
                 )
 
     def open_index(self, deep: bool = False):
@@ -204,9 +212,9 @@ class IndexStore:
             storage = FileStorage(str(self.root / manifest.generation), supports_mmap=False)
             return storage.open_index(), manifest
         except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as exc:
-            raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})", _REBUILD_HINT) from None
+            raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
         except Exception as exc:  # UnpicklingError and friends
-            raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__})", _REBUILD_HINT) from None
+            raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__})", REBUILD_HINT) from None
 
     # --- writing -----------------------------------------------------------------
 
@@ -331,7 +339,7 @@ class IndexStore:
         shutil.rmtree(gen_dir, ignore_errors=True)
 
 
-_REBUILD_HINT = "Rebuild it with `arkisto index --rebuild PATH…` (the index is a cache of your documents; nothing else is lost)."
+REBUILD_HINT = "Rebuild it with `arkisto index --rebuild PATH…` (the index is a cache of your documents; nothing else is lost)."
 
 
 def _read_holder(path: Path) -> str:

@@ -1,0 +1,156 @@
+"""Nothing read from an index may run code.
+
+Whoosh stores its schema, its segment list, stored fields, postings blocks
+and term infos as pickles, and ``pickle.loads`` runs whatever a pickle names:
+an index handed to a user (``--index``, a shared folder, a download) could run
+code as that user the moment it is opened.  Hashes in the manifest do not
+help: whoever plants the pickle can rewrite the manifest too.
+
+So every unpickling of index data goes through :func:`loads`, an unpickler
+that resolves only the globals arkisto's own indexes contain, named one by
+one below; anything else raises ``UnsafeIndexData`` (an UnpicklingError),
+which the store and the service report as a damaged index (exit 5).
+:func:`install` points each of Whoosh's unpickling sites at it; it runs when
+``arkisto.search`` is imported, before any index is opened.  Whoosh is pinned
+exactly, and a test checks that every site in the modules arkisto loads is
+covered, so an upgrade that adds one fails the tests instead of opening a
+hole.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import re
+import types
+from typing import Any
+
+
+class UnsafeIndexData(pickle.UnpicklingError):
+    """An index file names something arkisto never writes there."""
+
+
+def _latin1_encode(text: str, encoding: str = "latin1", errors: str = "strict") -> bytes:
+    """Protocol-2 pickles write bytes as ``_codecs.encode(str, 'latin1')``.
+    Only that codec: a codec name makes Python import the codec's module."""
+    if encoding not in ("latin1", "latin-1", "iso8859-1", "iso-8859-1") or not isinstance(text, str):
+        raise UnsafeIndexData(f"unexpected codec {encoding!r} in index data")
+    return text.encode("latin-1", errors if errors in ("strict",) else "strict")
+
+
+def _re_compile(pattern: Any, flags: Any = 0) -> re.Pattern:
+    """Compiled patterns of the schema's tokenizers pickle as ``re._compile``."""
+    if not isinstance(pattern, (str, bytes)) or not isinstance(flags, int):
+        raise UnsafeIndexData("unexpected regular expression in index data")
+    return re.compile(pattern, flags)
+
+
+def _allowed() -> dict[tuple[str, str], Any]:
+    """(module, name) -> the object a pickle may refer to by that name."""
+    import collections
+
+    from whoosh import analysis, columns, fields, formats
+    from whoosh.analysis import analyzers, filters, tokenizers
+    from whoosh.codec import whoosh3
+
+    from . import analysis as arkisto_analysis
+
+    allowed: dict[tuple[str, str], Any] = {
+        ("_codecs", "encode"): _latin1_encode,
+        ("re", "_compile"): _re_compile,
+        ("builtins", "int"): int,
+        ("__builtin__", "long"): int,
+        ("builtins", "set"): set,
+        ("builtins", "frozenset"): frozenset,
+        ("collections", "defaultdict"): collections.defaultdict,
+    }
+    named = {
+        fields: ("Schema", "TEXT", "ID", "KEYWORD", "NUMERIC", "DATETIME", "STORED", "BOOLEAN"),
+        formats: ("Existence", "Frequency", "Positions", "Characters", "PositionBoosts", "CharacterBoosts"),
+        columns: ("NumericColumn", "VarBytesColumn", "RefBytesColumn", "CompressedBytesColumn",
+                  "StructColumn", "BitColumn", "PickleColumn", "FixedBytesColumn"),
+        whoosh3: ("W3Codec", "W3Segment"),
+        analyzers: ("CompositeAnalyzer",),
+        filters: ("LowercaseFilter", "StripFilter", "StopFilter"),
+        tokenizers: ("IDTokenizer", "RegexTokenizer", "SpaceSeparatedTokenizer", "CommaSeparatedTokenizer"),
+    }
+    for module, names in named.items():
+        for name in names:
+            obj = getattr(module, name, None)
+            if isinstance(obj, type):
+                allowed[(module.__name__, name)] = obj
+                # Whoosh re-exports these; a pickle may name either module.
+                if module in (analyzers, filters, tokenizers):
+                    allowed[(analysis.__name__, name)] = obj
+    # arkisto's own tokenizer, pickled inside the schema.
+    allowed[(arkisto_analysis.__name__, "FinnishTokenizer")] = arkisto_analysis.FinnishTokenizer
+    return allowed
+
+
+_ALLOWED: dict[tuple[str, str], Any] | None = None
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        global _ALLOWED
+        if _ALLOWED is None:
+            _ALLOWED = _allowed()
+        try:
+            return _ALLOWED[(module, name)]
+        except KeyError:
+            raise UnsafeIndexData(f"index data names {module}.{name}, which arkisto never stores") from None
+
+    def persistent_load(self, pid: Any) -> Any:
+        raise UnsafeIndexData("persistent ids in index data")
+
+
+def loads(data: bytes, **_kw: Any) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
+
+
+def load(file: Any, **_kw: Any) -> Any:
+    return _Unpickler(file).load()
+
+
+# Whoosh's modules that bind ``loads``/``load`` at import, and the name they
+# use.  ``whoosh.index`` calls ``pickle.loads`` through the module it imported.
+_SITES = (
+    ("whoosh.codec.whoosh3", "loads", loads),
+    ("whoosh.formats", "loads", loads),
+    ("whoosh.columns", "loads", loads),
+    ("whoosh.filedb.structfile", "load_pickle", load),
+)
+
+# Sites that read back only what the writer itself wrote moments before into a
+# private temporary file (``tempfile.mkstemp``: mode 0600, unguessable name),
+# never index data.  Decoding millions of postings per build there through
+# the restricted unpickler would cost seconds for no protection.
+WRITER_TEMP_SITES = (
+    ("whoosh.externalsort", "load"),  # the indexing pool's sorted runs
+    ("whoosh.multiproc", "pickle.load"),  # sub-writers' job files
+)
+
+_installed = False
+
+
+def install() -> None:
+    """Point every unpickling of index data in Whoosh at :func:`loads`."""
+    global _installed
+    if _installed:
+        return
+    import importlib
+
+    for module_name, attr, fn in _SITES:
+        module = importlib.import_module(module_name)
+        if not hasattr(module, attr):
+            raise RuntimeError(f"{module_name}.{attr} is gone: this Whoosh is not the one arkisto is pinned to")
+        setattr(module, attr, fn)
+    from whoosh import index as windex
+
+    shim = types.SimpleNamespace(**{k: getattr(pickle, k) for k in ("dumps", "dump", "HIGHEST_PROTOCOL")})
+    shim.loads, shim.load = loads, load
+    windex.pickle = shim
+    # Old TOC versions are read by loaders with an unrestricted unpickler;
+    # arkisto never writes them.
+    windex.toc_loaders.clear()
+    _installed = True

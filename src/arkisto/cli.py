@@ -18,6 +18,7 @@ from .errors import (
     EXIT_OK,
     EXIT_USAGE,
     ArkistoError,
+    from_os_error,
 )
 from .locations import resolve_index_dir
 from .text import safe_display
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
             print(exc.hint, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("arkisto: interrupted", file=sys.stderr)
+        _say("arkisto: interrupted")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `arkisto export | head`: the reader went away; that is fine.
@@ -177,8 +178,22 @@ def main(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return EXIT_OK
+    except OSError as exc:
+        # Writing to a terminal that was closed, a full disk under an
+        # output file, …: the message and its exit code, never a traceback.
+        err = from_os_error(exc, "writing the output", "Check where the output goes, and run the command again.")
+        _say(f"arkisto: {err.message}")
+        return err.exit_code
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
+
+
+def _say(text: str) -> None:
+    """A line on stderr, if there still is one (SIGHUP closes the terminal)."""
+    try:
+        print(text, file=sys.stderr)
+    except OSError:
+        pass
 
 
 def _filters(args) -> dict[str, list[str]]:
@@ -209,13 +224,19 @@ class _Progress:
         line = f"\r[{'#' * filled}{'.' * (cols - filled)}] {done + 1}/{total} {name}"
         pad = max(0, self.width - len(line))
         self.width = len(line)
-        sys.stderr.write(line + " " * pad)
-        sys.stderr.flush()
+        try:
+            sys.stderr.write(line + " " * pad)
+            sys.stderr.flush()
+        except OSError:  # the terminal went away (SIGHUP): indexing goes on
+            self.enabled = False
 
     def clear(self) -> None:
         if self.enabled and self.width:
-            sys.stderr.write("\r" + " " * self.width + "\r")
-            sys.stderr.flush()
+            try:
+                sys.stderr.write("\r" + " " * self.width + "\r")
+                sys.stderr.flush()
+            except OSError:
+                self.enabled = False
             self.width = 0
 
 
@@ -247,7 +268,7 @@ def _index(args, index_dir: Path) -> int:
             return
         progress.clear()
         label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
-        print(f"{label}: {safe_display(str(p))}", file=sys.stderr)
+        _say(f"{label}: {safe_display(str(p))}")
 
     report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
                          lock_wait=max(0.0, args.wait))
@@ -274,13 +295,17 @@ def _index(args, index_dir: Path) -> int:
             ],
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
+    elif report.discarded:
+        _say(f"Interrupted: the rebuild was abandoned, and the index is as it was ({report.doc_count} records).\n"
+             f"Index: {index_dir}")
     else:
-        print(f"{report.summary()}\nIndex: {index_dir}", file=sys.stderr)
-        if report.interrupted:
-            print(f"Interrupted: {len(report.pending)} files not done; `arkisto index --resume` finishes them.",
-                  file=sys.stderr)
+        _say(f"{report.summary()}\nIndex: {index_dir}")
+        if report.interrupted and report.pending:
+            _say(f"Interrupted: {len(report.pending)} files not done; `arkisto index --resume` finishes them.")
+        elif report.interrupted:
+            _say("Interrupted after every file was done: the index is complete.")
     if report.interrupted:
-        return EXIT_INTERRUPTED
+        return 128 + report.signal if report.signal else EXIT_INTERRUPTED
     return EXIT_OK
 
 
@@ -433,12 +458,32 @@ def _export(args, index_dir: Path) -> int:
                 print(f"note: {res.all_words_total} of the {res.total} records match the whole query; "
                       f"the others match part of it (see `arkisto search`)", file=sys.stderr)
         if args.output:
-            with open(args.output, "w", encoding="utf-8", newline="") as fh:
-                n = write_export(svc, fh, args.format, query, _filters(args))
-            print(f"exported {n} records to {args.output}", file=sys.stderr)
+            n = _export_to_file(svc, args, query)
+            print(f"exported {n} records to {safe_display(args.output)}", file=sys.stderr)
         else:
             n = write_export(svc, sys.stdout, args.format, query, _filters(args))
     return EXIT_OK
+
+
+def _export_to_file(svc, args, query: str) -> int:
+    """Write the export next to ``--output`` and rename it into place, so a
+    full disk or an error halfway never leaves half a file under its name."""
+    from .export import write_export
+
+    out = Path(args.output)
+    tmp = out.with_name(f".{out.name}.part")
+    hint = "Choose another file with --output, or free some space."
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            n = write_export(svc, fh, args.format, query, _filters(args))
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise from_os_error(exc, f"writing {safe_display(str(out))}", hint) from None
+    return n
 
 
 def _check(index_dir: Path) -> int:

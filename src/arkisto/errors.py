@@ -25,7 +25,8 @@ exit codes:
   6    index was built by another version or analyzer (rebuild it)
   7    disk full
   8    permission denied
-  130  interrupted (Ctrl-C); the previous index is intact
+  130  interrupted (Ctrl-C; 129 for SIGHUP, 143 for SIGTERM); the index keeps
+       what was done, or is as it was after an interrupted --rebuild
 """
 
 
@@ -65,14 +66,19 @@ class PermissionDeniedError(ArkistoError):
     exit_code = EXIT_PERMISSION
 
 
-def from_os_error(exc: OSError, what: str) -> ArkistoError:
+def from_os_error(exc: OSError, what: str, hint: str | None = None) -> ArkistoError:
+    """The error (and exit code) for an OSError while ``what``.  ``hint``
+    replaces the index-specific advice for errors about other files."""
     import errno
 
-    if exc.errno == errno.ENOSPC:
-        return DiskFullError(f"disk full while {what}", "Free some space and run the command again; the previous index is intact.")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(f"disk full while {what}",
+                             hint or "Free some space and run the command again; the previous index is intact.")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PermissionDeniedError(
             f"permission denied while {what}: {exc.filename or ''}".rstrip(": "),
-            "Check the owner and permissions of the index directory, or choose another with --index.",
+            hint or "Check the owner and permissions of the index directory, or choose another with --index.",
         )
+    if hint is not None:
+        return ArkistoError(f"error while {what}: {exc.strerror or exc}", hint)
     return IndexDamagedError(f"cannot read or write the index while {what}: {exc}", "Rebuild it with `arkisto index --rebuild PATH…`.")

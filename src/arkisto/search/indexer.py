@@ -10,6 +10,7 @@ with its file (and record or line), and the summary counts them."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,14 @@ from .store import IndexStore, Manifest, sha256_file
 ProgressFn = Callable[[int, int, str], None]
 
 
+# A long build publishes what it has done every CHECKPOINT_SECONDS (or every
+# CHECKPOINT_FILES files), so that a kill, a power cut or a closed terminal
+# keeps it, and a re-run goes on from there.  See benchmarks/README.md for the
+# measurements behind the defaults.
+CHECKPOINT_SECONDS = float(os.environ.get("ARKISTO_CHECKPOINT_SECONDS", "300"))
+CHECKPOINT_FILES = int(os.environ.get("ARKISTO_CHECKPOINT_FILES", "20000"))
+
+
 @dataclass
 class IndexReport:
     files_seen: int = 0
@@ -30,12 +39,16 @@ class IndexReport:
     files_unchanged: int = 0
     files_skipped: int = 0  # nothing could be read from them
     files_deleted: int = 0
+    files_moved: int = 0  # found again at a new path (same content)
     records: int = 0
     doc_count: int = 0
     repaired: int = 0
     warnings: int = 0
+    checkpoints: int = 0  # generations published before the end of the run
     problems: list[Problem] = field(default_factory=list)
     interrupted: bool = False
+    signal: int = 0  # the signal that interrupted the run (SIGINT, SIGTERM, SIGHUP)
+    discarded: bool = False  # an interrupted --rebuild: nothing was published
     pending: list[str] = field(default_factory=list)
     generation: str = ""
     by_format: dict[str, int] = field(default_factory=dict)
@@ -50,6 +63,8 @@ class IndexReport:
         ]
         if self.files_deleted:
             parts.append(f"{self.files_deleted} removed (file deleted)")
+        if self.files_moved:
+            parts.append(f"{self.files_moved} moved")
         return "; ".join(parts) + f". The index holds {self.doc_count} records."
 
 
@@ -61,246 +76,534 @@ def index_paths(
     progress: ProgressFn | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     lock_wait: float = 10.0,
+    checkpoint_seconds: float | None = None,
+    checkpoint_files: int | None = None,
 ) -> IndexReport:
     """Index files and folders into ``index_dir``.  See the module docstring."""
+    run = IndexRun(
+        [Path(p) for p in paths], Path(index_dir), rebuild=rebuild, progress=progress, on_problem=on_problem,
+        checkpoint_seconds=CHECKPOINT_SECONDS if checkpoint_seconds is None else checkpoint_seconds,
+        checkpoint_files=CHECKPOINT_FILES if checkpoint_files is None else checkpoint_files,
+    )
+    # Ctrl-C, SIGTERM and SIGHUP are held back and take effect at safe
+    # points (between files), never inside Whoosh, halfway through a file's
+    # records, or before the pending list is written.
+    with _DeferSignals() as signals:
+        return run.run(signals, lock_wait)
 
-    report = IndexReport()
-    roots = [Path(p) for p in paths]
 
-    def problem(p: Problem) -> None:
-        report.problems.append(p)
+class IndexRun:
+    """One run of ``arkisto index``: the files, the generation being
+    written, and what the run has done so far.
+
+    - ``run`` takes the lock, prepares a generation (a copy of the live one,
+      or an empty one), indexes the files, and publishes.
+    - Every file's records replace what the index had from that path; a
+      record id that another file already has is kept from the first file,
+      and the file that gave way is parsed again when the first goes away.
+    - A file found again at a new path with the same content (a moved or
+      renamed folder) takes the place of the old path.
+    - Checkpoints publish complete generations along the way (not during a
+      ``--rebuild`` of an existing index, which publishes only a complete
+      result).
+    """
+
+    def __init__(self, roots: list[Path], index_dir: Path, *, rebuild: bool, progress: ProgressFn | None,
+                 on_problem: Callable[[Problem], None] | None, checkpoint_seconds: float, checkpoint_files: int):
+        self.roots = roots
+        self.store = IndexStore(index_dir)
+        self.rebuild = rebuild
+        self.progress = progress
+        self.on_problem = on_problem
+        self.checkpoint_seconds = checkpoint_seconds
+        self.checkpoint_files = checkpoint_files
+        self.report = IndexReport()
+        self.files: list[Path] = []
+        self.keys: dict[Path, str] = {}  # file -> its resolved path, the key of sources
+        self.old = None  # the live generation's manifest (None: a new index, or --rebuild)
+        self.sources: dict[str, dict] = {}
+        self.gen_dir: Path | None = None
+        self.ix = None
+        self.writer = None
+        self.existing = None  # a searcher over the generation as copied (for ids of earlier runs)
+        self.ids_written: dict[str, str] = {}  # record id -> path shown, in this run
+        self.natkeys_written: dict[str, str] = {}
+        self.stubs: list[tuple[object, str, str]] = []  # (record, key, path shown), held to the end
+        self.forced: set[str] = set()  # keys to parse again although unchanged
+        self.changed_since_checkpoint = 0
+        self.last_checkpoint = time.monotonic()
+        self.old_live = None  # the live generation's manifest, also for --rebuild
+        self.seen: set[str] = set()
+        self.processed: set[str] = set()  # keys handled in this run
+        self.unchanged: set[str] = set()  # keys passed over as unchanged
+        self.dropped: set[str] = set()  # keys whose earlier records are deleted in this run
+        self._missing_by_digest: dict[str, list[str]] | None = None
+
+    # --- problems -------------------------------------------------------------------
+
+    def problem(self, p: Problem) -> None:
+        r = self.report
+        r.problems.append(p)
         if p.severity == "repaired":
-            report.repaired += 1
+            r.repaired += 1
         elif p.severity == "warning":
-            report.warnings += 1
-        if on_problem:
-            on_problem(p)
+            r.warnings += 1
+        if self.on_problem:
+            self.on_problem(p)
 
-    files: list[Path] = []
-    seen: set[str] = set()
-    for root in roots:
-        if not root.exists():
-            problem(Problem(str(root), "no such file or folder"))
-            continue
-        for f in iter_files([root]):
-            key = str(f.resolve())
-            if key not in seen:
-                seen.add(key)
-                files.append(f)
-    report.files_seen = len(files)
+    # --- the run ----------------------------------------------------------------------
 
-    # Ctrl-C is held back and takes effect at safe points (between files),
-    # never inside Whoosh, halfway through a file's records, or before the
-    # pending list is written.
-    with _DeferInterrupt() as interrupts:
-        return _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, report, lock_wait,
-                             interrupts)
-
-
-def _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, report, lock_wait, interrupts):
-    from whoosh import index as windex
-
-    store = IndexStore(index_dir)
-    with store.lock(wait=lock_wait, what="indexing"):
-        # Until this run publishes, every one of its files counts as not done:
-        # whatever stops it (Ctrl-C, kill -9, a full disk), --resume knows
-        # what to finish, and the content hashes skip what was done.
-        earlier = [p for p in read_pending(store.root) if p not in {str(f) for f in files}]
-        _write_pending(store.root, earlier + [str(f) for f in files])
-        interrupts.check()
-        try:
-            store.clean_partial()
-            old = None
-            if store.exists() and not rebuild:
-                old = store.manifest()
-                store.check(old)
-            gen_dir = store.new_generation(copy_current=old is not None)
-        except OSError as exc:
-            raise from_os_error(exc, f"preparing {index_dir}") from None
-        try:
-            if old is None:
-                ix = windex.create_in(str(gen_dir), build_schema())
-            else:
-                # Without mmap: Whoosh wraps a mapped segment in BytesIO, a
-                # copy of the whole file (2 GB resident to update a 100k index).
-                from whoosh.filedb.filestore import FileStorage
-
-                ix = FileStorage(str(gen_dir), supports_mmap=False).open_index()
-            writer = _writer(ix, fresh=old is None, files=len(files))
-        except OSError as exc:
-            store.discard(gen_dir)
-            raise from_os_error(exc, f"creating {gen_dir}") from None
-        sources: dict[str, dict] = dict(old.sources) if old else {}
-        # The records already in the index, to keep ids unique across runs.
-        existing = ix.searcher() if old is not None else None
-        ids_written: dict[str, str] = {}
-        natkeys_written: dict[str, str] = {}
-        stubs: list[tuple[object, str, str]] = []  # (record, path key, path) held to the end
-        committed = False
-        try:
-            for n, path in enumerate(files):
-                interrupts.check()  # Ctrl-C takes effect here, between files
-                key = str(path.resolve())
-                if progress:
-                    progress(n, len(files), str(path))
-                try:
-                    digest = sha256_file(path)
-                except OSError as exc:
-                    problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
-                    report.files_skipped += 1
-                    continue
-                prev = sources.get(key)
-                if prev and prev.get("sha256") == digest and prev.get("version") == __version__:
-                    report.files_unchanged += 1
-                    continue
-                result = parse_path(path)
-                for p in result.problems:
-                    problem(p)
-                if prev:
-                    writer.delete_by_term("path", key)
-                ids = []
-                for rec in result.records:
-                    if rec.id in ids_written:
-                        first = ids_written[rec.id]
-                        also = "earlier in this file" if first == str(path) else f"also in {first}"
-                        problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
-                                        severity="warning"))
-                        continue
-                    if existing is not None:
-                        other = existing.document(id=rec.id)
-                        if other is not None and other.get("path") != key and other.get("path") in sources:
-                            problem(Problem(str(path), f"duplicate record id {rec.id} (also in "
-                                            f"{other.get('path')}); kept the first", severity="warning"))
-                            continue
-                    ids_written[rec.id] = str(path)
-                    if is_stub(rec) and natural_key(rec):
-                        # A listing entry: index it only if no fuller record
-                        # of the same item turns up in this run or the index.
-                        stubs.append((rec, key, str(path)))
-                        ids.append(rec.id)
-                        continue
-                    nk = natural_key(rec)
-                    if nk:
-                        natkeys_written[nk] = str(path)
-                    doc = to_document(rec)
-                    doc["path"] = key
-                    writer.add_document(**doc)
-                    ids.append(rec.id)
-                if ids:
-                    report.files_indexed += 1
-                    report.records += len(ids)
-                    report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
-                else:
-                    report.files_skipped += 1
-                    if not any(p.severity == "error" for p in result.problems):
-                        problem(Problem(str(path), "no records found in this file"))
-                sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
-                                "errors": sum(1 for p in result.problems if p.severity == "error")}
-            if stubs:
-                with ix.searcher() as current:
-                    for rec, key, shown in stubs:
-                        nk = natural_key(rec)
-                        fuller = natkeys_written.get(nk)
-                        if fuller is None:
-                            other = current.document(natkey=nk)
-                            if other and other.get("path") != key:
-                                fuller = other.get("path")
-                        if fuller:
-                            sources[key]["ids"].remove(rec.id)
-                            report.records -= 1
-                            problem(Problem(shown, f"§ {rec.section} is also in {fuller} with its text; "
-                                            "kept that one", severity="repaired"))
-                            continue
-                        doc = to_document(rec)
-                        doc["path"] = key
-                        writer.add_document(**doc)
-            # Files that were indexed under these roots and are gone now.
-            root_keys = [str(r.resolve()) for r in roots if r.exists()]
-            for key in list(sources):
-                under = any(key == rk or key.startswith(rk.rstrip(os.sep) + os.sep) for rk in root_keys)
-                if under and key not in seen and not os.path.exists(key):
-                    writer.delete_by_term("path", key)
-                    del sources[key]
-                    report.files_deleted += 1
-            interrupts.check()
-            writer.commit()
-            committed = True
-        except KeyboardInterrupt:
-            # Keep what is done: commit it as a complete generation, and list
-            # the files not yet done so a re-run (or --resume) finishes the job.
-            report.interrupted = True
-            done = set(sources)
-            report.pending = [str(f) for f in files if str(f.resolve()) not in done]
+    def run(self, signals: _DeferSignals, lock_wait: float) -> IndexReport:
+        self._collect()
+        with self.store.lock(wait=lock_wait, what="indexing"):
+            # Until this run publishes, every one of its files counts as not
+            # done: whatever stops it (Ctrl-C, kill -9, a full disk),
+            # --resume knows what to finish, and the content hashes skip
+            # what was done.
+            given = {str(f) for f in self.files}
+            earlier = [p for p in read_pending(self.store.root) if p not in given]
+            _write_pending(self.store.root, earlier + [str(f) for f in self.files])
+            signals.check()
+            self._prepare()
             try:
-                writer.commit()
-                committed = True
-            except BaseException:
-                writer.cancel()
-                store.discard(gen_dir)
-                raise
-        except BaseException as exc:
-            if not committed:
                 try:
-                    writer.cancel()
-                except Exception:
-                    pass
-            store.discard(gen_dir)
-            if isinstance(exc, OSError):
-                raise from_os_error(exc, f"writing {gen_dir}") from None
-            raise
-        if existing is not None:
-            existing.close()
+                    self._index_all(signals)
+                except KeyboardInterrupt:
+                    if signals.urgent or self.replacing:
+                        raise
+                    # Keep what is done: commit it as a complete generation,
+                    # and list the files not yet done so a re-run (or
+                    # --resume) finishes the job.
+                    self.report.interrupted = True
+                    self.report.signal = signals.signum or 2
+                    self.report.pending = [str(f) for f in self.files
+                                           if self.keys[f] not in self.processed or self.keys[f] in self.forced]
+                self.writer.commit()
+                self.writer = None
+            except KeyboardInterrupt:
+                self._abandon()
+                if not self.replacing:
+                    raise
+                # --rebuild publishes only a complete result: the index it
+                # would replace keeps serving, as it was.
+                self.report.interrupted = self.report.discarded = True
+                self.report.signal = signals.signum or 2
+                self.report.generation = self.old_live.generation
+                self.report.doc_count = self.old_live.doc_count
+                _write_pending(self.store.root, earlier)
+                return self.report
+            except BaseException as exc:
+                self._abandon()
+                if isinstance(exc, OSError):
+                    raise from_os_error(exc, f"writing {self.gen_dir}") from None
+                raise
+            # A signal that came while the last commit ran: everything is
+            # done and is published, but the user asked to stop and is told.
+            if signals.got:
+                self.report.interrupted = True
+                self.report.signal = signals.signum or 2
+            self._close_existing()
+            self._publish()
+            _write_pending(self.store.root, earlier + self.report.pending)
+        return self.report
+
+    @property
+    def replacing(self) -> bool:
+        """A --rebuild of an index that exists: nothing is published until
+        the new one is complete."""
+        return self.rebuild and self.old_live is not None
+
+    def _collect(self) -> None:
+        seen: set[str] = set()
+        for root in self.roots:
+            if not root.exists() and not root.is_symlink():
+                self.problem(Problem(str(root), "no such file or folder"))
+                continue
+            for f in iter_files([root]):
+                try:
+                    key = str(f.resolve())
+                except (OSError, RuntimeError) as exc:  # a symlink loop
+                    self.problem(Problem(str(f), f"cannot resolve the path ({exc})"))
+                    continue
+                if key not in seen:
+                    seen.add(key)
+                    self.files.append(f)
+                    self.keys[f] = key
+        self.seen = seen
+        self.report.files_seen = len(self.files)
+
+    def _prepare(self) -> None:
+        """Repair what a crash or a user left, and open a new generation to write."""
+        from whoosh import index as windex
+
+        store = self.store
         try:
-            with ix.searcher() as s:
-                report.doc_count = s.doc_count()
-            ix.close()
-            given = [str(r.resolve()) for r in roots if r.exists()]
-            known = [r for r in (old.roots if old else []) if r not in given]
-            manifest = Manifest(generation=gen_dir.name, doc_count=report.doc_count, sources=sources,
-                                roots=known + given)
-            store.publish(gen_dir, manifest)
+            repaired = store.repair_current()
+            if repaired:
+                self.problem(Problem(str(store.root), f"CURRENT was missing; the newest complete generation "
+                                     f"({repaired}) is the index again", severity="repaired"))
+            store.clean_partial()
+            self.old_live = None
+            if store.exists():
+                self.old_live = store.manifest()
+                if not self.rebuild:
+                    store.check(self.old_live)
+                    self.old = self.old_live
+            self.gen_dir = store.new_generation(copy_current=self.old is not None)
         except OSError as exc:
-            store.discard(gen_dir)
-            raise from_os_error(exc, f"publishing {gen_dir}") from None
-        report.generation = gen_dir.name
-        _write_pending(store.root, earlier + report.pending)
-    return report
+            raise from_os_error(exc, f"preparing {store.root}") from None
+        try:
+            if self.old is None:
+                self.ix = windex.create_in(str(self.gen_dir), build_schema())
+            else:
+                self.ix = self._open_gen(self.gen_dir)
+            self.writer = _writer(self.ix, fresh=self.old is None, files=len(self.files))
+        except OSError as exc:
+            store.discard(self.gen_dir)
+            raise from_os_error(exc, f"creating {self.gen_dir}") from None
+        self.sources = dict(self.old.sources) if self.old else {}
+        # The records already in the index, to keep ids unique across runs.
+        self.existing = self.ix.searcher() if self.old is not None else None
+
+    @staticmethod
+    def _open_gen(gen_dir: Path):
+        # Without mmap: Whoosh wraps a mapped segment in BytesIO, a copy of
+        # the whole file (2 GB resident to update a 100k index).
+        from whoosh.filedb.filestore import FileStorage
+
+        return FileStorage(str(gen_dir), supports_mmap=False).open_index()
+
+    def _abandon(self) -> None:
+        if self.writer is not None:
+            try:
+                self.writer.cancel()
+            except Exception:
+                pass
+            self.writer = None
+        self._close_existing()
+        if self.ix is not None:
+            try:
+                self.ix.close()
+            except Exception:
+                pass
+        if self.gen_dir is not None:
+            self.store.discard(self.gen_dir)
+
+    def _close_existing(self) -> None:
+        if self.existing is not None:
+            try:
+                self.existing.close()
+            except Exception:
+                pass
+            self.existing = None
+
+    # --- files ------------------------------------------------------------------------
+
+    def _index_all(self, signals: _DeferSignals) -> None:
+        self._remove_deleted()
+        queue = list(self.files) + self._requeue()
+        n = 0
+        while n < len(queue):
+            path = queue[n]
+            n += 1
+            signals.check()  # a signal takes effect here, between files
+            if self.progress:
+                self.progress(n - 1, len(queue), str(path))
+            self._index_file(path)
+            self.processed.add(self.keys[path])
+            queue += self._requeue()
+            if self._checkpoint_due():
+                self._checkpoint()
+        self._write_stubs()
+
+    def _requeue(self) -> list[Path]:
+        """Files that gave way to record ids which are free now, and were
+        passed over already (or are not among this run's files): they are
+        parsed again at the end of the queue."""
+        out = []
+        for key in sorted(self.forced):
+            if key in self.processed or key not in self.seen:
+                if not os.path.isfile(key):
+                    self.forced.discard(key)
+                    continue
+                path = Path(key)
+                self.keys[path] = key
+                self.seen.add(key)
+                self.processed.discard(key)
+                if key in self.unchanged:
+                    self.unchanged.discard(key)
+                    self.report.files_unchanged -= 1
+                out.append(path)
+        return out
+
+    def _remove_deleted(self) -> None:
+        """Files indexed under the given folders that are gone now: their
+        records go, and the files that gave way to their ids are parsed
+        again.  Files under folders that are gone altogether stay (an
+        unmounted drive is not a deletion) until found again elsewhere."""
+        root_keys = []
+        for r in self.roots:
+            try:
+                if r.exists():
+                    root_keys.append(str(r.resolve()))
+            except (OSError, RuntimeError):
+                continue
+        for key in list(self.sources):
+            under = any(key == rk or key.startswith(rk.rstrip(os.sep) + os.sep) for rk in root_keys)
+            if under and key not in self.seen and not os.path.exists(key):
+                self._drop_source(key)
+                self.report.files_deleted += 1
+
+    def _drop_source(self, key: str) -> None:
+        """Remove a source's records from the generation being written, and
+        mark the files whose records gave way to them for parsing again."""
+        info = self.sources.pop(key, None)
+        self.writer.delete_by_term("path", key)
+        self.dropped.add(key)
+        self.changed_since_checkpoint += 1
+        if not info:
+            return
+        released = set(info.get("ids", []))
+        if not released:
+            return
+        for other, oinfo in self.sources.items():
+            if released & set(oinfo.get("gave_way", [])):
+                self.forced.add(other)
+
+    def _index_file(self, path: Path) -> None:
+        """Index one file (or pass it over when its content is unchanged)."""
+        report = self.report
+        key = self.keys[path]
+        try:
+            digest = sha256_file(path)
+        except OSError as exc:
+            self.problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
+            report.files_skipped += 1
+            return
+        prev = self.sources.get(key)
+        if prev and prev.get("sha256") == digest and prev.get("version") == __version__ \
+                and key not in self.forced:
+            report.files_unchanged += 1
+            self.unchanged.add(key)
+            return
+        self.forced.discard(key)
+        if prev is None:
+            self._moved_from(key, digest)
+        result = parse_path(path)
+        for p in result.problems:
+            self.problem(p)
+        if prev:
+            self._drop_source(key)
+        elif self.existing is not None:
+            # Not in the manifest, but an interrupted run may have written
+            # records of this path before it could say so.
+            self.writer.delete_by_term("path", key)
+        ids: list[str] = []
+        gave_way: list[str] = []
+        for rec in result.records:
+            if not self._take_id(rec, path, key):
+                gave_way.append(rec.id)
+                continue
+            self.ids_written[rec.id] = str(path)
+            if is_stub(rec) and natural_key(rec):
+                # A listing entry: index it only if no fuller record of the
+                # same item turns up in this run or the index.
+                self.stubs.append((rec, key, str(path)))
+                ids.append(rec.id)
+                continue
+            nk = natural_key(rec)
+            if nk:
+                self.natkeys_written[nk] = str(path)
+            doc = to_document(rec)
+            doc["path"] = key
+            self.writer.add_document(**doc)
+            ids.append(rec.id)
+        if ids:
+            report.files_indexed += 1
+            report.records += len(ids)
+            report.by_format[result.format] = report.by_format.get(result.format, 0) + 1
+        else:
+            report.files_skipped += 1
+            if not any(p.severity == "error" for p in result.problems) and not gave_way:
+                self.problem(Problem(str(path), "no records found in this file"))
+        self.sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
+                             "errors": sum(1 for p in result.problems if p.severity == "error")}
+        if gave_way:
+            self.sources[key]["gave_way"] = gave_way
+        self.changed_since_checkpoint += 1
+
+    def _moved_from(self, key: str, digest: str) -> None:
+        """A new path whose content an indexed path had, and that path is
+        gone: the file moved (or its folder did).  The old path's records
+        go; this path's come in their place."""
+        if self._missing_by_digest is None:
+            self._missing_by_digest = {}
+            for other, info in self.sources.items():
+                if not os.path.exists(other):
+                    self._missing_by_digest.setdefault(info.get("sha256", ""), []).append(other)
+        olds = self._missing_by_digest.get(digest)
+        while olds:
+            other = olds.pop()
+            if other in self.sources:
+                self._drop_source(other)
+                self.report.files_moved += 1
+                return
+
+    def _take_id(self, rec, path: Path, key: str) -> bool:
+        """False when another file has this record id (the first file keeps
+        it, with a warning)."""
+        first = self.ids_written.get(rec.id)
+        if first is not None:
+            also = "earlier in this file" if first == str(path) else f"also in {first}"
+            self.problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
+                                 severity="warning"))
+            return False
+        if self.existing is not None:
+            other = self.existing.document(id=rec.id)
+            opath = other.get("path") if other is not None else None
+            # The copy in the index stands unless its file's records are
+            # being replaced in this run (what that file still has is in
+            # ids_written, checked above).
+            if opath is not None and opath != key and opath in self.sources and opath not in self.dropped:
+                if not os.path.exists(opath):
+                    # The other file is gone (moved, or deleted outside the
+                    # folders given): this one takes its place.
+                    self._drop_source(opath)
+                    self.report.files_moved += 1
+                    return True
+                self.problem(Problem(str(path), f"duplicate record id {rec.id} (also in {opath}); kept the first",
+                                     severity="warning"))
+                return False
+        return True
+
+    def _write_stubs(self) -> None:
+        if not self.stubs:
+            return
+        with self.ix.searcher() as current:
+            for rec, key, shown in self.stubs:
+                nk = natural_key(rec)
+                fuller = self.natkeys_written.get(nk)
+                if fuller is None:
+                    other = current.document(natkey=nk)
+                    if other and other.get("path") != key:
+                        fuller = other.get("path")
+                if fuller:
+                    self.sources[key]["ids"].remove(rec.id)
+                    self.report.records -= 1
+                    self.problem(Problem(shown, f"§ {rec.section} is also in {fuller} with its text; "
+                                         "kept that one", severity="repaired"))
+                    continue
+                doc = to_document(rec)
+                doc["path"] = key
+                self.writer.add_document(**doc)
+        self.stubs = []
+
+    # --- checkpoints and publishing ---------------------------------------------------------
+
+    def _checkpoint_due(self) -> bool:
+        if self.replacing or not self.changed_since_checkpoint:
+            return False
+        return (self.changed_since_checkpoint >= self.checkpoint_files
+                or time.monotonic() - self.last_checkpoint >= self.checkpoint_seconds)
+
+    def _checkpoint(self) -> None:
+        """Publish what is done as a complete generation and go on writing
+        a copy of it.  Files with listing entries held to the end are left
+        out of the published sources, so a re-run parses them again."""
+        self.writer.commit()
+        self.writer = None
+        self._close_existing()
+        held = {key for _rec, key, _shown in self.stubs}
+        self._publish(leave_out=held)
+        self.report.checkpoints += 1
+        self.old = self.store.manifest()
+        self.gen_dir = self.store.new_generation(copy_current=True)
+        self.ix = self._open_gen(self.gen_dir)
+        remaining = len(self.files) - self.report.files_indexed - self.report.files_unchanged \
+            - self.report.files_skipped
+        self.writer = _writer(self.ix, fresh=self.old_live is None, files=remaining)
+        self.existing = self.ix.searcher()
+        self.changed_since_checkpoint = 0
+        self.last_checkpoint = time.monotonic()
+        _write_pending(self.store.root, [str(f) for f in self.files
+                                         if self.keys[f] not in self.processed or self.keys[f] in held])
+
+    def _publish(self, leave_out: set[str] = frozenset()) -> None:
+        store = self.store
+        try:
+            with self.ix.searcher() as s:
+                doc_count = s.doc_count()
+            self.ix.close()
+            given = []
+            for r in self.roots:
+                try:
+                    if r.exists():
+                        given.append(str(r.resolve()))
+                except (OSError, RuntimeError):
+                    continue
+            known = [r for r in (self.old.roots if self.old else []) if r not in given]
+            sources = {k: info for k, info in self.sources.items() if k not in leave_out}
+            manifest = Manifest(generation=self.gen_dir.name, doc_count=doc_count, sources=sources,
+                                roots=known + given)
+            store.publish(self.gen_dir, manifest)
+        except OSError as exc:
+            store.discard(self.gen_dir)
+            raise from_os_error(exc, f"publishing {self.gen_dir}") from None
+        self.report.doc_count = doc_count
+        self.report.generation = self.gen_dir.name
 
 
-class _DeferInterrupt:
-    """Hold back SIGINT (in the main thread): ``check()`` raises
-    KeyboardInterrupt at a safe point if Ctrl-C was pressed.  Elsewhere (a
-    worker thread, as in the TUI) it does nothing."""
+class _DeferSignals:
+    """Hold back SIGINT, SIGTERM and SIGHUP (in the main thread):
+    ``check()`` raises KeyboardInterrupt at a safe point once one came.  A
+    second signal while the first waits for its safe point takes effect at
+    once (the generation being written is discarded; the index as it was
+    keeps serving).  Elsewhere (a worker thread, as in the TUI) it does
+    nothing."""
+
+    SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 
     def __init__(self):
         self.got = False
-        self.old = None
+        self.urgent = False  # a second signal: stop now
+        self.signum = 0
+        self.old: dict[int, object] = {}
 
     def __enter__(self):
         import signal
         import threading
 
         if threading.current_thread() is threading.main_thread():
-            try:
-                self.old = signal.signal(signal.SIGINT, self._handler)
-            except ValueError:
-                self.old = None
+            for name in self.SIGNALS:
+                num = getattr(signal, name, None)
+                if num is None:
+                    continue
+                try:
+                    self.old[num] = signal.signal(num, self._handler)
+                except (ValueError, OSError):
+                    pass
         return self
 
     def _handler(self, signum, frame):
+        if self.got:
+            self.urgent = True
+            raise KeyboardInterrupt
         self.got = True
+        self.signum = signum
 
     def check(self) -> None:
         if self.got:
-            self.got = False
             raise KeyboardInterrupt
 
     def __exit__(self, *exc):
         import signal
 
-        if self.old is not None:
-            signal.signal(signal.SIGINT, self.old)
-            self.old = None
+        for num, old in self.old.items():
+            try:
+                signal.signal(num, old)
+            except (ValueError, OSError, TypeError):
+                pass
+        self.old = {}
         return False
 
 

@@ -121,8 +121,9 @@ class _Generation:
     pins the generation it started on, so a reopen() in another thread never
     mixes the caches of two generations."""
 
-    def __init__(self, ix, manifest, epoch: int):
+    def __init__(self, ix, manifest, epoch: int, lease=None):
         self.ix = ix
+        self.lease = lease  # keeps the generation on disk while it is open (store.Lease)
         self.name = manifest.generation
         self.manifest = manifest
         self.epoch = epoch
@@ -143,6 +144,9 @@ class _Generation:
                 self.ix.close()
             except Exception:
                 pass
+            if self.lease is not None:
+                self.lease.release()
+                self.lease = None
 
 
 class SearchService:
@@ -158,9 +162,9 @@ class SearchService:
     # --- lifecycle ---------------------------------------------------------------
 
     def _open(self) -> None:
-        ix, manifest = self.store.open_index()
+        ix, manifest, lease = self.store.open_index()
         self._epoch += 1
-        self._gen = _Generation(ix, manifest, self._epoch)
+        self._gen = _Generation(ix, manifest, self._epoch, lease)
 
     @property
     def manifest(self):

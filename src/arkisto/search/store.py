@@ -22,7 +22,9 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
+import stat
 import struct
 import time
 import zlib
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import (
+    ArkistoError,
     IndexDamagedError,
     IndexLockedError,
     NoIndexError,
@@ -66,8 +69,30 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
+        """Raises ValueError (or TypeError) for a manifest that is not JSON
+        or whose entries have the wrong types: it is read before anything
+        else of the index and must never crash what reads it."""
         data = json.loads(text)
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        m = cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        if not isinstance(m.generation, str) or not isinstance(m.analyzer, str) \
+                or not isinstance(m.schema_version, int) or not isinstance(m.doc_count, int) \
+                or not isinstance(m.created, (int, float)):
+            raise ValueError("entries of the wrong type")
+        if not isinstance(m.files, dict) or not all(
+                isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("size"), int)
+                and isinstance(v.get("sha256"), str) and isinstance(v.get("edges", ""), str)
+                for k, v in m.files.items()):
+            raise ValueError("file entries of the wrong type")
+        if any("/" in k or k in ("", ".", "..") for k in m.files):
+            raise ValueError("file entries outside the generation")
+        if not isinstance(m.sources, dict) or not all(
+                isinstance(k, str) and isinstance(v, dict) for k, v in m.sources.items()):
+            raise ValueError("source entries of the wrong type")
+        if not isinstance(m.roots, list) or not all(isinstance(r, str) for r in m.roots):
+            raise ValueError("root entries of the wrong type")
+        return m
 
 
 def _fsync_path(path: Path) -> None:
@@ -121,28 +146,57 @@ def _edge_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+_GEN_NAME = re.compile(r"gen-\d{6}")
+LEASE_SUFFIX = ".readers"
+
+
 class IndexStore:
     def __init__(self, root: str | os.PathLike[str]):
         self.root = Path(root)
+        # Set when CURRENT was missing and the newest complete generation
+        # was used instead (the next writer writes CURRENT back).
+        self.recovered_current: str | None = None
 
     # --- reading ---------------------------------------------------------------
 
     def exists(self) -> bool:
-        return (self.root / CURRENT).is_file()
+        """True when there is an index here: CURRENT, or (CURRENT lost) a
+        generation with a manifest."""
+        return (self.root / CURRENT).is_file() or self._newest_complete() is not None
 
     def current_name(self) -> str:
         try:
-            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+            raw = (self.root / CURRENT).read_bytes()
         except FileNotFoundError:
-            raise NoIndexError(
-                f"no index at {self.root}",
-                "Build one with `arkisto index PATH…` (or point --index / ARKISTO_INDEX at an existing one).",
-            ) from None
+            found = self._newest_complete()
+            if found is None:
+                raise NoIndexError(
+                    f"no index at {self.root}",
+                    "Build one with `arkisto index PATH…` (or point --index / ARKISTO_INDEX at an existing one).",
+                ) from None
+            # CURRENT was removed (by hand, or by a tool that tidied up):
+            # the newest complete generation is the index.
+            self.recovered_current = found
+            return found
+        except IsADirectoryError:
+            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT is a folder)", REBUILD_HINT) from None
         except OSError as exc:
             raise from_os_error(exc, f"reading {self.root / CURRENT}") from None
-        if not name.startswith(GEN_PREFIX) or "/" in name:
-            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT names {name!r})", REBUILD_HINT)
+        name = raw.decode("utf-8", "replace").strip()
+        if not _GEN_NAME.fullmatch(name):
+            shown = name[:40].encode("unicode_escape").decode("ascii")
+            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT names {shown!r})", REBUILD_HINT)
         return name
+
+    def _newest_complete(self) -> str | None:
+        """The newest generation whose manifest reads, or None."""
+        for g in reversed(self.generations()):
+            try:
+                Manifest.from_json((self.root / g / MANIFEST).read_text(encoding="utf-8"))
+            except (OSError, ValueError, TypeError):
+                continue
+            return g
+        return None
 
     def current_dir(self) -> Path:
         return self.root / self.current_name()
@@ -151,11 +205,19 @@ class IndexStore:
         gen = gen or self.current_name()
         path = self.root / gen / MANIFEST
         try:
-            return Manifest.from_json(path.read_text(encoding="utf-8"))
+            m = Manifest.from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise IndexDamagedError(f"index at {self.root} is damaged: {gen} has no manifest", REBUILD_HINT) from None
+        except NotADirectoryError:
+            raise IndexDamagedError(f"index at {self.root} is damaged: {gen} is not a folder", REBUILD_HINT) from None
         except (ValueError, TypeError) as exc:
             raise IndexDamagedError(f"index at {self.root} is damaged: unreadable manifest ({exc})", REBUILD_HINT) from None
+        except OSError as exc:
+            raise from_os_error(exc, f"reading {path}") from None
+        if m.generation != gen:
+            raise IndexDamagedError(f"index at {self.root} is damaged: {gen}'s manifest names {m.generation[:40]!r}",
+                                    REBUILD_HINT)
+        return m
 
     def check(self, manifest: Manifest, deep: bool = False) -> None:
         """Refuse an index whose files do not match its manifest.  The quick
@@ -169,6 +231,9 @@ class IndexStore:
         gen_dir = self.root / manifest.generation
         try:
             present = {p.name for p in gen_dir.iterdir()} - {MANIFEST}
+        except NotADirectoryError:
+            raise IndexDamagedError(f"index at {self.root} is damaged: {manifest.generation} is not a folder",
+                                    REBUILD_HINT) from None
         except OSError as exc:
             raise from_os_error(exc, f"opening {gen_dir}") from None
         expected = set(manifest.files)
@@ -184,13 +249,22 @@ class IndexStore:
             )
         for name, info in manifest.files.items():
             p = gen_dir / name
-            if p.stat().st_size != info["size"]:
-                raise IndexDamagedError(
-                    f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size", REBUILD_HINT)
-            if deep:
-                ok = sha256_file(p) == info["sha256"]
-            else:
-                ok = "edges" not in info or _edge_hash(p) == info["edges"]
+            try:
+                st = p.lstat()
+                if not stat.S_ISREG(st.st_mode):
+                    raise IndexDamagedError(
+                        f"index at {self.root} is damaged: {manifest.generation}/{name} is not a regular file",
+                        REBUILD_HINT)
+                if st.st_size != info["size"]:
+                    raise IndexDamagedError(
+                        f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size",
+                        REBUILD_HINT)
+                if deep:
+                    ok = sha256_file(p) == info["sha256"]
+                else:
+                    ok = "edges" not in info or _edge_hash(p) == info["edges"]
+            except OSError as exc:
+                raise from_os_error(exc, f"reading {p}") from None
             if not ok:
                 raise IndexDamagedError(
                     f"index at {self.root} is damaged: {manifest.generation}/{name} does not match its hash",
@@ -198,45 +272,124 @@ class IndexStore:
                 )
 
     def open_index(self, deep: bool = False):
-        """(whoosh index, manifest) of the live generation, after checking it."""
+        """(whoosh index, manifest, lease) of the live generation, after
+        checking it.  The lease (see :meth:`lease`) keeps the generation on
+        disk until it is released; close it with the index."""
         from whoosh import index as windex
-
-        manifest = self.manifest()
-        self.check(manifest, deep=deep)
         from whoosh.filedb.filestore import FileStorage
 
+        for _attempt in range(5):
+            manifest = self.manifest()
+            lease = self.lease(manifest.generation)
+            if lease is None:  # removed between reading CURRENT and taking the lease
+                continue
+            try:
+                self.check(manifest, deep=deep)
+                # Without mmap: Whoosh maps every file it opens, and the pages it
+                # touches count against the process (a 100k-decision index: 855 MB
+                # resident just to open, 58 MB without), for no measurable speed.
+                storage = FileStorage(str(self.root / manifest.generation), supports_mmap=False)
+                return storage.open_index(), manifest, lease
+            except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as exc:
+                lease.release()
+                raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})",
+                                        REBUILD_HINT) from None
+            except ArkistoError:
+                lease.release()
+                raise
+            except Exception as exc:  # UnpicklingError (and UnsafeIndexData) and friends
+                lease.release()
+                raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})",
+                                        REBUILD_HINT) from None
+        raise IndexDamagedError(f"index at {self.root} keeps changing while it is opened", "Try again.")
+
+    # --- reader leases -----------------------------------------------------------
+
+    def lease(self, gen: str) -> Lease | None:
+        """Hold generation ``gen`` on disk while reading it: a shared flock on
+        ``INDEX/gen-NNNNNN.readers``.  A writer removes a generation only
+        when it can take that lock exclusively, and removes the folder
+        before the lease file, so a reader that got the lock and still finds
+        the folder can read it until it releases.  Returns None when the
+        generation is gone.  On a read-only index (a shared folder) the lease
+        cannot be written and reading goes on without one."""
+        path = self.root / (gen + LEASE_SUFFIX)
         try:
-            # Without mmap: Whoosh maps every file it opens, and the pages it
-            # touches count against the process (a 100k-decision index: 855 MB
-            # resident just to open, 58 MB without), for no measurable speed.
-            storage = FileStorage(str(self.root / manifest.generation), supports_mmap=False)
-            return storage.open_index(), manifest
-        except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as exc:
-            raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
-        except Exception as exc:  # UnpicklingError and friends
-            raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__})", REBUILD_HINT) from None
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:
+            return Lease(None) if (self.root / gen).is_dir() else None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        except OSError:
+            os.close(fd)
+            return Lease(None) if (self.root / gen).is_dir() else None
+        if not (self.root / gen / MANIFEST).is_file():
+            os.close(fd)
+            return None
+        return Lease(fd)
+
+    def _remove_generation(self, gen: str) -> bool:
+        """Remove ``gen`` unless a reader holds its lease.  With the writer
+        lock held."""
+        path = self.root / (gen + LEASE_SUFFIX)
+        fd = None
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+        try:
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    return False  # a reader has it open; a later writer removes it
+            shutil.rmtree(self.root / gen, ignore_errors=True)
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            return True
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _remove_stale_leases(self) -> None:
+        gens = set(self.generations())
+        try:
+            names = [p.name for p in self.root.iterdir() if p.name.endswith(LEASE_SUFFIX)]
+        except OSError:
+            return
+        for name in names:
+            if name[: -len(LEASE_SUFFIX)] not in gens:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.root / name)
 
     # --- writing -----------------------------------------------------------------
 
     @contextlib.contextmanager
     def lock(self, wait: float = 10.0, what: str = "index"):
         """The one-writer lock.  Waits up to ``wait`` seconds, then raises
-        IndexLockedError naming the holder's pid and start time."""
+        IndexLockedError naming the holder's pid and start time.  The
+        descriptor is close-on-exec, and child processes the writer forks
+        close it (ingest.detect), so the lock never outlives the writer."""
         self._ensure_root()
         path = self.root / LOCK
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as exc:
             raise from_os_error(exc, f"creating {path}") from None
-        deadline = time.monotonic() + wait
+        acquired = False
         try:
+            deadline = time.monotonic() + wait
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    acquired = True
                     break
                 except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                        raise
+                        raise from_os_error(exc, f"locking {path}") from None
                     if time.monotonic() >= deadline:
                         holder = _read_holder(path)
                         raise IndexLockedError(
@@ -244,12 +397,18 @@ class IndexStore:
                             "Wait for it to finish, or stop it, then run the command again.",
                         ) from None
                     time.sleep(0.1)
-            os.ftruncate(fd, 0)
-            os.write(fd, json.dumps({"pid": os.getpid(), "since": time.time(), "what": what}).encode())
+            try:
+                os.ftruncate(fd, 0)
+                os.pwrite(fd, json.dumps({"pid": os.getpid(), "since": time.time(), "what": what}).encode(), 0)
+            except OSError as exc:
+                raise from_os_error(exc, f"writing {path}") from None
             yield
         finally:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, 0)
+            # Only the holder clears the holder's note: a waiter that gave up
+            # must not erase who holds the lock.
+            if acquired:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
             os.close(fd)
 
     def _ensure_root(self) -> None:
@@ -259,13 +418,25 @@ class IndexStore:
             raise from_os_error(exc, f"creating {self.root}") from None
 
     def generations(self) -> list[str]:
-        if not self.root.is_dir():
+        try:
+            return sorted(p.name for p in self.root.iterdir() if _GEN_NAME.fullmatch(p.name) and p.is_dir())
+        except OSError:
             return []
-        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name.startswith(GEN_PREFIX))
+
+    def repair_current(self) -> str | None:
+        """With the writer lock held: write CURRENT back when it was lost
+        and a complete generation exists.  Returns the generation named."""
+        if (self.root / CURRENT).exists():
+            return None
+        found = self._newest_complete()
+        if found is not None:
+            _write_atomic(self.root / CURRENT, found + "\n")
+        return found
 
     def clean_partial(self) -> list[str]:
         """Remove generations a crashed writer left: newer than CURRENT, or
-        without a manifest.  Call with the lock held."""
+        without a manifest.  Call with the lock held (and CURRENT repaired:
+        without CURRENT, nothing with a manifest is removed)."""
         live = self.current_name() if self.exists() else None
         removed = []
         gens = self.generations()
@@ -277,9 +448,11 @@ class IndexStore:
         for g in gens:
             if g in keep:
                 continue
-            if live is None or g > live or not (self.root / g / MANIFEST).exists():
-                shutil.rmtree(self.root / g, ignore_errors=True)
-                removed.append(g)
+            has_manifest = (self.root / g / MANIFEST).exists()
+            if (live is not None and g > live) or not has_manifest:
+                if self._remove_generation(g):
+                    removed.append(g)
+        self._remove_stale_leases()
         return removed
 
     def new_generation(self, copy_current: bool) -> Path:
@@ -303,7 +476,8 @@ class IndexStore:
 
     def publish(self, gen_dir: Path, manifest: Manifest) -> None:
         """fsync the generation, write its manifest, and switch CURRENT to it.
-        Keeps the previous generation and removes older ones."""
+        Keeps the previous generation, and any a reader still holds, and
+        removes the others."""
         # Files hard-linked from the previous generation keep their hashes.
         previous_files: dict[str, dict] = {}
         if self.exists():
@@ -331,12 +505,27 @@ class IndexStore:
         self.check(Manifest.from_json((gen_dir / MANIFEST).read_text(encoding="utf-8")), deep=False)
         previous = self.current_name() if self.exists() else None
         _write_atomic(self.root / CURRENT, gen_dir.name + "\n")
+        self.recovered_current = None
         for g in self.generations():
             if g not in (gen_dir.name, previous):
-                shutil.rmtree(self.root / g, ignore_errors=True)
+                self._remove_generation(g)
+        self._remove_stale_leases()
 
     def discard(self, gen_dir: Path) -> None:
         shutil.rmtree(gen_dir, ignore_errors=True)
+
+
+class Lease:
+    """A reader's hold on one generation (see ``IndexStore.lease``)."""
+
+    def __init__(self, fd: int | None):
+        self._fd = fd
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 REBUILD_HINT = "Rebuild it with `arkisto index --rebuild PATH…` (the index is a cache of your documents; nothing else is lost)."

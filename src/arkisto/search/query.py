@@ -42,6 +42,35 @@ class ParsedQuery:
     hints: list[str] = field(default_factory=list)
 
 
+# Bounds on what one query may ask of the analyser: a query is typed (or
+# pasted) by a person, and a 100 KB paste must answer at once, not after
+# the analyser has tried every suffix of every word as a compound part.
+MAX_QUERY_CHARS = 1000
+MAX_WORD_CHARS = 64
+_LONG_WORD = re.compile(r"[^\s\"():]{%d,}" % (MAX_WORD_CHARS + 1))
+
+
+def bound_query(query: str) -> tuple[str, list[str]]:
+    """The query as it is searched: NFC (a query typed in decomposed form
+    finds the normalised documents), no control characters, at most
+    MAX_QUERY_CHARS characters and words of at most MAX_WORD_CHARS.
+    Returns (query, hints saying what was cut)."""
+    from ..text import clean
+
+    hints: list[str] = []
+    query = clean(query).replace("\n", " ").replace("\t", " ")
+    if len(query) > MAX_QUERY_CHARS:
+        cut = query[:MAX_QUERY_CHARS]
+        if query[MAX_QUERY_CHARS].strip() and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]  # not in the middle of a word
+        query = cut
+        hints.append(f"the query is long: searched its first {len(query)} characters")
+    if _LONG_WORD.search(query):
+        query = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_CHARS], query)
+        hints.append(f"words over {MAX_WORD_CHARS} characters were shortened")
+    return query, hints
+
+
 def split_query(query: str) -> ParsedQuery:
     """Pull ``field:value`` filters out of a query string."""
     filters: dict[str, list[str]] = {}

@@ -22,6 +22,7 @@ import os
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ import numpy as np
 
 from ..errors import IndexDamagedError
 from ..models import AnnualReport, Decision
-from .query import expand_years, match_values, prepare_text, split_query
+from .query import bound_query, expand_years, match_values, prepare_text, split_query
 from .schema import FACETS, TEXT_FIELDS, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
 
@@ -450,9 +451,11 @@ class SearchService:
         from whoosh.query import Or, Term
 
         cache = self.facet_cache()
+        query, hints = bound_query(query)
         parsed = split_query(query)
-        hints = list(parsed.hints)
-        selected: dict[str, list[str]] = {k: list(dict.fromkeys(v)) for k, v in (filters or {}).items() if v}
+        hints += parsed.hints
+        selected: dict[str, list[str]] = {
+            k: list(dict.fromkeys(unicodedata.normalize("NFC", x) for x in v)) for k, v in (filters or {}).items() if v}
         # Filters typed in the query (toimielin:X) resolve against the index's values.
         for facet, raw in parsed.filters.items():
             known = cache.known.get(facet, [])

@@ -144,9 +144,10 @@ class SearchScreen(Screen):
         return self.has_class("-wide")
 
     def show_message(self, text: str | Text, error: bool = False) -> None:
-        """Show a message in place of the results (opening, building, errors)."""
+        """Show a message in place of the results (opening, building, errors).
+        A ``str`` is cleaned here; a ``Text`` must be built from cleaned parts."""
         msg = self.query_one("#message", Static)
-        msg.update(text if isinstance(text, Text) else Text(text))
+        msg.update(text if isinstance(text, Text) else Text(safe_display(text)))
         msg.set_class(error, "-error")
         self.add_class("-message")
 
@@ -173,7 +174,7 @@ class SearchScreen(Screen):
         except NoIndexError as exc:
             sample = app.sample_dir
             if sample is None:
-                self.show_message(Text(self.s("index_missing", path=str(self.backend.index_dir))), error=True)
+                self.show_message(self.s("index_missing", path=str(self.backend.index_dir)), error=True)
                 self.status(exc.message, error=True)
                 return
             if not await self.build_and_open([sample]):
@@ -504,7 +505,7 @@ class SearchScreen(Screen):
             return
         if current != svc.generation and current != self.notified_generation:
             self.notified_generation = current
-            self.app.notify(self.s("index_updated"), markup=False, timeout=10)
+            self.app.tell(self.s("index_updated"), timeout=10)
             self.status(self.s("index_updated"))
 
     # --- language --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from ..text import one_line, safe_display
+from .present import facet_label
 
 
 # A title holds facet values, which are document data: it is never read as
@@ -64,7 +65,7 @@ class ArkistoCommands(Provider):
                     label = s(facet)
                     for v in f.values[:200]:
                         mark = "✓ " if v.selected else ""
-                        value = one_line(safe_display(v.value))
+                        value = one_line(safe_display(facet_label(facet, v.value, s)))
                         title = f"{mark}{s('filter_by', facet=label)} – {value} ({v.count})"
                         yield (title, "", partial(screen.toggle_filter, facet, v.value))
             yield (s("key_refresh"), s("cmd_refresh_help"), screen.action_refresh)

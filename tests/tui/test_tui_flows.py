@@ -486,6 +486,9 @@ async def test_palette_filters_by_facet_values_and_c_clears(tui_index):
         assert scr.result.total == 3
         # A hostile facet value is offered as plain text.
         assert any("[b]Ville[/b] Koski" in t for t in titles)
+        # Outcomes and kinds in the UI language, as in the facet panel.
+        assert "Rajaa: Päätöksen tulos – hyväksytty (3)" in titles
+        assert "Rajaa: Laji – päätös (6)" in titles
         scr.query_one(ResultList).focus()
         await pilot.press("j", "k", "G", "g")
         await pilot.press("c")

@@ -16,6 +16,7 @@ from textual.app import App
 
 from ..config import Settings
 from ..i18n import Strings
+from ..text import safe_display
 from .backend import Backend
 from .commands import ArkistoCommands
 from .screens.search import SearchScreen
@@ -95,7 +96,13 @@ class ArkistoApp(App[int]):
         self.push_screen(SearchScreen())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.settings_problems:
-            self.notify(problem, severity="warning", markup=False)
+            self.tell(problem, severity="warning")
+
+    def tell(self, message: str, severity: str = "information", timeout: float | None = None) -> None:
+        """A notification of plain text.  Messages name files and quote
+        values: ``notify`` reads markup unless told not to, and passes escape
+        sequences to the terminal, so every notification goes through here."""
+        self.notify(safe_display(message), severity=severity, timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
         self.backend.shutdown()
@@ -108,7 +115,7 @@ class ArkistoApp(App[int]):
         try:
             self.settings.save(self.settings_path)
         except OSError as exc:
-            self.notify(self.strings("settings_not_saved", error=str(exc)), severity="warning", markup=False)
+            self.tell(self.strings("settings_not_saved", error=str(exc)), severity="warning")
 
     def _theme_changed(self, theme) -> None:
         if theme.name == self.settings.theme:

@@ -8,6 +8,13 @@ each time.  Jobs queue on the one thread; a job whose awaiting task was
 cancelled (an exclusive worker superseded by a newer keystroke) is skipped
 before it starts, so only the newest query runs.  The thread is a daemon so
 quitting never waits for it.
+
+An indexer may publish while the TUI is open, and a publish removes every
+generation but the newest two: after two publishes the one the service reads
+is gone.  Each job that reads the index therefore runs through ``_recovering``,
+which on a failure looks whether the generation was removed or replaced and,
+if so, opens the newest one and runs the job again (here, on the service
+thread); ``take_reopened()`` tells the screen, which says so.
 """
 
 from __future__ import annotations
@@ -68,6 +75,8 @@ class Backend:
         self.svc = None  # SearchService once opened
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._opened: tuple | None = None  # (name, st_dev, st_ino) of the generation read
+        self._reopened = False  # a job opened the newest generation by itself
 
     # --- plumbing ------------------------------------------------------------------
 
@@ -130,6 +139,7 @@ class Backend:
             self.svc.close()
             self.svc = None
         self.svc = SearchService(self.index_dir)
+        self._opened = self._identity(self.svc.generation)
         self._warm()
         return self.svc
 
@@ -149,19 +159,79 @@ class Backend:
 
         gc.freeze()
 
+    # --- a generation removed under the service ------------------------------------
+
+    def _identity(self, name: str | None) -> tuple | None:
+        """A generation's name and its directory's inode: a rebuilt index can
+        reuse the name, never the directory."""
+        if name is None:
+            return None
+        try:
+            st = (self.svc.store.root / name).stat()
+        except OSError:
+            return None
+        return name, st.st_dev, st.st_ino
+
+    @property
+    def opened(self) -> tuple | None:
+        """The identity of the generation the service reads."""
+        return self._opened
+
+    def live(self) -> tuple | None:
+        """The identity of the live generation (None when there is none to
+        read).  Cheap: CURRENT and one stat, so the screen polls it."""
+        if self.svc is None:
+            return None
+        try:
+            return self._identity(self.svc.store.current_name())
+        except Exception:
+            return None
+
+    def _generation_gone(self) -> bool:
+        """The live generation is no longer the one the service opened:
+        a newer one was published, or the index was replaced.  False when
+        there is no live one to go to (the job's own error then stands)."""
+        live = self.live()
+        return live is not None and live != self._opened
+
+    def _recovering(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """``fn(*args)``; if it fails because the generation it read was
+        removed or replaced, open the newest generation and run it once more.
+        Any other failure (or one on the newest generation) is raised."""
+        try:
+            return fn(*args)
+        except Exception:
+            if not self._generation_gone():
+                raise
+        self.reopen()
+        self._reopened = True
+        return fn(*args)
+
+    def take_reopened(self) -> bool:
+        """True (once) when a job had to open the newest generation."""
+        reopened, self._reopened = self._reopened, False
+        return reopened
+
     def doc_count(self) -> int:
-        return self.svc.doc_count() if self.svc else 0
+        return self._recovering(self.svc.doc_count) if self.svc else 0
 
     def search(self, req: Request):
-        return self.svc.search(req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
-                               offset=req.offset, facet_limit=None)
+        return self._recovering(lambda: self.svc.search(
+            req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
+            offset=req.offset, facet_limit=None))
+
+    def get(self, record_id: str):
+        return self._recovering(self.svc.get, record_id)
+
+    def explain(self, query: str, filters: dict[str, list[str]]) -> dict:
+        return self._recovering(self.svc.explain, query, filters)
 
     def related(self, rec) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(same case id, similar): each a list of (id, citation · title)."""
         if self.svc is None:
             return [], []
         try:
-            rel = self.svc.related(rec.id, limit=5)
+            rel = self._recovering(self.svc.related, rec.id, 5)
         except Exception:
             return [], []
 
@@ -175,6 +245,7 @@ class Backend:
 
     def reopen(self) -> int:
         self.svc.reopen()
+        self._opened = self._identity(self.svc.generation)
         self._warm()
         return self.svc.doc_count()
 
@@ -208,7 +279,11 @@ class Backend:
 
         path = Path(folder) / f"arkisto-export-{now:%Y%m%d-%H%M%S}.jsonl"
         tmp = path.with_name(path.name + ".part")
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            n = write_export(self.svc, fh, "jsonl", req.query, req.filter_lists())
+
+        def write() -> int:  # from the start again if run twice
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                return write_export(self.svc, fh, "jsonl", req.query, req.filter_lists())
+
+        n = self._recovering(write)
         tmp.replace(path)
         return n, path

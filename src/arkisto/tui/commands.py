@@ -8,8 +8,35 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.fuzzy import Matcher
 
 from ..text import one_line, safe_display
+from .present import facet_label
+
+
+# A title holds facet values, which are document data: it is never read as
+# markup.  Textual reads a ``str`` prompt or help as markup (and so does
+# ``Matcher.highlight``), where ``[@click=app.quit]`` runs an action when
+# clicked and ``[/]`` raises MarkupError, which ends the provider's search and
+# drops every entry after it.  A ``Content`` object is taken as it is.
+
+
+def plain(text: str) -> Content | None:
+    """``text`` as plain Content (None when empty: no help line)."""
+    return Content(text) if text else None
+
+
+def highlight(matcher: Matcher, title: str) -> Content:
+    """``title`` as plain Content with the letters the query matched styled,
+    like ``Matcher.highlight`` but without parsing ``title`` as markup."""
+    content = Content(title)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    if not score:
+        return content
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class ArkistoCommands(Provider):
@@ -38,7 +65,7 @@ class ArkistoCommands(Provider):
                     label = s(facet)
                     for v in f.values[:200]:
                         mark = "✓ " if v.selected else ""
-                        value = one_line(safe_display(v.value))
+                        value = one_line(safe_display(facet_label(facet, v.value, s)))
                         title = f"{mark}{s('filter_by', facet=label)} – {value} ({v.count})"
                         yield (title, "", partial(screen.toggle_filter, facet, v.value))
             yield (s("key_refresh"), s("cmd_refresh_help"), screen.action_refresh)
@@ -48,12 +75,11 @@ class ArkistoCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            # Content(...) is plain text: a facet value is document data, never markup.
-            yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+            yield DiscoveryHit(Content(title), callback, text=title, help=plain(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+                yield Hit(score, highlight(matcher, title), callback, text=title, help=plain(help_text))

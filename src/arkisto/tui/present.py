@@ -105,7 +105,7 @@ def hit_prompt(hit, s: Strings, number: int | None = None) -> Text:
     out = Text()
     if number is not None:
         out.append(f"{number}. ", style=META)
-    out.append(one_line(safe_display(hit.title)) or hit.id, style=TITLE)
+    out.append(one_line(safe_display(hit.title)) or one_line(safe_display(hit.id)), style=TITLE)
     meta = hit_meta(hit, s)
     missing = getattr(hit, "missing", None)
     if meta or missing:

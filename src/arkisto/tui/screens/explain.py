@@ -14,20 +14,26 @@ from textual.widgets import Static
 from ...text import one_line, safe_display
 
 
+def _shown(values) -> str:
+    return ", ".join(one_line(safe_display(v)) for v in values)
+
+
 def explain_text(ex: dict, s) -> Text:
+    """Built as ``Text`` from cleaned parts: the query, its words and the
+    filters are the user's and the index's text, never markup."""
     out = Text()
     out.append(s("explain_query", query=one_line(safe_display(ex["query"])) or "–"), style="bold")
-    out.append("\n" + s("explain_analyzer", analyzer=ex["analyzer"]) + "\n\n", style="dim")
+    out.append("\n" + s("explain_analyzer", analyzer=one_line(safe_display(ex["analyzer"]))) + "\n\n", style="dim")
     for w in ex["words"]:
         out.append(one_line(safe_display(w["word"])), style="bold")
         if "ignored" in w:
             out.append("  " + s("explain_stopword") + "\n", style="dim")
             continue
         out.append("  " + s("explain_base_forms") + " ")
-        out.append(", ".join(w["base_forms"]))
+        out.append(_shown(w["base_forms"]))
         if w["compound_parts"]:
             out.append("  " + s("explain_parts") + " ")
-            out.append(", ".join(w["compound_parts"]))
+            out.append(_shown(w["compound_parts"]))
         out.append("\n")
     if ex["expanded"] != ex["query"]:
         out.append("\n" + s("explain_searched_as") + "\n", style="bold")
@@ -38,7 +44,7 @@ def explain_text(ex: dict, s) -> Text:
             out.append(f"{s(facet)}: ")
             out.append(" | ".join(one_line(safe_display(v)) for v in values) + "\n")
     for hint in ex["hints"]:
-        out.append("\n" + s("query_hint", hint=hint) + "\n", style="italic")
+        out.append("\n" + s("query_hint", hint=one_line(safe_display(hint))) + "\n", style="italic")
     out.append("\n" + s("explain_matches", n=ex["matches"]))
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
         out.append(" (" + s("all_words", n=ex["all_words_matches"]) + ")")

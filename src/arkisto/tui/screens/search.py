@@ -90,7 +90,7 @@ class SearchScreen(Screen):
         self.detail_hit = None  # the hit whose record the detail pane shows
         self.ready = False  # the index is open
         self._rebuilding = False  # build_index is rebuilding an outdated index
-        self.notified_generation: str | None = None
+        self.notified: tuple | None = None  # the generation the user was last told about
         self._set_bindings()
 
     def _set_bindings(self) -> None:
@@ -144,9 +144,10 @@ class SearchScreen(Screen):
         return self.has_class("-wide")
 
     def show_message(self, text: str | Text, error: bool = False) -> None:
-        """Show a message in place of the results (opening, building, errors)."""
+        """Show a message in place of the results (opening, building, errors).
+        A ``str`` is cleaned here; a ``Text`` must be built from cleaned parts."""
         msg = self.query_one("#message", Static)
-        msg.update(text if isinstance(text, Text) else Text(text))
+        msg.update(text if isinstance(text, Text) else Text(safe_display(text)))
         msg.set_class(error, "-error")
         self.add_class("-message")
 
@@ -163,6 +164,17 @@ class SearchScreen(Screen):
     def status(self, text: str, error: bool = False) -> None:
         self.query_one(StatusBar).say(text, error)
 
+    async def ask(self, fn, *args):
+        """Run a job that reads the index on the backend's thread.  When the
+        generation it read was removed under it (an indexer published twice)
+        the backend opened the newest one and ran it again: say so."""
+        try:
+            return await self.backend.submit(fn, *args)
+        finally:
+            if self.backend.take_reopened():
+                self.notified = self.backend.opened
+                self.status(self.s("index_reopened"))
+
     # --- opening and building the index ----------------------------------------------
 
     @work(exclusive=True, group="open", exit_on_error=False)
@@ -173,7 +185,7 @@ class SearchScreen(Screen):
         except NoIndexError as exc:
             sample = app.sample_dir
             if sample is None:
-                self.show_message(Text(self.s("index_missing", path=str(self.backend.index_dir))), error=True)
+                self.show_message(self.s("index_missing", path=str(self.backend.index_dir)), error=True)
                 self.status(exc.message, error=True)
                 return
             if not await self.build_and_open([sample]):
@@ -192,10 +204,10 @@ class SearchScreen(Screen):
             self.show_error(exc)
             return
         self.ready = True
-        self.notified_generation = self.backend.svc.generation
+        self.notified = self.backend.opened
         self.hide_message()
         if not self.query_one(StatusBar).message:
-            self.status(self.s("index_ready", n=await self.backend.submit(self.backend.doc_count)))
+            self.status(self.s("index_ready", n=await self.ask(self.backend.doc_count)))
         self.search()
 
     async def build_and_open(self, paths, rebuild: bool = False) -> bool:
@@ -270,7 +282,7 @@ class SearchScreen(Screen):
     @work(exclusive=True, group="search", exit_on_error=False)
     async def run_search(self, req: Request) -> None:
         try:
-            res = await self.backend.submit(self.backend.search, req)
+            res = await self.ask(self.backend.search, req)
         except ArkistoError as exc:
             self.show_error(exc)
             return
@@ -360,7 +372,7 @@ class SearchScreen(Screen):
             await asyncio.sleep(delay)  # a newer hit cancels this worker
         rec = hit.record
         if rec is None:
-            rec = await self.backend.submit(self.backend.svc.get, hit.id)
+            rec = await self.ask(self.backend.get, hit.id)
             if rec is None:
                 return
         terms = list(self.result.terms) if self.result else []
@@ -372,7 +384,7 @@ class SearchScreen(Screen):
         # rests on this hit: typing or moving on cancels this worker before
         # it takes the search thread from the next query.
         await asyncio.sleep(RELATED_DELAY)
-        related = await self.backend.submit(self.backend.related, rec)
+        related = await self.ask(self.backend.related, rec)
         if not any(related):
             return
         text = await run_in_daemon(record_text, rec, s, terms, related, name="arkisto-detail")
@@ -390,7 +402,7 @@ class SearchScreen(Screen):
 
         req = self.request()
         try:
-            ex = await self.backend.submit(self.backend.svc.explain, req.query, req.filter_lists())
+            ex = await self.ask(self.backend.explain, req.query, req.filter_lists())
         except ArkistoError as exc:
             self.show_error(exc)
             return
@@ -452,7 +464,7 @@ class SearchScreen(Screen):
             return
         self.status(self.s("exporting"))
         try:
-            n, path = await self.backend.submit(self.backend.export, self.request(), self.app.export_dir, self.app.clock())
+            n, path = await self.ask(self.backend.export, self.request(), self.app.export_dir, self.app.clock())
         except (ArkistoError, OSError, ValueError) as exc:
             msg = exc.message if isinstance(exc, ArkistoError) else str(exc)
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)
@@ -468,7 +480,7 @@ class SearchScreen(Screen):
         except ArkistoError as exc:
             self.show_error(exc)
             return
-        self.notified_generation = self.backend.svc.generation
+        self.notified = self.backend.opened
         self.status(self.s("refreshed", n=n))
         self.search()
 
@@ -488,23 +500,20 @@ class SearchScreen(Screen):
         except ArkistoError as exc:
             self.show_error(exc)
             return
-        self.notified_generation = self.backend.svc.generation
+        self.notified = self.backend.opened
         self.status(self.s("reindexed", records=report.records, files=report.files_indexed,
                            unchanged=report.files_unchanged, skipped=report.files_skipped, n=report.doc_count))
         self.search()
 
     def check_stale(self) -> None:
-        """Poll (cheaply: one small file read) for a newer index generation."""
-        svc = self.backend.svc
-        if not self.ready or svc is None:
+        """Poll (cheaply: one small file read and a stat) for a newer index
+        generation, or an index built again in its place."""
+        if not self.ready:
             return
-        try:
-            current = svc.store.current_name()
-        except ArkistoError:
-            return
-        if current != svc.generation and current != self.notified_generation:
-            self.notified_generation = current
-            self.app.notify(self.s("index_updated"), markup=False, timeout=10)
+        live = self.backend.live()
+        if live is not None and live != self.backend.opened and live != self.notified:
+            self.notified = live
+            self.app.tell(self.s("index_updated"), timeout=10)
             self.status(self.s("index_updated"))
 
     # --- language --------------------------------------------------------------------------

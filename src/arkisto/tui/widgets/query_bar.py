@@ -114,4 +114,4 @@ class QueryBar(Vertical):
     def show_text(self, text: str) -> None:
         info = self.query_one("#info", Static)
         info.set_class(False, "-hint")
-        info.update(Text(text))
+        info.update(Text(one_line(safe_display(text))))

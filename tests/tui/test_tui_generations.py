@@ -32,10 +32,41 @@ def publish(archive, index_dir, n: int) -> None:
 
 
 def publish_twice(app, archive, index_dir) -> None:
+    """Two publishes, and the TUI's generation removed under it.  The open
+    TUI's reader lease keeps a writer from removing it (see the test
+    below), so the removal here is what a writer without leases (an older
+    arkisto) or a user tidying the folder does."""
+    import shutil
+
     first = app.backend.svc.generation
     publish(archive, index_dir, 1)
     publish(archive, index_dir, 2)
-    assert not (index_dir / first).exists()  # removed under the open TUI
+    assert (index_dir / first).exists()  # leased: the writers kept it
+    shutil.rmtree(index_dir / first)
+
+
+@sync
+async def test_the_open_generation_is_kept_through_two_publishes(tui_index, tui_archive):
+    """The reader lease: the writers keep the TUI's generation, its
+    searches go on there, and the poll offers the newer one (F5)."""
+    app = make_app(tui_index, stale_poll_seconds=3600)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        scr = app.screen
+        first = app.backend.svc.generation
+        publish(tui_archive, tui_index, 1)
+        publish(tui_archive, tui_index, 2)
+        assert (tui_index / first).is_dir()
+        await pilot.press(*"uusi")
+        await settle(pilot)
+        assert not scr.query_one(ResultList).hits  # the open generation has no "Uusi päätös"
+        assert "epäonnistui" not in status(app)
+        scr.check_stale()
+        await pilot.pause()
+        assert "F5" in status(app)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert [h.id for h in scr.query_one(ResultList).hits] == ["n2"]
 
 
 def status(app) -> str:

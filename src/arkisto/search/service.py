@@ -221,24 +221,35 @@ class SearchService:
             if outer is None:
                 self._local.pinned = self._gen
             try:
-                yield self._local.pinned
-            except DECODE_ERRORS as exc:
-                # Index data that does not decode (or names code to run) is
-                # damage, whichever query happened to read it.
-                raise IndexDamagedError(
-                    f"index at {self.index_dir} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
+                with self._damage():
+                    yield self._local.pinned
             finally:
                 if outer is None:
                     self._local.pinned = None
 
         return pinned()
 
+    def _damage(self):
+        """Context manager: index data that does not decode (or names code
+        to run) is damage, whichever call happened to read it."""
+        import contextlib
+
+        @contextlib.contextmanager
+        def mapped():
+            try:
+                yield
+            except DECODE_ERRORS as exc:
+                raise IndexDamagedError(
+                    f"index at {self.index_dir} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
+
+        return mapped()
+
     def searcher(self):
         """This thread's searcher for the current generation."""
         gen = self._cur()
         local = self._local
         if getattr(local, "epoch", None) != gen.epoch or getattr(local, "searcher", None) is None:
-            with gen.lock:
+            with gen.lock, self._damage():
                 s = gen.ix.searcher()
                 gen.searchers.append(s)
             local.searcher = s
@@ -252,7 +263,7 @@ class SearchService:
             from .engine import Engine
 
             reader = self.searcher().reader()
-            with gen.lock:
+            with gen.lock, self._damage():
                 if gen.engine is None:
                     gen.engine = Engine(reader)
         return gen.engine
@@ -266,7 +277,7 @@ class SearchService:
 
             engine = self.engine()
             reader = self.searcher().reader()
-            with gen.lock:
+            with gen.lock, self._damage():
                 if gen.facets is None:
                     gen.facets = FacetArrays(engine, reader, FACETS)
         return gen.facets

@@ -241,6 +241,16 @@ class SearchService:
             except DECODE_ERRORS as exc:
                 raise IndexDamagedError(
                     f"index at {self.index_dir} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
+            except Exception as exc:
+                # Raised by Whoosh's own reading code (KeyError, IndexError,
+                # "Block tag error" …), this means its structures hold what
+                # it never wrote; raised elsewhere, an exception is what it
+                # says (a usage error, a bug).
+                if not _raised_in_whoosh(exc):
+                    raise
+                raise IndexDamagedError(
+                    f"index at {self.index_dir} is damaged ({type(exc).__name__} in Whoosh's data)",
+                    REBUILD_HINT) from None
 
         return mapped()
 
@@ -824,6 +834,19 @@ class _Words:
 
     def missing(self, docnum: int) -> list[str]:
         return [label for label, m in zip(self.labels, self.masks) if not m[docnum]]
+
+
+def _raised_in_whoosh(exc: BaseException) -> bool:
+    """True when the innermost frame of ``exc`` is Whoosh's code."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb
+        tb = tb.tb_next
+    if last is None:
+        return False
+    filename = last.tb_frame.f_code.co_filename.replace(os.sep, "/")
+    return "/whoosh/" in filename
 
 
 def _facet(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:

@@ -107,6 +107,7 @@ _BULLET = "•◦▪‣∙·●-–*"
 _HYPHEN_END = re.compile(r"(\w)-$")
 # "esi- ja perusopetus": hyphen followed by a space and a conjunction stays.
 _SUSPENDED = re.compile(r"^(ja|tai|sekä|että|eli|and|och)\b")
+_BULLET_DASH = re.compile(r"^[-–*]\s")
 
 
 def join_lines(text: str) -> str:
@@ -117,33 +118,41 @@ def join_lines(text: str) -> str:
       clearly continues (ends mid-word with a hyphen, or without sentence-final
       punctuation and the next line starts in lower case).
     - Bullets (``•`` and friends) start new items.
+
+    Linear in the length of the text: a paragraph is built as a list of its
+    lines, and the decisions look only at the paragraph's last two characters
+    (re-scanning the growing paragraph made a 2 MB text take minutes).
     """
-    lines = [squash(line) for line in text.split("\n")]
     paras: list[str] = []
-    cur = ""
+    cur: list[str] = []  # the current paragraph's pieces
+    tail = ""  # its last two characters
     pending_blank = False
-    for line in lines:
+    for raw in text.split("\n"):
+        line = squash(raw)
         if not line:
             if cur:
                 pending_blank = True
             continue
-        starts_bullet = line[0] in "•◦▪‣●" or bool(re.match(r"^[-–*]\s", line))
+        starts_bullet = line[0] in "•◦▪‣●" or bool(_BULLET_DASH.match(line))
         if cur:
-            hyphen_break = bool(_HYPHEN_END.search(cur)) and not _SUSPENDED.match(line)
+            hyphen_break = bool(_HYPHEN_END.search(tail)) and not _SUSPENDED.match(line)
             continues = hyphen_break or (
                 not starts_bullet
-                and not re.search(r"[.!?:;]$", cur)
+                and tail[-1] not in ".!?:;"
                 and (line[0].islower() or line[0].isdigit() or line[0] in "(")
             )
             if not starts_bullet and (continues or not pending_blank):
-                cur = cur + line if hyphen_break else cur + " " + line
+                piece = line if hyphen_break else " " + line
+                cur.append(piece)
+                tail = (tail + piece)[-2:]
                 pending_blank = False
                 continue
-            paras.append(cur)
-        cur = line
+            paras.append("".join(cur))
+        cur = [line]
+        tail = line[-2:]
         pending_blank = False
     if cur:
-        paras.append(cur)
+        paras.append("".join(cur))
     return "\n\n".join(_normalise_bullet(p) for p in paras)
 
 

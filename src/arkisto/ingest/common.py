@@ -50,9 +50,27 @@ class IngestError(Exception):
 
 # --- outcome ------------------------------------------------------------------
 
-_OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
+class _FollowedBy:
+    """``first.*then|other`` without its backtracking: the regex tried every
+    match of ``first`` against the whole rest of the text, quadratic on a text
+    full of them.  Here ``then`` is looked for once, after the first match."""
+
+    def __init__(self, first: str, then: str, other: str):
+        self.first = re.compile(first, re.I)
+        self.then = re.compile(then, re.I)
+        self.other = re.compile(other, re.I)
+
+    def search(self, text: str) -> bool:
+        m = self.first.search(text)
+        if m and self.then.search(text, m.end()):
+            return True
+        return bool(self.other.search(text))
+
+
+_OUTCOMES: list[tuple[Outcome, re.Pattern[str] | _FollowedBy]] = [
     (Outcome.tabled, re.compile(r"\bpöydälle\b|bordlades", re.I)),
-    (Outcome.returned, re.compile(r"palaute(ttiin|taan|tti)\b.*valmisteluun|\bpalautti\b|valmisteluun palautettavaksi|återremitter", re.I)),
+    (Outcome.returned, _FollowedBy(r"palaute(?:ttiin|taan|tti)\b", r"valmisteluun",
+                                   r"\bpalautti\b|valmisteluun palautettavaksi|återremitter")),
     (Outcome.amended, re.compile(r"(muutettuna|muutoksin|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin|muutetussa muodossa|muutetun ehdotuksen|ändrad)", re.I)),
     (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|äänin\b|äänellä\b|\bröstning", re.I)),
     (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bförkast", re.I)),

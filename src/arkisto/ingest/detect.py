@@ -4,14 +4,18 @@ ingest module for that format.  Every parser is a function from a path to an
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..text import decode_bytes
-from .common import IngestError, IngestResult
+from .common import IngestError, IngestResult, Problem
 
 Parser = Callable[[Path, bytes], IngestResult]
 
@@ -124,17 +128,70 @@ def _is_jsonl(head: bytes) -> bool:
         return False
 
 
+def _not_regular(mode: int) -> str:
+    """What a file that is not a regular file is, for a message."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a special file"
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a source file for reading, only if it is a regular file.
+
+    iter_files already leaves out everything else; this is the second guard,
+    for a file swapped for a FIFO or a device between the walk and the read.
+    O_NONBLOCK makes opening a FIFO return at once instead of waiting for a
+    writer, and the type is checked on the opened descriptor itself.  Raises
+    OSError with a plain ``strerror``."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:  # what opening a socket says
+            raise OSError(errno.ENXIO, "a socket or device, not a regular file") from None
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "a symbolic link loop") from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, f"{_not_regular(mode)}, not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def file_digest(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a source file's content, read a MiB at a time; only a
+    regular file is read (see open_regular)."""
+    h = hashlib.sha256()
+    with open_regular(path) as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def parse_path(path: Path) -> IngestResult:
     """Parse one file into records, never raising for bad content."""
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
             head = fh.read(65536)
-        size = path.stat().st_size
+            kind = sniff(path, head)
+            too_big = kind != "pdf" and size > MAX_TEXT_BYTES
+            data = head + fh.read() if kind not in ("empty", "binary") and not too_big else head
     except OSError as exc:
         r = IngestResult(path=str(path), format="unreadable")
         r.error(f"cannot read file: {exc.strerror or exc}")
         return r
-    kind = sniff(path, head)
     if kind == "empty":
         r = IngestResult(path=str(path), format="empty")
         r.error("empty file (nothing but whitespace)")
@@ -143,15 +200,9 @@ def parse_path(path: Path) -> IngestResult:
         r = IngestResult(path=str(path), format="binary")
         r.error("binary content (NUL bytes), not a document arkisto can read")
         return r
-    if kind != "pdf" and size > MAX_TEXT_BYTES:
+    if too_big:
         r = IngestResult(path=str(path), format=kind)
         r.error(f"file is {size // (1024 * 1024)} MiB; text inputs over {MAX_TEXT_BYTES // (1024 * 1024)} MiB are skipped")
-        return r
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        r = IngestResult(path=str(path), format="unreadable")
-        r.error(f"cannot read file: {exc.strerror or exc}")
         return r
     if kind == "pdf" and ISOLATE_PDF:
         # PDF parsing runs in a child process with a time and memory limit, so
@@ -196,21 +247,92 @@ SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"}
 SKIP_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".zip", ".gz", ".exe", ".so", ".pyc", ".md5", ".sha1"}
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files under the given paths, recursively, in a stable order."""
+def iter_files(
+    paths: Iterable[str | os.PathLike[str]], on_problem: Callable[[Problem], None] | None = None
+) -> Iterator[Path]:
+    """Regular files under the given paths, recursively, in a stable order.
+
+    Only regular files are yielded, so that nothing downstream ever opens a
+    FIFO (it would wait for a writer for ever), a device (/dev/zero never
+    ends) or a socket.  Those, symbolic link loops, broken links, and links
+    that lead out of the folder being indexed are reported to ``on_problem``
+    one by one, and the walk goes on.  A symbolic link to a folder is not
+    followed (the folder it leads to is indexed where it is, if at all)."""
+
+    def report(path: str, message: str) -> None:
+        if on_problem:
+            on_problem(Problem(path, message))
+
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(files):
-                    if name.startswith(".") or Path(name).suffix.lower() in SKIP_SUFFIXES:
-                        continue
-                    if name.lower() in {"readme.md", "readme.txt", "readme"}:
-                        continue
-                    yield Path(root) / name
-        else:
+        try:
+            st = os.stat(path)
+        except OSError as exc:
+            report(str(path), _link_problem(exc) if os.path.islink(path) else f"cannot read: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path, report)
+        elif stat.S_ISREG(st.st_mode):
             yield path
+        else:
+            report(str(path), f"{_not_regular(st.st_mode)}, not a regular file")
+
+
+def _link_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "a symbolic link to a file that does not exist"
+    return f"a symbolic link that cannot be followed ({exc.strerror or exc})"
+
+
+def _inside(target: str, tree: str) -> bool:
+    return target == tree or target.startswith(tree.rstrip(os.sep) + os.sep)
+
+
+def _walk(top: Path, report: Callable[[str, str], None]) -> Iterator[Path]:
+    tree = os.path.realpath(top)
+
+    def unreadable(exc: OSError) -> None:
+        report(exc.filename or str(top), f"cannot read folder: {exc.strerror or exc}")
+
+    for root, dirs, files in os.walk(top, onerror=unreadable):
+        kept = []
+        for d in sorted(dirs):
+            if d in SKIP_DIRS or d.startswith("."):
+                continue
+            full = os.path.join(root, d)
+            if os.path.islink(full):
+                target = os.path.realpath(full)
+                if not _inside(target, tree):
+                    report(full, f"a symbolic link to the folder {target}, outside {tree}")
+                continue
+            kept.append(d)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.startswith(".") or Path(name).suffix.lower() in SKIP_SUFFIXES:
+                continue
+            if name.lower() in {"readme.md", "readme.txt", "readme"}:
+                continue
+            full = os.path.join(root, name)
+            try:
+                lst = os.lstat(full)
+                st = os.stat(full) if stat.S_ISLNK(lst.st_mode) else lst
+            except OSError as exc:
+                report(full, _link_problem(exc) if os.path.islink(full) else f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISLNK(lst.st_mode):
+                target = os.path.realpath(full)
+                if not stat.S_ISREG(st.st_mode):
+                    report(full, f"a symbolic link to {_not_regular(st.st_mode)} ({target}), not a regular file")
+                    continue
+                if not _inside(target, tree):
+                    report(full, f"a symbolic link to {target}, outside {tree}")
+                    continue
+            elif not stat.S_ISREG(st.st_mode):
+                report(full, f"{_not_regular(st.st_mode)}, not a regular file")
+                continue
+            yield Path(root) / name
 
 
 def title_from_text(text: str) -> str | None:

@@ -17,8 +17,9 @@ from pathlib import Path
 from .. import __version__
 from ..errors import from_os_error
 from ..ingest import Problem, iter_files, parse_path
+from ..ingest.detect import file_digest
 from .schema import build_schema, is_stub, natural_key, to_document
-from .store import IndexStore, Manifest, sha256_file
+from .store import IndexStore, Manifest
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -76,13 +77,17 @@ def index_paths(
         if on_problem:
             on_problem(p)
 
+    def not_read(p: Problem) -> None:  # a FIFO, device, socket, link loop or link out of the tree
+        report.files_skipped += 1
+        problem(p)
+
     files: list[Path] = []
     seen: set[str] = set()
     for root in roots:
         if not root.exists():
             problem(Problem(str(root), "no such file or folder"))
             continue
-        for f in iter_files([root]):
+        for f in iter_files([root], on_problem=not_read):
             key = str(f.resolve())
             if key not in seen:
                 seen.add(key)
@@ -144,7 +149,7 @@ def _index_locked(files, roots, seen, index_dir, rebuild, progress, problem, rep
                 if progress:
                     progress(n, len(files), str(path))
                 try:
-                    digest = sha256_file(path)
+                    digest = file_digest(path)  # reads regular files only
                 except OSError as exc:
                     problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
                     report.files_skipped += 1

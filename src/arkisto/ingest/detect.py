@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from ..text import decode_bytes
 from .common import IngestError, IngestResult, Problem
+from .isolate import run_isolated
 
 Parser = Callable[[Path, bytes], IngestResult]
 
@@ -23,66 +24,6 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 ISOLATE_PDF = os.environ.get("ARKISTO_PDF_ISOLATE", "1") != "0"
 PDF_TIMEOUT = float(os.environ.get("ARKISTO_PDF_TIMEOUT", "300"))
 PDF_MEMORY_MB = int(os.environ.get("ARKISTO_PDF_MEMORY_MB", "2048"))
-
-
-def run_isolated(fn, args: tuple, timeout: float, memory_mb: int):
-    """Run ``fn(*args)`` in a forked child with a wall-clock timeout and an
-    address-space limit of ``memory_mb`` above what the process already maps.
-    Returns its result or raises IngestError saying which limit was hit."""
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, fn, args, memory_mb), daemon=True)
-    proc.start()
-    send.close()
-    try:
-        if not recv.poll(timeout):
-            raise IngestError(
-                f"parsing took longer than {timeout:.0f} s and was stopped "
-                "(a PDF that makes the parser loop?); skipped"
-            )
-        try:
-            status, value = recv.recv()
-        except EOFError:
-            proc.join(5)
-            code = proc.exitcode
-            raise IngestError(f"the parser process died (exit code {code}); the file may be damaged or too large") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-        recv.close()
-    if status == "ok":
-        return value
-    if status == "memory":
-        raise IngestError(f"parsing needed more than {memory_mb} MiB of memory (a decompression bomb?); skipped")
-    raise IngestError(value)
-
-
-def _child(conn, fn, args, memory_mb):  # pragma: no cover - runs in the child
-    import resource
-
-    try:
-        with open("/proc/self/statm") as fh:
-            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        current = 0
-    limit = current + memory_mb * 1024 * 1024
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):
-        pass
-    try:
-        result = fn(*args)
-        conn.send(("ok", result))
-    except MemoryError:
-        conn.send(("memory", None))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
-        conn.send(("error", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it"))
-    finally:
-        conn.close()
-        os._exit(0)
 
 
 def read_text(path: Path, result: IngestResult, data: bytes | None = None) -> str:

@@ -10,14 +10,23 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import arkisto.ingest.detect as detect
 from arkisto.ingest import parse_path
 from arkisto.text import _HYPHEN_END, _SUSPENDED, _normalise_bullet, join_lines, squash
 from helpers import FIXTURES, HEINOLA
 
 MAX_RATIO = 30  # for 10x the input; a quadratic step gives about 100
+
+
+@pytest.fixture(autouse=True)
+def in_process(monkeypatch):
+    """Parse in this process, so that its process time is the parsing's
+    (files other than PDFs are otherwise parsed in a worker child)."""
+    monkeypatch.setattr(detect, "ISOLATE", False)
 
 
 def _old_join_lines(text: str) -> str:

@@ -20,7 +20,7 @@ from .errors import (
     ArkistoError,
 )
 from .locations import resolve_index_dir
-from .text import safe_display
+from .text import escape_controls, safe_display
 
 QUERY_HELP = """\
 query language:
@@ -205,7 +205,7 @@ class _Progress:
         self.last = now
         cols = 28
         filled = int(cols * (done + 1) / max(total, 1))
-        name = safe_display(os.path.basename(path))[:40]
+        name = escape_controls(os.path.basename(path))[:40]
         line = f"\r[{'#' * filled}{'.' * (cols - filled)}] {done + 1}/{total} {name}"
         pad = max(0, self.width - len(line))
         self.width = len(line)
@@ -237,7 +237,7 @@ def _index(args, index_dir: Path) -> int:
             print("arkisto index: give at least one file or folder (or --resume)", file=sys.stderr)
             return EXIT_USAGE
         if not args.quiet and not args.json:
-            print("updating from " + ", ".join(safe_display(p) for p in paths), file=sys.stderr)
+            print("updating from " + ", ".join(escape_controls(p) for p in paths), file=sys.stderr)
     progress = _Progress(sys.stderr.isatty() and not args.quiet and not args.json)
 
     def on_problem(p) -> None:
@@ -247,7 +247,7 @@ def _index(args, index_dir: Path) -> int:
             return
         progress.clear()
         label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
-        print(f"{label}: {safe_display(str(p))}", file=sys.stderr)
+        print(f"{label}: {p}", file=sys.stderr)  # Problem's str is one line, controls escaped
 
     report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
                          lock_wait=max(0.0, args.wait))
@@ -389,7 +389,7 @@ def _print_results(res) -> None:
             snippet = "".join(parts)
         if snippet:
             out.write(f"     {snippet}\n")
-        out.write(f"     id {h.id} · {safe_display(h.source.get('path', ''))}\n\n")
+        out.write(f"     id {escape_controls(h.id)} · {escape_controls(h.source.get('path', ''))}\n\n")
     for name, facet in res.facets.items():
         values = [v for v in facet.values if v.count or v.selected][:8]
         if not values:

@@ -9,9 +9,10 @@ import unicodedata
 # C0/C1 control characters except tab and newline; also DEL.  Zero-width
 # characters (U+200B…U+200D, U+2060, U+FEFF) are dropped too: CaseM puts U+200B
 # after commas and hyphens, and they break both tokenising and display.  Bidi
-# embeddings, overrides and isolates (U+202A…U+202E, U+2066…U+2069) can make
-# text display differently from what it says, so they go as well.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A…U+202E,
+# U+2066…U+2069) can make text display differently from what it says, so they
+# go as well.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # Whole terminal escape sequences, so that no parameters are left behind:
 # CSI (ESC [ … final), OSC (ESC ] … BEL or ST, e.g. titles and OSC 52
 # clipboard writes), DCS/PM/APC strings, and two-byte escapes.
@@ -169,3 +170,16 @@ def safe_display(text: str | None) -> str:
     """Text safe to hand to a terminal: no escapes or control characters.
     (Markup safety is the TUI's job: it builds ``Text`` objects, never markup.)"""
     return clean(text or "")
+
+
+# Every character a one-line message must not carry raw: all C0 and C1
+# controls (newline and tab too), DEL, and the invisible and bidi ones above.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str | None) -> str:
+    """One line with every control, invisible or bidi character shown as an
+    escape: a file named ``a\nb`` shows as ``a\\nb``, so that a name (which
+    anyone can choose) cannot forge a line of output or reorder it."""
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", text or "")

@@ -7,8 +7,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from enum import Enum
+
+from pydantic import BaseModel
+
 from ..models import AnnualReport, Decision, FundedProject, Outcome
-from ..text import one_line
+from ..text import clean, escape_controls, one_line
 
 Record = Decision | AnnualReport
 
@@ -23,8 +27,9 @@ class Problem:
     severity: str = "error"  # "error": item skipped; "warning": kept, with a gap; "repaired"
 
     def __str__(self) -> str:
+        """One line, whatever the file name holds (control characters escaped)."""
         loc = f"{self.path}: {self.where}" if self.where else self.path
-        return f"{loc}: {self.message}"
+        return escape_controls(f"{loc}: {self.message}")
 
 
 @dataclass
@@ -46,6 +51,31 @@ class IngestResult:
 
 class IngestError(Exception):
     """A whole file cannot be read.  The message names what is wrong."""
+
+
+def clean_record(rec: BaseModel) -> None:
+    """Every string in a record, nested ones too, cleaned in place (no
+    control, escape, zero-width or bidi characters): whatever a parser
+    missed, a JSON ``\u001b`` or an HTML ``&#8238;`` decoded into text."""
+    for name in type(rec).model_fields:
+        value = getattr(rec, name)
+        cleaned = _clean_value(value)
+        if cleaned is not value:
+            setattr(rec, name, cleaned)
+
+
+def _clean_value(value):
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        c = clean(value)
+        return value if c == value else c
+    if isinstance(value, list):
+        items = [_clean_value(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if isinstance(value, BaseModel):
+        clean_record(value)
+    return value
 
 
 # --- outcome ------------------------------------------------------------------

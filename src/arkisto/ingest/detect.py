@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..text import decode_bytes
-from .common import IngestError, IngestResult, Problem
+from .common import IngestError, IngestResult, Problem, clean_record
 from . import isolate
 from .isolate import Worker, run_isolated
 
@@ -221,6 +221,8 @@ def _parse_with(kind: str, path: Path, data: bytes) -> IngestResult:
             result = IngestResult(path=str(path), format=kind)
             result.error(f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
         if result is not None:
+            for rec in result.records:
+                clean_record(rec)
             return result
         last = result
     if last is None:

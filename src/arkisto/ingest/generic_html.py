@@ -11,6 +11,7 @@ import html
 import re
 from pathlib import Path
 
+from ..text import clean
 from .common import IngestResult
 from .detect import read_text
 from .generic import from_text
@@ -82,7 +83,7 @@ def html_to_text(markup: str) -> str:
     # (from a "<li" after it the regex would scan to the end, each time).
     cut = markup.rfind(">") + 1
     markup = re.sub(r"(?i)<li\b[^>]*>", "\n• ", markup[:cut]) + markup[cut:]
-    return html.unescape(_strip_tags(markup))
+    return clean(html.unescape(_strip_tags(markup)))  # decode, then clean: "&#8238;" is U+202E
 
 
 def parse(path: Path, data: bytes) -> IngestResult:
@@ -92,7 +93,7 @@ def parse(path: Path, data: bytes) -> IngestResult:
     text = html_to_text(markup)
     result = from_text(text, path, FORMAT, result)
     if raw_title is not None and result.records:
-        t = re.sub(r"\s+", " ", html.unescape(raw_title)).strip()
+        t = re.sub(r"\s+", " ", clean(html.unescape(raw_title))).strip()
         if t:
             result.records[0].title = t[:200]
     return result

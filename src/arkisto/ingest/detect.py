@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..text import decode_bytes
-from .common import IngestError, IngestResult, Problem, clean_record
 from . import isolate
+from .common import IngestError, IngestResult, Problem, clean_record
 from .isolate import Worker, run_isolated
 
 Parser = Callable[[Path, bytes], IngestResult]

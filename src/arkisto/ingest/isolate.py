@@ -212,7 +212,10 @@ def _reap(pid: int, wait: float) -> int | None:
     seconds if it has not)."""
     deadline = time.monotonic() + wait
     while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored)
+            return None
         if done:
             return status
         if time.monotonic() >= deadline:
@@ -232,9 +235,17 @@ def _kill(pid: int) -> None:
         pass
 
 
+def _exited(pid: int) -> bool:
+    """Whether the child has exited (it is reaped now if so)."""
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
+    except ChildProcessError:  # reaped elsewhere (SIGCHLD ignored)
+        return True
+
+
 def _describe(status: int | None) -> str:
     if status is None:
-        return "it hung"
+        return "no exit status"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
@@ -313,7 +324,7 @@ class Worker:
         """Alive, forked by this thread for this work, and not about to idle out."""
         if not self.pid:
             return False
-        if os.waitpid(self.pid, os.WNOHANG)[0]:  # it has exited (and is reaped now)
+        if _exited(self.pid):
             self.pid = 0
             self.conn.close()
             return False

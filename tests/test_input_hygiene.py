@@ -1,5 +1,5 @@
 """Text hygiene at ingest: encodings, mojibake, NFD, control characters, and
-arkisto's own JSON input."""
+JSON input: arkisto's own, Ahjo's and OpenNC's."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import json
 import unicodedata
 from pathlib import Path
 
+import pytest
+
 from arkisto.ingest import parse_path
 from arkisto.text import clean, decode_bytes, repair_mojibake
-from helpers import HEINOLA, decision
+from helpers import FIXTURES, HEINOLA, decision
 
 
 def test_bom_is_removed_and_reported(tmp_path: Path):
@@ -77,3 +79,35 @@ def test_unknown_json_layout_is_named(tmp_path: Path):
     r = parse_path(f)
     assert r.records == []
     assert "JSON layout not recognised" in str(r.problems[0])
+
+
+AHJO = FIXTURES / "helsinki-ahjo" / "decisions.json"
+OPENNC = FIXTURES / "mikkeli-cloudnc" / "mikkeli_kaupunginhallitus_4020.json"
+
+
+@pytest.mark.parametrize("source, fmt, key, before", [
+    (AHJO, "Ahjo", "Title", '"Title": '),
+    (OPENNC, "OpenNC", "Text", '"Text": '),
+])
+def test_system_json_with_duplicate_keys_is_rejected(tmp_path: Path, source: Path, fmt: str, key: str, before: str):
+    text = json.dumps(json.loads(source.read_text(encoding="utf-8")), ensure_ascii=False)
+    assert before in text
+    f = tmp_path / source.name
+    f.write_text(text.replace(before, f'{before}"first", {before}', 1), encoding="utf-8")
+    r = parse_path(f)
+    assert r.records == []
+    assert [str(p) for p in r.problems] == [f"{f}: invalid {fmt} JSON: duplicate key '{key}'"]
+
+
+@pytest.mark.parametrize("source, fmt, before", [
+    (AHJO, "Ahjo", '"Title": '),
+    (OPENNC, "OpenNC", '"Name": "Name"'),
+])
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_system_json_with_nan_is_rejected(tmp_path: Path, source: Path, fmt: str, before: str, constant: str):
+    text = json.dumps(json.loads(source.read_text(encoding="utf-8")), ensure_ascii=False)
+    f = tmp_path / source.name
+    f.write_text(text.replace(before, f'"Score": {constant}, {before}', 1), encoding="utf-8")
+    r = parse_path(f)
+    assert r.records == []
+    assert [str(p) for p in r.problems] == [f"{f}: invalid {fmt} JSON: {constant} is not valid JSON"]

@@ -21,7 +21,7 @@ from .errors import (
     from_os_error,
 )
 from .locations import resolve_index_dir
-from .text import safe_display
+from .text import escape_controls, one_line, safe_display
 
 QUERY_HELP = """\
 query language:
@@ -220,7 +220,7 @@ class _Progress:
         self.last = now
         cols = 28
         filled = int(cols * (done + 1) / max(total, 1))
-        name = safe_display(os.path.basename(path))[:40]
+        name = escape_controls(os.path.basename(path))[:40]
         line = f"\r[{'#' * filled}{'.' * (cols - filled)}] {done + 1}/{total} {name}"
         pad = max(0, self.width - len(line))
         self.width = len(line)
@@ -258,7 +258,7 @@ def _index(args, index_dir: Path) -> int:
             print("arkisto index: give at least one file or folder (or --resume)", file=sys.stderr)
             return EXIT_USAGE
         if not args.quiet and not args.json:
-            print("updating from " + ", ".join(safe_display(p) for p in paths), file=sys.stderr)
+            print("updating from " + ", ".join(escape_controls(p) for p in paths), file=sys.stderr)
     progress = _Progress(sys.stderr.isatty() and not args.quiet and not args.json)
 
     def on_problem(p) -> None:
@@ -268,7 +268,7 @@ def _index(args, index_dir: Path) -> int:
             return
         progress.clear()
         label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
-        _say(f"{label}: {safe_display(str(p))}")
+        _say(f"{label}: {p}")  # Problem's str is one line, controls escaped
 
     report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
                          lock_wait=max(0.0, args.wait))
@@ -378,7 +378,7 @@ def _related(args, index_dir: Path) -> int:
             sys.stdout.write("  (none)\n")
         for h in rel[key]:
             meta = " · ".join(x for x in [h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}"] if x)
-            sys.stdout.write(f"  {safe_display(h.title)}\n    {safe_display(meta)} · id {h.id}\n")
+            sys.stdout.write(f"  {one_line(safe_display(h.title))}\n    {one_line(safe_display(meta))} · id {escape_controls(h.id)}\n")
     return EXIT_OK
 
 
@@ -399,11 +399,11 @@ def _print_results(res) -> None:
     shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of " if res.hits and res.total > len(res.hits) else ""
     out.write(f"{shown}{res.total} results for {res.query!r} ({res.elapsed_ms:.0f} ms)\n\n")
     for i, h in enumerate(res.hits, start=res.offset + 1):
-        out.write(f"{i:>3}. {_bold(safe_display(h.title), tty)}\n")
+        out.write(f"{i:>3}. {_bold(one_line(safe_display(h.title)), tty)}\n")
         meta = [h.municipality, h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}", h.outcome]
         if h.missing:
             meta.append("missing: " + ", ".join(h.missing))
-        out.write("     " + " · ".join(safe_display(m) for m in meta if m) + "\n")
+        out.write("     " + " · ".join(one_line(safe_display(m)) for m in meta if m) + "\n")
         snippet = safe_display(h.snippet)
         if tty:
             parts, pos = [], 0
@@ -414,7 +414,7 @@ def _print_results(res) -> None:
             snippet = "".join(parts)
         if snippet:
             out.write(f"     {snippet}\n")
-        out.write(f"     id {h.id} · {safe_display(h.source.get('path', ''))}\n\n")
+        out.write(f"     id {escape_controls(h.id)} · {escape_controls(h.source.get('path', ''))}\n\n")
     for name, facet in res.facets.items():
         values = [v for v in facet.values if v.count or v.selected][:8]
         if not values:
@@ -459,7 +459,7 @@ def _export(args, index_dir: Path) -> int:
                       f"the others match part of it (see `arkisto search`)", file=sys.stderr)
         if args.output:
             n = _export_to_file(svc, args, query)
-            print(f"exported {n} records to {safe_display(args.output)}", file=sys.stderr)
+            print(f"exported {n} records to {escape_controls(args.output)}", file=sys.stderr)
         else:
             n = write_export(svc, sys.stdout, args.format, query, _filters(args))
     return EXIT_OK

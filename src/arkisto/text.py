@@ -9,9 +9,10 @@ import unicodedata
 # C0/C1 control characters except tab and newline; also DEL.  Zero-width
 # characters (U+200B…U+200D, U+2060, U+FEFF) are dropped too: CaseM puts U+200B
 # after commas and hyphens, and they break both tokenising and display.  Bidi
-# embeddings, overrides and isolates (U+202A…U+202E, U+2066…U+2069) can make
-# text display differently from what it says, so they go as well.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A…U+202E,
+# U+2066…U+2069) can make text display differently from what it says, so they
+# go as well.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 # Whole terminal escape sequences, so that no parameters are left behind:
 # CSI (ESC [ … final), OSC (ESC ] … BEL or ST, e.g. titles and OSC 52
 # clipboard writes), DCS/PM/APC strings, and two-byte escapes.
@@ -107,6 +108,7 @@ _BULLET = "•◦▪‣∙·●-–*"
 _HYPHEN_END = re.compile(r"(\w)-$")
 # "esi- ja perusopetus": hyphen followed by a space and a conjunction stays.
 _SUSPENDED = re.compile(r"^(ja|tai|sekä|että|eli|and|och)\b")
+_BULLET_DASH = re.compile(r"^[-–*]\s")
 
 
 def join_lines(text: str) -> str:
@@ -117,33 +119,41 @@ def join_lines(text: str) -> str:
       clearly continues (ends mid-word with a hyphen, or without sentence-final
       punctuation and the next line starts in lower case).
     - Bullets (``•`` and friends) start new items.
+
+    Linear in the length of the text: a paragraph is built as a list of its
+    lines, and the decisions look only at the paragraph's last two characters
+    (re-scanning the growing paragraph made a 2 MB text take minutes).
     """
-    lines = [squash(line) for line in text.split("\n")]
     paras: list[str] = []
-    cur = ""
+    cur: list[str] = []  # the current paragraph's pieces
+    tail = ""  # its last two characters
     pending_blank = False
-    for line in lines:
+    for raw in text.split("\n"):
+        line = squash(raw)
         if not line:
             if cur:
                 pending_blank = True
             continue
-        starts_bullet = line[0] in "•◦▪‣●" or bool(re.match(r"^[-–*]\s", line))
+        starts_bullet = line[0] in "•◦▪‣●" or bool(_BULLET_DASH.match(line))
         if cur:
-            hyphen_break = bool(_HYPHEN_END.search(cur)) and not _SUSPENDED.match(line)
+            hyphen_break = bool(_HYPHEN_END.search(tail)) and not _SUSPENDED.match(line)
             continues = hyphen_break or (
                 not starts_bullet
-                and not re.search(r"[.!?:;]$", cur)
+                and tail[-1] not in ".!?:;"
                 and (line[0].islower() or line[0].isdigit() or line[0] in "(")
             )
             if not starts_bullet and (continues or not pending_blank):
-                cur = cur + line if hyphen_break else cur + " " + line
+                piece = line if hyphen_break else " " + line
+                cur.append(piece)
+                tail = (tail + piece)[-2:]
                 pending_blank = False
                 continue
-            paras.append(cur)
-        cur = line
+            paras.append("".join(cur))
+        cur = [line]
+        tail = line[-2:]
         pending_blank = False
     if cur:
-        paras.append(cur)
+        paras.append("".join(cur))
     return "\n\n".join(_normalise_bullet(p) for p in paras)
 
 
@@ -160,3 +170,16 @@ def safe_display(text: str | None) -> str:
     """Text safe to hand to a terminal: no escapes or control characters.
     (Markup safety is the TUI's job: it builds ``Text`` objects, never markup.)"""
     return clean(text or "")
+
+
+# Every character a one-line message must not carry raw: all C0 and C1
+# controls (newline and tab too), DEL, and the invisible and bidi ones above.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str | None) -> str:
+    """One line with every control, invisible or bidi character shown as an
+    escape: a file named ``a\nb`` shows as ``a\\nb``, so that a name (which
+    anyone can choose) cannot forge a line of output or reorder it."""
+    return _UNPRINTABLE.sub(lambda m: _NAMED.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", text or "")

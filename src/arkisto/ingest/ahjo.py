@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, Vote, stable_id
 from ..text import clean, one_line
+from .arkisto_json import loads_strict
 from .common import IngestResult, detect_outcome, parse_date
 from .detect import read_text
 from .html_blocks import (
@@ -113,11 +114,14 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     result = IngestResult(path=str(path), format=FORMAT)
     text = read_text(path, result, data)
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
+        obj = loads_strict(text)  # no NaN, no duplicate keys: as arkisto's own JSON
+    except ValueError as exc:
         # Claim a damaged file only when its start is clearly Ahjo's.
         if re.search(rb'"decisions"\s*:\s*\[', head) or re.search(rb'"(?:CaseIDLabel|NativeId)"\s*:', head):
-            result.error(f"invalid or truncated Ahjo JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+            if isinstance(exc, json.JSONDecodeError):
+                result.error(f"invalid or truncated Ahjo JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+            else:
+                result.error(f"invalid Ahjo JSON: {exc}")
             return result
         return None
     items = _records_of(obj)

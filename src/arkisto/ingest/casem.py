@@ -31,6 +31,7 @@ from pathlib import Path
 from ..models import Attachment, Decision, Person, Source, Vote, stable_id
 from ..text import clean, join_lines, one_line
 from .common import IngestResult, detect_outcome, extract_projects, first_sentence, parse_date
+from .html_blocks import defuse_tail
 from .people import EMAIL, PHONE, fill_contact, parse_person
 
 FORMAT = "casem-pdf"
@@ -446,7 +447,7 @@ def _dom(html: str) -> _Node:
     # Inline images (the logo) are large and carry nothing for us.
     html = re.sub(r'src="data:[^"]*"', 'src=""', html)
     b = _Builder()
-    b.feed(html)
+    b.feed(defuse_tail(html))
     b.close()
     return b.root
 

@@ -7,8 +7,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from enum import Enum
+
+from pydantic import BaseModel
+
 from ..models import AnnualReport, Decision, FundedProject, Outcome
-from ..text import one_line
+from ..text import clean, escape_controls, one_line
 
 Record = Decision | AnnualReport
 
@@ -23,8 +27,9 @@ class Problem:
     severity: str = "error"  # "error": item skipped; "warning": kept, with a gap; "repaired"
 
     def __str__(self) -> str:
+        """One line, whatever the file name holds (control characters escaped)."""
         loc = f"{self.path}: {self.where}" if self.where else self.path
-        return f"{loc}: {self.message}"
+        return escape_controls(f"{loc}: {self.message}")
 
 
 @dataclass
@@ -48,11 +53,54 @@ class IngestError(Exception):
     """A whole file cannot be read.  The message names what is wrong."""
 
 
+def clean_record(rec: BaseModel) -> None:
+    """Every string in a record, nested ones too, cleaned in place (no
+    control, escape, zero-width or bidi characters): whatever a parser
+    missed, a JSON ``\u001b`` or an HTML ``&#8238;`` decoded into text."""
+    for name in type(rec).model_fields:
+        value = getattr(rec, name)
+        cleaned = _clean_value(value)
+        if cleaned is not value:
+            setattr(rec, name, cleaned)
+
+
+def _clean_value(value):
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        c = clean(value)
+        return value if c == value else c
+    if isinstance(value, list):
+        items = [_clean_value(v) for v in value]
+        return value if all(a is b for a, b in zip(items, value)) else items
+    if isinstance(value, BaseModel):
+        clean_record(value)
+    return value
+
+
 # --- outcome ------------------------------------------------------------------
 
-_OUTCOMES: list[tuple[Outcome, re.Pattern[str]]] = [
+class _FollowedBy:
+    """``first.*then|other`` without its backtracking: the regex tried every
+    match of ``first`` against the whole rest of the text, quadratic on a text
+    full of them.  Here ``then`` is looked for once, after the first match."""
+
+    def __init__(self, first: str, then: str, other: str):
+        self.first = re.compile(first, re.I)
+        self.then = re.compile(then, re.I)
+        self.other = re.compile(other, re.I)
+
+    def search(self, text: str) -> bool:
+        m = self.first.search(text)
+        if m and self.then.search(text, m.end()):
+            return True
+        return bool(self.other.search(text))
+
+
+_OUTCOMES: list[tuple[Outcome, re.Pattern[str] | _FollowedBy]] = [
     (Outcome.tabled, re.compile(r"\bpöydälle\b|bordlades", re.I)),
-    (Outcome.returned, re.compile(r"palaute(ttiin|taan|tti)\b.*valmisteluun|\bpalautti\b|valmisteluun palautettavaksi|återremitter", re.I)),
+    (Outcome.returned, _FollowedBy(r"palaute(?:ttiin|taan|tti)\b", r"valmisteluun",
+                                   r"\bpalautti\b|valmisteluun palautettavaksi|återremitter")),
     (Outcome.amended, re.compile(r"(muutettuna|muutoksin|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin|muutetussa muodossa|muutetun ehdotuksen|ändrad)", re.I)),
     (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|äänin\b|äänellä\b|\bröstning", re.I)),
     (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bförkast", re.I)),

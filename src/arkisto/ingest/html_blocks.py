@@ -193,10 +193,23 @@ def _norm_block(raw: str) -> str:
     return "\n".join(out)
 
 
+def defuse_tail(markup: str) -> str:
+    """The markup with every ``<`` after the last ``>`` written as ``&lt;``.
+
+    None of them can open a tag, comment or declaration that closes, and the
+    standard library's HTMLParser (Python before 3.13.4/3.12.11) re-reads the
+    rest of the document from each of them: a few hundred KB of ``<a b=1 …``
+    took minutes.  The parser hands such a tail on as text, and so it still is."""
+    cut = markup.rfind(">") + 1
+    if "<" not in markup[cut:]:
+        return markup
+    return markup[:cut] + markup[cut:].replace("<", "&lt;")
+
+
 def tokenize(markup: str) -> tuple[list[Block], str, str]:
     """(blocks, <title> text, <html lang>) of an HTML document or fragment."""
     t = _Tokenizer()
-    t.feed(markup)
+    t.feed(defuse_tail(markup))
     t.close()
     return t.blocks, one_line(clean(t.title)), t.lang
 
@@ -204,7 +217,7 @@ def tokenize(markup: str) -> tuple[list[Block], str, str]:
 def blocks_to_text(blocks: list[Block]) -> str:
     """Readable text: paragraphs separated by blank lines, list items as
     "• item" lines, headings as their own paragraphs."""
-    parts: list[str] = []
+    parts: list[list[str]] = []  # each paragraph as its lines (a list: no quadratic +=)
     prev_li = False
     for b in blocks:
         if b.tag == "hr" or not b.text:
@@ -212,14 +225,14 @@ def blocks_to_text(blocks: list[Block]) -> str:
         if b.tag == "li":
             item = "• " + b.text.replace("\n", " ")
             if prev_li and parts:
-                parts[-1] += "\n" + item
+                parts[-1].append(item)
             else:
-                parts.append(item)
+                parts.append([item])
             prev_li = True
             continue
         prev_li = False
-        parts.append(b.text)
-    return "\n\n".join(parts).strip()
+        parts.append([b.text])
+    return "\n\n".join("\n".join(p) for p in parts).strip()
 
 
 def html_to_text(markup: str | None) -> str:
@@ -277,7 +290,7 @@ def parse_contacts(text: str) -> list[Person]:
     only a phone or e-mail belongs to the person before it.  A template address
     ("etunimi.sukunimi@espoo.fi") is nobody's e-mail and is dropped."""
     text = deobfuscate(text)
-    chunks: list[str] = []
+    chunks: list[list[str]] = []  # a person's lines (a list: no quadratic +=)
     for line in re.split(r"\n|;", text):
         line = one_line(line)
         if not line:
@@ -291,11 +304,11 @@ def parse_contacts(text: str) -> list[Person]:
         rest = EMAIL.sub("", rest).strip(" ,.:;")
         rest = re.sub(r"(?i)\b(?:sähköposti|e-post|email|e-mail)\b:?", "", rest).strip(" ,.:;")
         if chunks and (not rest or re.fullmatch(r"[\d +\-]+", rest)):
-            chunks[-1] += " " + line
+            chunks[-1].append(line)
         else:
-            chunks.append(line)
+            chunks.append([line])
     people = []
-    for c in chunks:
+    for c in (" ".join(c) for c in chunks):
         p = parse_contact(c)
         if p:
             people.append(p)

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import clean, one_line
+from .arkisto_json import loads_strict
 from .common import BODY_WORDS, IngestResult, detect_outcome, parse_date
 from .detect import read_text
 from .html_blocks import (
@@ -67,10 +68,13 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     result = IngestResult(path=str(path), format=FORMAT)
     text = read_text(path, result, data)
     try:
-        obj = json.loads(text)
-    except json.JSONDecodeError as exc:
+        obj = loads_strict(text)  # no NaN, no duplicate keys: as arkisto's own JSON
+    except ValueError as exc:
         if b"opennc" in head.lower() or _NAME_TEXT.search(head):
-            result.error(f"invalid or truncated OpenNC JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+            if isinstance(exc, json.JSONDecodeError):
+                result.error(f"invalid or truncated OpenNC JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+            else:
+                result.error(f"invalid OpenNC JSON: {exc}")
             return result
         return None
     vals = _pairs(obj)
@@ -213,8 +217,8 @@ def _history(fields: dict, current_description: str | None) -> str | None:
     out = []
     for raw in _all(fields, "HistoryTopics"):
         try:
-            items = json.loads(raw)
-        except ValueError:
+            items = loads_strict(raw)
+        except ValueError:  # not JSON (or NaN, duplicate keys): no history from it
             items = None
         if not isinstance(items, list):
             continue

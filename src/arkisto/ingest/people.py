@@ -106,7 +106,7 @@ def parse_people(text: str) -> list[Person]:
     """Several people, one per line or separated by ';'.  Contact lines that
     belong to the previous person (a bare phone or e-mail) are merged into it."""
     people: list[Person] = []
-    chunks: list[str] = []
+    chunks: list[list[str]] = []  # a person's lines (a list: no quadratic +=)
     for line in re.split(r"\n|;", text):
         line = line.strip()
         if not line:
@@ -114,10 +114,10 @@ def parse_people(text: str) -> list[Person]:
         bare_contact = not re.sub(EMAIL.pattern, "", re.sub(PHONE.pattern, "", line, flags=re.I)).strip(
             " ,.:;").lower().replace("puh", "").replace("p.", "").replace("sähköposti", "").strip(" ,.:")
         if chunks and bare_contact:
-            chunks[-1] += " " + line
+            chunks[-1].append(line)
         else:
-            chunks.append(line)
-    for c in chunks:
+            chunks.append([line])
+    for c in (" ".join(c) for c in chunks):
         p = parse_person(c)
         if p:
             people.append(p)

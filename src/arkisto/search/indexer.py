@@ -18,8 +18,9 @@ from pathlib import Path
 from .. import __version__
 from ..errors import from_os_error
 from ..ingest import Problem, iter_files, parse_path
+from ..ingest.detect import file_digest
 from .schema import build_schema, is_stub, natural_key, to_document
-from .store import IndexStore, Manifest, sha256_file
+from .store import IndexStore, Manifest
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -219,7 +220,7 @@ class IndexRun:
             if not root.exists() and not root.is_symlink():
                 self.problem(Problem(str(root), "no such file or folder"))
                 continue
-            for f in iter_files([root]):
+            for f in iter_files([root], on_problem=self._not_read):
                 try:
                     key = str(f.resolve())
                 except (OSError, RuntimeError) as exc:  # a symlink loop
@@ -231,6 +232,11 @@ class IndexRun:
                     self.keys[f] = key
         self.seen = seen
         self.report.files_seen = len(self.files)
+
+    def _not_read(self, p: Problem) -> None:
+        """A FIFO, device, socket, link loop or link out of the tree."""
+        self.report.files_skipped += 1
+        self.problem(p)
 
     def _prepare(self) -> None:
         """Repair what a crash or a user left, and open a new generation to write."""
@@ -375,7 +381,7 @@ class IndexRun:
         report = self.report
         key = self.keys[path]
         try:
-            digest = sha256_file(path)
+            digest = file_digest(path)  # reads regular files only
         except OSError as exc:
             self.problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
             report.files_skipped += 1

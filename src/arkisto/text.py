@@ -99,15 +99,61 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
 # --- joining broken lines --------------------------------------------------
 
 _BULLET = "•◦▪‣∙·●-–*"
-# A word broken with a hyphen at the end of a line: "Päijät-" + "Hämeessä".
-# Finnish keeps the hyphen when the next part starts with a capital
-# (Päijät-Häme) or when the hyphen joins vowels (Hepo-oja); it is a soft
-# line-break hyphen otherwise (kehittä-/misverkosto).  We keep the hyphen in
-# every case (PDF extractors here emit a visible hyphen only where the text has
-# one) but remove the line break, so that the two halves make one word.
-_HYPHEN_END = re.compile(r"(\w)-$")
+# A word broken with a hyphen at the end of a line: "palveluko-" + "din", or
+# "Päijät-" + "Hämeessä".  Whether the hyphen belongs to the word is decided
+# by ``hyphen_kept`` (the analyser's lexicon, then Finnish orthography).
+_HYPHEN_END = re.compile(r"(\w)[-\u2010\u00ad]$")
 # "esi- ja perusopetus": hyphen followed by a space and a conjunction stays.
-_SUSPENDED = re.compile(r"^(ja|tai|sekä|että|eli|and|och)\b")
+_SUSPENDED = re.compile(r"^(ja|tai|sekä|että|eli|and|och|eller|samt)\b")
+_VOWELS = set("aeiouyäöå")
+
+
+def hyphen_kept(left: str, right: str, sentence_start: bool = False) -> bool:
+    """Whether ``left-`` at a line end and ``right`` at the next line's
+    start make a hyphenated word (kept hyphen) or one word broken for the
+    line (hyphen dropped).
+
+    - The next part starts with a capital: kept (Päijät-Hämeessä).
+    - A capitalised word that does not start a sentence is a name: kept
+      (Jyväskylä-radan, DigiOne-hankkeen).
+    - Otherwise the lexicon decides: the joined word is a word
+      (palvelukodin) -> dropped; the hyphenated one is -> kept.
+    - The same vowel on both sides is written with a hyphen (maa-ainesten,
+      Hepo-oja); so are abbreviations and numbers (EU-, 2020-).
+    - With no lexicon, or neither form known: dropped (a line-break hyphen
+      is far the commoner)."""
+    from .lexicon import known
+
+    left = left.strip("([\"'“”")
+    right = right.rstrip(".,;:!?)]\"'”“")
+    if not left or not right:
+        return True
+    pieces = re.split(r"[–—/-]", left)
+    if len(pieces) > 1:
+        # Seinäjoki–Jyväskylä-radan: the part before the hyphen is what counts,
+        # and a capital inside a word is a name.
+        left = pieces[-1]
+        sentence_start = False
+        if not left:
+            return True
+    if right[:1].isupper() or not right[:1].isalpha():
+        return True
+    if re.search(r"\.[a-z]{2,4}\b|@|/", right):
+        return True  # invest-kauhava.fi: an address keeps its hyphen
+    if left.isupper() or any(c.isdigit() for c in left):
+        return True
+    if left[:1].isupper() and not sentence_start:
+        return True
+    if left[-1:].lower() in _VOWELS and left[-1:].lower() == right[:1].lower():
+        return True
+    joined = known(left + right)
+    if joined:
+        return False
+    if known(left + "-" + right):
+        return True
+    return False
+
+
 _BULLET_DASH = re.compile(r"^[-–*]\s")
 
 
@@ -143,7 +189,13 @@ def join_lines(text: str) -> str:
                 and (line[0].islower() or line[0].isdigit() or line[0] in "(")
             )
             if not starts_bullet and (continues or not pending_blank):
-                piece = line if hyphen_break else " " + line
+                if hyphen_break:
+                    left, start = _last_word(cur)
+                    if not hyphen_kept(left, line.split(" ", 1)[0], start):
+                        cur[-1] = cur[-1][:-1]  # a line-break hyphen: one word
+                    piece = line
+                else:
+                    piece = " " + line
                 cur.append(piece)
                 tail = (tail + piece)[-2:]
                 pending_blank = False
@@ -155,6 +207,22 @@ def join_lines(text: str) -> str:
     if cur:
         paras.append("".join(cur))
     return "\n\n".join(_normalise_bullet(p) for p in paras)
+
+
+def _last_word(cur: list[str]) -> tuple[str, bool]:
+    """The paragraph's last word (without its hyphen), and whether it
+    starts a sentence.  Looks at the last piece only (linear time)."""
+    piece = cur[-1]
+    words = piece[:-1].split(" ")
+    word = words[-1]
+    if len(words) >= 2:
+        before = words[-2]
+    elif len(cur) >= 2:
+        before = cur[-2].rsplit(" ", 1)[-1]
+    else:
+        before = ""
+    start = not before or before[-1:] in ".!?:" or before in "•◦▪‣●"
+    return word, start
 
 
 def _normalise_bullet(p: str) -> str:

@@ -98,41 +98,76 @@ class _FollowedBy:
 
 
 _OUTCOMES: list[tuple[Outcome, re.Pattern[str] | _FollowedBy]] = [
-    (Outcome.tabled, re.compile(r"\bpöydälle\b|bordlades", re.I)),
-    (Outcome.returned, _FollowedBy(r"palaute(?:ttiin|taan|tti)\b", r"valmisteluun",
-                                   r"\bpalautti\b|valmisteluun palautettavaksi|återremitter")),
-    (Outcome.amended, re.compile(r"(muutettuna|muutoksin|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin|muutetussa muodossa|muutetun ehdotuksen|ändrad)", re.I)),
-    (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|äänin\b|äänellä\b|\bröstning", re.I)),
-    (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bförkast", re.I)),
+    (Outcome.tabled, re.compile(r"\bpöydälle\b|bordlades|\bbordlägg", re.I)),
+    (Outcome.returned, _FollowedBy(r"palaute(?:ttiin|taan|tti)\b", r"valmistel",
+                                   r"\bpalautti\b|valmisteluun palautettavaksi|uudelleen valmisteltavaksi"
+                                   r"|återremitter|återremiss")),
+    (Outcome.amended, re.compile(
+        r"muutettuna|muutoksin\b|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin"
+        r"|muutetussa muodossa|muutet(?:tu|tua|tuna|un|un) (?:ehdotu|esity|päätösehdotu|päätösesity)"
+        r"|muutti ehdotustaan|muutti esitystään|muutti päätösehdotustaan|korjattuna|täydennettynä"
+        r"|ändrade förslag|med ändring|med följande ändring|ändrat förslag|med tillägg|kompletterat", re.I)),
+    (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bei hyväksytty|\bei hyväksynyt|\bförkast|\bavslogs"
+                                  r"|\bavslog\b", re.I)),
+    (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|\bäänin\b|\bäänellä\b"
+                               r"|\bröstning|\bröster\b", re.I)),
 ]
-_NOTED = re.compile(r"\btiedoksi\b|\btiedokseen\b|\bmerkittiin\b|\bantecknade|för kännedom", re.I)
+_NOTED = re.compile(
+    r"\btiedoksi\b|\btiedokseen\b|\bmerkittiin\b|\bmerkitsi\b|\bantecknade|\bantecknades|för kännedom"
+    r"|\btill kännedom|\bkenntnis", re.I)
 _APPROVED = re.compile(
     r"\bhyväksyttiin\b|\bhyväksyi\b|\bhyväksyy\b|\bpäätti\b|\bpäättää\b|\bmyönt(?:ää|i)\b|\bvalitsi\b"
     r"|\bvalitsee\b|\bvalittiin\b|\boikeuttaa\b|\boikeutti\b|\btotesi\b|\btoteaa\b|\bmuuttaa\b|\bmuutti\b"
-    r"|\bgodkände|\bbeslöt|\bvalde\b|ehdotuksen mukaan|ehdotuksen mukaisesti|esityksen mukaisesti"
-    r"|förslaget|\bantaa\b|\bantoi\b|\bvahvisti\b|\bvahvistaa\b|\bnimesi\b|\bnimeää\b",
+    r"|\bgodkände|\bgodkändes|\bgodkänns|\bbeslöt|\bbeslutade|\bvalde\b|ehdotuksen mukaan"
+    r"|ehdotuksen mukaisesti|esityksen mukaisesti|förslaget|\bantaa\b|\bantoi\b|\bvahvisti\b|\bvahvistaa\b"
+    r"|\bnimesi\b|\bnimeää\b|\bnimettiin\b",
+    re.I,
+)
+# "Ehdotus hyväksyttiin", "Hyväksyi esityksen", "Förslaget godkändes": the
+# decision takes the proposal as it was; what the proposal does decides.
+_AS_PROPOSED = re.compile(
+    r"^(?:\w+\s+){0,3}?(?:(?:päätös)?(?:ehdotus|esitys)\s+hyväksyttiin|hyväksyttiin(?:\s+(?:esitys|ehdotus))?"
+    r"|hyväksyi\s+(?:\w+\s+){0,2}(?:esityksen|ehdotuksen|päätösehdotuksen)"
+    r"|(?:föredragandens\s+)?förslag(?:et)?\s+godkändes|godkändes)\b",
+    re.I,
+)
+_PROPOSAL_NOTES = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:merkitsee|merkitään|merkitsevät)\s+[^;]{0,240}?\btiedo(?:ksi|kseen)\b"
+    r"|^\s*(?:[\w-]+\s+){0,3}?antecknar\b|^\s*(?:[\w-]+\s+){0,4}?(?:tiedoksi|för kännedom)",
     re.I,
 )
 
 
-def detect_outcome(decision_text: str | None) -> Outcome | None:
+def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Outcome | None:
     """The outcome a decision's text states.  None when there is no text;
-    ``other`` when the text says nothing we recognise."""
+    ``other`` when the text says nothing we recognise.
+
+    A decision that takes the proposal as it was ("Ehdotus hyväksyttiin")
+    has the proposal's outcome: a proposal that only notes something
+    ("Lautakunta merkitsee tiedoksi …") was noted, not approved."""
     if not decision_text or not decision_text.strip():
         return None
     text = one_line(decision_text)
     for outcome, pat in _OUTCOMES:
         if pat.search(text):
+            if outcome is Outcome.voted and _AMENDED_BY_VOTE.search(text):
+                return Outcome.amended
             return outcome
-    # "Merkitsi tiedoksi" is noted; "Hyväksyi … ja merkitsi tiedoksi" is an
-    # approval: whichever the text says first.
     noted = _NOTED.search(text)
     approved = _APPROVED.search(text)
+    if approved and not noted and proposal and _AS_PROPOSED.match(text) and _PROPOSAL_NOTES.match(one_line(proposal)):
+        return Outcome.noted
+    # "Merkitsi tiedoksi" is noted; "Hyväksyi … ja merkitsi tiedoksi" is an
+    # approval: whichever the text says first.
     if noted and (not approved or noted.start() < approved.start()):
         return Outcome.noted
     if approved:
         return Outcome.approved
     return Outcome.other
+
+
+# A vote that the counter-proposal won: the decision was changed.
+_AMENDED_BY_VOTE = re.compile(r"vastaehdotus\s+(?:voitti|hyväksyttiin)|motförslaget\s+(?:vann|godkändes)", re.I)
 
 
 # --- funded projects --------------------------------------------------------------

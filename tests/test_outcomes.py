@@ -1,0 +1,44 @@
+"""Outcomes as minutes state them, in Finnish and Swedish: a decision that
+takes the proposal as it was has the proposal's outcome (a noting proposal
+"approved" is noted), and amended, returned and tabled decisions are not
+read as approvals."""
+
+from __future__ import annotations
+
+import pytest
+
+from arkisto.ingest.common import detect_outcome
+from arkisto.models import Outcome
+
+CASES = [
+    ("Ehdotus hyväksyttiin.", "Lautakunta hyväksyy lausunnon.", Outcome.approved),
+    ("Hyväksyttiin esitys.", "Sivistyslautakunta merkitsee talouden toteuman ajalta 1.1.–30.11.2024 tiedokseen.",
+     Outcome.noted),
+    ("Sivistyslautakunta hyväksyi sivistysjohtajan ehdotuksen.", "Lautakunta merkitsee selvityksen tiedoksi.",
+     Outcome.noted),
+    ("Förslaget godkändes.", "Nämnden antecknar utredningen för kännedom.", Outcome.noted),
+    ("Merkittiin tiedoksi.", None, Outcome.noted),
+    ("Kaupunginhallitus hyväksyi kaupunginjohtajan muutetun ehdotuksen keskustelun jälkeen.", None, Outcome.amended),
+    ("Yhtymähallitus päätti hyväksyä tulosbudjetin esittelijän muutetun esityksen mukaisena.", None, Outcome.amended),
+    ("Sivistyslautakunta hyväksyi ehdotuksen siten muutettuna, että kokous pidetään 15.1.", None, Outcome.amended),
+    ("Föredragandens ändrade förslag godkändes.", None, Outcome.amended),
+    ("Asia palautettiin uudelleen valmisteltavaksi.", None, Outcome.returned),
+    ("Ärendet återremitterades för ny beredning.", None, Outcome.returned),
+    ("Asia jätettiin pöydälle.", None, Outcome.tabled),
+    ("Ärendet bordlades.", None, Outcome.tabled),
+    ("Valtuusto hylkäsi valituksen.", None, Outcome.rejected),
+    ("Förslaget förkastades.", None, Outcome.rejected),
+    ("Äänestyksessä annettiin 7 jaa-ääntä ja 4 ei-ääntä, joten ehdotus hyväksyttiin äänin 7–4.", None,
+     Outcome.voted),
+    ("Pöytäkirjan tarkastajiksi valittiin Hannu Saarinen ja Jussi Vainionpää.", None, Outcome.approved),
+]
+
+
+@pytest.mark.parametrize("decision,proposal,expected", CASES)
+def test_outcome(decision, proposal, expected):
+    assert detect_outcome(decision, proposal) is expected
+
+
+def test_no_decision_text_is_no_outcome():
+    assert detect_outcome(None, "Lautakunta hyväksyy.") is None
+    assert detect_outcome("  ") is None

@@ -1,12 +1,12 @@
-"""The minutes-text parser: the Heinola item field by field, and each quirk of
-the layout family on its own."""
+"""Text minutes (the Heinola item's family) through the conventions reader:
+the Heinola item field by field, and each quirk of the layout on its own."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from arkisto.ingest import parse_path
-from arkisto.ingest.minutes_text import parse_text
+from arkisto.ingest.minutes_reader import parse_text
 from arkisto.models import Outcome
 from arkisto.text import join_lines
 

@@ -93,6 +93,8 @@ class Decision(_Model):
     # Fields filled in by inference rather than read from a label, e.g. a
     # title derived from the proposal, or a municipality from a file name.
     derived: list[str] = Field(default_factory=list)
+    # Where each derived field came from: "header", "cover page", "file name" …
+    derived_from: dict[str, str] = Field(default_factory=dict)
     source: Source
 
     @property

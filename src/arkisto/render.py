@@ -72,7 +72,9 @@ def record_sections(rec: Decision | AnnualReport, s: Strings) -> list[tuple[str,
     )
     out.append((s("source"), f"{where} ({src.format})"))
     if rec.derived:
-        out.append((s("derived"), ", ".join(s(f) if s(f) != f else f for f in rec.derived)))
+        where = getattr(rec, "derived_from", {}) or {}
+        out.append((s("derived"), ", ".join(
+            (s(f) if s(f) != f else f) + (f" ({where[f]})" if f in where else "") for f in rec.derived)))
     return out
 
 

@@ -45,7 +45,7 @@ def test_other_pdf_goes_to_plain_fallback(tmp_path):
     p = tmp_path / "muistio.pdf"
     p.write_bytes(_text_pdf("Muistio kokouksesta 12.3.2025 ja sen liitteet"))
     r = parse_path(p)
-    assert r.format == "pdf-text"  # the existing plain-PDF route
+    assert r.format == "generic-pdf"  # no items, no labels: full text
     assert r.records[0].source.format == "generic-pdf"
     assert r.records[0].preparation.startswith("Muistio kokouksesta")
 

@@ -30,25 +30,18 @@ def _json_parsers() -> list[Parser]:
 
 
 def _text_parsers() -> list[Parser]:
-    from . import generic, minutes_text
-    from .detect import read_text
+    from . import minutes_reader
 
-    def minutes(path: Path, data: bytes) -> IngestResult | None:
-        r = IngestResult(path=str(path), format=minutes_text.FORMAT)
-        text = read_text(path, r, data)
-        if not minutes_text.looks_like(text):
-            return None
-        return minutes_text.parse_text(text, str(path), r)
-
-    return [minutes, generic.parse]
+    return [minutes_reader.parse_text_file]
 
 
 def _pdf_parsers() -> list[Parser]:
-    from . import annual, casem, pdf, tweb
+    from . import annual, casem, minutes_reader, tweb
 
     # Each system-specific parser returns None for a PDF that is not its own;
-    # they share one opened document (pdf.load caches it by the bytes).
-    return [casem.parse, tweb.parse, annual.parse, pdf.parse]
+    # they share one opened document (pdf.load caches it by the bytes).  The
+    # conventions reader takes whatever they leave.
+    return [casem.parse, tweb.parse, annual.parse, minutes_reader.parse_pdf]
 
 
 def _jsonl_parsers() -> list[Parser]:
@@ -58,11 +51,13 @@ def _jsonl_parsers() -> list[Parser]:
 
 
 def _html_parsers() -> list[Parser]:
-    from . import ahjo, ahjo_html, dynasty, generic_html, opennc
+    from . import ahjo, ahjo_html, dynasty, opennc
 
     # JSON whose first kilobytes hold HTML strings (Ahjo's Content) sniffs as
     # html; the JSON parsers check the content and pass on real HTML.
-    return [ahjo.parse, opennc.parse, dynasty.parse, ahjo_html.parse, generic_html.parse]
+    from . import minutes_reader
+
+    return [ahjo.parse, opennc.parse, dynasty.parse, ahjo_html.parse, minutes_reader.parse_html]
 
 
 # Format kind (from detect.sniff) -> candidate parsers, most specific first.

@@ -127,10 +127,10 @@ class _Meeting:
 
 
 def looks_like(doc) -> bool:
-    if doc.meta_str(META_PREFIX + "0"):
-        return True
-    head = doc.page(0).split("\n")[:8]
-    return any(_PAGE_HEAD.match(one_line(line)) for line in head)
+    """A CaseM PDF carries its source HTML in its metadata.  (A page header
+    like "Lapuan kaupunki Pöytäkirja 3/2024 4 (12)" is every system's; such
+    PDFs go to the conventions reader.)"""
+    return bool(doc.meta_str(META_PREFIX + "0"))
 
 
 def parse(path: Path, data: bytes) -> IngestResult | None:

@@ -34,7 +34,7 @@ from .html_blocks import (
     tokenize,
     votes_from_text,
 )
-from .minutes_text import _municipality_from_emails
+from .minutes import municipality_from_emails as _municipality_from_emails
 from .opennc import names_from_file
 from .people import fill_contact
 

@@ -1,17 +1,13 @@
-"""PDF text extraction (pypdf) and the plain-PDF route: a minutes PDF whose
-text has the labelled-block layout goes to the minutes-text parser; anything
-else to the generic fallback.  System-specific PDF layouts (CaseM, Tweb,
-annual reports) are tried before this one."""
+"""PDF text extraction (pypdf), shared by every PDF reader: the system
+parsers (CaseM, Tweb, annual reports) and the conventions reader
+(``minutes_reader.parse_pdf``), which takes what they leave."""
 
 from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 
-from .common import IngestError, IngestResult
-
-FORMAT = "pdf-text"
+from .common import IngestError
 
 
 def open_pdf(data: bytes):
@@ -158,18 +154,3 @@ def municipality_from_org(org: str | None) -> str | None:
     if not m:
         return None
     return base_from_genitive(m.group(1))
-
-
-def parse(path: Path, data: bytes) -> IngestResult:
-    from . import generic, minutes_text
-
-    doc = load(data)
-    pages = doc.pages()
-    text = "\n".join(pages)
-    result = IngestResult(path=str(path), format=FORMAT)
-    if not text.strip():
-        raise IngestError("PDF has no extractable text (scanned images?); OCR it first")
-    if minutes_text.looks_like(text):
-        result.format = minutes_text.FORMAT
-        return minutes_text.parse_text(text, str(path), result)
-    return generic.from_text(text, path, "generic-pdf", result)

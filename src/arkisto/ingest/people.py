@@ -29,6 +29,9 @@ TITLE_HINTS = (
     "hoitaja", "kanslisti", "assistentti", "analyytikko", "ekonomisti", "controller",
     "manager", "kaupunginlakimies", "tekninen", "vs.", "va.", "apulais", "talous",
     "mestari", "laskentasihteeri", "toimistosihteeri", "palvelupäällikkö",
+    # Swedish
+    "direktör", "chef", "sekreterare", "planerare", "ingenjör", "inspektör", "rektor", "föreståndare",
+    "handläggare", "förvaltare", "koordinator", "ledare", "kamrer", "sakkunnig", "ombudsman", "notarie",
 )
 
 _NAME_WORD = r"[A-ZÅÄÖÜÉ][\w'’\-]*"

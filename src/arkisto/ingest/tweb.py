@@ -96,7 +96,9 @@ def looks_like(doc) -> bool:
         r"^\s*(Dno|Päätöshistoria|Tiivistelmä|Esittelyteksti|Päätösesitys|Esittelijä|Valmistelijat)\b", text, re.M)}
     if "tweb" in meta and starts:
         return True
-    return "dno" in starts and len(starts) >= 3
+    # Oulu's Tweb layout: its own labels (Päätöshistoria, Esittelyteksti).
+    # Other Tweb and KTweb layouts go to the conventions reader.
+    return "dno" in starts and bool(starts & {"päätöshistoria", "esittelyteksti"}) and len(starts) >= 3
 
 
 def parse(path: Path, data: bytes) -> IngestResult | None:

@@ -50,7 +50,7 @@ GEN_PREFIX = "gen-"
 # What reading damaged (or tampered) index data raises: a pickle that does not
 # decode or names what arkisto never stores (safe_pickle.UnsafeIndexData is an
 # UnpicklingError), a block that does not inflate, a record cut short.
-DECODE_ERRORS = (pickle.UnpicklingError, zlib.error, struct.error, EOFError)
+DECODE_ERRORS = (pickle.UnpicklingError, zlib.error, struct.error, EOFError, UnicodeDecodeError)
 
 
 @dataclass

@@ -1,0 +1,544 @@
+"""A reader of the conventions of Finnish and Swedish municipal minutes.
+
+Not one system's markup: what minutes of any system share.  A document (a
+PDF's text, an HTML page, a text file; see ``ingest.doc``) is read in four
+steps:
+
+1. **Furniture** (``layout``): running headers and footers, page numbers,
+   certifications, navigation are set aside, and read once for the meeting:
+   the organisation, the body, the date, the cover page's presenter and list
+   of items.
+2. **Items** (``items``): § headings in any of their forms split the
+   document; § lines of other bodies or earlier dates are earlier handlings.
+3. **Blocks** (``fields``): labels by vocabulary, inflected and in both
+   languages, start blocks.
+4. **The record** (here): each field from the best place that states it,
+   and what was inferred listed in ``derived`` with where it came from.
+
+Where the reader is unsure it keeps what it read and names what it lacked.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from ...models import Attachment, Decision, Source, stable_id
+from ...text import one_line
+from ..common import IngestResult, committee_from_proposal, detect_outcome, extract_projects, first_sentence
+from ..doc import Document, Line
+from ..people import fill_contact
+from . import vocab
+from .fields import Blocks, official_title, preparers_of, presenter_of, prose, split_blocks
+from .items import (
+    Heading,
+    case_id_only,
+    continues_title,
+    date_only,
+    find_headings,
+    is_title_line,
+    join_title,
+)
+from .layout import Meeting, find_body, meeting_from, split_furniture
+from .vocab import case_id_in, label_of, parse_date
+
+FORMAT = "minutes"
+
+
+def read(doc: Document, result: IngestResult, fmt: str = FORMAT) -> IngestResult:
+    """Every item of ``doc`` as a Decision on ``result``; problems name the
+    item.  A document with no item at all gets a warning, not a record."""
+    content, header = split_furniture(doc)
+    meeting = meeting_from(doc, header, content)
+    meeting.language = doc.lang if doc.lang in ("fi", "sv") else vocab.language(
+        "\n".join(ln.text for ln in content[:400]))
+    found = find_headings(content, meeting, meeting.cover)
+    heads = [h for h in found if not h.history]
+    spans = _spans(content, heads, meeting, frozenset(h.index for h in found if h.toc))
+    for index, (head, lines, before) in enumerate(spans):
+        rec = _record(doc, meeting, head, lines, before, index, len(spans), result, fmt)
+        if rec is not None:
+            result.records.append(rec)
+    return result
+
+
+def _spans(content: list[Line], heads: list[Heading], meeting: Meeting, toc_lines: frozenset[int] = frozenset()):
+    """(heading, the item's lines after it, lines before it that belong to
+    it) per item.  With no heading, the document is one item."""
+    keep = [i for i in range(len(content)) if i not in meeting.cover and i not in toc_lines]
+    if not heads:
+        return [(None, [content[i] for i in keep], [])]
+    spans = []
+    starts = [h.index for h in heads] + [len(content)]
+    for k, h in enumerate(heads):
+        lines = [content[i] for i in keep if starts[k] < i < starts[k + 1]]
+        if k == 0:
+            before = [content[i] for i in keep if i < h.index]
+        else:
+            before = []
+        spans.append((h, lines, before))
+    # A title printed above the next item's heading (in capitals, or bold)
+    # belongs to that item, not to the end of the previous one.
+    for k in range(1, len(spans)):
+        prev_lines = spans[k - 1][1]
+        moved: list[Line] = []
+        while prev_lines and _caps_or_bold_title(prev_lines[-1]) and len(moved) < 3:
+            moved.insert(0, prev_lines.pop())
+        if moved:
+            spans[k] = (spans[k][0], spans[k][1], moved)
+    return spans
+
+
+def _caps_or_bold_title(line: Line) -> bool:
+    t = line.text.strip()
+    letters = [c for c in t if c.isalpha()]
+    caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85
+    return (caps or (line.bold and line.bold.strip() == t)) and not label_of(t) and len(t) < 200
+
+
+# --- the record ------------------------------------------------------------------------------
+
+def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[Line], before: list[Line],
+            index: int, count: int, result: IngestResult, fmt: str) -> Decision | None:
+    where = f"§ {head.section}" if head else (f"item {index + 1}" if count > 1 else None)
+    derived: list[str] = []
+    derived_from: dict[str, str] = {}
+    title, lines, before_rest = _title(head, lines, before, count)
+    blocks = split_blocks(before_rest + lines if count == 1 or head is None else lines)
+    if count > 1 and head is not None and before_rest:
+        # Lines above a later item's heading that are not its title: keep them
+        # as text of the item.
+        blocks.lead = [ln.text.strip() for ln in before_rest] + blocks.lead
+
+    # Earlier proposals and decisions (a board's before the council's) are
+    # the case's handling; the item's own are the last ones, after the line
+    # that repeats the item's heading where there is one (CaseM prints each
+    # handling under "Body, date, § n").
+    own_from = _own_phase(head, lines) if count == 1 or head is not None else 0
+    shift = len(before_rest) if (count == 1 or head is None) else 0
+    earlier: list[str] = []
+    mine: dict[str, list[str]] = {}
+    for fld in ("proposal", "decision"):
+        texts, starts = blocks.get(fld), blocks.starts.get(fld, [])
+        own = [t for t, st in zip(texts, starts) if st - shift >= own_from]
+        if not own and own_from == 0:
+            own = texts
+        earlier += [t for t in texts if t not in own] + own[:-1]
+        mine[fld] = own[-1:]
+    proposal = prose(mine["proposal"])
+    decision_text = prose(mine["decision"])
+    preparation = prose(blocks.get("preparation") + ([] if proposal or decision_text else []))
+    lead = prose([t for t in blocks.lead if not case_id_only(t) and not date_only(t)])
+    summary = prose(blocks.get("summary"))
+    if summary:
+        preparation = summary + ("\n\n" + preparation if preparation else "")
+    if lead and not _only_header_lines(blocks.lead, meeting):
+        preparation = lead + ("\n\n" + preparation if preparation else "")
+    handling = prose(blocks.get("handling") + blocks.get("history") + earlier)
+    if not any((proposal, decision_text, preparation, handling)):
+        if count > 1 and head is not None and not lines:
+            result.warn("item has no text (only its heading)", where)
+        elif not lines and not before:
+            return None
+
+    # § and title
+    section = head.section if head else None
+    if section is None:
+        for text in blocks.get("section"):
+            m = vocab.SECTION.search(text) or re.search(r"\b(\d{1,4})\b", text)
+            if m:
+                section = str(int(next(g for g in m.groups() if g)))
+                break
+    if not title:
+        for text in blocks.get("subject"):
+            title = join_title(text.split("\n"))
+            break
+    if not title and section and section in meeting.toc:
+        title = meeting.toc[section]
+        _derive(derived, derived_from, "title", "list of items")
+    if not title and count == 1 and doc.title:
+        t = _clean_page_title(doc.title, meeting)
+        if t:
+            title = t
+            _derive(derived, derived_from, "title", "page title")
+    if not title:
+        title = first_sentence(proposal) or first_sentence(decision_text) or first_sentence(preparation)
+        if title:
+            _derive(derived, derived_from, "title", "first sentence")
+
+    # committee
+    committee = None
+    committee_from = ""
+    if head and head.body_full:
+        committee = head.body_full
+        if head.body and head.body != head.body_full:
+            committee_from = f"abbreviation {head.body}"
+    elif meeting.body:
+        committee = meeting.body
+        committee_from = "header"
+    decider = None
+    for text in blocks.get("decider"):
+        decider = text
+        break
+    if not committee and decider:
+        committee = official_title(decider)
+        committee_from = "decision-maker"
+    if not committee:
+        for line in before_rest[:6]:
+            t = line.text.strip()
+            if len(t.split()) <= 4 and official_title(t) and not label_of(t) and not vocab.MINUTES_WORDS.search(t):
+                committee = official_title(t)
+                committee_from = "decision-maker"
+                break
+    if not committee:
+        for labels in (blocks.labels.get("decision", []), blocks.labels.get("proposal", [])):
+            for label in labels:
+                owner = vocab.inflected_owner(label)
+                if owner and labels is blocks.labels.get("decision", []):
+                    base = _genitive_body(owner)
+                    if base:
+                        committee = base
+                        committee_from = "label"
+                        break
+            if committee:
+                break
+    if not committee:
+        committee = committee_from_proposal(proposal)
+        if committee:
+            committee_from = "proposal"
+    if not committee and blocks.signatures:
+        committee = official_title(blocks.signatures[0].split(",", 1)[-1])
+        committee_from = "signature"
+    if committee and committee_from:
+        _derive(derived, derived_from, "committee", committee_from)
+
+    # date
+    meeting_date: date | None = head.date if head and head.date else None
+    if meeting_date is None and meeting.date and meeting.date_from in ("header", "cover"):
+        meeting_date = meeting.date
+    if meeting_date is None:
+        for text in blocks.get("date") + blocks.get("meeting") + blocks.get("time"):
+            meeting_date = parse_date(text)
+            if meeting_date:
+                break
+    if meeting_date is None:
+        for text in [ln.text for ln in before_rest[:8]] + blocks.lead[:4]:
+            if date_only(text) or re.match(r"^(?:\d{1,2}\.\d{1,2}\.\d{4})\s+§", text.strip()):
+                meeting_date = parse_date(text)
+                break
+    if meeting_date is None:
+        meeting_date, source = _date_from_context(doc)
+        if meeting_date:
+            _derive(derived, derived_from, "meeting_date", source)
+
+    # people
+    presenter = presenter_of(blocks, own_from + shift, mine["proposal"])
+    preparers = []
+    for p in preparers_of(blocks):
+        if all(p.name.casefold() != q.name.casefold() for q in preparers):
+            preparers.append(p)
+    if presenter is None and meeting.presenter:
+        from ..people import parse_person
+
+        presenter = parse_person(meeting.presenter)
+        if presenter:
+            _derive(derived, derived_from, "presenter", "cover page")
+    if presenter:
+        presenter = fill_contact(presenter, preparers)
+
+    # case id
+    case_id = head.case_id if head else None
+    if not case_id:
+        for text in blocks.get("case_id"):
+            case_id = case_id_in(text, labelled=True)
+            if case_id:
+                break
+    if not case_id:
+        for t in [ln.text for ln in before_rest] + blocks.lead[:6]:
+            if case_id_only(t):
+                labelled = bool(re.match(r"^\s*(?:dno|dnro|dnr|diaarinumero|diarienummer|asianumero)\b", t, re.I))
+                case_id = case_id_in(t, labelled=labelled) or case_id_in(t, labelled=True)
+                if case_id:
+                    break
+    if not case_id:
+        head_text = "\n".join([ln.text for ln in lines[:8]])
+        case_id = case_id_in(head_text)
+    if case_id:
+        case_id = re.sub(r"\s+T(?:\s\d\d){3,4}$", "", case_id)
+
+    municipality = meeting.municipality
+    if not municipality:
+        municipality = municipality_from_emails("\n".join(ln.text for ln in (before + lines)))
+        if municipality:
+            _derive(derived, derived_from, "municipality", "e-mail address")
+    if not municipality:
+        municipality = _municipality_from_path(doc.path)
+        if municipality:
+            _derive(derived, derived_from, "municipality", "file name")
+
+    attachments = [
+        Attachment(title=one_line(line).lstrip("•-–* ").strip())
+        for t in blocks.get("attachments")
+        for line in t.split("\n")
+        if one_line(line).strip("•-–* ")
+    ]
+    authority = prose(blocks.get("authority"))
+    if authority:
+        authority = re.sub(r"(\d)\s*§", r"\1 §", one_line(authority))
+    all_text = "\n\n".join(x for x in (proposal, decision_text, preparation) if x)
+    language = vocab.language(all_text or title or "") or meeting.language
+    page = head.page if head else (lines[0].page if lines else None)
+    source = Source(path=doc.path, format=fmt, page=(page + 1) if page is not None and doc.kind == "pdf" else None,
+                    record=index if count > 1 else None)
+    rec = Decision(
+        municipality=municipality,
+        committee=committee,
+        meeting_date=meeting_date,
+        section=section,
+        title=_tidy_title(title),
+        case_id=case_id,
+        presenter=presenter,
+        preparers=preparers,
+        proposal=proposal,
+        decision=decision_text,
+        outcome=detect_outcome(decision_text, proposal),
+        authority=authority,
+        preparation=preparation,
+        handling=handling,
+        attachments=attachments,
+        funded_projects=extract_projects(all_text),
+        language=language,
+        derived=derived,
+        derived_from=derived_from,
+        source=source,
+    )
+    rec.id = stable_id(source, index, section or "")
+    missing = [n for n, v in (("committee", committee), ("section", section), ("title", title),
+                              ("meeting date", meeting_date), ("decision", decision_text or proposal)) if not v]
+    if missing:
+        result.warn("missing: " + ", ".join(missing), where)
+    return rec
+
+
+def _own_phase(head: Heading | None, lines: list[Line]) -> int:
+    """The index of the last line inside the item that repeats its heading
+    (its § and body or date), where the item's own handling starts; 0 when
+    there is none."""
+    if head is None:
+        return 0
+    from .items import parse_heading
+
+    own = 0
+    for k, ln in enumerate(lines):
+        h = parse_heading(ln.text)
+        if h is None or h.section != head.section or not (h.body or h.date):
+            continue  # a bare "§310" (a list of §s in appeal instructions) is no handling
+        if h.body and head.body_full and h.body.casefold() != head.body_full.casefold() \
+                and h.body.casefold() != (head.body or "").casefold():
+            continue
+        if h.date and head.date and h.date != head.date:
+            continue
+        own = k
+    return own
+
+
+def _derive(derived: list[str], derived_from: dict[str, str], name: str, where: str) -> None:
+    if name not in derived:
+        derived.append(name)
+    derived_from[name] = where
+
+
+def _title(head: Heading | None, lines: list[Line], before: list[Line], count: int):
+    """(title, the item's lines without it, the lines before without it).
+    The heading's own line first; then the lines after the heading (past
+    case ids, dates and earlier handlings); then a title above the heading
+    (capitals or bold, as Word and KTweb print it)."""
+    if head and head.title:
+        return head.title, lines, before
+    # After the heading
+    i = 0
+    skipped: list[int] = []
+    while i < len(lines) and i < 6:
+        t = lines[i].text.strip()
+        if case_id_only(t) or date_only(t) or _history_line(t) or _label_case_id(t):
+            skipped.append(i)
+            i += 1
+            continue
+        break
+    if head is not None and i < len(lines) and is_title_line(lines[i]) and not _sentence(lines[i].text):
+        parts = [lines[i].text.strip()]
+        j = i + 1
+        while j < len(lines) and len(parts) < 3 and continues_title(parts[-1], lines[j]):
+            parts.append(lines[j].text.strip())
+            j += 1
+        title = join_title(parts)
+        if not _caps_block_before(before):
+            rest = lines[:i] + lines[j:]
+            return title, rest, before
+    # Above the heading: capitals or bold lines (Word, KTweb)
+    block = _caps_block_before(before)
+    if block:
+        title = join_title([ln.text for ln in block])
+        rest_before = [ln for ln in before if ln not in block]
+        return title, lines, rest_before
+    if head is None:
+        # One decision without a §: its first title-like line after the
+        # header (an official's decision: after the header fields).
+        for k, ln in enumerate(lines[:14]):
+            t = ln.text.strip()
+            lab = label_of(t)
+            if lab and lab[0] not in ("subject",):
+                if lab[0] in ("decision", "proposal", "preparation", "presenter", "preparers"):
+                    break
+                continue
+            if case_id_only(t) or date_only(t) or vocab.MINUTES_WORDS.search(t) and len(t.split()) <= 4:
+                continue
+            if is_title_line(ln) and not _sentence(t) and not _official_line(t):
+                parts = [t]
+                j = k + 1
+                while j < len(lines) and len(parts) < 3 and continues_title(parts[-1], lines[j]):
+                    parts.append(lines[j].text.strip())
+                    j += 1
+                return join_title(parts), lines[:k] + lines[j:], before
+            break
+    return None, lines, before
+
+
+def _official_line(t: str) -> bool:
+    return len(t.split()) <= 3 and official_title(t) is not None and t[:1].isupper() and len(t.split()) == 1
+
+
+def _caps_block_before(before: list[Line]) -> list[Line]:
+    """The capitals (or bold) lines right above the heading, past dates,
+    case ids and body lines."""
+    block: list[Line] = []
+    k = len(before) - 1
+    while k >= 0:
+        ln = before[k]
+        t = ln.text.strip()
+        if not block and (case_id_only(t) or date_only(t)):
+            k -= 1
+            continue
+        if _caps_or_bold_title(ln) and not vocab.MINUTES_WORDS.search(t) and not case_id_only(t):
+            block.insert(0, ln)
+            k -= 1
+            continue
+        break
+    if block and any(find_body(ln.text) == ln.text.strip() for ln in block):
+        return []
+    return block
+
+
+def _history_line(t: str) -> bool:
+    from .items import parse_heading
+
+    return parse_heading(t) is not None
+
+
+def _label_case_id(t: str) -> bool:
+    lab = label_of(t)
+    return bool(lab and lab[0] == "case_id" and lab[2])
+
+
+def _sentence(text: str) -> bool:
+    t = text.strip()
+    if t.endswith(".") and len(t.split()) >= 3 and not t.isupper():
+        return True
+    return bool(re.match(r"^(?:Hyväksyttiin|Hyväksyi|Merkittiin|Päätettiin|Förslaget|Godkändes|Ehdotus hyväksyttiin)\b", t))
+
+
+def _tidy_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    t = " ".join(title.split()).strip(" ,;:-–")
+    return t[:300] or None
+
+
+def _only_header_lines(lead: list[str], meeting: Meeting) -> bool:
+    """Lead lines that only repeat the header (body and date, the
+    organisation, the document type) are not the item's text."""
+    for t in lead:
+        if date_only(t) or case_id_only(t) or vocab.MINUTES_WORDS.search(t) and len(t.split()) <= 6:
+            continue
+        if find_body(t) == t.strip():
+            continue
+        return False
+    return True
+
+
+def _clean_page_title(title: str, meeting: Meeting) -> str | None:
+    """An HTML <title> is "Item - Site" or "Site - Esityslistat/pöytäkirjat":
+    the part that is not the site, the organisation or navigation."""
+    parts = [p.strip() for p in re.split(r"\s+[-–|»]\s+", title) if p.strip()]
+    good = []
+    for p in parts:
+        low = p.casefold()
+        if meeting.organisation and low == meeting.organisation.casefold():
+            continue
+        if re.search(r"esityslist|pöytäkirj|päätökset|kokous|dynasty|tietopalvelu|protokoll|etusivu|hakutulos", low):
+            continue
+        if re.search(r"(?:kaupunki|kunta|stad|kommun|hyvinvointialue|kuntayhtymä)$", low):
+            continue
+        good.append(p)
+    return good[0] if len(good) == 1 else None
+
+
+def _genitive_body(owner: str) -> str | None:
+    """"Kaupunginhallituksen" -> "Kaupunginhallitus"; only for bodies."""
+    from ..pdf import base_from_genitive
+
+    base = base_from_genitive(owner)
+    if base and find_body(base) == base:
+        return base
+    return None
+
+
+def _date_from_context(doc: Document) -> tuple[date | None, str]:
+    for key in ("/Title", "/Subject", "/Keywords"):
+        d = parse_date(doc.meta.get(key, ""))
+        if d:
+            return d, "document's metadata"
+    name = Path(doc.path).name
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)", name)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "file name"
+        except ValueError:
+            pass
+    d = parse_date(name.replace("_", " "))
+    if d:
+        return d, "file name"
+    return None, ""
+
+
+_MUNI_DOMAINS = re.compile(r"@([a-zåäö-]+)\.fi\b", re.I)
+_NOT_MUNI = {"gmail", "hotmail", "outlook", "yahoo", "luukku", "kolumbus", "phnet", "phhyky", "hel"}
+
+
+def municipality_from_emails(text: str) -> str | None:
+    """"anna.virtanen@rauma.fi" -> "Rauma" (marked derived).  Only names
+    arkisto knows as a municipality's, since an address may be a company's."""
+    from ...names import MUNICIPALITIES
+
+    for m in _MUNI_DOMAINS.finditer(text):
+        dom = m.group(1).lower()
+        if dom in _NOT_MUNI:
+            continue
+        name = MUNICIPALITIES.get(dom)
+        if name:
+            return name
+    return None
+
+
+def _municipality_from_path(path: str) -> str | None:
+    from ...names import MUNICIPALITIES
+
+    for token in re.split(r"[_\W\d]+", Path(path).stem.lower()):
+        if token in MUNICIPALITIES:
+            return MUNICIPALITIES[token]
+    return None
+
+
+def blocks_for_tests(lines: list[str]) -> Blocks:
+    return split_blocks([Line(t) for t in lines])

@@ -1,0 +1,98 @@
+"""The conventions reader's entry points: a PDF, a text file or an HTML
+page that no system-specific parser took becomes a ``Document`` and is read
+by ``ingest.minutes``.  What it cannot split into items is still indexed as
+full text, with a warning that names what is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import minutes
+from .common import IngestError, IngestResult
+from .doc import Document, Line, from_pages, from_text
+
+# A document the reader found no items or labels in keeps these formats, so
+# that the summary says it was indexed as full text.
+GENERIC = {"pdf": "generic-pdf", "text": "generic-text", "html": "generic-html"}
+FORMATS = {"pdf": "minutes-pdf", "text": "minutes-text", "html": "minutes-html"}
+
+
+def read_document(doc: Document, result: IngestResult) -> IngestResult:
+    minutes.read(doc, result, FORMATS[doc.kind])
+    if not result.records:
+        from .generic import from_text as full_text
+
+        result.format = GENERIC[doc.kind]
+        result.problems = [p for p in result.problems if p.severity != "warning"]
+        return full_text(doc.text(), Path(doc.path), GENERIC[doc.kind], result)
+    structured = any(r.section or r.proposal or r.decision or r.presenter for r in result.records)
+    if not structured:
+        result.format = GENERIC[doc.kind]
+        result.problems = [p for p in result.problems if p.severity != "warning"]
+        result.warn("layout not recognised; indexed as full text only "
+                    "(missing: committee, section, presenter, proposal, decision, outcome)")
+        for r in result.records:
+            r.source.format = GENERIC[doc.kind]
+    else:
+        result.format = FORMATS[doc.kind]
+    return result
+
+
+def parse_pdf(path: Path, data: bytes) -> IngestResult:
+    from .pdf import load
+
+    pdf = load(data)
+    pages = pdf.pages()
+    if not "".join(pages).strip():
+        raise IngestError("PDF has no extractable text (scanned images?); OCR it first")
+    meta = {k: pdf.meta_str(k) for k in ("/Title", "/Subject", "/Keywords")}
+    doc = from_pages(str(path), pages, meta)
+    return read_document(doc, IngestResult(path=str(path), format=FORMATS["pdf"]))
+
+
+def parse_text(text: str, path: str) -> IngestResult:
+    """Text already decoded (tests, and text extracted elsewhere)."""
+    from ..text import clean
+
+    return read_document(from_text(path, clean(text)), IngestResult(path=path, format=FORMATS["text"]))
+
+
+def parse_text_file(path: Path, data: bytes) -> IngestResult:
+    from .detect import read_text
+
+    result = IngestResult(path=str(path), format=FORMATS["text"])
+    text = read_text(path, result, data)
+    if not text.strip():
+        result.error("no text found")
+        return result
+    return read_document(from_text(str(path), text), result)
+
+
+def parse_html(path: Path, data: bytes) -> IngestResult:
+    result = IngestResult(path=str(path), format=FORMATS["html"])
+    doc = html_document(path, data, result)
+    if not doc.lines:
+        result.error("no readable text in this HTML page")
+        return result
+    return read_document(doc, result)
+
+
+def html_document(path: Path, data: bytes, result: IngestResult) -> Document:
+    """The page as a Document: one line per block element, headings with
+    their level, bold leads, table rows with their cells."""
+    from .detect import read_text
+    from .html_blocks import tokenize
+
+    markup = read_text(path, result, data)
+    blocks, title, lang = tokenize(markup)
+    doc = Document(path=str(path), kind="html", title=title or None, lang=(lang or "")[:2].lower() or None)
+    for k, b in enumerate(blocks):
+        if b.tag in ("nav", "header", "footer") or "nav" in b.cls.lower() or "breadcrumb" in b.cls.lower():
+            doc.furniture.append(b.text)
+            continue
+        kind = "h" if b.is_heading else ("row" if b.tag == "tr" else ("li" if b.tag == "li" else "p"))
+        level = int(b.tag[1]) if b.is_heading else 0
+        for t in b.text.split("\n"):
+            if t.strip():
+                doc.lines.append(Line(t, kind=kind, level=level, bold=b.bold, block=k))
+    return doc

@@ -1,0 +1,331 @@
+"""The conventions reader on layouts unlike the corpus: hand-written
+documents in the ways other systems and municipalities publish minutes, and
+property tests over label order, line breaks, headings and page furniture.
+
+The texts of the items come from real decisions (the Jämsä/Lapua credit-loss
+write-off, the Rauma plan statement, the Helsinki school-place decisions);
+the layouts are written here from the conventions, not from any one file."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arkisto.ingest import parse_path
+from arkisto.ingest.common import IngestResult
+from arkisto.ingest.doc import from_pages, from_text
+from arkisto.ingest import minutes
+from arkisto.models import Outcome
+
+
+def read(text: str, path: str = "poytakirja.txt"):
+    r = IngestResult(path=path, format="minutes-text")
+    return minutes.read(from_text(path, text), r).records
+
+
+# --- hand-written layouts -------------------------------------------------------------
+
+
+SWEDISH_PROTOCOL = """\
+PARGAS STAD                     PROTOKOLL 7/2024                Sida 1 (4)
+Stadsstyrelsen                  9.9.2024
+
+Tid                 måndag 9 september 2024 kl. 17.00–19.15
+Plats               Stadshuset, sammanträdesrummet
+Närvarande          Anna Lindqvist, ordförande; Mikael Grönroos; Eva Sundström;
+                    Jonas Holmberg
+Övriga närvarande   Tomas Westerlund, stadsdirektör, föredragande; Pia Nyman,
+                    protokollförare
+Behandlade ärenden  § 112 Avskrivning av fordringar; § 113 Medborgarinitiativ om
+                    mobilförbud; § 114 Utlåtande om detaljplan för Kalkholmen
+\f
+PARGAS STAD                     PROTOKOLL 7/2024                Sida 2 (4)
+Stadsstyrelsen                  9.9.2024
+
+§ 112
+Avskrivning av fordringar
+Dnr PAR/512/02.06.01/2024
+
+Beredare: ekonomichef Lena Söderberg, lena.soderberg@pargas.fi
+
+Enligt bokföringslagen ska räkenskapsperiodens inkomster tas upp som intäkter.
+Fordringarna från år 2020 uppgår till sammanlagt 50 523,94 euro.
+
+Förslag:
+Stadsstyrelsen beslutar avskriva försäljningsfordringar om sammanlagt 50 523,94 euro.
+
+Beslut:
+Förslaget godkändes.
+\f
+PARGAS STAD                     PROTOKOLL 7/2024                Sida 3 (4)
+Stadsstyrelsen                  9.9.2024
+
+§ 113
+Medborgarinitiativ om mobilförbud under lektionerna
+Dnr PAR/248/12.00.01/2024
+
+Förslag:
+Stadsstyrelsen antecknar utredningen för kännedom och föreslår för fullmäktige att
+initiativet är slutbehandlat.
+
+Beslut:
+Ärendet bordlades.
+\f
+PARGAS STAD                     PROTOKOLL 7/2024                Sida 4 (4)
+Stadsstyrelsen                  9.9.2024
+
+§ 114
+Utlåtande om detaljplan för Kalkholmen
+Dnr PAR/771/10.02.03/2024
+
+Förslag:
+Stadsstyrelsen ger ett utlåtande enligt bilagan.
+
+Beslut:
+Ärendet återremitterades för ny beredning.
+
+Bilagor
+Bilaga 1  Utlåtande
+"""
+
+
+def test_swedish_protocol_with_cover_and_running_header():
+    recs = read(SWEDISH_PROTOCOL, "pargas_stst_2024-09-09.txt")
+    assert [(r.section, r.title) for r in recs] == [
+        ("112", "Avskrivning av fordringar"),
+        ("113", "Medborgarinitiativ om mobilförbud under lektionerna"),
+        ("114", "Utlåtande om detaljplan för Kalkholmen"),
+    ]
+    assert {r.committee for r in recs} == {"Stadsstyrelsen"}
+    assert {r.meeting_date for r in recs} == {date(2024, 9, 9)}
+    assert {r.municipality for r in recs} == {"Pargas"}
+    assert {r.language for r in recs} == {"sv"}
+    assert [r.outcome for r in recs] == [Outcome.approved, Outcome.tabled, Outcome.returned]
+    assert [r.case_id for r in recs] == ["PAR/512/02.06.01/2024", "PAR/248/12.00.01/2024", "PAR/771/10.02.03/2024"]
+    # The presenter is named once, on the cover.
+    assert {r.presenter.name for r in recs} == {"Tomas Westerlund"}
+    assert recs[0].preparers[0].name == "Lena Söderberg"
+    # The running header is furniture, not text of an item.
+    assert all("PROTOKOLL" not in (r.preparation or "") + (r.proposal or "") for r in recs)
+
+
+MARGIN_LABELS = """\
+Kunnanhallitus                          ESITYSLISTA/PÖYTÄKIRJA 2/2025
+                                        4.2.2025
+
+Khall § 17                              ti 4.2.2025 klo 18.00
+ASEMAKAAVAN MUUTOS, KORTTELIT 7177–7188 / LAUSUNTO
+512/10.02.03/2023
+
+Päätös         Kunnanhallitus hyväksyi kunnanjohtajan päätösehdotuksen
+               seuraavin muutoksin: lausuntoon lisätään maa-ainesten otto-
+               alueen käyttöönottorajoitus.
+
+Selostus       Maankäyttöosastolla on ollut nähtävillä asemakaavaluonnos, jo-
+               ka koskee asuntoalueen kortteleita sekä niihin liittyviä virkis-
+               tys- ja katualueita.
+
+Kunnanjohtajan päätösehdotus
+               Kunnanhallitus antaa asemakaavaluonnoksesta lausunnon.
+
+Esittelijä     kunnanjohtaja Matti Mallikas
+
+Valmistelija   rakennustarkastaja Jarkko Ahola, puh. 044 123 4567
+"""
+
+
+def test_margin_labels_decision_first_abbreviated_body():
+    [r] = read("Kurikan kunta\n" + MARGIN_LABELS, "poytakirja.txt")
+    assert r.section == "17"
+    assert r.title == "ASEMAKAAVAN MUUTOS, KORTTELIT 7177–7188 / LAUSUNTO"  # capitals as written
+    assert r.committee == "Kunnanhallitus" and "committee" in r.derived  # Khall, resolved
+    assert r.meeting_date == date(2025, 2, 4)
+    assert r.outcome is Outcome.amended
+    assert r.presenter.name == "Matti Mallikas" and r.presenter.title == "kunnanjohtaja"
+    assert r.preparers[0].phone == "044 123 4567"
+    assert r.proposal == "Kunnanhallitus antaa asemakaavaluonnoksesta lausunnon."
+    # Words broken at line ends are whole again (the lexicon says so), a
+    # real hyphen stays, and "virkis-/tys- ja" keeps its hanging hyphen.
+    assert "maa-ainesten ottoalueen" in r.decision
+    assert "joka koskee" in r.preparation and "virkistys- ja katualueita" in r.preparation
+
+
+OFFICIAL = """\
+Kuopion kaupunki                 VIRANHALTIJAPÄÄTÖS          1 (1)
+
+Päätöksentekijä       Liikuntapalvelupäällikkö Sanna Rautio
+Päätöspäivämäärä      15.3.2023
+Pykälä                § 27
+Asianumero            2231/02.05.01.01/2023
+Asia                  Liikunta-avustusten myöntäminen urheiluseuroille
+                      vuodelle 2023
+
+Päätös
+Liikuntapalvelupäällikkö päätti myöntää liikunta-avustuksia urheiluseuroille
+liitteen mukaisesti yhteensä 45 000 euroa.
+
+Perustelut
+Hallintosäännön mukaan liikuntapalvelupäällikkö päättää avustuksista.
+
+Sanna Rautio
+liikuntapalvelupäällikkö
+
+OIKAISUVAATIMUSOHJE
+Tähän päätökseen tyytymätön voi tehdä kirjallisen oikaisuvaatimuksen.
+"""
+
+
+def test_officials_decision_from_its_header_fields():
+    [r] = read(OFFICIAL, "kuopio_paatos.txt")
+    assert r.section == "27"
+    assert r.title == "Liikunta-avustusten myöntäminen urheiluseuroille vuodelle 2023"
+    assert r.committee == "Liikuntapalvelupäällikkö"
+    assert r.meeting_date == date(2023, 3, 15)
+    assert r.case_id == "2231/02.05.01.01/2023"
+    assert r.municipality == "Kuopio"
+    assert r.outcome is Outcome.approved
+    # The signature and the appeal instructions are not the decision.
+    assert "Sanna Rautio" not in r.decision and "oikaisuvaatimus" not in r.decision.lower()
+
+
+def test_earlier_handling_line_is_not_an_item():
+    text = ("Kaupunginvaltuusto 24.4.2017 § 45\nVD/1499/12.00.02/2016\n\nKaupunginhallitus 20.2.2017 § 53\n\n"
+            "Juhlatoimikunta esittää juhlapäätöstä.\n\nKaupunginhallituksen ehdotus:\n"
+            "Kaupunginvaltuusto tekee juhlapäätöksen.\n\nPäätös: Kaupunginhallituksen ehdotus hyväksyttiin.\n")
+    [r] = read("VANTAAN KAUPUNKI PÖYTÄKIRJANOTE\nKaupunginvaltuusto 24.4.2017\n\nSUOMI 100 -JUHLAPÄÄTÖS\n\n" + text)
+    assert (r.section, r.committee, r.title) == ("45", "Kaupunginvaltuusto", "SUOMI 100 -JUHLAPÄÄTÖS")
+    assert r.case_id == "VD/1499/12.00.02/2016"
+
+
+def test_references_in_prose_are_not_headings():
+    text = ("Tekninen lautakunta § 10 25.1.2022\n\nViemäriverkostoon liittyminen\n\n"
+            "Selostus Ympäristölautakunnan aikaisemmat päätökset 2.2.2016 § 74, 7.3.2017 § 95 ja\n"
+            "12.6.2018 § 139 ovat liitteenä. Kuntalain 122 §:n mukaan asia kuuluu lautakunnalle.\n\n"
+            "Päätös Hyväksyttiin.\n")
+    [r] = read("Porin kaupunki\n" + text)
+    assert r.section == "10" and r.title == "Viemäriverkostoon liittyminen"
+
+
+# --- property tests: order, line breaks, furniture ------------------------------------------
+
+BODIES = ["Kaupunginhallitus", "Tekninen lautakunta", "Sivistyslautakunta", "Kasvatus- ja opetuslautakunta",
+          "Ympäristölautakunta"]
+PLACES = [("Rauman", "Rauma"), ("Kurikan", "Kurikka"), ("Seinäjoen", "Seinäjoki"), ("Joensuun", "Joensuu")]
+TITLES = ["Saatavien poistaminen kirjanpidosta 2025", "Ritaharjun asemakaava, korttelit 7177–7188",
+          "Laskujen hyväksyjät 1.1.2025 alkaen", "Vaalitoimikuntien asettaminen vuoden 2022 aluevaaleihin",
+          "Perusopetuksen valinnaisainetarjotin"]
+PEOPLE = [("Liisa Laine", "tekninen johtaja"), ("Jussi Kivelä", "kaupunginjohtaja"),
+          ("Petri Nurmi", "sivistysjohtaja")]
+PROSE = ("Kirjanpitolain mukaan tilikauden tulot kirjataan tuotoiksi tuloslaskelmaan. Tuotoista "
+         "vähennetään kuluina ne menot, joista ei todennäköisesti enää kerry niitä vastaavaa tuloa. "
+         "Luottotappioiksi kirjattuja saamisia seurataan pääkirjanpidon ulkopuolella.")
+OUTCOMES = {
+    Outcome.approved: ("{body} päättää hyväksyä esityksen.", "Ehdotus hyväksyttiin."),
+    Outcome.noted: ("{body} merkitsee selvityksen tiedoksi.", "Hyväksyttiin esitys."),
+    Outcome.tabled: ("{body} päättää hyväksyä esityksen.", "Asia jätettiin pöydälle."),
+    Outcome.returned: ("{body} päättää hyväksyä esityksen.", "Asia palautettiin uudelleen valmisteltavaksi."),
+    Outcome.amended: ("{body} päättää hyväksyä esityksen.", "Ehdotus hyväksyttiin muutettuna siten, että "
+                                                               "määräaikaa jatketaan."),
+}
+
+
+@st.composite
+def items(draw):
+    body = draw(st.sampled_from(BODIES))
+    gen, muni = draw(st.sampled_from(PLACES))
+    day = draw(st.dates(min_value=date(2012, 1, 1), max_value=date(2025, 12, 31)))
+    section = draw(st.integers(1, 400))
+    title = draw(st.sampled_from(TITLES))
+    name, role = draw(st.sampled_from(PEOPLE))
+    outcome = draw(st.sampled_from(sorted(OUTCOMES, key=lambda o: o.value)))
+    proposal, decision = OUTCOMES[outcome]
+    colon = draw(st.booleans())
+    sep = ":\n" if colon else "\n"
+    presenter_style = draw(st.integers(0, 2))
+    presenter = [f"Esittelijä: {name}, {role}", f"Esittelijä{sep}{role} {name}", f"Esittelijä {role} {name}"][
+        presenter_style]
+    blocks = [
+        f"Valmistelija{sep}{role} {name}, puh. 040 123 4567",
+        f"Selostus{sep}{PROSE}",
+        f"Päätösehdotus{sep}{proposal.format(body=body)}",
+        presenter,
+        f"Päätös{sep}{decision}",
+    ]
+    order = draw(st.permutations(blocks))
+    heading_style = draw(st.integers(0, 3))
+    d = f"{day.day}.{day.month}.{day.year}"
+    heading = [f"{body} § {section} {d}", f"{body} {d} § {section}", f"§ {section}", f"{section} §"][heading_style]
+    return dict(body=body, gen=gen, muni=muni, day=day, d=d, section=str(section), title=title, name=name,
+                outcome=outcome, heading=heading, blocks=list(order))
+
+
+def _wrap(block: str, width: int) -> list[str]:
+    out: list[str] = []
+    for para in block.split("\n"):
+        out += textwrap.wrap(para, width=width, break_long_words=False, break_on_hyphens=False) or [""]
+    return out
+
+
+def _document(it: dict, width: int, per_page: int, footer: bool) -> list[str]:
+    """The item as PDF pages: a running header with the page number on each
+    page, a footer, the body wrapped at ``width``."""
+    body_lines = [it["heading"], it["title"], ""]
+    for b in it["blocks"]:
+        body_lines += _wrap(b, width) + [""]
+    chunks = [body_lines[i:i + per_page] for i in range(0, len(body_lines), per_page)]
+    pages = []
+    for k, chunk in enumerate(chunks):
+        head = [f"{it['gen']} kaupunki    Pöytäkirja 3/{it['day'].year}    {k + 2} ({len(chunks) + 5})",
+                f"{it['body']}    {it['d']}", ""]
+        foot = ["", "Pöytäkirjan tarkastajat   Otteen oikeaksi todistaa"] if footer else []
+        pages.append("\n".join(head + chunk + foot))
+    return pages
+
+
+@settings(max_examples=120, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(it=items(), width=st.integers(38, 100), per_page=st.integers(8, 60), footer=st.booleans())
+def test_any_label_order_line_width_and_furniture(it, width, per_page, footer):
+    pages = _document(it, width, per_page, footer)
+    r = IngestResult(path="x.pdf", format="minutes-pdf")
+    recs = minutes.read(from_pages("x.pdf", pages), r).records
+    assert len(recs) == 1, (r.problems, pages)
+    rec = recs[0]
+    assert rec.section == it["section"]
+    assert rec.title == it["title"]
+    assert rec.committee == it["body"]
+    assert rec.meeting_date == it["day"]
+    assert rec.municipality == it["muni"]
+    assert rec.presenter is not None and rec.presenter.name == it["name"]
+    assert rec.outcome is it["outcome"], (rec.decision, rec.proposal)
+    # Furniture never reaches the text.
+    text = " ".join(x or "" for x in (rec.proposal, rec.decision, rec.preparation))
+    assert "Pöytäkirja 3/" not in text and "Otteen oikeaksi" not in text
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(its=st.lists(items(), min_size=2, max_size=4), width=st.integers(40, 100))
+def test_several_items_in_one_file(its, width):
+    sections = []
+    lines = [f"{its[0]['gen']} kaupunki   Pöytäkirja 3/2024", f"{its[0]['body']}   {its[0]['d']}", ""]
+    used = set()
+    for k, it in enumerate(its):
+        n = str(10 + k * 3)
+        sections.append((n, it["title"]))
+        used.add(n)
+        lines += [f"§ {n}", it["title"], ""]
+        for b in it["blocks"]:  # one meeting: every item's proposal names its body
+            lines += _wrap(b.replace(it["body"], its[0]["body"]), width) + [""]
+    recs = read("\n".join(lines))
+    assert [(r.section, r.title) for r in recs] == sections
+    assert {r.committee for r in recs} == {its[0]["body"]}
+
+
+def test_a_text_file_through_parse_path(tmp_path: Path):
+    f = tmp_path / "pargas_stadsstyrelsen.txt"
+    f.write_text(SWEDISH_PROTOCOL, encoding="utf-8")
+    r = parse_path(f)
+    assert r.format == "minutes-text" and len(r.records) == 3

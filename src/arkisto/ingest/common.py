@@ -281,6 +281,22 @@ _BODY_SUBJECT = re.compile(
 )
 
 
+def date_from_file_name(path: str) -> date | None:
+    """"oulu_kaupunginhallitus_2017-03-27_632581845351090.pdf" -> 27.3.2017:
+    the date a file's name carries (yyyy-mm-dd, yyyymmdd, d.m.yyyy), for a
+    document that states none (marked derived by the caller)."""
+    from pathlib import Path
+
+    name = Path(path).name
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)", name)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    return parse_date(name.replace("_", " "))
+
+
 def committee_from_proposal(text: str | None) -> str | None:
     """"Kasvatus- ja opetuslautakunta hyväksyy …" -> "Kasvatus- ja opetuslautakunta"."""
     if not text:

@@ -36,7 +36,15 @@ from pathlib import Path
 
 from ..models import Attachment, Decision, Person, Source, stable_id
 from ..text import join_lines, one_line
-from .common import IngestResult, committee_from_proposal, detect_outcome, extract_projects, first_sentence, parse_date
+from .common import (
+    IngestResult,
+    committee_from_proposal,
+    date_from_file_name,
+    detect_outcome,
+    extract_projects,
+    first_sentence,
+    parse_date,
+)
 from .people import fill_contact, parse_person
 
 FORMAT = "tweb-pdf"
@@ -388,8 +396,14 @@ def _record(path: Path, org, header_date, header_section, title_lines, phases, r
     municipality = municipality_from_org(org)
     if municipality:
         derived.append("municipality")
+    derived_from: dict[str, str] = {}
     if header_date is None:
-        result.warn("the document states no date for this handling (Päivämäärä is empty); meeting_date left empty")
+        header_date = date_from_file_name(str(path))
+        if header_date:
+            derived.append("meeting_date")
+            derived_from["meeting_date"] = "file name"
+        else:
+            result.warn("the document states no date for this handling (Päivämäärä is empty); meeting_date left empty")
     if not committee:
         result.warn("the document does not name the deciding body; committee left empty")
     authority = current.prose("authority")
@@ -405,13 +419,14 @@ def _record(path: Path, org, header_date, header_section, title_lines, phases, r
         preparers=preparers,
         proposal=proposal,
         decision=decision,
-        outcome=detect_outcome(decision),
+        outcome=detect_outcome(decision, proposal),
         authority=one_line(authority) if authority else None,
         preparation=preparation,
         handling=current.prose("handling"),
         attachments=attachments,
         funded_projects=extract_projects("\n\n".join(x for x in (proposal, decision, preparation) if x)),
         derived=derived,
+        derived_from=derived_from,
         source=source,
     )
     rec.id = stable_id(source, 0, header_section or "")

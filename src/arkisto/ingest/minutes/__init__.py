@@ -26,7 +26,14 @@ from pathlib import Path
 
 from ...models import Attachment, Decision, Source, stable_id
 from ...text import one_line
-from ..common import IngestResult, committee_from_proposal, detect_outcome, extract_projects, first_sentence
+from ..common import (
+    IngestResult,
+    committee_from_proposal,
+    date_from_file_name,
+    detect_outcome,
+    extract_projects,
+    first_sentence,
+)
 from ..doc import Document, Line
 from ..people import fill_contact
 from . import vocab
@@ -499,14 +506,7 @@ def _date_from_context(doc: Document) -> tuple[date | None, str]:
         d = parse_date(doc.meta.get(key, ""))
         if d:
             return d, "document's metadata"
-    name = Path(doc.path).name
-    m = re.search(r"(?<!\d)((?:19|20)\d{2})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)", name)
-    if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), "file name"
-        except ValueError:
-            pass
-    d = parse_date(name.replace("_", " "))
+    d = date_from_file_name(doc.path)
     if d:
         return d, "file name"
     return None, ""

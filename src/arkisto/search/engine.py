@@ -550,6 +550,17 @@ PHRASE_CACHE_AFTER = 1
 
 
 def _positions(fmt, docs: np.ndarray, vals: list[bytes], cap: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """See ``_positions_unchecked``; values that do not decode raise
+    UnsafeIndexData (a damaged index), never a TypeError."""
+    from .safe_pickle import UnsafeIndexData
+
+    try:
+        return _positions_unchecked(fmt, docs, vals, cap)
+    except (TypeError, ValueError, IndexError, AttributeError, OverflowError) as exc:
+        raise UnsafeIndexData(f"positions do not decode ({type(exc).__name__})") from None
+
+
+def _positions_unchecked(fmt, docs: np.ndarray, vals: list[bytes], cap: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """(doc, position) pairs of one term in the given documents, decoded in
     bulk.  Whoosh's Positions format stores a posting's positions as a
     4-byte count and a pickled list of deltas: ``\\x80\\x02]q\\x00`` then
@@ -660,6 +671,18 @@ def _positions_stepwise(raw, docs, counts, first):
 
 
 def _blocks(raw: bytes, fmt, values: bool):
+    """See ``_blocks_unchecked``; a block that does not decode to what Whoosh
+    writes (damaged or planted data) raises UnsafeIndexData, so that every
+    caller reports a damaged index rather than a TypeError."""
+    from .safe_pickle import UnsafeIndexData
+
+    try:
+        yield from _blocks_unchecked(raw, fmt, values)
+    except (TypeError, ValueError, IndexError, AttributeError, OverflowError) as exc:
+        raise UnsafeIndexData(f"a posting block does not decode ({type(exc).__name__})") from None
+
+
+def _blocks_unchecked(raw: bytes, fmt, values: bool):
     """The posting blocks of one term in Whoosh's W3 codec, parsed from the
     bytes of the whole posting list at once: a 4-byte magic, then per block
     a signed length (negative for the last block), a pickled info tuple

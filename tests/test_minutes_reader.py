@@ -329,3 +329,87 @@ def test_a_text_file_through_parse_path(tmp_path: Path):
     f.write_text(SWEDISH_PROTOCOL, encoding="utf-8")
     r = parse_path(f)
     assert r.format == "minutes-text" and len(r.records) == 3
+
+
+CONTENTS_THEN_COVER = """\
+NYKARLEBY STAD                  PROTOKOLL 1/2022                1 (4)
+INNEHÅLLSFÖRTECKNING
+§ 4 UTLÅTANDE OM RÄNTESTÖDSLÅN FÖR ETT NYBYGGNADSPROJEKT 3
+§ 7 REDOGÖRELSE FÖR INVÅNARVALEN TILL STADENS HYRES- OCH
+BOSTADSRÄTTSBOSTÄDER
+4
+\f
+NYKARLEBY STAD                  PROTOKOLL 1/2022                2 (4)
+Organ               Stadsstyrelsen
+Tid                 10 januari 2022 kl. 16.00–17.40
+Närvarande          Roger Sjöblom, ordförande; Maria Storbacka; Jan Ståhl
+Föredragande        Stadsdirektör Mats Nyström
+Protokollförare     Stadssekreterare Lena Ingo
+\f
+NYKARLEBY STAD                  PROTOKOLL 1/2022                3 (4)
+§ 4, SSTYR 10.1.2022
+Dnr NYK/12/10.07.03/2022
+UTLÅTANDE OM RÄNTESTÖDSLÅN FÖR ETT NYBYGGNADSPROJEKT
+Stadsdirektörens förslag:
+Stadsstyrelsen beslutar tillstyrka ansökan om räntestödslån.
+Beslut: Förslaget godkändes.
+\f
+NYKARLEBY STAD                  PROTOKOLL 1/2022                4 (4)
+§ 7, SSTYR 10.1.2022
+Dnr NYK/401/00.03.00/2021
+REDOGÖRELSE FÖR INVÅNARVALEN TILL STADENS HYRES- OCH
+BOSTADSRÄTTSBOSTÄDER
+Stadsdirektörens förslag:
+Stadsstyrelsen antecknar redogörelsen för invånarvalen för kännedom.
+Beslut: Förslaget godkändes.
+"""
+
+
+def test_contents_page_then_cover_then_items():
+    """A contents page (its entries are not items, their page numbers not
+    titles), a cover after it (the presenter named only there, the body by
+    its label Organ), the body's abbreviation in the running § line."""
+    recs = read(CONTENTS_THEN_COVER, "nykarleby.txt")
+    assert [(r.section, r.title) for r in recs] == [
+        ("4", "UTLÅTANDE OM RÄNTESTÖDSLÅN FÖR ETT NYBYGGNADSPROJEKT"),
+        ("7", "REDOGÖRELSE FÖR INVÅNARVALEN TILL STADENS HYRES- OCH BOSTADSRÄTTSBOSTÄDER"),
+    ]
+    assert {r.committee for r in recs} == {"Stadsstyrelsen"}
+    assert {r.presenter.name for r in recs} == {"Mats Nyström"}
+    assert [r.outcome for r in recs] == [Outcome.approved, Outcome.noted]
+    assert {r.municipality for r in recs} == {"Nykarleby"}
+
+
+BILINGUAL = """\
+PORVOON KAUPUNKI              PÖYTÄKIRJA / PROTOKOLL      1/2022    2 (3)
+BORGÅ STAD
+Kaupunginhallitus / Stadsstyrelsen                        10.01.2022
+
+Kaupunginhallitus / Stadsstyrelsen § 5   10.01.2022
+
+KAUPUNGIN VALMIUDEN KOHOTTAMINEN
+HÖJNING AV STADENS BEREDSKAP
+
+Dnro / Dnr                48/09.06.00/2022
+
+Esittelijä / Föredragande kaupunginjohtaja / stadsdirektör Mikael Forss
+
+Ehdotus / Förslag         Kaupunginhallitus päättää kohottaa kaupungin valmiutta.
+
+                          Stadsstyrelsen beslutar höja stadens beredskap.
+
+Päätös / Beslut           Ehdotus hyväksyttiin.
+
+                          Förslaget godkändes.
+"""
+
+
+def test_bilingual_minutes_are_read_in_finnish():
+    [r] = read(BILINGUAL, "porvoo.txt")
+    assert (r.section, r.committee) == ("5", "Kaupunginhallitus")
+    assert r.title == "KAUPUNGIN VALMIUDEN KOHOTTAMINEN"  # the Finnish line of the two
+    assert r.presenter.name == "Mikael Forss"
+    assert r.case_id == "48/09.06.00/2022"
+    assert r.language == "fi"
+    assert r.outcome is Outcome.approved
+    assert r.proposal.startswith("Kaupunginhallitus päättää") and "Stadsstyrelsen beslutar" in r.proposal

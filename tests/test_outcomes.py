@@ -42,3 +42,19 @@ def test_outcome(decision, proposal, expected):
 def test_no_decision_text_is_no_outcome():
     assert detect_outcome(None, "Lautakunta hyväksyy.") is None
     assert detect_outcome("  ") is None
+
+
+def test_a_proposal_of_notings_only_is_noted_but_one_that_proposes_is_approved():
+    notes = ("Kunnanhallitus päättää 1. merkitä tiedoksi talouden toteuman ajalta 1.1.–30.9.2025 ja "
+             "2. esittää kunnanvaltuustolle, että se merkitsee tiedoksi talouden toteuman.")
+    proposes = ("Kaupunginhallitus päättää 1. merkitä selvityksen tiedokseen ja esittää selvityksen "
+                "kaupunginvaltuustolle. 2. esittää kaupunginvaltuustolle, että valtuustoaloite katsotaan "
+                "loppuunkäsitellyksi.")
+    decision = "Kunnanhallitus hyväksyi kunnanjohtajan ehdotuksen."
+    assert detect_outcome(decision, notes) is Outcome.noted
+    assert detect_outcome(decision, proposes) is Outcome.approved
+
+
+def test_not_taking_over_an_officials_decision_is_noted():
+    text = "Sivistyslautakunta päätti olla käyttämättä otto-oikeuttaan ja merkitsi päätöksen tiedokseen."
+    assert detect_outcome(text) is Outcome.noted

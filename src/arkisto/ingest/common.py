@@ -132,7 +132,8 @@ _AS_PROPOSED = re.compile(
     re.I,
 )
 _PROPOSAL_NOTES = re.compile(
-    r"^\s*(?:[\w-]+\s+){0,4}?(?:merkitsee|merkitään|merkitsevät)\s+[^;]{0,240}?\btiedo(?:ksi|kseen)\b"
+    r"^\s*(?:[\w-]+\s+){0,4}?(?:päättää\s+(?:1\.\s*)?)?(?:merkitsee|merkitään|merkitsevät|merkitä)\s+[^;]{0,240}?"
+    r"\btiedo(?:ksi|kseen)\b"
     r"|^\s*(?:[\w-]+\s+){0,3}?antecknar\b|^\s*(?:[\w-]+\s+){0,4}?(?:tiedoksi|för kännedom)",
     re.I,
 )
@@ -153,9 +154,11 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
             if outcome is Outcome.voted and _AMENDED_BY_VOTE.search(text):
                 return Outcome.amended
             return outcome
+    if _NOT_TAKEN_OVER.search(text):
+        return Outcome.noted  # an official's decision it chose not to take over: noted
     noted = _NOTED.search(text)
     approved = _APPROVED.search(text)
-    if approved and not noted and proposal and _AS_PROPOSED.match(text) and _PROPOSAL_NOTES.match(one_line(proposal)):
+    if approved and not noted and proposal and _AS_PROPOSED.match(text) and _only_notes(one_line(proposal)):
         return Outcome.noted
     # "Merkitsi tiedoksi" is noted; "Hyväksyi … ja merkitsi tiedoksi" is an
     # approval: whichever the text says first.
@@ -166,6 +169,20 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
     return Outcome.other
 
 
+def _only_notes(proposal: str) -> bool:
+    """The proposal notes and does nothing else: it starts by noting, and
+    each of its numbered points notes too ("1. merkitä tiedoksi …, 2.
+    esittää valtuustolle, että se merkitsee tiedoksi …"); a point that
+    proposes something else ("… että aloite katsotaan loppuunkäsitellyksi")
+    makes it a proposal that was approved."""
+    if not _PROPOSAL_NOTES.match(proposal):
+        return False
+    points = re.split(r"(?:^|\s)\d{1,2}\.\s+(?=[a-zåäö])", proposal)
+    points = [p for p in points[1:] if p.strip()] if len(points) > 2 else []
+    return all(re.search(r"\btiedo(?:ksi|kseen)\b|för kännedom|antecknar", p, re.I) for p in points)
+
+
+_NOT_TAKEN_OVER = re.compile(r"\b(?:olla\s+)?käyttämättä\s+otto-oikeu|\bei\s+käytä\s+otto-oikeu|inte\s+använda\s+(?:sin\s+)?övertagningsrätt", re.I)
 # A vote that the counter-proposal won: the decision was changed.
 _AMENDED_BY_VOTE = re.compile(r"vastaehdotus\s+(?:voitti|hyväksyttiin)|motförslaget\s+(?:vann|godkändes)", re.I)
 

@@ -294,7 +294,7 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
     if authority:
         authority = re.sub(r"(\d)\s*§", r"\1 §", one_line(authority))
     all_text = "\n\n".join(x for x in (proposal, decision_text, preparation) if x)
-    language = vocab.language(all_text or title or "") or meeting.language
+    language = _language(title, proposal, decision_text, preparation) or meeting.language
     page = head.page if head else (lines[0].page if lines else None)
     source = Source(path=doc.path, format=fmt, page=(page + 1) if page is not None and doc.kind == "pdf" else None,
                     record=index if count > 1 else None)
@@ -350,6 +350,17 @@ def _own_phase(head: Heading | None, lines: list[Line]) -> int:
     return own
 
 
+def _language(*texts: str | None) -> str | None:
+    """The language the item is written in first: bilingual minutes give
+    each text in Finnish, then in Swedish, and the Finnish is the item's."""
+    for text in texts:
+        for para in (text or "").split("\n\n"):
+            lang = vocab.language(para)
+            if lang:
+                return lang
+    return vocab.language(" ".join(t or "" for t in texts))
+
+
 def _derive(derived: list[str], derived_from: dict[str, str], name: str, where: str) -> None:
     if name not in derived:
         derived.append(name)
@@ -362,7 +373,13 @@ def _title(head: Heading | None, lines: list[Line], before: list[Line], count: i
     case ids, dates and earlier handlings); then a title above the heading
     (capitals or bold, as Word and KTweb print it)."""
     if head and head.title:
-        return head.title, lines, before
+        # "Kh § 176 KIINTEISTÖVEROPROSENTTIEN MÄÄRÄÄMINEN VUODELLE" / "2026"
+        parts = [head.title]
+        j = 0
+        while j < len(lines) and len(parts) < 3 and continues_title(parts[-1], lines[j]):
+            parts.append(lines[j].text.strip())
+            j += 1
+        return join_title(parts), lines[j:], before
     # After the heading
     i = 0
     skipped: list[int] = []

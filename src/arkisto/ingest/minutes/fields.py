@@ -167,8 +167,9 @@ def split_blocks(lines: list[Line]) -> Blocks:
                         i += 1
                 if fld == "subject":
                     # A subject wrapped onto a second line: "… al-" / "kaen".
-                    while i + 1 < len(lines) and not _label_on(lines[i + 1]) and \
-                            (blk[1][-1].endswith("-") or lines[i + 1].text.strip()[:1].islower()) and \
+                    while i + 1 < len(lines) and not _label_on(lines[i + 1]) and len(blk[1]) < 4 and \
+                            (blk[1][-1].endswith(("-", "§", "/", ",")) or lines[i + 1].text.strip()[:1].islower()
+                             or blk[1][-1].rstrip()[-1:].isdigit() and lines[i + 1].text.strip()[:1].isdigit()) and \
                             len(lines[i + 1].text.strip()) < 120:
                         blk[1].append(lines[i + 1].text.strip())
                         i += 1
@@ -198,6 +199,9 @@ def split_blocks(lines: list[Line]) -> Blocks:
             cur = start("preparation", "", "")
             continue
         else:
+            if cur[1] and i > 0 and (lines[i - 1].block != line.block or lines[i - 1].page != line.page) \
+                    and cur[0] not in ("attachments",):
+                cur[1].append("")  # a paragraph break the source had
             cur[1].append(line.text if line.text.startswith(" ") and cur[0] == "attachments" else t)
         i += 1
     # Fill in the texts, and take signatures off the ends of blocks.
@@ -254,6 +258,10 @@ def _label_on(line: Line, para_start: bool = False) -> tuple[str, str, str, bool
     if lab is None:
         return None
     fld, label, rest, colon = lab
+    letters = [c for c in t if c.isalpha()]
+    if rest and not colon and len(letters) >= 8 and sum(c.isupper() for c in letters) / len(letters) > 0.8 \
+            and len(rest.split()) >= 2:
+        return None  # a line in capitals that starts with a label's word is a title
     if line.is_heading or colon or not rest:
         if not rest and not colon and not line.is_heading and fld in ("time", "place", "meeting", "subject") \
                 and len(t.split()) == 1 and t.islower():

@@ -107,6 +107,10 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
     if c and not re.fullmatch(r"\d{1,7}/\d{4}", c.group(0)) and not after_clean[: c.start()].strip(" ,"):
         h.case_id = re.sub(r"\s+", " ", c.group(0))
         after_clean = re.sub(r"^\s*T(?:\s\d\d){3,4}\b", " ", after_clean[c.end():])
+    if " / " in before:
+        # "Kaupunginhallitus / Stadsstyrelsen § 201", "Kv / Sfm § 44": the
+        # body in both languages; the first is the one read.
+        before = before.split(" / ")[0]
     before = re.sub(r"[,/|]+", " ", before).strip(" :-–")
     words = before.split()
     words = [w for w in words if not _ALLOWED_WORDS.match(w.strip(":."))]
@@ -154,8 +158,13 @@ def find_headings(lines: list[Line], meeting: Meeting, cover: set[int]) -> list[
     """The item headings among the content lines, and earlier handlings
     marked as such."""
     heads: list[Heading] = []
+    toc_page: int | None = None  # a page that a list of items ("Asialista") is on
     for i, line in enumerate(lines):
         if i in cover or _is_toc_line(line.text):
+            continue
+        lab0 = label_of(line.text)
+        if lab0 and lab0[0] == "toc" and not lab0[2]:
+            toc_page = line.page
             continue
         lab = label_of(line.text)
         if lab and lab[0] not in ("section", "meeting", "subject", "time", "place") and not line.is_heading:
@@ -165,6 +174,11 @@ def find_headings(lines: list[Line], meeting: Meeting, cover: set[int]) -> list[
             h = _row_heading(line, i)
         if h is not None:
             h.page = line.page
+            if toc_page is not None and line.page == toc_page:
+                h.history = h.toc = True  # an entry of the list of items
+                if h.title:
+                    h.title = re.sub(r"\s+\d{1,3}$", "", h.title)  # its page number
+                    meeting.toc.setdefault(h.section, h.title)
             heads.append(h)
     for h in heads:
         if h.body:
@@ -274,6 +288,8 @@ def is_title_line(line: Line) -> bool:
     if not t or len(t) > 250:
         return False
     lab = label_of(t)
+    if lab and lab[2] and _caps(t) and not lab[3]:
+        lab = None  # "REDOGÖRELSE FÖR INVÅNARVALEN …": a title in capitals that starts with a label's word
     if lab and (lab[2] or lab[0] not in ("subject", "signing", "toc", "time", "place", "present", "meeting")):
         return False  # "PÖYTÄKIRJAN TARKASTUS" alone is an item's title; "Päätös" is not
     if vocab.FURNITURE.match(t) or case_id_only(t) or date_only(t):
@@ -306,6 +322,15 @@ def date_only(text: str) -> bool:
     return not rest or find_body(rest) == rest
 
 
+_SV_FUNCTION = {"av", "för", "och", "till", "om", "på", "med", "vid", "inom", "i", "en", "ett", "den", "det",
+                "från", "under", "över", "samt", "enligt", "stadens", "kommunens"}
+
+
+def looks_swedish(text: str) -> bool:
+    words = set(re.findall(r"[a-zåäö]+", text.lower()))
+    return bool(words & _SV_FUNCTION) or "å" in text.lower()
+
+
 def continues_title(prev: str, line: Line) -> bool:
     """A title wrapped onto the next line: the next line starts in lower
     case (or the title ends with a hyphen, a slash, a comma or a
@@ -313,7 +338,9 @@ def continues_title(prev: str, line: Line) -> bool:
     t = line.text.strip()
     if not t or label_of(t) or case_id_only(t) or len(t) > 160:
         return False
-    if prev.endswith(("-", "/", ",", "–")) or re.search(r"\b(?:ja|sekä|tai|och|eller|samt)$", prev):
+    if looks_swedish(t) and not looks_swedish(prev):
+        return False  # a bilingual title: the Swedish line after the Finnish one
+    if prev.endswith(("-", "/", ",", "–")) or re.search(r"\b(?:ja|sekä|tai|och|eller|samt)$", prev, re.I):
         return True
     if _caps(prev) and _caps(t):
         return True

@@ -79,8 +79,16 @@ def split_furniture(doc: Document) -> tuple[list[Line], list[str]]:
             edge = idx[:4] + idx[-3:]
             for i in edge:
                 seen_on.setdefault(_key(lines[i].text), set()).add(page)
-        need = 2 if len(pages) <= 3 else max(2, len(pages) // 3)
-        running = {k for k, ps in seen_on.items() if len(ps) >= need and k}
+        n = len(pages)
+        need = 2 if n <= 3 else max(2, (n * 6 + 9) // 10)
+
+        def is_running(k: str, on: set[int]) -> bool:
+            # A sentence ("sen keskustelun jälkeen.") that ends two items on
+            # two pages is the items' own: sentences must be on nearly all.
+            sentence = k.endswith(".") and len(k.split()) > 2
+            return bool(k) and len(on) >= (max(need, (n * 8 + 9) // 10) if sentence else need)
+
+        running = {k for k, ps in seen_on.items() if is_running(k, ps)}
     first_page = min(pages)
     header: list[str] = []
     content: list[Line] = []
@@ -90,6 +98,8 @@ def split_furniture(doc: Document) -> tuple[list[Line], list[str]]:
             line = lines[i]
             k = _key(line.text)
             is_running = k in running and (n < 4 or n >= len(idx) - 3)
+            if (n < 3 or n >= len(idx) - 2) and re.fullmatch(r"\s*[-–]?\s*\d{1,3}\s*[-–]?\s*", line.text):
+                is_running = True  # a page number on a line of its own
             if is_running or FURNITURE.match(line.text.strip()) or _is_page_header(line.text):
                 if page == first_page and (top or is_running) and not FURNITURE.match(line.text.strip()):
                     header.append(line.text.strip())
@@ -138,7 +148,8 @@ def _is_page_header(text: str) -> bool:
 
 _ORG = re.compile(
     r"(?P<org>"
-    r"(?P<gen>[A-ZÅÄÖ][\w-]*n)\s+(?P<kind>kaupunki|kunta|kaupungin|kunnan|hyvinvointialue|kuntayhtymä|seutukunta)"
+    r"(?P<ky>(?:[A-ZÅÄÖ][\w-]*n\s+){1,2}(?:[a-zåäö][\w-]*n\s+)?[a-zåäö-]*kuntayhtymä)"  # Seinäjoen koulutuskuntayhtymä
+    r"|(?P<gen>[A-ZÅÄÖ][\w-]*n)\s+(?P<kind>kaupunki|kunta|kaupungin|kunnan|hyvinvointialue|kuntayhtymä|seutukunta)"
     r"|(?:Kuntayhtymä|Hyvinvointialue|Samkommunen|Välfärdsområdet)\s+[A-ZÅÄÖ][\w-]+"
     r"|[A-ZÅÄÖ][\w-]+\s+(?:hyvinvointialue|välfärdsområde)"
     r"|(?P<sv>[A-ZÅÄÖ][\w:]*s)\s+(?P<svkind>stad|kommun)"
@@ -176,6 +187,8 @@ def organisation(texts: list[str]) -> tuple[str | None, str | None, str | None]:
         if not m:
             continue
         org = m.group("org")
+        if m.group("ky"):
+            return org, "kuntayhtymä", org
         if m.group("kind"):
             kind = m.group("kind").lower()
             kind = {"kaupungin": "kaupunki", "kunnan": "kunta"}.get(kind, kind)
@@ -282,30 +295,45 @@ _TOC_ENTRY = re.compile(r"(?:§\s*(\d{1,4})|(\d{1,4})\s*§)\s+(.+?)(?=\s*(?:;|§
 
 
 def _read_cover(m: Meeting, content: list[Line]) -> None:
-    """Aika/Tid for the date, Saapuvilla olleet for the presenter, the list
-    of items for titles.  Cover fields are labelled lines (the label and its
-    value on one line, continued on indented lines) on the first page."""
+    """Aika/Tid for the date, Saapuvilla olleet or Esittelijä for the
+    presenter, Toimielin/Organ for the body, the list of items for titles.
+    Cover fields are labelled lines (the label and its value on one line,
+    continued on the lines after) before the first item: on the first page,
+    or after a table of contents."""
     if not content:
         return
-    first_page = content[0].page
     fields: list[tuple[str, list[str]]] = []
-    for i, ln in enumerate(content[:80]):
-        if ln.page != first_page:
-            break
-        lab = label_of(ln.text)
-        if lab and lab[0] in ("time", "place", "present", "toc", "signing"):
+    cover_kinds = ("time", "place", "present", "toc", "signing", "presenter", "body")
+    for i, ln in enumerate(content[:160]):
+        if fields and i > 0 and ln.page != content[i - 1].page and any(f != "toc" for f, _v in fields):
+            break  # the cover page ended (a contents page may come before it)
+        t = ln.text.strip()
+        lab = label_of(t)
+        if lab and lab[0] == "presenter" and not fields:
+            lab = None  # "Esittelijä …" before any cover field is an item's
+        if lab and lab[0] in cover_kinds:
             fields.append((lab[0], [lab[2]] if lab[2] else []))
             m.cover.add(i)
             continue
-        if lab and fields:
+        if lab and fields and lab[0] not in ("date", "meeting"):
             break  # a label of an item: the cover is over
-        if fields and not lab and (ln.text.startswith((" ", "\t")) or fields[-1][0] in ("present", "toc", "signing")):
-            if fields[-1][0] == "toc" or not vocab.SECTION.match(ln.text.strip()):
-                fields[-1][1].append(ln.text.strip())
+        if lab and lab[0] in ("date", "meeting") and fields:
+            fields.append((lab[0], [lab[2]] if lab[2] else []))
+            m.cover.add(i)
+            continue
+        if fields and not lab and (ln.text.startswith((" ", "\t")) or fields[-1][0] in
+                                   ("present", "toc", "signing", "presenter")):
+            if fields[-1][0] == "toc" or not vocab.SECTION.search(t):
+                if fields[-1][0] == "presenter" and len(fields[-1][1]) >= 1:
+                    fields.append(("other", []))
+                    continue
+                fields[-1][1].append(t)
                 m.cover.add(i)
                 continue
-        if fields and vocab.SECTION.search(ln.text) and fields[-1][0] != "toc":
+        if fields and vocab.SECTION.search(t) and fields[-1][0] != "toc":
             break
+        if fields and i > 0 and ln.page != content[i - 1].page:
+            break  # the cover page ended
     for name, values in fields:
         text = " ".join(values)
         text = re.sub(r"(\w)- (\w)", r"\1\2", text)
@@ -320,6 +348,14 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
                 if re.search(r"\besittelijä\b|\bföredragande\b", part, re.I):
                     m.presenter = part.split(",")[0].strip()
                     break
+        elif name == "presenter" and not m.presenter and text:
+            # "Esittelijä Juha Viitala, kunnanjohtaja", "Föredragande
+            # Stadsdirektör Mats Nyström", bilingual "… / stadsdirektör".
+            m.presenter = text.split(" / ")[0].strip()
+        elif name == "body" and not m.body and text:
+            b = find_body(text.split(" / ")[0])
+            if b:
+                m.body = b
         elif name == "toc":
             for mm in _TOC_ENTRY.finditer(text):
                 m.toc[mm.group(1) or mm.group(2)] = mm.group(3).strip(" ;.")

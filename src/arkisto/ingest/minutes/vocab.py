@@ -60,6 +60,7 @@ _add("decider", "päätöksentekijä", "päätöksen tekijä", "päättäjä", "
 _add("date", "päivämäärä", "päätöspäivämäärä", "päätöspäivä", "päätöksen päivämäärä", "datum",
      "beslutsdatum", "kokouspäivä", "kokouspäivämäärä")
 _add("meeting", "kokous", "sammanträde", "möte")
+_add("body", "toimielin", "organ", "päättävä toimielin", "beslutande organ")
 _add("section", "pykälä", "paragraf", "päätösnumero", "päätöksen numero", "pykälänumero")
 _add("subject", "asia", "ärende", "otsikko", "aihe", "rubrik")
 _add("time", "aika", "kokousaika", "tid", "sammanträdestid")
@@ -103,7 +104,14 @@ def label_of(text: str) -> tuple[str, str, str, bool] | None:
     m = LABEL_START.match(text)
     if m:
         label = m.group("label")
-        return LABELS[label.casefold()], label, m.group("rest").strip(), bool(m.group("colon"))
+        rest = m.group("rest").strip()
+        colon = bool(m.group("colon"))
+        # "Esittelijä / Föredragande Jukka Nylund": the label in both languages.
+        m2 = re.match(rf"^/\s*(?:{_LABEL_ALT})(?=\s*:|\s*$|\s)(\s*:)?\s*", rest, re.I)
+        if m2:
+            rest = rest[m2.end():].strip()
+            colon = colon or bool(m2.group(1))
+        return LABELS[label.casefold()], label, rest, colon
     m = INFLECTED.match(text.strip())
     if m:
         what = (m.group("what") or m.group("what_sv")).lower()
@@ -343,10 +351,32 @@ FI_WORDS = {"ja", "on", "että", "hyväksyy", "hyväksyttiin", "päätös", "kau
             "ei", "se", "sekä", "tai", "kunnan", "kaupungin", "päättää", "mukaan", "ovat", "oli", "vuoden"}
 
 
+_FI_ENDINGS = ("ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi", "nen", "isen", "uksen",
+               "yksen", "minen", "misen", "taan", "tään", "ttiin", "vat", "vät", "eiden", "iden", "jen")
+_SV_ENDINGS = ("tion", "tionen", "ning", "ningen", "ningar", "heten", "ande", "ende", "else", "arna", "erna",
+               "orna", "ligt", "iska", "iskt")
+_FI_PAIRS = re.compile(r"aa|ää|uu|yy|ii|oo|öö|ie|uo|yö|ei|äi|öi")
+
+
 def language(text: str) -> str | None:
+    """"fi" or "sv" by the words of ``text`` (function words, endings and
+    vowel pairs that each language has and the other has not); None for a
+    text too short to tell."""
     words = re.findall(r"[a-zåäö]+", text.lower()[:20000])
-    fi = sum(w in FI_WORDS for w in words)
-    sv = sum(w in SV_WORDS for w in words)
-    if fi + sv < 3:
+    fi = sv = 0.0
+    for w in words:
+        if w in FI_WORDS:
+            fi += 1
+        elif w in SV_WORDS:
+            sv += 1
+        elif "å" in w:
+            sv += 1
+        elif len(w) > 4 and w.endswith(_FI_ENDINGS):
+            fi += 0.5
+        elif len(w) > 4 and w.endswith(_SV_ENDINGS):
+            sv += 0.5
+        elif len(w) > 3 and _FI_PAIRS.search(w) and not w.endswith(("ie", "ei")):
+            fi += 0.25
+    if fi + sv < 2.5:
         return None
     return "sv" if sv > fi else "fi"

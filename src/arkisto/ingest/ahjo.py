@@ -28,15 +28,14 @@ from .arkisto_json import loads_strict
 from .common import IngestResult, detect_outcome, parse_date
 from .detect import read_text
 from .html_blocks import (
-    Block,
-    blocks_to_text,
     funded_projects,
     or_none,
     parse_contacts,
     person_title_then_name,
-    tokenize,
     votes_from_text,
 )
+from . import html_dom
+from .html_dom import Block, blocks_to_text
 from .people import fill_contact
 
 FORMAT = "ahjo-json"
@@ -173,7 +172,8 @@ def _html_sections(markup: str | None) -> tuple[dict[str, list[tuple[str, str]]]
     meta: dict[str, str] = {}
     if not markup or not str(markup).strip():
         return fields, meta, ""
-    blocks, title, lang = tokenize(str(markup))
+    dom = html_dom.parse(str(markup))
+    blocks, title, lang = dom.blocks(), dom.title, dom.lang
     if title:
         meta["title"] = title
     classed = any(b.cls.lower() in _SECTION_CLASSES for b in blocks if b.is_heading)

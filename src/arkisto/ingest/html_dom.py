@@ -185,10 +185,12 @@ def flatten_deep(markup: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
 class Dom:
     """A parsed page: CSS selectors over lexbor's tree (``css``,
     ``css_first``; nodes are selectolax ``LexborNode``s), the ``<title>``,
-    the language, the readable blocks, and the notes of what parsing repaired."""
+    the language, the readable blocks, the decoded markup (``source``) and
+    the notes of what decoding and parsing repaired."""
 
-    def __init__(self, tree: LexborHTMLParser, notes: list[str] | None = None):
+    def __init__(self, tree: LexborHTMLParser, source: str = "", notes: list[str] | None = None):
         self.tree = tree
+        self.source = source
         self.notes = list(notes or [])
 
     @property
@@ -235,11 +237,12 @@ class Dom:
 def parse(markup: str) -> Dom:
     """A page or a fragment of HTML as a :class:`Dom`."""
     notes = []
+    source = markup
     markup = defuse_tail(markup)
     markup, dropped = flatten_deep(markup)
     if dropped:
         notes.append(f"HTML nested deeper than {MAX_DEPTH} elements: {dropped} tags below that depth ignored")
-    return Dom(LexborHTMLParser(markup), notes)
+    return Dom(LexborHTMLParser(markup), source, notes)
 
 
 def load(path: Path | str, data: bytes, result: IngestResult | None = None) -> Dom:

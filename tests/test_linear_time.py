@@ -151,6 +151,7 @@ HOSTILE = {
     # open divs took 0.3 s, 140 000 took minutes, until html_dom capped nesting.
     "HTML with nested unclosed <div>s": lambda n: ("a.html", "<html><body>" + _repeat("<div>x ", n)),
     "HTML with nested unclosed list items": lambda n: ("a.html", "<html><body>" + _repeat("<ul><li>x ", n)),
+    "HTML full of XHTML empty tags": lambda n: ("a.html", "<html><body>" + _repeat("<div class=a/>x <a ", n)),
 }
 
 

@@ -307,6 +307,17 @@ def test_broken_markup_keeps_its_text(markup, want):
     assert got == want
 
 
+def test_xhtml_empty_tags_are_empty_elements():
+    """CaseM's templates write <div class="spacer"/> and <td />: read as HTML5
+    says, each would swallow the rest of its parent (CaseM's § items nested
+    one inside the other)."""
+    dom = parse('<div id="a"><div class="spacer"/><p>Eka</p></div><div id="b"><td /><p>Toka</p></div>'
+                '<p>Rivi<br/>kaksi<img src="x"/></p>')
+    assert dom.css("div.spacer p") == []
+    assert [p.parent.attributes.get("id") for p in dom.css("p")][:2] == ["a", "b"]
+    assert [b.text for b in dom.blocks()] == ["Eka", "Toka", "Rivi\nkaksi"]
+
+
 def test_deep_nesting_keeps_the_text_and_says_so():
     r = IngestResult(path="page.html", format="html")
     doc, _ = read("<div>" * 100_000 + "Syvällä" + "</div>" * 100_000 + "<p>Perässä</p>", r)

@@ -25,13 +25,14 @@ import binascii
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
+
+from selectolax.lexbor import LexborNode
 
 from ..models import Attachment, Decision, Person, Source, Vote, stable_id
 from ..text import clean, join_lines, one_line
+from . import html_dom
 from .common import IngestResult, detect_outcome, extract_projects, first_sentence, parse_date
-from .html_blocks import defuse_tail
 from .people import EMAIL, PHONE, fill_contact, parse_person
 
 FORMAT = "casem-pdf"
@@ -366,171 +367,120 @@ def _all_emails(line: str) -> bool:
 
 # --- the HTML route ------------------------------------------------------------------
 
-_VOID = {"br", "img", "meta", "link", "hr", "input", "col", "area", "base", "wbr", "source", "param", "variable"}
+# Elements that make their parent a container rather than a line of text.
 _BLOCK = {"div", "p", "table", "tbody", "thead", "tr", "td", "th", "ul", "ol", "li", "h1", "h2", "h3", "h4",
           "h5", "h6", "header", "footer", "section", "article", "blockquote", "pre", "body", "html"}
 
 
-class _Node:
-    __slots__ = ("tag", "attrs", "children", "parent")
-
-    def __init__(self, tag: str, attrs: dict[str, str], parent: _Node | None):
-        self.tag = tag
-        self.attrs = attrs
-        self.children: list[_Node | str] = []
-        self.parent = parent
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def text(self) -> str:
-        out: list[str] = []
-        stack: list[_Node | str] = [self]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, str):
-                out.append(n)
-            elif n.tag == "br":
-                out.append(" ")
-            else:
-                stack.extend(reversed(n.children))
-        return "".join(out)
-
-    def iter(self):
-        stack: list[_Node | str] = [self]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, _Node):
-                yield n
-                stack.extend(reversed(n.children))
-
-    def has_block_child(self) -> bool:
-        return any(isinstance(c, _Node) and c.tag in _BLOCK for c in self.children)
-
-    def bold(self) -> bool:
-        n: _Node | None = self
-        while n is not None:
-            if "bold" in n.classes or n.tag in ("b", "strong", "th"):
-                return True
-            n = n.parent
-        return False
+def _classes(node: LexborNode) -> set[str]:
+    return set((node.attributes.get("class") or "").split())
 
 
-class _Builder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("#root", {}, None)
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = _Node(tag, {k: v or "" for k, v in attrs}, self.stack[-1])
-        self.stack[-1].children.append(node)
-        if tag not in _VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        node = _Node(tag, {k: v or "" for k, v in attrs}, self.stack[-1])
-        self.stack[-1].children.append(node)
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
+def _has_block_child(node: LexborNode) -> bool:
+    child = node.child
+    while child is not None:
+        if child.tag in _BLOCK:
+            return True
+        child = child.next
+    return False
 
 
-def _dom(html: str) -> _Node:
-    # Inline images (the logo) are large and carry nothing for us.
-    html = re.sub(r'src="data:[^"]*"', 'src=""', html)
-    b = _Builder()
-    b.feed(defuse_tail(html))
-    b.close()
-    return b.root
+def _bold(node: LexborNode) -> bool:
+    """The node or an element around it is bold (CaseM writes labels and
+    the § line bold, with a class or with <b>/<strong>/<th>)."""
+    n: LexborNode | None = node
+    while n is not None and n.tag != "-document":
+        if n.tag in ("b", "strong", "th") or "bold" in _classes(n):
+            return True
+        n = n.parent
+    return False
 
 
-def _render(node: _Node) -> str:
-    """Rich text (CKEditor content) as paragraphs separated by blank lines."""
+def _render(node: LexborNode) -> str:
+    """Rich text (CKEditor content) as paragraphs separated by blank lines;
+    a table row as its cells joined by " | ", a list item as "• item"."""
     out: list[str] = []
-
-    def walk(n: _Node | str) -> None:
-        if isinstance(n, str):
-            out.append(n)
-            return
-        if n.tag == "br":
+    stack: list[tuple[LexborNode, bool]] = [(node, True)]
+    while stack:
+        n, entering = stack.pop()
+        if not entering:
             out.append("\n\n")
-            return
-        if n.tag == "tr":
-            cells = [one_line(c.text()) for c in n.children if isinstance(c, _Node) and c.tag in ("td", "th")]
+            continue
+        tag = n.tag or ""
+        if tag == "-text":
+            out.append(n.text_content or "")
+            continue
+        if tag in html_dom.SKIP_TAGS or tag.startswith(("-", "!")):
+            continue
+        if tag == "br":
+            out.append("\n\n")
+            continue
+        if tag == "tr":
+            cells = [html_dom.plain_text(c) for c in html_dom.children(n) if c.tag in ("td", "th")]
             cells = [c for c in cells if c]
             if cells:
                 out.append("\n\n" + " | ".join(cells) + "\n\n")
-            return
-        block = n.tag in _BLOCK
-        if block:
+            continue
+        if tag in _BLOCK:
             out.append("\n\n")
-        if n.tag == "li":
+            stack.append((n, False))
+        if tag == "li":
             out.append("• ")
-        for c in n.children:
-            walk(c)
-        if block:
-            out.append("\n\n")
-
-    walk(node)
+        stack.extend((c, True) for c in reversed(html_dom.children(n)))
     paras = [one_line(p) for p in re.split(r"\n\s*\n", "".join(out))]
     paras = [p for p in paras if p and p != "•"]
     return "\n\n".join(paras)
 
 
-def _events(article: _Node):
+def _events(article: LexborNode):
     """The article in reading order: ("content", text, node) for rich text,
-    ("leaf", text, node) for a block holding only text."""
-    stack: list[_Node | str] = list(reversed(article.children))
+    ("leaf", text, node) for a block holding only text, ("leaf", text,
+    None) for text between blocks."""
+    stack = list(reversed(html_dom.children(article)))
     while stack:
         n = stack.pop()
-        if isinstance(n, str):
-            t = one_line(n)
+        tag = n.tag or ""
+        if tag == "-text":
+            t = one_line(n.text_content)
             if t:
                 yield ("leaf", t, None)
             continue
-        if "ckeditor-content-container" in n.classes:
+        if tag in html_dom.SKIP_TAGS or tag.startswith(("-", "!")):
+            continue
+        if "ckeditor-content-container" in _classes(n):
             yield ("content", _render(n), n)
             continue
-        if n.tag in _VOID:
-            continue
-        if not n.has_block_child():
-            t = one_line(n.text())
+        if not _has_block_child(n):
+            t = html_dom.plain_text(n)
             if t:
                 yield ("leaf", t, n)
             continue
-        stack.extend(reversed(n.children))
+        stack.extend(reversed(html_dom.children(n)))
 
 
 def _parse_html(html: str) -> tuple[_Meeting, list[_Item]]:
-    root = _dom(html)
+    dom = html_dom.parse(html)
     meeting = _Meeting()
-    html_el = next((n for n in root.iter() if n.tag == "html"), None)
-    if html_el is not None:
-        lang = (html_el.attrs.get("lang") or "").lower()[:2]
-        meeting.language = lang if lang in ("fi", "sv", "en") else None
-    header = next((n for n in root.iter() if n.tag == "header"), None)
+    root = dom.root
+    if root is None:
+        return meeting, []
+    lang = (root.attributes.get("lang") or "").lower()[:2]
+    meeting.language = lang if lang in ("fi", "sv", "en") else None
+    header = dom.css_first("header")
     if header is not None:
-        leaves = [one_line(t) for k, t, _ in _events(header) if k == "leaf"]
+        leaves = [t for k, t, _ in _events(header) if k == "leaf"]
         leaves = [t for t in leaves if t and "{$" not in t]
         _meeting_from_leaves(meeting, leaves)
+    articles = dom.css('div[id^="article-"]')
     # "Aika 25.08.2025, klo 17:00" outside the articles: the meeting's own date
     # (an agenda's header date is the day it was sent).
-    articles = [n for n in root.iter() if n.tag == "div" and (n.attrs.get("id") or "").startswith("article-")]
-    art_ids = {id(a) for a in articles}
+    art_ids = {a.mem_id for a in articles}
     prev = None
-    for n in root.iter():
-        if id(n) in art_ids:
+    for n in root.traverse():
+        if n.mem_id in art_ids:
             break
-        if n.tag == "td" and not n.has_block_child():
-            t = one_line(n.text())
+        if n.tag == "td" and not _has_block_child(n):
+            t = html_dom.plain_text(n)
             if prev == "Aika" and parse_date(t):
                 meeting.date = parse_date(t)
                 break
@@ -558,7 +508,7 @@ def _meeting_from_leaves(meeting: _Meeting, leaves: list[str]) -> None:
             meeting.committee = t
 
 
-def _html_item(article: _Node) -> _Item | None:
+def _html_item(article: LexborNode) -> _Item | None:
     item: _Item | None = None
     phase: _Phase | None = None
     label: str | None = None
@@ -578,19 +528,19 @@ def _html_item(article: _Node) -> _Item | None:
     for kind, text, node in _events(article):
         if item is None:
             m = _SECTION.match(text)
-            if kind == "leaf" and node is not None and node.bold() and m:
+            if kind == "leaf" and node is not None and _bold(node) and m:
                 item = _Item(section=m.group(1), title=None)
                 phase = item.phases[0]
                 pending_title = True
             continue
         assert phase is not None
         if pending_title:
-            if kind == "leaf" and node is not None and node.bold():
+            if kind == "leaf" and node is not None and _bold(node):
                 item.title = text
                 pending_title = False
                 continue
             pending_title = False
-        if kind == "leaf" and node is not None and "topic-caption" in node.classes:
+        if kind == "leaf" and node is not None and "topic-caption" in _classes(node):
             if item.case_id is None and _looks_case_id(text):
                 item.case_id = text
             continue

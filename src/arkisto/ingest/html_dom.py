@@ -6,8 +6,9 @@
   ``<meta>``, else Windows-1252; mojibake repaired, NFC, control characters
   dropped.  Each repair is a note, as for every text input.
 - **Text to DOM.**  selectolax (lexbor, an HTML5 parser) builds the tree the
-  way a browser would from broken markup.  Two guards come first, both
-  linear: a ``<`` that can never open a tag (after the last ``>``) is text,
+  way a browser would from broken markup.  Three repairs come first, each
+  linear: a ``<`` that can never open a tag (after the last ``>``) is text;
+  an XHTML empty tag (``<div/>``) is an empty element, as its author meant;
   and elements nested deeper than :data:`MAX_DEPTH` are not nested further
   (lexbor takes quadratic time on 10 000s of open ``<div>``s).
 - **DOM to blocks.**  One paragraph-like element (p, div, h1-h6, li, a table
@@ -114,6 +115,27 @@ def defuse_tail(markup: str) -> str:
     if "<" not in markup[cut:]:
         return markup
     return markup[:cut] + markup[cut:].replace("<", "&lt;")
+
+
+_EMPTY_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)((?:\s[^<>]*?)?)\s*/>")
+
+
+def close_empty(markup: str) -> str:
+    """XHTML's empty-element tags on elements that are not void (``<div
+    class="spacer"/>``, ``<td />``, CaseM's ``<variable/>``) written as an
+    element with its end tag.  HTML5 ignores the slash, and the element then
+    swallows everything up to its parent's end: CaseM's articles nested one
+    inside the other.  The author meant an empty element."""
+    if "/>" not in markup:
+        return markup
+
+    def fix(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name.lower() in _VOID:
+            return m.group(0)
+        return f"<{name}{m.group(2)}></{name}>"
+
+    return _EMPTY_TAG.sub(fix, markup)
 
 
 def flatten_deep(markup: str, limit: int = MAX_DEPTH) -> tuple[str, int]:
@@ -238,7 +260,7 @@ def parse(markup: str) -> Dom:
     """A page or a fragment of HTML as a :class:`Dom`."""
     notes = []
     source = markup
-    markup = defuse_tail(markup)
+    markup = close_empty(defuse_tail(markup))
     markup, dropped = flatten_deep(markup)
     if dropped:
         notes.append(f"HTML nested deeper than {MAX_DEPTH} elements: {dropped} tags below that depth ignored")
@@ -462,7 +484,7 @@ class _Walker:
             self.cur = (tag, node.attributes.get("class") or "", node)
             self.block_stack.append(self.cur)
         stack.append((node, _LEAVE, bold))
-        stack.extend((k, _ENTER, False) for k in reversed(_children(node)))
+        stack.extend((k, _ENTER, False) for k in reversed(children(node)))
 
     def row(self, tr: LexborNode) -> None:
         """A data row as one block of cells; furniture inside it (a cell of
@@ -497,7 +519,8 @@ class _Walker:
 _SOURCE_BREAKS = re.compile(r"[\r\n\t\f]+")
 
 
-def _children(node: LexborNode) -> list[LexborNode]:
+def children(node: LexborNode) -> list[LexborNode]:
+    """The node's children (elements, text and comments), in order."""
     out = []
     child = node.child
     while child is not None:
@@ -532,12 +555,12 @@ def plain_text(node: LexborNode, bold_only: bool = False, skip: dict[int, str] |
         in_bold = in_bold or _is_bold(n)
         if tag in BLOCK_TAGS or tag in ("td", "th"):
             out.append(" ")
-        stack.extend((k, in_bold) for k in reversed(_children(n)))
+        stack.extend((k, in_bold) for k in reversed(children(n)))
     return one_line(clean("".join(out)))
 
 
 def _cells(tr: LexborNode) -> list[LexborNode]:
-    return [c for c in _children(tr) if c.tag in ("td", "th")]
+    return [c for c in children(tr) if c.tag in ("td", "th")]
 
 
 _LAYOUT_IN_CELL = "table, ul, ol, dl, h1, h2, h3, h4, h5, h6, blockquote, pre"
@@ -832,7 +855,7 @@ def classify(dom: Dom) -> _Furniture:
             contentish += 1
         frames.append(f)
         stack.append((node, False))
-        stack.extend((k, True) for k in reversed(_children(node)))
+        stack.extend((k, True) for k in reversed(children(node)))
     found.zones = furniture
     _choose_region(found, cands, furniture, total)
     return found

@@ -24,19 +24,12 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, Vote, stable_id
 from ..text import clean, one_line
-from .arkisto_json import loads_strict
-from .common import IngestResult, detect_outcome, parse_date
-from .detect import read_text
-from .html_blocks import (
-    funded_projects,
-    or_none,
-    parse_contacts,
-    person_title_then_name,
-    votes_from_text,
-)
 from . import html_dom
+from .arkisto_json import loads_strict
+from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
+from .detect import read_text
 from .html_dom import Block, blocks_to_text
-from .people import fill_contact
+from .people import fill_contact, parse_contacts, person_title_then_name
 
 FORMAT = "ahjo-json"
 

@@ -17,8 +17,7 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Source, stable_id
 from ..text import one_line
-from .common import IngestResult, detect_outcome, parse_date
-from .html_blocks import funded_projects, or_none, votes_from_text
+from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
 from .html_dom import Block, load
 
 FORMAT = "ahjo-bulletin-html"

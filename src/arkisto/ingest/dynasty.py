@@ -22,19 +22,12 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import one_line
-from .common import IngestResult, detect_outcome, parse_date
 from . import html_dom
-from .html_blocks import (
-    funded_projects,
-    or_none,
-    parse_contacts,
-    person_title_then_name,
-    votes_from_text,
-)
+from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
 from .html_dom import Block, blocks_to_text
 from .minutes_text import _municipality_from_emails
 from .opennc import names_from_file
-from .people import fill_contact
+from .people import fill_contact, parse_contacts, person_title_then_name
 
 FORMAT = "dynasty-html"
 

@@ -25,19 +25,21 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import clean, one_line
-from .arkisto_json import loads_strict
-from .common import BODY_WORDS, IngestResult, detect_outcome, parse_date
-from .detect import read_text
 from . import html_dom
-from .html_blocks import (
+from .arkisto_json import loads_strict
+from .common import (
+    BODY_WORDS,
+    IngestResult,
+    detect_outcome,
     funded_projects,
     guess_language,
     or_none,
-    parse_contact,
+    parse_date,
     votes_from_text,
 )
+from .detect import read_text
 from .html_dom import html_to_text
-from .people import EMAIL, PHONE, fill_contact
+from .people import EMAIL, PHONE, fill_contact, parse_contact
 
 FORMAT = "opennc-json"
 

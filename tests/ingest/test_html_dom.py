@@ -190,14 +190,16 @@ def test_without_a_content_marker_the_page_is_read_whole_minus_furniture():
     assert doc.furniture == ["Etusivu\nKokoukset", "Edellinen | Seuraava"]
 
 
-def test_attachments_and_agenda_lists_are_content_not_link_lists():
+def test_attachments_contacts_and_agenda_lists_are_content_not_link_lists():
     page = """<html><body><h3>Liitteet</h3><ul><li><a href="/d/1.pdf">Liite 1 Kaava</a></li>
     <li><a href="/d/2.pdf">Liite 2 Selostus</a></li></ul>
     <h3>Käsitellyt asiat</h3><ul><li><a href="/p/12">§ 12 Talousarvio</a></li><li><a href="/p/13">§ 13 Kaava</a></li></ul>
     </body></html>"""
+    page += ('<div><a href="mailto:anna.aho@kunta.fi">Anna Aho</a>, <a href="tel:+358401234567">040 123 4567</a>'
+             '<br><a href="mailto:olli.ojala@kunta.fi">Olli Ojala</a></div>')
     doc, _ = read(page)
     assert lines(doc) == ["Liitteet", "Liite 1 Kaava", "Liite 2 Selostus", "Käsitellyt asiat", "§ 12 Talousarvio",
-                          "§ 13 Kaava"]
+                          "§ 13 Kaava", "Anna Aho, 040 123 4567", "Olli Ojala"]
     assert doc.furniture == []
 
 
@@ -207,6 +209,8 @@ def test_a_class_word_does_not_hide_a_page_full_of_text():
     prose = " ".join(["Kaupunginhallitus päätti hyväksyä asemakaavan muutoksen ja sen selostuksen."] * 30)
     doc, _ = read(f'<html><body><div class="menu-open"><h1>Kh § 5</h1><p>{prose}</p></div></body></html>')
     assert lines(doc) == ["Kh § 5", prose]
+    doc, _ = read('<html><body class="nav-open menu-visible"><h1>Kh § 5</h1><p>Hyväksyttiin.</p></body></html>')
+    assert lines(doc) == ["Kh § 5", "Hyväksyttiin."]
 
 
 # --- property: whatever furniture surrounds the content, the lines are the content ------------

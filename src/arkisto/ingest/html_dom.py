@@ -662,8 +662,8 @@ def html_to_text(markup: str | None) -> str:
 #   - breadcrumbs by their shape: short, links joined by > › » →;
 #   - cookie notices by their words next to a button or link;
 #   - lists of links: a list, paragraph, box or table row that is mostly
-#     links to pages (not to documents: attachments are content, and not
-#     to agenda items: "§ 12 …");
+#     links to pages (not to documents or addresses: attachments and
+#     contacts are content, and not to agenda items: "§ 12 …");
 #   - a box holding nothing but such furniture and headings.
 # Words and roles that guess (not <nav>/<aside>) are not taken for an
 # element holding a lot of plain text or the page's content: "nav-open" on a
@@ -705,7 +705,7 @@ _CONTENT_IDS = frozenset({"contentstart", "content-start", "maincontent", "main-
 _COOKIE_TEXT = re.compile(r"\b(?:evästei\w*|eväste\w*|cookie\w*|kakor\w*)", re.I)
 _FILE_HREF = re.compile(
     r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|txt|zip|jpe?g|png)(?:[?#]|$)|download|liite|attachment|getfile"
-    r"|tiedosto|bilaga|fileid|documentid",
+    r"|tiedosto|bilaga|fileid|documentid|^mailto:|^tel:",
     re.I,
 )
 _ITEM_LINK = re.compile(r"^\s*(?:§\s*\d|\d{1,4}\s*§|\d{1,3}[.)]?\s+\S)")
@@ -759,7 +759,7 @@ class _Frame:
     text: int = 0  # significant characters outside furniture
     link_text: int = 0
     links: int = 0
-    file_links: int = 0
+    file_links: int = 0  # to documents (attachments) or addresses (mailto:, tel:)
     item_links: int = 0
     local_links: int = 0  # "#…" and javascript: links
     free: int = 0  # significant characters outside furniture and headings
@@ -820,7 +820,7 @@ def classify(dom: Dom) -> _Furniture:
             f = frames.pop()
             if f.tag in _CONTENTISH or f.cand:
                 contentish -= 1
-            kind = _decide(f, contentish)
+            kind = _decide(f)
             if kind:
                 furniture[f.nid] = kind
                 if kind == "breadcrumb":
@@ -918,14 +918,14 @@ def _explicit(node: LexborNode, tag: str, attrs: dict, contentish: int) -> tuple
     return None, None
 
 
-def _decide(f: _Frame, contentish: int) -> str | None:
+def _decide(f: _Frame) -> str | None:
     """The furniture kind of an element whose content has been counted."""
     if f.sure:
         return f.sure
-    if f.guess and not f.has_cand and f.plain <= _PLAIN_LIMIT:
-        return f.guess
     if f.tag in ("html", "body") or f.cand or f.has_cand:
-        return None
+        return None  # a class word on the page's wrapper ("menu-open") hides nothing
+    if f.guess and f.plain <= _PLAIN_LIMIT:
+        return f.guess
     raw = one_line("".join(f.raw)) if f.raw_len <= _RAW_CAP else ""
     if raw and f.tag in _CRUMB_TAGS and f.links and _looks_like_crumbs(raw, f.links):
         return "breadcrumb"

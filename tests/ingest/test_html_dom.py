@@ -320,6 +320,9 @@ def test_xhtml_empty_tags_are_empty_elements():
     assert dom.css("div.spacer p") == []
     assert [p.parent.attributes.get("id") for p in dom.css("p")][:2] == ["a", "b"]
     assert [b.text for b in dom.blocks()] == ["Eka", "Toka", "Rivi\nkaksi"]
+    # "/>" inside a quoted value ends nothing.
+    dom = parse('<p><a title="1/>2" href="/x">linkki</a> teksti</p>')
+    assert dom.css_first("a").attributes == {"title": "1/>2", "href": "/x"}
 
 
 def test_deep_nesting_keeps_the_text_and_says_so():

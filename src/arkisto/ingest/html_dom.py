@@ -117,7 +117,9 @@ def defuse_tail(markup: str) -> str:
     return markup[:cut] + markup[cut:].replace("<", "&lt;")
 
 
-_EMPTY_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]*)((?:\s[^<>]*?)?)\s*/>")
+# A tag's attributes, a quoted value taken whole ("a/>b" is a value, not an
+# end), and bounded: an unclosed quote must not send each "<" to the end.
+_EMPTY_TAG = re.compile(r"""<([A-Za-z][A-Za-z0-9:_-]*)((?:\s(?:[^<>"']|"[^"<>]{0,2000}"|'[^'<>]{0,2000}')*?)?)\s*/>""")
 
 
 def close_empty(markup: str) -> str:

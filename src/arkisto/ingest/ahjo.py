@@ -24,20 +24,12 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, Vote, stable_id
 from ..text import clean, one_line
+from . import html_dom
 from .arkisto_json import loads_strict
-from .common import IngestResult, detect_outcome, parse_date
+from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
 from .detect import read_text
-from .html_blocks import (
-    Block,
-    blocks_to_text,
-    funded_projects,
-    or_none,
-    parse_contacts,
-    person_title_then_name,
-    tokenize,
-    votes_from_text,
-)
-from .people import fill_contact
+from .html_dom import Block, blocks_to_text
+from .people import fill_contact, parse_contacts, person_title_then_name
 
 FORMAT = "ahjo-json"
 
@@ -173,7 +165,8 @@ def _html_sections(markup: str | None) -> tuple[dict[str, list[tuple[str, str]]]
     meta: dict[str, str] = {}
     if not markup or not str(markup).strip():
         return fields, meta, ""
-    blocks, title, lang = tokenize(str(markup))
+    dom = html_dom.parse(str(markup))
+    blocks, title, lang = dom.blocks(), dom.title, dom.lang
     if title:
         meta["title"] = title
     classed = any(b.cls.lower() in _SECTION_CLASSES for b in blocks if b.is_heading)

@@ -17,9 +17,8 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Source, stable_id
 from ..text import one_line
-from .common import IngestResult, detect_outcome, parse_date
-from .detect import read_text
-from .html_blocks import Block, funded_projects, or_none, tokenize, votes_from_text
+from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
+from .html_dom import Block, load
 
 FORMAT = "ahjo-bulletin-html"
 
@@ -49,15 +48,15 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     if not looks_like(data[:200000]):
         return None
     result = IngestResult(path=str(path), format=FORMAT)
-    markup = read_text(path, result, data)
-    blocks, title, lang = tokenize(markup)
+    dom = load(path, data, result)
+    blocks, title, lang = dom.blocks(), dom.title, dom.lang
     committee = next((one_line(b.text) for b in blocks if b.cls.lower() == "paattaja"), None)
     city = next((one_line(b.text) for b in blocks if b.cls.lower() == "kaupunkiteksti"), None)
     municipality = _CITY.get((city or "").lower())
     when = next((b.text for b in blocks if b.cls.lower() == "kokousaika"), None)
     meeting_date = parse_date(when) or parse_date(title)
     if lang not in ("fi", "sv"):
-        lang = "sv" if re.search(r"Beslutsmeddelande|Mötestid", markup) else "fi"
+        lang = "sv" if any(re.search(r"Beslutsmeddelande|Mötestid", b.text) for b in blocks) else "fi"
     if not committee:
         result.warn("no decision-maker (Paattaja) in the bulletin")
     if not meeting_date:

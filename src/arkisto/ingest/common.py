@@ -1,4 +1,4 @@
-"""Pieces every ingest module shares: outcome detection, funded projects,
+"""Pieces every ingest module shares: outcome detection, votes, funded projects,
 dates, committees, and the result type ingest functions return."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from ..models import AnnualReport, Decision, FundedProject, Outcome
+from ..models import AnnualReport, Decision, FundedProject, Outcome, Vote
 from ..text import clean, escape_controls, one_line
 
 Record = Decision | AnnualReport
@@ -322,6 +322,12 @@ def committee_from_proposal(text: str | None) -> str | None:
     return m.group(1) if m else None
 
 
+def or_none(text: str | None) -> str | None:
+    """The text stripped, or None when nothing is left."""
+    text = (text or "").strip()
+    return text or None
+
+
 def first_sentence(text: str | None, limit: int = 160) -> str | None:
     if not text:
         return None
@@ -332,3 +338,81 @@ def first_sentence(text: str | None, limit: int = 160) -> str | None:
     if len(s) > limit:
         s = s[: limit - 1].rsplit(" ", 1)[0] + "…"
     return s or None
+
+
+# --- votes --------------------------------------------------------------------------
+
+_VOTE_PHRASE = re.compile(
+    r"(?P<phrase>\b\w+\s+äänellä\s+(?:\w+\s+)?(?:\(\d+(?:/\d+)?\)\s+)?(?:ääntä\s+)?vastaan"
+    r"(?:\s+(?:ja|,)\s+(?:\w+\s+){0,3}?(?:äänestäessä|äänestettyä)\s+tyhjää)?"
+    r"|\bäänin\s+\d+\s*[-–]\s*\d+(?:\s*[-–]\s*\d+)?"
+    r"|\bmed\s+\d+\s+röster\s+mot\s+\d+"
+    r"|\brösterna\s+\d+\s*[-–]\s*\d+)",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?=\s|$)|$)")
+
+
+def votes_from_text(text: str | None) -> list[Vote]:
+    """Votings written out in a Käsittely text.
+
+    Two shapes: Ahjo's "JAA-ehdotus: … EI-ehdotus: … Jaa-äänet: 14 … Ei-äänet:
+    34 … Tyhjä: 37 … Poissa: 0" blocks, and a sentence stating the result
+    ("… 9 äänellä 6 ääntä vastaan hylänneen …", "hyväksyttiin äänin 8-7")."""
+    if not text:
+        return []
+    votes: list[Vote] = []
+    # Ahjo-style voting blocks.
+    heads = list(re.finditer(r"(?im)^\s*(?:JAA|JA)-(?:ehdotus|förslag)\s*:?", text))
+    for i, m in enumerate(heads):
+        seg = text[m.start(): heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+        yes = re.search(r"(?im)^\s*(?:JAA|JA)-(?:ehdotus|förslag)\s*:?\s*(.*)$", seg)
+        no = re.search(r"(?im)^\s*(?:EI|NEJ)-(?:ehdotus|förslag)\s*:?\s*(.*)$", seg)
+        counts = []
+        for label, pat in (
+            ("Jaa", r"(?:Jaa-äänet|Ja-röster|JAA|JA)"), ("Ei", r"(?:Ei-äänet|Nej-röster|EI|NEJ)"),
+            ("Tyhjä", r"(?:Tyhjä|Tyhjiä|Blanka|Blankt)"), ("Poissa", r"(?:Poissa|Frånvarande)"),
+        ):
+            # "Jaa-äänet: 14" on its own line, or "JAA: 9, EI: 6, Tyhjiä: 0, Poissa: 0".
+            c = re.search(rf"(?i)(?:^|(?<=[\s,]))(?-i:{pat})\s*:\s*(\d+)", seg) if label in ("Jaa", "Ei") else \
+                re.search(rf"(?i)(?:^|(?<=[\s,])){pat}\s*:\s*(\d+)", seg)
+            if c:
+                counts.append(f"{label} {c.group(1)}")
+        desc = "; ".join(
+            f"{lab}: {one_line(x.group(1))}" for lab, x in (("JAA", yes), ("EI", no)) if x and x.group(1).strip()
+        )
+        if desc or counts:
+            votes.append(Vote(description=desc, result=", ".join(counts)))
+    if votes:
+        return votes
+    for para in re.split(r"\n\s*\n", text):
+        flat = one_line(para)
+        for s in _SENTENCE.finditer(flat):
+            sent = s.group(0).strip()
+            m = _VOTE_PHRASE.search(sent)
+            if m:
+                votes.append(Vote(description=sent, result=one_line(m.group("phrase"))))
+    return votes
+
+
+def funded_projects(*texts: str | None) -> list[FundedProject]:
+    """extract_projects over the texts, without "names" that are whole
+    sentences (a funder in parentheses after a long clause)."""
+    found = extract_projects("\n\n".join(t for t in texts if t))
+    return [p for p in found if len(p.name.split()) <= 10]
+
+
+_FI_WORDS = {"ja", "on", "että", "ei", "sekä", "tai", "joka", "ovat", "kaupungin", "mukaan", "osalta", "myös"}
+_SV_WORDS = {"och", "att", "som", "är", "för", "av", "med", "den", "det", "till", "på", "om"}
+
+
+def guess_language(text: str | None) -> str | None:
+    """"fi" or "sv" from common words, None when the text is too short to tell."""
+    words = re.findall(r"\w+", (text or "").lower())
+    fi = sum(w in _FI_WORDS for w in words)
+    sv = sum(w in _SV_WORDS for w in words)
+    if fi >= 3 and fi > sv:
+        return "fi"
+    if sv >= 3 and sv > fi:
+        return "sv"
+    return None

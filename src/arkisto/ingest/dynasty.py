@@ -22,21 +22,12 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import one_line
-from .common import IngestResult, detect_outcome, parse_date
-from .detect import read_text
-from .html_blocks import (
-    Block,
-    blocks_to_text,
-    funded_projects,
-    or_none,
-    parse_contacts,
-    person_title_then_name,
-    tokenize,
-    votes_from_text,
-)
+from . import html_dom
+from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
+from .html_dom import Block, blocks_to_text
 from .minutes import municipality_from_emails as _municipality_from_emails
 from .opennc import names_from_file
-from .people import fill_contact
+from .people import fill_contact, parse_contacts, person_title_then_name
 
 FORMAT = "dynasty-html"
 
@@ -90,8 +81,8 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     if not looks_like(data[:20000]):
         return None
     result = IngestResult(path=str(path), format=FORMAT)
-    markup = read_text(path, result, data)
-    blocks, _, lang = tokenize(markup)
+    dom = html_dom.load(path, data, result)
+    markup, blocks, lang = dom.source, dom.blocks(), dom.lang
     header = None
     hidx = -1
     for i, b in enumerate(blocks[:60]):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import minutes
 from .common import IngestError, IngestResult
-from .doc import Document, Line, from_pages, from_text
+from .doc import Document, from_pages, from_text
 
 # A document the reader found no items or labels in keeps these formats, so
 # that the summary says it was indexed as full text.
@@ -69,30 +69,18 @@ def parse_text_file(path: Path, data: bytes) -> IngestResult:
 
 
 def parse_html(path: Path, data: bytes) -> IngestResult:
+    from .html_dom import read_html
+
     result = IngestResult(path=str(path), format=FORMATS["html"])
-    doc = html_document(path, data, result)
+    doc, _dom = read_html(path, data, result)
     if not doc.lines:
-        result.error("no readable text in this HTML page")
-        return result
+        if not doc.furniture:
+            result.error("no readable text in this HTML page")
+            return result
+        # Nothing but navigation: keep what there is rather than nothing.
+        from .generic import from_text as full_text
+
+        result.format = GENERIC["html"]
+        result.warn("the page holds only navigation and link lists; indexed them as its text")
+        return full_text("\n\n".join(doc.furniture), path, GENERIC["html"], result)
     return read_document(doc, result)
-
-
-def html_document(path: Path, data: bytes, result: IngestResult) -> Document:
-    """The page as a Document: one line per block element, headings with
-    their level, bold leads, table rows with their cells."""
-    from .detect import read_text
-    from .html_blocks import tokenize
-
-    markup = read_text(path, result, data)
-    blocks, title, lang = tokenize(markup)
-    doc = Document(path=str(path), kind="html", title=title or None, lang=(lang or "")[:2].lower() or None)
-    for k, b in enumerate(blocks):
-        if b.tag in ("nav", "header", "footer") or "nav" in b.cls.lower() or "breadcrumb" in b.cls.lower():
-            doc.furniture.append(b.text)
-            continue
-        kind = "h" if b.is_heading else ("row" if b.tag == "tr" else ("li" if b.tag == "li" else "p"))
-        level = int(b.tag[1]) if b.is_heading else 0
-        for t in b.text.split("\n"):
-            if t.strip():
-                doc.lines.append(Line(t, kind=kind, level=level, bold=b.bold, block=k))
-    return doc

@@ -25,19 +25,21 @@ from pydantic import ValidationError
 
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import clean, one_line
+from . import html_dom
 from .arkisto_json import loads_strict
-from .common import BODY_WORDS, IngestResult, detect_outcome, parse_date
-from .detect import read_text
-from .html_blocks import (
+from .common import (
+    BODY_WORDS,
+    IngestResult,
+    detect_outcome,
     funded_projects,
     guess_language,
-    html_to_text,
     or_none,
-    parse_contact,
-    tokenize,
+    parse_date,
     votes_from_text,
 )
-from .people import EMAIL, PHONE, fill_contact
+from .detect import read_text
+from .html_dom import html_to_text
+from .people import EMAIL, PHONE, fill_contact, parse_contact
 
 FORMAT = "opennc-json"
 
@@ -267,8 +269,8 @@ def _parse_item(fields: dict, path: Path, result: IngestResult) -> Decision:
     presenter = fill_contact(presenters[0], preparers) if presenters else None
     attachments: list[Attachment] = []
     for raw in _all(fields, "Attachments"):
-        blocks, _, _ = tokenize(raw)
-        links = [link for b in blocks for link in b.links]
+        links = [(html_dom.plain_text(a), a.attributes.get("href") or "") for a in html_dom.parse(raw).css("a")]
+        links = [(t, h) for t, h in links if t or h]
         if links:
             for text, href in links:
                 t = text or href

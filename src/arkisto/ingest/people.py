@@ -1,4 +1,5 @@
-"""Parsing people (esittelijä, valmistelija) from the ways minutes write them:
+"""Parsing people (esittelijä, valmistelija, a Lisätiedot block of contacts)
+from the ways minutes write them:
 
     hyvinvointijohtaja Hepo-oja, Pirjo  p. 050 0717 310 etunimi.sukunimi@heinola.fi
     Satu Kankare, kaupunginjohtaja, puh. 040 123 4567
@@ -139,3 +140,95 @@ def fill_contact(person: Person, others: list[Person]) -> Person:
                 "email": person.email or o.email,
             })
     return person
+
+
+# --- contact blocks (Lisätiedot, Valmistelijat) ------------------------------------
+
+# "puhelin: 310 42617", "puh. 09 310 31585", "telefon 09 310 123", "p. 040 123"
+_LABELLED_PHONE = re.compile(
+    r"\b(?:puhelin|puh|p|tel|telefon|gsm|mob)\.?\s*:?\s*(\+?\d[\d \-]{4,16}\d)", re.I
+)
+
+
+def deobfuscate(text: str) -> str:
+    """"etunimi.sukunimi(a)hel.fi" -> "etunimi.sukunimi@hel.fi"."""
+    return re.sub(r"(\w)\s*\((?:a|at|ät)\)\s*(\w)", r"\1@\2", text)
+
+
+def parse_contact(text: str) -> Person | None:
+    """parse_person, but a phone number after a "puhelin:" label is taken even
+    when it lacks the leading 0 (Helsinki writes "310 42617")."""
+    s = one_line(deobfuscate(text))
+    phone = None
+    m = _LABELLED_PHONE.search(s)
+    if m:
+        phone = re.sub(r"\s+", " ", m.group(1)).strip()
+        s = (s[: m.start()] + " " + s[m.end():]).strip(" ,;")
+    # A label whose number was left out: "…, puhelin: " or "puh.,".
+    s = re.sub(r"(?i)\b(?:puhelin|puh|tel|telefon|gsm)\.?\s*:?\s*(?=,|$)", "", s).strip(" ,;")
+    p = parse_person(s)
+    if p is None:
+        return None
+    if phone and not p.phone:
+        p = p.model_copy(update={"phone": phone})
+    return p
+
+
+_PLACEHOLDER_EMAIL = re.compile(r"^(?:etunimi\.sukunimi|förnamn\.efternamn|firstname\.lastname)@", re.I)
+
+
+def parse_contacts(text: str) -> list[Person]:
+    """People from a Lisätiedot / Valmistelijat block, one per line; a line with
+    only a phone or e-mail belongs to the person before it.  A template address
+    ("etunimi.sukunimi@espoo.fi") is nobody's e-mail and is dropped."""
+    text = deobfuscate(text)
+    chunks: list[list[str]] = []  # a person's lines (a list: no quadratic +=)
+    for line in re.split(r"\n|;", text):
+        line = one_line(line)
+        if not line:
+            continue
+        emails = EMAIL.findall(line)
+        if emails and all(_PLACEHOLDER_EMAIL.match(e) for e in emails):
+            line = one_line(EMAIL.sub("", line))
+            if not line:
+                continue
+        rest = _LABELLED_PHONE.sub("", line)
+        rest = EMAIL.sub("", rest).strip(" ,.:;")
+        rest = re.sub(r"(?i)\b(?:sähköposti|e-post|email|e-mail)\b:?", "", rest).strip(" ,.:;")
+        if chunks and (not rest or re.fullmatch(r"[\d +\-]+", rest)):
+            chunks[-1].append(line)
+        else:
+            chunks.append([line])
+    people = []
+    for c in (" ".join(c) for c in chunks):
+        p = parse_contact(c)
+        if p:
+            people.append(p)
+    return people or parse_people(text)
+
+
+_CAPITAL_WORD = re.compile(r"^[A-ZÅÄÖÜÉ][\w'’\-]*$")
+_TITLE_HINT = re.compile(
+    r"(johtaja|päällikkö|sihteeri|asiantuntija|insinööri|suunnittelija|lakimies|juristi|pormestari|"
+    r"neuvos|kamreeri|rehtori|arkkitehti|direktör|chef|sekreterare|borgmästare|kansliachef)$",
+    re.I,
+)
+
+
+def person_title_then_name(text: str) -> Person | None:
+    """"Teknisen toimen johtaja Olli Isotalo" -> Olli Isotalo, "Teknisen toimen johtaja".
+
+    The name is the run of capitalised words at the end (two or three), the
+    title what comes before it.  Other shapes go to parse_contact."""
+    s = one_line(text).strip(" ,:;")
+    if not s:
+        return None
+    if "," in s or "@" in s or re.search(r"\d", s):
+        return parse_contact(s)
+    words = s.split()
+    name: list[str] = []
+    while words and len(name) < 3 and _CAPITAL_WORD.match(words[-1]) and not _TITLE_HINT.search(words[-1]):
+        name.insert(0, words.pop())
+    if len(name) >= 2 and words:
+        return Person(name=" ".join(name), title=" ".join(words))
+    return parse_contact(s)

@@ -120,6 +120,7 @@ class AnnualReport(_Model):
     title: str | None = None
     sections: list[Section] = Field(default_factory=list)
     funded_projects: list[FundedProject] = Field(default_factory=list)
+    language: str | None = None  # "fi", "sv" where known
     derived: list[str] = Field(default_factory=list)
     source: Source
 

@@ -1,7 +1,8 @@
 """The Whoosh schema and the mapping from records to index documents.
 
-Text fields carry Finnish analysis; facet fields are exact, untokenised values
-(``ID``/``KEYWORD``) so counts are per whole value.  The whole record is stored
+Text fields carry Finnish analysis, or Swedish analysis for a Swedish record
+(``text_sv``, ``title_sv``; see ``swedish``); facet fields are exact,
+untokenised values (``ID``/``KEYWORD``) so counts are per whole value.  The whole record is stored
 as JSON so that results, export and the detail pane need no re-parse."""
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..models import AnnualReport, Decision
 from .analysis import parts_analyzer, text_analyzer
+from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -30,11 +32,16 @@ FACETS: dict[str, tuple[str, bool]] = {
 # than a whole word.
 # One field of combined text (title, body, people, projects) keeps a word's
 # query to three posting lists; the title field adds weight to title matches.
-TEXT_FIELDS = {"text": 1.0, "title": 2.0, "parts": 0.3}
+# A Swedish record's text is in text_sv and title_sv instead, with the same
+# weights; a query searches both languages' fields.
+FINNISH_FIELDS = {"text": 1.0, "title": 2.0, "parts": 0.3}
+SWEDISH_FIELDS = {"text_sv": 1.0, "title_sv": 2.0}
+TEXT_FIELDS = {**FINNISH_FIELDS, **SWEDISH_FIELDS}
 
 
 def build_schema() -> Schema:
     ana = text_analyzer()
+    sv = swedish_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),  # source file, for incremental updates and deletes
@@ -42,6 +49,9 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=ana, multitoken_query="or"),
         title=TEXT(analyzer=ana, multitoken_query="or"),
         parts=TEXT(analyzer=parts_analyzer(), phrase=False, multitoken_query="or"),
+        text_sv=TEXT(analyzer=sv),
+        title_sv=TEXT(analyzer=sv),
+        lang=ID(),  # "sv" for a Swedish record: a Swedish stop word in a query asks nothing of it
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
         natkey=ID(),  # municipality|committee|date|§: the same item from two sources
         committee=ID(sortable=True),
@@ -108,13 +118,15 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     doc = {
         "id": rec.id,
         "path": rec.source.path,
-        "title": title,
-        "text": combined,
-        "parts": combined,  # the same object: analysed once for both fields
         "ident": _kw([i for i in idents if i]),
         "kind": rec.kind,
         "record": rec.model_dump_json(exclude_none=True),
     }
+    if is_swedish(rec):
+        doc.update(title_sv=title, text_sv=combined, lang="sv")
+    else:
+        # The same object in text and parts: analysed once for both fields.
+        doc.update(title=title, text=combined, parts=combined)
     for key, value in (
         ("committee", committee),
         ("presenter", presenter),
@@ -136,6 +148,10 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     if key:
         doc["natkey"] = key
     return doc
+
+
+def is_swedish(rec: Decision | AnnualReport) -> bool:
+    return getattr(rec, "language", None) == "sv"
 
 
 def natural_key(rec: Decision | AnnualReport) -> str | None:

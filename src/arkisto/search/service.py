@@ -32,7 +32,7 @@ import numpy as np
 from ..errors import IndexDamagedError
 from ..models import AnnualReport, Decision
 from .query import bound_query, expand_years, match_values, prepare_text, split_query
-from .schema import FACETS, TEXT_FIELDS, load_record, record_text
+from .schema import FACETS, TEXT_FIELDS, is_swedish, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
 
 SORTS = ("relevance", "newest", "oldest")
@@ -318,7 +318,7 @@ class SearchService:
         parser.add_plugin(qparser.PrefixPlugin())
         expanded = prepare_text(text)
         try:
-            expanded = self._expand(expanded) if expand else expanded
+            expanded = self._expand(expanded) if expand else _swedish_stops(expanded)
             q = parser.parse(expanded)
         except Exception as exc:  # the parser is lenient, but never let it crash a search
             hints.append(f"could not read the query ({type(exc).__name__}); searched its words instead")
@@ -329,6 +329,7 @@ class SearchService:
 
                 return NullQuery, hints
         q = _drop_unpositioned_phrases(q, schema)
+        q = _unscored_language(q)
         if q is not None and '"' in expanded:
             from .phrases import expand_phrases
 
@@ -345,6 +346,7 @@ class SearchService:
     def _expand(self, text: str) -> str:
         """Words typed without ä/ö (paatos) also search the forms with them
         (päätös) that the index has, at a lower weight."""
+        from . import swedish
         from .abbreviations import expansion
         from .analysis import analyse_word, analysed
 
@@ -377,7 +379,9 @@ class SearchService:
                 found = 0
                 for v in variants(word):
                     vl = analyse_word(v)[0]
-                    if set(vl) != own and any(reader.doc_frequency("text", lm) for lm in vl):
+                    sv = swedish.stem(v)
+                    if (set(vl) != own and any(reader.doc_frequency("text", lm) for lm in vl)) \
+                            or (sv and sv != swedish.stem(word) and reader.doc_frequency("text_sv", sv)):
                         alts.append(f"{v}^0.5")
                         found += 1
                     if found >= 3:
@@ -386,6 +390,8 @@ class SearchService:
             if full:  # HSL also searches "Helsingin seudun liikenne", at the weight of one word
                 n = sum(1 for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
                 alts.append('"' + full + '"' + (f"^{1 / n:.2f}" if n > 1 else ""))
+            if _swedish_stop_only(word):
+                alts.append(_ANY_SWEDISH)
             if not alts:
                 return word
             return "(" + " OR ".join([word] + alts) + ")"
@@ -538,6 +544,7 @@ class SearchService:
         None when there is nothing to rank by: one word, nothing added."""
         from whoosh.query import And, Or, Term
 
+        from . import swedish
         from .abbreviations import expansion
         from .analysis import analyse_word, analysed
 
@@ -560,7 +567,7 @@ class SearchService:
                 unused.remove(label)
                 label = label.strip(_PUNCT)
             labels.append(label or (sorted(terms)[0] if terms else str(c)))
-            own = set(analyse_word(label)[0]) | {label.lower()} if label else set(terms)
+            own = set(analyse_word(label)[0]) | {label.lower(), swedish.stem(label)} if label else set(terms)
             own_terms.update(own & terms)
             full = expansion(label) if label else None
             if full:  # an abbreviation's written-out form is the word itself
@@ -638,7 +645,7 @@ class SearchService:
         except Exception as exc:
             raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record ({exc})") from None
         text = record_text(rec)
-        snippet, spans = make_snippet(text, terms, prefer=prefer)
+        snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
         if isinstance(rec, Decision):
             return Hit(
                 id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
@@ -682,7 +689,8 @@ class SearchService:
         text = record_text(rec)
         if text.strip():
 
-            results = searcher.more_like(docnum, "text", text=(rec.title or "") + "\n" + text,
+            field = "text_sv" if is_swedish(rec) else "text"
+            results = searcher.more_like(docnum, field, text=(rec.title or "") + "\n" + text,
                                          top=limit + len(seen), numterms=12)
             for hit in results:
                 if hit["id"] not in seen and len(similar) < limit:
@@ -693,6 +701,7 @@ class SearchService:
         """What a query became: each word's base forms and compound parts,
         the forms without ä/ö that were added, the filters, and the final
         Whoosh query.  Shown by ``arkisto search --explain`` and the TUI."""
+        from . import swedish
         from .analysis import STOPWORDS, analyse_word, backend_name
 
         r = self._resolve(query, filters)
@@ -706,7 +715,8 @@ class SearchService:
                 words.append({"word": w, "ignored": "stop word"})
                 continue
             lemmas, parts = analyse_word(w)
-            words.append({"word": w, "base_forms": list(lemmas), "compound_parts": list(parts)})
+            words.append({"word": w, "base_forms": list(lemmas), "compound_parts": list(parts),
+                          "swedish_stem": swedish.stem(w) or None})
         expanded = self._expand(prepare_text(text))
         return {
             "query": query,
@@ -880,6 +890,41 @@ def _drop_unpositioned_phrases(q, schema):
     return q.accept(fn).normalize()
 
 
+# A word that is a Swedish stop word but not a Finnish one (och, för, av,
+# alla, vara) asks nothing of a Swedish record: its clause also matches
+# every document in Swedish, without adding to any score.
+_ANY_SWEDISH = "lang:sv"
+
+
+def _swedish_stop_only(word: str) -> bool:
+    from . import swedish
+    from .analysis import STOPWORDS
+
+    return word.lower() not in STOPWORDS and swedish.is_stopword(word)
+
+
+def _swedish_stops(text: str) -> str:
+    """``_expand``'s rule for Swedish stop words alone (bare words only)."""
+    parts = re.split(r'("[^"]*"|\S+:\S+)', text)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"(?<![\w*~^:-])[^\W\d_]+(?![\w*~^:-])",
+                          lambda m: f"({m.group(0)} OR {_ANY_SWEDISH})" if _swedish_stop_only(m.group(0))
+                          else m.group(0), parts[i])
+    return "".join(parts)
+
+
+def _unscored_language(q):
+    """The language clauses added for Swedish stop words match, never score."""
+    from whoosh.query import ConstantScoreQuery, Term
+
+    def fn(node):
+        if isinstance(node, Term) and node.fieldname == "lang":
+            return ConstantScoreQuery(node, score=0.0)
+        return node
+
+    return q.accept(fn)
+
+
 # Query syntax that asks for exactly what was typed: no relaxed results.
 _OPERATORS = r'[*~()\[\]{}^]|\bOR\b|\bNOT\b|\bAND\b|\bTO\b|(^|\s)-\w'
 _PUNCT = ".,;:!?()[]{}'\"“”«»"
@@ -911,7 +956,9 @@ def query_terms(q) -> list[str]:
     their literal stem."""
     terms: set[str] = set()
     try:
-        for _field, text in q.iter_all_terms():
+        for field_, text in q.iter_all_terms():
+            if field_ == "lang":
+                continue
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
     except Exception:
         pass
@@ -919,7 +966,7 @@ def query_terms(q) -> list[str]:
 
 
 def make_snippet(text: str, terms: set[str], maxchars: int = 240,
-                 prefer: set[str] | None = None) -> tuple[str, list[tuple[int, int]]]:
+                 prefer: set[str] | None = None, lang: str | None = None) -> tuple[str, list[tuple[int, int]]]:
     from .highlight import snippet
 
-    return snippet(text, terms, maxchars, prefer)
+    return snippet(text, terms, maxchars, prefer, lang=lang)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..models import AnnualReport, Decision
+from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -57,7 +58,8 @@ def build_schema() -> Schema:
         committee=ID(sortable=True),
         presenter=ID(sortable=True),
         year=ID(sortable=True),
-        municipality=ID(sortable=True),
+        municipality=ID(sortable=True),  # the canonical (Finnish) name: one municipality counted once
+        municipality_as=ID(),  # the name the record's document uses (Jakobstad), for the facet's labels
         kind=ID(sortable=True),
         outcome=ID(sortable=True),
         funded_project=KEYWORD(commas=True, lowercase=False),
@@ -131,7 +133,8 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         ("committee", committee),
         ("presenter", presenter),
         ("year", str(year) if year else None),
-        ("municipality", rec.municipality),
+        ("municipality", canonical(rec.municipality)),
+        ("municipality_as", rec.municipality),
         ("outcome", outcome),
     ):
         if value:
@@ -158,7 +161,8 @@ def natural_key(rec: Decision | AnnualReport) -> str | None:
     """What identifies an item across publications: its body, date and §."""
     if not isinstance(rec, Decision) or not (rec.committee and rec.meeting_date and rec.section):
         return None
-    return "|".join([(rec.municipality or "").lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
+    municipality = canonical(rec.municipality) or ""
+    return "|".join([municipality.lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
 
 
 def is_stub(rec: Decision | AnnualReport) -> bool:

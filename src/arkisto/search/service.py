@@ -132,6 +132,7 @@ class _Generation:
         self.searchers: list = []
         self.engine = None  # engine.Engine, built on first use
         self.facets = None  # engine.FacetArrays
+        self.written_names = None  # canonical municipality -> other names its records use
 
     def close(self) -> None:
         with self.lock:
@@ -296,6 +297,60 @@ class SearchService:
         with self._pin():
             return self.searcher().doc_count()
 
+    # --- municipalities' names ------------------------------------------------------
+
+    def _written_names(self) -> dict[str, list[str]]:
+        """Canonical municipality -> the other names its live records use
+        (Pietarsaari -> [Jakobstad])."""
+        from ..names import canonical
+
+        gen = self._cur()
+        if gen.written_names is None:
+            searcher = self.searcher()
+            reader = searcher.reader()
+            out: dict[str, list[str]] = {}
+            if "municipality_as" in reader.schema:
+                engine = self.engine()
+                with self._damage():
+                    for btext in reader.lexicon("municipality_as"):
+                        name = btext.decode("utf-8")
+                        canon = canonical(name)
+                        if name != canon and len(engine.term(searcher, "municipality_as", btext)[0]):
+                            out.setdefault(canon, []).append(name)
+            gen.written_names = out
+        return gen.written_names
+
+    def _municipality_shown(self, canon: str) -> str:
+        """"Pietarsaari (Jakobstad)" where records use both names (or only
+        the Swedish one); else the name itself."""
+        others = self._written_names().get(canon)
+        return f"{canon} ({', '.join(others)})" if others else canon
+
+    def _municipality_canon(self, value: str) -> str:
+        """A municipality as selected or typed, shown form or either name,
+        to the canonical name the index counts."""
+        from ..names import canonical
+
+        m = re.fullmatch(r"(.+?) \(([^()]+)\)", value.strip())
+        if m and canonical(m.group(1)) == canonical(m.group(2).split(",")[0]):
+            value = m.group(1)
+        return canonical(value) or value
+
+    def _municipality_matches(self, pattern: str, known: list[str]) -> list[str]:
+        """The canonical municipalities a typed value means, by any of their
+        names (kunta:Helsingfors, kunta:jakob): exact, else prefix, else
+        substring, as ``match_values``."""
+        from ..names import other_names
+
+        written = self._written_names()
+        names: dict[str, str] = {}
+        for k in known:
+            for name in [k, *other_names(k), *written.get(k, [])]:
+                names.setdefault(name, k)
+        pattern = self._municipality_canon(pattern) if pattern.casefold() not in map(str.casefold, names) \
+            else pattern
+        return list(dict.fromkeys(names[n] for n in match_values(pattern, list(names))))
+
     # --- queries -----------------------------------------------------------------
 
     def parse(self, text: str, expand: bool = True):
@@ -451,6 +506,12 @@ class SearchService:
                 if g != f:
                     cand = cand & s
             facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
+        shown = dict(selected)
+        if "municipality" in facets:
+            for v in facets["municipality"].values:
+                v.value = self._municipality_shown(v.value)
+            if "municipality" in shown:
+                shown["municipality"] = [self._municipality_shown(v) for v in shown["municipality"]]
 
         hits: list[Hit] = []
         terms: list[str] = []
@@ -467,7 +528,7 @@ class SearchService:
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
-            limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=selected, terms=terms,
+            limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=shown, terms=terms,
             all_words_total=(r.words.all_words_total if r.words is not None
                              and r.words.all_words_total is not None and r.words.all_words_total < total else None),
         )
@@ -483,12 +544,23 @@ class SearchService:
         hints += parsed.hints
         selected: dict[str, list[str]] = {
             k: list(dict.fromkeys(unicodedata.normalize("NFC", x) for x in v)) for k, v in (filters or {}).items() if v}
+        if "municipality" in selected:  # Jakobstad, or Pietarsaari (Jakobstad): Pietarsaari
+            selected["municipality"] = list(dict.fromkeys(self._municipality_canon(v)
+                                                          for v in selected["municipality"]))
         # Filters typed in the query (toimielin:X) resolve against the index's values.
         for facet, raw in parsed.filters.items():
             known = cache.known.get(facet, [])
             if facet == "year":
                 vals, h = expand_years(raw, known)
                 hints += h
+            elif facet == "municipality":
+                vals = []
+                for r in raw:
+                    m = self._municipality_matches(r, known)
+                    if not m:
+                        hints.append(f"no {facet} matches {r!r}")
+                        m = [self._municipality_canon(r)]
+                    vals += m
             else:
                 vals = []
                 for r in raw:

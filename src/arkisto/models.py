@@ -15,6 +15,11 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 
+# The year facet's value for a record whose date nobody states (shown as
+# "päiväys puuttuu" in the Finnish UI; ``vuosi:puuttuu`` selects it).
+NO_DATE = "no date"
+
+
 class Outcome(str, Enum):
     """How an item ended.  ``other`` is used when the text says nothing we recognise."""
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from ..models import AnnualReport, Decision
+from ..models import NO_DATE, AnnualReport, Decision
 from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -132,7 +132,7 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     for key, value in (
         ("committee", committee),
         ("presenter", presenter),
-        ("year", str(year) if year else None),
+        ("year", str(year) if year else NO_DATE),  # "päiväys puuttuu": counted, selectable
         ("municipality", canonical(rec.municipality)),
         ("municipality_as", rec.municipality),
         ("outcome", outcome),

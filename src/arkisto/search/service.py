@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexDamagedError
-from ..models import AnnualReport, Decision
-from .query import bound_query, expand_years, match_values, prepare_text, split_query
+from ..models import NO_DATE, AnnualReport, Decision
+from .query import bound_query, expand_years, match_values, no_date, prepare_text, split_query
 from .schema import FACETS, TEXT_FIELDS, is_swedish, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
 
@@ -544,6 +544,8 @@ class SearchService:
         hints += parsed.hints
         selected: dict[str, list[str]] = {
             k: list(dict.fromkeys(unicodedata.normalize("NFC", x) for x in v)) for k, v in (filters or {}).items() if v}
+        if "year" in selected:  # none, puuttuu: the records without a date
+            selected["year"] = list(dict.fromkeys(NO_DATE if no_date(v) else v for v in selected["year"]))
         if "municipality" in selected:  # Jakobstad, or Pietarsaari (Jakobstad): Pietarsaari
             selected["municipality"] = list(dict.fromkeys(self._municipality_canon(v)
                                                           for v in selected["municipality"]))
@@ -932,8 +934,8 @@ def _raised_in_whoosh(exc: BaseException) -> bool:
 
 
 def _facet(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:
-    if name == "year":
-        items = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+    if name == "year":  # newest first; the records without a date last
+        items = sorted(counts.items(), key=lambda kv: (kv[0] != NO_DATE, kv[0]), reverse=True)
     else:
         items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
     truncated = False

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from rich.text import Text
 
 from ..i18n import Strings
+from ..models import NO_DATE
 from ..render import header_lines, record_sections
 from ..text import one_line, safe_display
 
@@ -71,7 +72,10 @@ def fi_date(iso: str | None) -> str:
 
 
 def facet_label(facet: str, value: str, s: Strings) -> str:
-    """A facet value as shown: outcomes and kinds are translated."""
+    """A facet value as shown: outcomes, kinds and the year of records
+    without a date ("päiväys puuttuu") are translated."""
+    if facet == "year" and value == NO_DATE:
+        return s("no_date")
     if facet == "outcome":
         return s.outcome(value)
     if facet == "kind":

@@ -99,6 +99,10 @@ class Decision(_Model):
     # title derived from the proposal, or a municipality from a file name.
     derived: list[str] = Field(default_factory=list)
     source: Source
+    # The same decision from other files (a bulletin and the API JSON, a
+    # listing entry, a copy of the file): merged into this record, whose
+    # fields came from the richest of them (search/merge.py).
+    also: list[Source] = Field(default_factory=list)
 
     @property
     def year(self) -> int | None:
@@ -128,6 +132,10 @@ class AnnualReport(_Model):
     language: str | None = None  # "fi", "sv" where known
     derived: list[str] = Field(default_factory=list)
     source: Source
+    # The same decision from other files (a bulletin and the API JSON, a
+    # listing entry, a copy of the file): merged into this record, whose
+    # fields came from the richest of them (search/merge.py).
+    also: list[Source] = Field(default_factory=list)
 
     def citation(self) -> str:
         return " ".join(p for p in [self.organisation, self.title, str(self.year or "")] if p)

@@ -14,7 +14,7 @@ from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -54,7 +54,14 @@ def build_schema() -> Schema:
         title_sv=TEXT(analyzer=sv),
         lang=ID(),  # "sv" for a Swedish record: a Swedish stop word in a query asks nothing of it
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
-        natkey=ID(),  # municipality|committee|date|§: the same item from two sources
+        # One record per decision (merge.py): the merge keys of the record's
+        # members (stored, to merge them again), their files (to find the
+        # records a changed file is in), their record ids (``get`` by any of
+        # them) and, when there are several, the members themselves.
+        mkeys=KEYWORD(stored=True),
+        pathkeys=KEYWORD(),
+        aliases=KEYWORD(),
+        members=STORED(),
         committee=ID(sortable=True),
         presenter=ID(sortable=True),
         year=ID(sortable=True),
@@ -147,9 +154,35 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         doc["date"] = date
     if isinstance(rec, Decision) and rec.section and rec.section.isdigit():
         doc["section_n"] = int(rec.section)
-    key = natural_key(rec)
-    if key:
-        doc["natkey"] = key
+    return doc
+
+
+def single_document(rec: Decision | AnnualReport, keys: list[str], path_key: str) -> dict:
+    """The index document of a record of one file, as the indexer writes it."""
+    from .merge import id_token, path_token
+
+    doc = to_document(rec)
+    doc.update(path=path_key, mkeys=" ".join(keys), pathkeys=path_token(path_key), aliases=id_token(rec.id))
+    return doc
+
+
+def group_document(group: list[dict]) -> dict:
+    """The index document of one decision from several members (merge.py):
+    the merged record, its members' keys, files and ids, and the members."""
+    import json
+
+    from .merge import id_token, merged, path_token
+
+    rec, first, recs = merged(group, record_from_json)
+    doc = to_document(rec)
+    doc.update(
+        path=first["path"],
+        mkeys=" ".join(dict.fromkeys(k for m in group for k in m["keys"])),
+        pathkeys=" ".join(dict.fromkeys(path_token(m["path"]) for m in group)),
+        aliases=" ".join(dict.fromkeys(id_token(r.id) for r in recs)),
+    )
+    if len(group) > 1:
+        doc["members"] = json.dumps(group, ensure_ascii=False)
     return doc
 
 
@@ -165,16 +198,15 @@ def natural_key(rec: Decision | AnnualReport) -> str | None:
     return "|".join([municipality.lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
 
 
-def is_stub(rec: Decision | AnnualReport) -> bool:
-    """A listing entry (a minutes index page): a title and a number, no text."""
-    return isinstance(rec, Decision) and not (rec.proposal or rec.decision or rec.preparation or rec.handling)
-
-
 def split_kw(value: str | None) -> list[str]:
     return [v for v in (value or "").split(",") if v]
 
 
 _ADAPTER = None
+
+
+def record_from_json(text: str) -> Decision | AnnualReport:
+    return load_record({"record": text})
 
 
 def load_record(stored: dict) -> Decision | AnnualReport:

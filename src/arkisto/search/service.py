@@ -75,6 +75,7 @@ class Hit:
     source: dict
     record: Decision | AnnualReport | None = field(default=None, repr=False)
     missing: list[str] = field(default_factory=list)  # query words this hit lacks (relaxed results)
+    also: list[dict] = field(default_factory=list)  # the other files this decision came from (merge.py)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -720,6 +721,7 @@ class SearchService:
             raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record ({exc})") from None
         text = record_text(rec)
         snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
+        also = [src.model_dump(exclude_none=True) for src in rec.also]
         if isinstance(rec, Decision):
             return Hit(
                 id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
@@ -727,18 +729,29 @@ class SearchService:
                 year=rec.year, section=rec.section, presenter=rec.presenter.name if rec.presenter else None,
                 outcome=rec.outcome.value if rec.outcome else None, snippet=snippet, highlights=spans,
                 score=round(float(score or 0.0), 4), source=rec.source.model_dump(exclude_none=True),
-                record=rec if with_records else None,
+                record=rec if with_records else None, also=also,
             )
         return Hit(
             id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
             committee=rec.organisation, meeting_date=None, year=rec.year, section=None, presenter=None,
             outcome=None, snippet=snippet, highlights=spans, score=round(float(score or 0.0), 4),
-            source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None,
+            source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None, also=also,
         )
 
+    def _docnum(self, record_id: str) -> int | None:
+        """The document of a record id: its own, or the one it was merged
+        into (merge.py)."""
+        from .merge import id_token
+
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=record_id)
+        if docnum is None and "aliases" in searcher.schema:
+            docnum = searcher.document_number(aliases=id_token(record_id))
+        return docnum
+
     def _get_impl(self, record_id: str) -> Decision | AnnualReport | None:
-        stored = self.searcher().document(id=record_id)
-        return load_record(stored) if stored else None
+        docnum = self._docnum(record_id)
+        return load_record(self.searcher().stored_fields(docnum)) if docnum is not None else None
 
     def _related_impl(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
         """Decisions related to one record: ``same_case`` (the same
@@ -747,10 +760,11 @@ class SearchService:
         from whoosh.query import Term
 
         searcher = self.searcher()
-        docnum = searcher.document_number(id=record_id)
+        docnum = self._docnum(record_id)
         if docnum is None:
             return {"same_case": [], "similar": []}
         rec = load_record(searcher.stored_fields(docnum))
+        record_id = rec.id
         same: list[Hit] = []
         case_id = getattr(rec, "case_id", None)
         if case_id:

@@ -136,3 +136,11 @@ def test_swedish_record_in_arkisto_json_is_searched_in_swedish(tmp_path: Path):
         assert [h.id for h in svc.search("ärende").hits] == ["sv1"]
         ex = svc.explain("ärenden")
         assert ex["words"][0]["swedish_stem"] == swedish.stem("ärende")
+
+
+@pytest.mark.parametrize("query", ["för", "och för", "ekonomiplan OR och"])
+def test_stop_words_alone_or_with_operators_match_no_swedish_record_by_themselves(index: Path, query: str):
+    with SearchService(index) as svc:
+        titles = _titles(svc, query, limit=200)
+    assert PLAN not in titles
+

@@ -373,8 +373,9 @@ class SearchService:
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
         expanded = prepare_text(text)
+        optional = _stop_words_optional(text)
         try:
-            expanded = self._expand(expanded) if expand else _swedish_stops(expanded)
+            expanded = self._expand(expanded, optional) if expand else _swedish_stops(expanded, optional)
             q = parser.parse(expanded)
         except Exception as exc:  # the parser is lenient, but never let it crash a search
             hints.append(f"could not read the query ({type(exc).__name__}); searched its words instead")
@@ -399,9 +400,11 @@ class SearchService:
             hints.append('unclosed quote: searched the words after it as a phrase')
         return q, hints
 
-    def _expand(self, text: str) -> str:
+    def _expand(self, text: str, swedish_optional: bool = True) -> str:
         """Words typed without ä/ö (paatos) also search the forms with them
-        (päätös) that the index has, at a lower weight."""
+        (päätös) that the index has, at a lower weight.  With
+        ``swedish_optional``, a Swedish stop word asks nothing of Swedish
+        records (see ``_stop_words_optional``)."""
         from . import swedish
         from .abbreviations import expansion
         from .analysis import analyse_word, analysed
@@ -446,7 +449,7 @@ class SearchService:
             if full:  # HSL also searches "Helsingin seudun liikenne", at the weight of one word
                 n = sum(1 for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
                 alts.append('"' + full + '"' + (f"^{1 / n:.2f}" if n > 1 else ""))
-            if _swedish_stop_only(word):
+            if swedish_optional and _swedish_stop_only(word):
                 alts.append(_ANY_SWEDISH)
             if not alts:
                 return word
@@ -805,7 +808,7 @@ class SearchService:
             lemmas, parts = analyse_word(w)
             words.append({"word": w, "base_forms": list(lemmas), "compound_parts": list(parts),
                           "swedish_stem": swedish.stem(w) or None})
-        expanded = self._expand(prepare_text(text))
+        expanded = self._expand(prepare_text(text), _stop_words_optional(text))
         return {
             "query": query,
             "analyzer": backend_name(),
@@ -991,8 +994,22 @@ def _swedish_stop_only(word: str) -> bool:
     return word.lower() not in STOPWORDS and swedish.is_stopword(word)
 
 
-def _swedish_stops(text: str) -> str:
+def _stop_words_optional(text: str) -> bool:
+    """Whether Swedish stop words may be left out for Swedish records: in a
+    query of words that must all match (no OR, NOT or -word), with a word
+    that is not one (``för`` alone, or ``och OR x``, would otherwise match
+    every Swedish record)."""
+    from . import swedish
+
+    if re.search(r"\bOR\b|\bNOT\b|(^|\s)-\w", text):
+        return False
+    return any(not swedish.is_stopword(w) for w in re.findall(r"[^\W_]+", re.sub(r"\S+:\S+", " ", text)))
+
+
+def _swedish_stops(text: str, optional: bool = True) -> str:
     """``_expand``'s rule for Swedish stop words alone (bare words only)."""
+    if not optional:
+        return text
     parts = re.split(r'("[^"]*"|\S+:\S+)', text)
     for i in range(0, len(parts), 2):
         parts[i] = re.sub(r"(?<![\w*~^:-])[^\W\d_]+(?![\w*~^:-])",

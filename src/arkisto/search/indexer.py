@@ -146,6 +146,7 @@ class IndexRun:
         self.dirty: set[str] = set()
         self.held: dict[str, dict[str, dict]] = {}  # file key -> its members to write again, by record
         self.batch_dropped: set[str] = set()  # keys whose records were deleted in this batch
+        self.released: dict[str, int] = {}  # searchable merge key -> records deleted with it in this batch
         self.by_digest: dict[str, set[str]] = {}
         self.forced: set[str] = set()  # keys to parse again although unchanged
         self.changed_since_checkpoint = 0
@@ -390,9 +391,12 @@ class IndexRun:
         self.held.pop(key, None)  # its members held from other merged records: replaced or gone
         if self.existing is not None:
             for stored in self.existing.documents(pathkeys=token):
-                if not stored.get("members"):
+                members = merge.members_of(stored)
+                for k in merge.terms_of(members):
+                    self.released[k] = self.released.get(k, 0) + 1
+                if len(members) < 2:
                     continue
-                for m in merge.members_of(stored):
+                for m in members:
                     # Not those of files deleted or read again in this batch.
                     if m["path"] != key and m["path"] not in self.batch_dropped and m["path"] in self.sources:
                         self.held.setdefault(m["path"], {})[m["record"]] = m
@@ -446,7 +450,7 @@ class IndexRun:
                 continue
             self.ids_written[rec.id] = (str(path), key)
             keys = merge.keys(rec, digest, position)
-            self._note_keys(keys, key)
+            self._note_keys(keys, key, bool(twins))
             self.writer.add_document(**single_document(rec, keys, key))
             ids.append(rec.id)
         if ids:
@@ -516,13 +520,16 @@ class IndexRun:
 
     # --- one record per decision ------------------------------------------------------
 
-    def _note_keys(self, keys: list[str], key: str) -> None:
+    def _note_keys(self, keys: list[str], key: str, twins: bool) -> None:
         """Mark the merge keys another file has written in this batch, or
-        the index already holds: their records are merged at its end."""
+        the index holds from a record not deleted in this batch (or all of
+        them, for a copy of another file): their records are merged at the
+        end of the batch."""
         token = merge.path_token(key)
-        for k in keys:
+        for k in merge.searchable(keys):
             other = self.batch_keys.setdefault(k, token)
-            if other != token or (self.existing is not None and self.existing.doc_frequency("mkeys", k)):
+            if twins or other != token or (self.existing is not None and
+                                           self.existing.doc_frequency("mterms", k) > self.released.get(k, 0)):
                 self.dirty.add(k)
 
     def _commit(self) -> None:
@@ -539,6 +546,7 @@ class IndexRun:
         self.batch_keys = {}
         self.dirty = set()
         self.batch_dropped = set()
+        self.released = {}
 
     def _merge(self) -> None:
         """Merge the documents that share the batch's marked keys: each set
@@ -587,13 +595,13 @@ class IndexRun:
         docs: list[tuple[int, list[dict]]] = []
         while todo and len(docs) <= merge.MAX_GROUP:
             k = todo.pop()
-            for docnum in searcher.document_numbers(mkeys=k):
+            for docnum in searcher.document_numbers(mterms=k):
                 if docnum in seen_docs:
                     continue
                 seen_docs.add(docnum)
-                stored = searcher.stored_fields(docnum)
-                docs.append((docnum, merge.members_of(stored)))
-                for k2 in (stored.get("mkeys") or "").split():
+                members = merge.members_of(searcher.stored_fields(docnum))
+                docs.append((docnum, members))
+                for k2 in merge.terms_of(members):
                     if k2 not in seen_keys:
                         seen_keys.add(k2)
                         todo.append(k2)

@@ -6,14 +6,17 @@ as the same file in two folders (a copy).  The index keeps it once:
 
 - **Keys.**  Each record gets merge keys (``keys``): its file's content
   hash and position (``c``: a copy of the file), its municipality, body,
-  date and § (``n``), its case id, § and date (``k``), and its case id and
-  date (``q``: a bulletin that does not print the §).  Records of
-  different files that share a key are candidates.
+  date and § (``n``), and its case id and date (``q``: the same case id, §
+  and date, or a bulletin that does not print the §).  Records of
+  different files that share a key are candidates.  The index finds
+  records by their ``n`` and ``q`` keys, and by ``c`` only those that have
+  neither (``searchable``): a copy's records share the others too.
 - **Guards.**  Two candidates are the same decision unless something
   contradicts it (``compatible``): both name a municipality, a date, a §,
-  a case id or a language, and they differ; their titles have no words in
-  common; or they come from the same file (two items of one file are two
-  items).  A key whose candidates contradict each other merges none of
+  a case id or a language, and they differ; they share only the case id
+  and date, one has no §, and their bodies differ; their titles have no
+  words in common; or they come from the same file (two items of one file
+  are two items).  A key whose candidates contradict each other merges none of
   them (a bulletin entry without a § beside §12 and §13 of the same case
   is left alone).  A copy (``c``) is always the same.
 - **Fields.**  The richer record (more fields, then more text) is the
@@ -34,9 +37,8 @@ import re
 from ..models import AnnualReport, Decision
 from ..names import canonical
 
-# Merge keys are tried in this order: copies first, then the strict keys,
-# then the loose one.
-KINDS = "cnkq"
+# Merge keys are tried in this order: copies first, then the others.
+KINDS = "cnq"
 MAX_GROUP = 50  # members of one group beyond which nothing is merged (a key shared too widely)
 
 
@@ -70,11 +72,14 @@ def keys(rec: Decision | AnnualReport, digest: str, position: int) -> list[str]:
             out.append("n" + _h(nk))
         case = _case(rec.case_id)
         if case and rec.meeting_date:
-            day = rec.meeting_date.isoformat()
-            if rec.section:
-                out.append("k" + _h(f"{case}\x1f{rec.section}\x1f{day}"))
-            out.append("q" + _h(f"{case}\x1f{day}"))
+            out.append("q" + _h(f"{case}\x1f{rec.meeting_date.isoformat()}"))
     return out
+
+
+def searchable(keys_: list[str]) -> list[str]:
+    """The keys the index finds a record by: its ``n`` and ``q`` keys, or
+    its content key when it has neither."""
+    return [k for k in keys_ if k[:1] != "c"] or [k for k in keys_ if k[:1] == "c"]
 
 
 # --- members ------------------------------------------------------------------
@@ -92,6 +97,11 @@ def members_of(stored: dict) -> list[dict]:
     if raw:
         return json.loads(raw)
     return [member(stored["record"], (stored.get("mkeys") or "").split(), stored.get("path") or "")]
+
+
+def terms_of(members: list[dict]) -> set[str]:
+    """The searchable keys of a document with these members."""
+    return {k for m in members for k in searchable(m["keys"])}
 
 
 def _uid(m: dict) -> tuple[str, str]:
@@ -130,7 +140,8 @@ def compatible(a: Decision | AnnualReport, b: Decision | AnnualReport, kind: str
             return False
         if _differ(_case(a.case_id) or None, _case(b.case_id) or None):
             return False
-        if kind == "q" and _differ((a.committee or "").casefold() or None, (b.committee or "").casefold() or None):
+        if kind == "q" and not (a.section and b.section) and \
+                _differ((a.committee or "").casefold() or None, (b.committee or "").casefold() or None):
             return False
     wa, wb = _words(a.title), _words(b.title)
     return not (wa and wb and not wa & wb)

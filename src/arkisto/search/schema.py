@@ -14,7 +14,7 @@ from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -55,10 +55,12 @@ def build_schema() -> Schema:
         lang=ID(),  # "sv" for a Swedish record: a Swedish stop word in a query asks nothing of it
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
         # One record per decision (merge.py): the merge keys of the record's
-        # members (stored, to merge them again), their files (to find the
-        # records a changed file is in), their record ids (``get`` by any of
+        # members (stored, to merge them again; searchable, to find
+        # candidates), their files (to find the records a changed file is
+        # in), the ids of the records merged into it (``get`` by any of
         # them) and, when there are several, the members themselves.
-        mkeys=KEYWORD(stored=True),
+        mkeys=STORED(),
+        mterms=KEYWORD(),
         pathkeys=KEYWORD(),
         aliases=KEYWORD(),
         members=STORED(),
@@ -159,10 +161,11 @@ def to_document(rec: Decision | AnnualReport) -> dict:
 
 def single_document(rec: Decision | AnnualReport, keys: list[str], path_key: str) -> dict:
     """The index document of a record of one file, as the indexer writes it."""
-    from .merge import id_token, path_token
+    from .merge import path_token, searchable
 
     doc = to_document(rec)
-    doc.update(path=path_key, mkeys=" ".join(keys), pathkeys=path_token(path_key), aliases=id_token(rec.id))
+    doc.update(path=path_key, mkeys=" ".join(keys), mterms=" ".join(searchable(keys)),
+               pathkeys=path_token(path_key))
     return doc
 
 
@@ -171,16 +174,19 @@ def group_document(group: list[dict]) -> dict:
     the merged record, its members' keys, files and ids, and the members."""
     import json
 
-    from .merge import id_token, merged, path_token
+    from .merge import id_token, merged, path_token, terms_of
 
     rec, first, recs = merged(group, record_from_json)
     doc = to_document(rec)
     doc.update(
         path=first["path"],
         mkeys=" ".join(dict.fromkeys(k for m in group for k in m["keys"])),
+        mterms=" ".join(sorted(terms_of(group))),
         pathkeys=" ".join(dict.fromkeys(path_token(m["path"]) for m in group)),
-        aliases=" ".join(dict.fromkeys(id_token(r.id) for r in recs)),
     )
+    aliases = [id_token(r.id) for r in recs if r.id != rec.id]
+    if aliases:
+        doc["aliases"] = " ".join(dict.fromkeys(aliases))
     if len(group) > 1:
         doc["members"] = json.dumps(group, ensure_ascii=False)
     return doc

@@ -146,8 +146,8 @@ class IndexRun:
         self.dirty: set[str] = set()
         self.held: dict[str, dict[str, dict]] = {}  # file key -> its members to write again, by record
         self.batch_dropped: set[str] = set()  # keys whose records were deleted in this batch
-        self.released: dict[str, int] = {}  # searchable merge key -> records deleted with it in this batch
         self.by_digest: dict[str, set[str]] = {}
+        self._own: set[int] | None = None  # the documents of the file being indexed, in ``existing``
         self.forced: set[str] = set()  # keys to parse again although unchanged
         self.changed_since_checkpoint = 0
         self.last_checkpoint = time.monotonic()
@@ -390,17 +390,13 @@ class IndexRun:
         token = merge.path_token(key)
         self.held.pop(key, None)  # its members held from other merged records: replaced or gone
         if self.existing is not None:
-            for stored in self.existing.documents(pathkeys=token):
-                members = merge.members_of(stored)
-                for k in merge.terms_of(members):
-                    self.released[k] = self.released.get(k, 0) + 1
-                if len(members) < 2:
-                    continue
-                for m in members:
+            for stored in self.existing.documents(mpaths=token):
+                for m in merge.members_of(stored):
                     # Not those of files deleted or read again in this batch.
                     if m["path"] != key and m["path"] not in self.batch_dropped and m["path"] in self.sources:
                         self.held.setdefault(m["path"], {})[m["record"]] = m
-        self.writer.delete_by_term("pathkeys", token)
+        self.writer.delete_by_term("path", key)
+        self.writer.delete_by_term("mpaths", token)
         self.dropped.add(key)
         self.batch_dropped.add(key)
         self.changed_since_checkpoint += 1
@@ -440,8 +436,10 @@ class IndexRun:
         elif self.existing is not None:
             # Not in the manifest, but an interrupted run may have written
             # records of this path before it could say so.
-            self.writer.delete_by_term("pathkeys", merge.path_token(key))
+            self.writer.delete_by_term("path", key)
+            self.writer.delete_by_term("mpaths", merge.path_token(key))
         twins = self.by_digest.get(digest, set()) - {key}  # the same content at other paths
+        self._own = None
         ids: list[str] = []
         gave_way: list[str] = []
         for position, rec in enumerate(result.records):
@@ -521,16 +519,26 @@ class IndexRun:
     # --- one record per decision ------------------------------------------------------
 
     def _note_keys(self, keys: list[str], key: str, twins: bool) -> None:
-        """Mark the merge keys another file has written in this batch, or
-        the index holds from a record not deleted in this batch (or all of
-        them, for a copy of another file): their records are merged at the
-        end of the batch."""
+        """Mark the merge keys that another file has written in this batch,
+        or that the index holds from another file (or all of them, for a
+        copy of another file): their records are merged at the end of the
+        batch."""
         token = merge.path_token(key)
         for k in merge.searchable(keys):
             other = self.batch_keys.setdefault(k, token)
-            if twins or other != token or (self.existing is not None and
-                                           self.existing.doc_frequency("mterms", k) > self.released.get(k, 0)):
+            if twins or other != token or self._elsewhere(k, key, token):
                 self.dirty.add(k)
+
+    def _elsewhere(self, k: str, key: str, token: str) -> bool:
+        """Whether a record of another file than ``key`` had the merge key
+        ``k`` when the batch began (the file's own earlier records do not
+        count: an update of a file is no merge)."""
+        existing = self.existing
+        if existing is None or not existing.doc_frequency("mterms", k):
+            return False
+        if self._own is None:  # the file's earlier records, once per file
+            self._own = _postings(existing, "path", key) | _postings(existing, "mpaths", token)
+        return not _postings(existing, "mterms", k) <= self._own
 
     def _commit(self) -> None:
         """End a batch: write the held members again, commit, and merge the
@@ -546,7 +554,6 @@ class IndexRun:
         self.batch_keys = {}
         self.dirty = set()
         self.batch_dropped = set()
-        self.released = {}
 
     def _merge(self) -> None:
         """Merge the documents that share the batch's marked keys: each set
@@ -655,6 +662,17 @@ class IndexRun:
             raise from_os_error(exc, f"publishing {self.gen_dir}") from None
         self.report.doc_count = doc_count
         self.report.generation = self.gen_dir.name
+
+
+def _postings(searcher, field: str, text: str) -> set[int]:
+    """The documents with a term (deleted ones too: callers only ask
+    whether there may be others), without a query's overhead."""
+    try:
+        return set(searcher.reader().postings(field, text).all_ids())
+    except Exception as exc:  # TermNotFound
+        if type(exc).__name__ == "TermNotFound" or isinstance(exc, KeyError):
+            return set()
+        raise
 
 
 class _DeferSignals:

@@ -47,7 +47,7 @@ def _h(text: str) -> str:
 
 
 def path_token(path_key: str) -> str:
-    """The token of a source path in the index's ``pathkeys`` field."""
+    """The token of a source path in the index's ``mpaths`` field."""
     return _h("p\x1f" + path_key)
 
 

@@ -14,7 +14,7 @@ from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -56,12 +56,12 @@ def build_schema() -> Schema:
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
         # One record per decision (merge.py): the merge keys of the record's
         # members (stored, to merge them again; searchable, to find
-        # candidates), their files (to find the records a changed file is
-        # in), the ids of the records merged into it (``get`` by any of
-        # them) and, when there are several, the members themselves.
+        # candidates); and for a record merged from several files, the
+        # files (to find it when one of them changes), the ids of the
+        # records merged into it (``get`` by any of them) and the members.
         mkeys=STORED(),
         mterms=KEYWORD(),
-        pathkeys=KEYWORD(),
+        mpaths=KEYWORD(),
         aliases=KEYWORD(),
         members=STORED(),
         committee=ID(sortable=True),
@@ -161,11 +161,10 @@ def to_document(rec: Decision | AnnualReport) -> dict:
 
 def single_document(rec: Decision | AnnualReport, keys: list[str], path_key: str) -> dict:
     """The index document of a record of one file, as the indexer writes it."""
-    from .merge import path_token, searchable
+    from .merge import searchable
 
     doc = to_document(rec)
-    doc.update(path=path_key, mkeys=" ".join(keys), mterms=" ".join(searchable(keys)),
-               pathkeys=path_token(path_key))
+    doc.update(path=path_key, mkeys=" ".join(keys), mterms=" ".join(searchable(keys)))
     return doc
 
 
@@ -182,12 +181,10 @@ def group_document(group: list[dict]) -> dict:
         path=first["path"],
         mkeys=" ".join(dict.fromkeys(k for m in group for k in m["keys"])),
         mterms=" ".join(sorted(terms_of(group))),
-        pathkeys=" ".join(dict.fromkeys(path_token(m["path"]) for m in group)),
     )
-    aliases = [id_token(r.id) for r in recs if r.id != rec.id]
-    if aliases:
-        doc["aliases"] = " ".join(dict.fromkeys(aliases))
     if len(group) > 1:
+        doc["mpaths"] = " ".join(dict.fromkeys(path_token(m["path"]) for m in group))
+        doc["aliases"] = " ".join(dict.fromkeys(id_token(r.id) for r in recs if r.id != rec.id))
         doc["members"] = json.dumps(group, ensure_ascii=False)
     return doc
 

@@ -71,13 +71,16 @@ def _parse_key(key: str) -> tuple[str, str, str]:
 
 
 def item_keys(record) -> set[str]:
-    """Every natural key that names this record: by section and by position."""
-    src = record.source
-    base = os.path.basename(src.path)
-    keys = {f"{base} #{src.record if src.record is not None else 0}"}
+    """Every natural key that names this record: by section and by position,
+    in its file and in the other files it was merged from (``also``: the
+    same decision in a bulletin and the API JSON is one record)."""
+    keys: set[str] = set()
     section = getattr(record, "section", None)
-    if section:
-        keys.add(f"{base} §{section}")
+    for src in [record.source, *getattr(record, "also", [])]:
+        base = os.path.basename(src.path)
+        keys.add(f"{base} #{src.record if src.record is not None else 0}")
+        if section:
+            keys.add(f"{base} §{section}")
     return keys
 
 

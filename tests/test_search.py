@@ -217,16 +217,17 @@ def test_listing_entry_gives_way_to_the_full_item(tmp_path: Path):
     src = tmp_path / "src"
     src.mkdir()
     listing = decision(id="stub", committee="Kaupunginhallitus", meeting_date="2017-05-08", section="127",
-                       title="Asemakaavan muutos")
+                       title="Asemakaavan muutos", source={"path": "kokous-127", "format": "arkisto-json"})
     full = decision(id="full", committee="Kaupunginhallitus", meeting_date="2017-05-08", section="127",
                     title="Asemakaavan muutos", proposal="Kaupunginhallitus hyväksyy asemakaavan muutoksen.")
     (src / "a-index.json").write_text(json.dumps([listing]), encoding="utf-8")
     (src / "b-item.json").write_text(json.dumps([full]), encoding="utf-8")
     report = index_paths([src], tmp_path / "ix")
-    assert report.doc_count == 1
-    assert any("b-item.json" in p.message and p.path.endswith("a-index.json") for p in report.problems)
+    assert report.doc_count == 1 and report.merged == 1
     with SearchService(tmp_path / "ix") as svc:
         assert [h.id for h in svc.search("asemakaava").hits] == ["full"]
+        # The listing is one of the full item's sources (search/merge.py).
+        assert [s.path for s in svc.get("full").also] == ["kokous-127"]
 
 
 def test_related_same_case_and_similar(tmp_path: Path):

@@ -15,6 +15,11 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 
+# The year facet's value for a record whose date nobody states (shown as
+# "päiväys puuttuu" in the Finnish UI; ``vuosi:puuttuu`` selects it).
+NO_DATE = "no date"
+
+
 class Outcome(str, Enum):
     """How an item ended.  ``other`` is used when the text says nothing we recognise."""
 
@@ -96,6 +101,10 @@ class Decision(_Model):
     # Where each derived field came from: "header", "cover page", "file name" …
     derived_from: dict[str, str] = Field(default_factory=dict)
     source: Source
+    # The same decision from other files (a bulletin and the API JSON, a
+    # listing entry, a copy of the file): merged into this record, whose
+    # fields came from the richest of them (search/merge.py).
+    also: list[Source] = Field(default_factory=list)
 
     @property
     def year(self) -> int | None:
@@ -122,8 +131,13 @@ class AnnualReport(_Model):
     title: str | None = None
     sections: list[Section] = Field(default_factory=list)
     funded_projects: list[FundedProject] = Field(default_factory=list)
+    language: str | None = None  # "fi", "sv" where known
     derived: list[str] = Field(default_factory=list)
     source: Source
+    # The same decision from other files (a bulletin and the API JSON, a
+    # listing entry, a copy of the file): merged into this record, whose
+    # fields came from the richest of them (search/merge.py).
+    also: list[Source] = Field(default_factory=list)
 
     def citation(self) -> str:
         return " ".join(p for p in [self.organisation, self.title, str(self.year or "")] if p)

@@ -27,7 +27,7 @@ BILINGUAL: dict[str, str] = {
     "Salo": "Salo", "Kotka": "Kotka", "Joensuu": "Joensuu", "Jyväskylä": "Jyväskylä",
     "Seinäjoki": "Seinäjoki", "Lahti": "Lahtis", "Kuopio": "Kuopio", "Rovaniemi": "Rovaniemi",
     "Kemi": "Kemi", "Iisalmi": "Idensalmi", "Heinola": "Heinola", "Kouvola": "Kouvola",
-    "Kristinestad": "Kristinestad", "Nurmijärvi": "Nurmijärvi", "Mäntsälä": "Mäntsälä",
+    "Nurmijärvi": "Nurmijärvi", "Mäntsälä": "Mäntsälä",
     "Kaustinen": "Kaustby", "Teuva": "Östermark", "Isokyrö": "Storkyro", "Laihia": "Laihela",
     "Vähäkyrö": "Lillkyro", "Pyhtää": "Pyttis", "Ruovesi": "Ruovesi", "Lapinlahti": "Lapinlahti",
     "Karkkila": "Högfors", "Vihti": "Vichtis", "Karjaa": "Karis", "Tammisaari": "Ekenäs",

@@ -66,11 +66,14 @@ def record_sections(rec: Decision | AnnualReport, s: Strings) -> list[tuple[str,
     if rec.funded_projects:
         out.append((s("funded_projects"), "\n".join(
             f"• {p.name}" + "".join(f" ({x})" for x in (p.funder, p.amount) if x) for p in rec.funded_projects)))
-    src = rec.source
-    where = src.path + "".join(
-        f", {label} {n}" for label, n in ((s("page"), src.page), (s("record"), None if src.record is None else src.record + 1)) if n
-    )
-    out.append((s("source"), f"{where} ({src.format})"))
+    # Its own source, then those of the same decision from other files.
+    lines = []
+    for src in [rec.source, *rec.also]:
+        where = src.path + "".join(
+            f", {label} {n}" for label, n in ((s("page"), src.page), (s("record"), None if src.record is None else src.record + 1)) if n
+        )
+        lines.append(f"{where} ({src.format})")
+    out.append((s("source"), "\n".join(lines)))
     if rec.derived:
         where = getattr(rec, "derived_from", {}) or {}
         out.append((s("derived"), ", ".join(

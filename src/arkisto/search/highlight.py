@@ -1,21 +1,28 @@
 """Highlighting that understands Finnish: a word in the text is a match when
 one of its lemmas or compound parts is a query term, so ``luvan`` lights up
-for ``lupa`` and ``kehittämishankkeen`` for ``hanke``."""
+for ``lupa`` and ``kehittämishankkeen`` for ``hanke``.  A Swedish record's
+text is read with the Swedish analysis it was indexed with (``besluten``
+lights up for ``beslut``)."""
 
 from __future__ import annotations
 
-from .analysis import tokens_with_offsets
+from . import analysis, swedish
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int]]:
+def tokens_with_offsets(text: str, lang: str | None = None):
+    """(start, end, terms) of each word, analysed as the record's language is."""
+    return swedish.tokens_with_offsets(text) if lang == "sv" else analysis.tokens_with_offsets(text)
+
+
+def match_spans(text: str, terms: set[str], lang: str | None = None) -> list[tuple[int, int]]:
     """[start, end) of every word in ``text`` that matches one of ``terms``."""
     if not terms or not text:
         return []
-    return [(a, b) for a, b, forms in tokens_with_offsets(text) if not forms.isdisjoint(terms)]
+    return [(a, b) for a, b, forms in tokens_with_offsets(text, lang) if not forms.isdisjoint(terms)]
 
 
 def snippet(text: str, terms: set[str], maxchars: int = 240,
-            prefer: set[str] | None = None) -> tuple[str, list[tuple[int, int]]]:
+            prefer: set[str] | None = None, lang: str | None = None) -> tuple[str, list[tuple[int, int]]]:
     """The window of ``text`` (one line, at most ``maxchars``) with the most
     distinct matched words, and the match offsets inside it.  A window with
     a word of ``prefer`` (the query's own words, not the head words and
@@ -30,7 +37,7 @@ def snippet(text: str, terms: set[str], maxchars: int = 240,
         # shown).  Without any preferred match, read to the end.
         distinct: set[str] = set()
         first_pref = -1
-        for a, b, forms in tokens_with_offsets(flat):
+        for a, b, forms in tokens_with_offsets(flat, lang):
             if not forms.isdisjoint(terms):
                 if not forms.isdisjoint(prefer):
                     preferred.add(len(spans))

@@ -19,7 +19,8 @@ from .. import __version__
 from ..errors import from_os_error
 from ..ingest import Problem, iter_files, parse_path
 from ..ingest.detect import file_digest
-from .schema import build_schema, is_stub, natural_key, to_document
+from . import merge
+from .schema import build_schema, group_document, single_document
 from .store import IndexStore, Manifest
 
 ProgressFn = Callable[[int, int, str], None]
@@ -46,6 +47,7 @@ class IndexReport:
     repaired: int = 0
     warnings: int = 0
     checkpoints: int = 0  # generations published before the end of the run
+    merged: int = 0  # records kept as part of another (the same decision from another file)
     problems: list[Problem] = field(default_factory=list)
     interrupted: bool = False
     signal: int = 0  # the signal that interrupted the run (SIGINT, SIGTERM, SIGHUP)
@@ -66,6 +68,8 @@ class IndexReport:
             parts.append(f"{self.files_deleted} removed (file deleted)")
         if self.files_moved:
             parts.append(f"{self.files_moved} moved")
+        if self.merged:
+            parts.append(f"{self.merged} merged (the same decision from another file)")
         return "; ".join(parts) + f". The index holds {self.doc_count} records."
 
 
@@ -104,6 +108,12 @@ class IndexRun:
       and the file that gave way is parsed again when the first goes away.
     - A file found again at a new path with the same content (a moved or
       renamed folder) takes the place of the old path.
+    - One record per decision (``merge``): records of different files that
+      are the same decision (or the same file in two folders) are merged
+      into one document at the end of each batch (``_merge``), which keeps
+      its members, so that when a file changes or goes the others are
+      merged again without it (``_drop_source`` holds them back, the batch
+      writes them again).
     - Checkpoints publish complete generations along the way (not during a
       ``--rebuild`` of an existing index, which publishes only a complete
       result).
@@ -127,9 +137,17 @@ class IndexRun:
         self.ix = None
         self.writer = None
         self.existing = None  # a searcher over the generation as copied (for ids of earlier runs)
-        self.ids_written: dict[str, str] = {}  # record id -> path shown, in this run
-        self.natkeys_written: dict[str, str] = {}
-        self.stubs: list[tuple[object, str, str]] = []  # (record, key, path shown), held to the end
+        self.ids_written: dict[str, tuple[str, str]] = {}  # record id -> (path shown, key), in this run
+        # One record per decision: merge keys written in this batch (-> the
+        # token of their file), the keys whose records may merge at the end
+        # of the batch, the members of merged documents whose other files
+        # changed (to write again), and the files of each content hash.
+        self.batch_keys: dict[str, str] = {}
+        self.dirty: set[str] = set()
+        self.held: dict[str, dict[str, dict]] = {}  # file key -> its members to write again, by record
+        self.batch_dropped: set[str] = set()  # keys whose records were deleted in this batch
+        self.by_digest: dict[str, set[str]] = {}
+        self._own: set[int] | None = None  # the documents of the file being indexed, in ``existing``
         self.forced: set[str] = set()  # keys to parse again although unchanged
         self.changed_since_checkpoint = 0
         self.last_checkpoint = time.monotonic()
@@ -179,8 +197,7 @@ class IndexRun:
                     self.report.signal = signals.signum or 2
                     self.report.pending = [str(f) for f in self.files
                                            if self.keys[f] not in self.processed or self.keys[f] in self.forced]
-                self.writer.commit()
-                self.writer = None
+                self._commit()
             except KeyboardInterrupt:
                 self._abandon()
                 if not self.replacing:
@@ -268,6 +285,8 @@ class IndexRun:
             store.discard(self.gen_dir)
             raise from_os_error(exc, f"creating {self.gen_dir}") from None
         self.sources = dict(self.old.sources) if self.old else {}
+        for key, info in self.sources.items():
+            self.by_digest.setdefault(info.get("sha256", ""), set()).add(key)
         # The records already in the index, to keep ids unique across runs.
         self.existing = self.ix.searcher() if self.old is not None else None
 
@@ -320,7 +339,6 @@ class IndexRun:
             queue += self._requeue()
             if self._checkpoint_due():
                 self._checkpoint()
-        self._write_stubs()
 
     def _requeue(self) -> list[Path]:
         """Files that gave way to record ids which are free now, and were
@@ -362,10 +380,25 @@ class IndexRun:
 
     def _drop_source(self, key: str) -> None:
         """Remove a source's records from the generation being written, and
-        mark the files whose records gave way to them for parsing again."""
+        mark the files whose records gave way to them for parsing again.
+        A record merged with other files' records goes with it; theirs are
+        held back to be written again (and merged again) at the end of the
+        batch."""
         info = self.sources.pop(key, None)
+        if info:
+            self.by_digest.get(info.get("sha256", ""), set()).discard(key)
+        token = merge.path_token(key)
+        self.held.pop(key, None)  # its members held from other merged records: replaced or gone
+        if self.existing is not None:
+            for stored in self.existing.documents(mpaths=token):
+                for m in merge.members_of(stored):
+                    # Not those of files deleted or read again in this batch.
+                    if m["path"] != key and m["path"] not in self.batch_dropped and m["path"] in self.sources:
+                        self.held.setdefault(m["path"], {})[m["record"]] = m
         self.writer.delete_by_term("path", key)
+        self.writer.delete_by_term("mpaths", token)
         self.dropped.add(key)
+        self.batch_dropped.add(key)
         self.changed_since_checkpoint += 1
         if not info:
             return
@@ -404,25 +437,19 @@ class IndexRun:
             # Not in the manifest, but an interrupted run may have written
             # records of this path before it could say so.
             self.writer.delete_by_term("path", key)
+            self.writer.delete_by_term("mpaths", merge.path_token(key))
+        twins = self.by_digest.get(digest, set()) - {key}  # the same content at other paths
+        self._own = None
         ids: list[str] = []
         gave_way: list[str] = []
-        for rec in result.records:
-            if not self._take_id(rec, path, key):
+        for position, rec in enumerate(result.records):
+            if not self._take_id(rec, path, key, twins):
                 gave_way.append(rec.id)
                 continue
-            self.ids_written[rec.id] = str(path)
-            if is_stub(rec) and natural_key(rec):
-                # A listing entry: index it only if no fuller record of the
-                # same item turns up in this run or the index.
-                self.stubs.append((rec, key, str(path)))
-                ids.append(rec.id)
-                continue
-            nk = natural_key(rec)
-            if nk:
-                self.natkeys_written[nk] = str(path)
-            doc = to_document(rec)
-            doc["path"] = key
-            self.writer.add_document(**doc)
+            self.ids_written[rec.id] = (str(path), key)
+            keys = merge.keys(rec, digest, position)
+            self._note_keys(keys, key, bool(twins))
+            self.writer.add_document(**single_document(rec, keys, key))
             ids.append(rec.id)
         if ids:
             report.files_indexed += 1
@@ -434,6 +461,7 @@ class IndexRun:
                 self.problem(Problem(str(path), "no records found in this file"))
         self.sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
                              "errors": sum(1 for p in result.problems if p.severity == "error")}
+        self.by_digest.setdefault(digest, set()).add(key)
         if gave_way:
             self.sources[key]["gave_way"] = gave_way
         self.changed_since_checkpoint += 1
@@ -455,11 +483,15 @@ class IndexRun:
                 self.report.files_moved += 1
                 return
 
-    def _take_id(self, rec, path: Path, key: str) -> bool:
+    def _take_id(self, rec, path: Path, key: str, twins: set[str] = frozenset()) -> bool:
         """False when another file has this record id (the first file keeps
-        it, with a warning)."""
+        it, with a warning).  A copy of the same file (``twins``) is no
+        conflict: its records merge with the copy's."""
         first = self.ids_written.get(rec.id)
+        if first is not None and first[1] in twins:
+            return True
         if first is not None:
+            first = first[0]
             also = "earlier in this file" if first == str(path) else f"also in {first}"
             self.problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
                                  severity="warning"))
@@ -467,6 +499,8 @@ class IndexRun:
         if self.existing is not None:
             other = self.existing.document(id=rec.id)
             opath = other.get("path") if other is not None else None
+            if opath in twins:
+                return True
             # The copy in the index stands unless its file's records are
             # being replaced in this run (what that file still has is in
             # ids_written, checked above).
@@ -482,27 +516,103 @@ class IndexRun:
                 return False
         return True
 
-    def _write_stubs(self) -> None:
-        if not self.stubs:
+    # --- one record per decision ------------------------------------------------------
+
+    def _note_keys(self, keys: list[str], key: str, twins: bool) -> None:
+        """Mark the merge keys that another file has written in this batch,
+        or that the index holds from another file (or all of them, for a
+        copy of another file): their records are merged at the end of the
+        batch."""
+        token = merge.path_token(key)
+        for k in merge.searchable(keys):
+            other = self.batch_keys.setdefault(k, token)
+            if twins or other != token or self._elsewhere(k, key, token):
+                self.dirty.add(k)
+
+    def _elsewhere(self, k: str, key: str, token: str) -> bool:
+        """Whether a record of another file than ``key`` had the merge key
+        ``k`` when the batch began (the file's own earlier records do not
+        count: an update of a file is no merge)."""
+        existing = self.existing
+        if existing is None or not existing.doc_frequency("mterms", k):
+            return False
+        if self._own is None:  # the file's earlier records, once per file
+            self._own = _postings(existing, "path", key) | _postings(existing, "mpaths", token)
+        return not _postings(existing, "mterms", k) <= self._own
+
+    def _commit(self) -> None:
+        """End a batch: write the held members again, commit, and merge the
+        records that are the same decision."""
+        for members in self.held.values():
+            for m in members.values():
+                self.dirty.update(m["keys"])
+                self.writer.add_document(**group_document([m]))
+        self.held = {}
+        self.writer.commit()
+        self.writer = None
+        self._merge()
+        self.batch_keys = {}
+        self.dirty = set()
+        self.batch_dropped = set()
+
+    def _merge(self) -> None:
+        """Merge the documents that share the batch's marked keys: each set
+        of documents linked by keys is grouped again (``merge.partition``),
+        and replaced where the grouping changed.  A writer is opened only
+        when something changes."""
+        if not self.dirty:
             return
-        with self.ix.searcher() as current:
-            for rec, key, shown in self.stubs:
-                nk = natural_key(rec)
-                fuller = self.natkeys_written.get(nk)
-                if fuller is None:
-                    other = current.document(natkey=nk)
-                    if other and other.get("path") != key:
-                        fuller = other.get("path")
-                if fuller:
-                    self.sources[key]["ids"].remove(rec.id)
-                    self.report.records -= 1
-                    self.problem(Problem(shown, f"§ {rec.section} is also in {fuller} with its text; "
-                                         "kept that one", severity="repaired"))
+        from .schema import record_from_json
+
+        changes: list[tuple[list[int], list[list[dict]]]] = []
+        with self.ix.searcher() as searcher:
+            seen_keys: set[str] = set()
+            seen_docs: set[int] = set()
+            for start in sorted(self.dirty):
+                if start in seen_keys:
                     continue
-                doc = to_document(rec)
-                doc["path"] = key
-                self.writer.add_document(**doc)
-        self.stubs = []
+                seen_keys.add(start)
+                docs = self._linked(searcher, start, seen_keys, seen_docs)
+                if not 2 <= len(docs) <= merge.MAX_GROUP:
+                    continue
+                current = [ms for _n, ms in docs]
+                groups = merge.partition([m for ms in current for m in ms], record_from_json)
+                if not merge.same_grouping(groups, current):
+                    changes.append(([n for n, _ms in docs], groups))
+                    self.report.merged += max(0, sum(len(g) - 1 for g in groups)
+                                              - sum(len(ms) - 1 for ms in current))
+        if not changes:
+            return
+        # The writer's documents are the committed ones the searcher read:
+        # the same numbers.
+        self.writer = self.ix.writer(limitmb=256)
+        for docnums, groups in changes:
+            for docnum in docnums:
+                self.writer.delete_document(docnum)
+            for group in groups:
+                self.writer.add_document(**group_document(group))
+        self.writer.commit()
+        self.writer = None
+
+    @staticmethod
+    def _linked(searcher, start: str, seen_keys: set[str], seen_docs: set[int]) -> list[tuple[int, list[dict]]]:
+        """The documents linked to the key ``start`` through shared keys,
+        with their members (more than MAX_GROUP: the search stops)."""
+        todo: list[str] = [start]
+        docs: list[tuple[int, list[dict]]] = []
+        while todo and len(docs) <= merge.MAX_GROUP:
+            k = todo.pop()
+            for docnum in searcher.document_numbers(mterms=k):
+                if docnum in seen_docs:
+                    continue
+                seen_docs.add(docnum)
+                members = merge.members_of(searcher.stored_fields(docnum))
+                docs.append((docnum, members))
+                for k2 in merge.terms_of(members):
+                    if k2 not in seen_keys:
+                        seen_keys.add(k2)
+                        todo.append(k2)
+        return docs
 
     # --- checkpoints and publishing ---------------------------------------------------------
 
@@ -513,14 +623,11 @@ class IndexRun:
                 or time.monotonic() - self.last_checkpoint >= self.checkpoint_seconds)
 
     def _checkpoint(self) -> None:
-        """Publish what is done as a complete generation and go on writing
-        a copy of it.  Files with listing entries held to the end are left
-        out of the published sources, so a re-run parses them again."""
-        self.writer.commit()
-        self.writer = None
+        """Publish what is done as a complete generation (its records
+        merged, as at the end of the run) and go on writing a copy of it."""
+        self._commit()
         self._close_existing()
-        held = {key for _rec, key, _shown in self.stubs}
-        self._publish(leave_out=held)
+        self._publish()
         self.report.checkpoints += 1
         self.old = self.store.manifest()
         self.gen_dir = self.store.new_generation(copy_current=True)
@@ -531,10 +638,9 @@ class IndexRun:
         self.existing = self.ix.searcher()
         self.changed_since_checkpoint = 0
         self.last_checkpoint = time.monotonic()
-        _write_pending(self.store.root, [str(f) for f in self.files
-                                         if self.keys[f] not in self.processed or self.keys[f] in held])
+        _write_pending(self.store.root, [str(f) for f in self.files if self.keys[f] not in self.processed])
 
-    def _publish(self, leave_out: set[str] = frozenset()) -> None:
+    def _publish(self) -> None:
         store = self.store
         try:
             with self.ix.searcher() as s:
@@ -548,8 +654,7 @@ class IndexRun:
                 except (OSError, RuntimeError):
                     continue
             known = [r for r in (self.old.roots if self.old else []) if r not in given]
-            sources = {k: info for k, info in self.sources.items() if k not in leave_out}
-            manifest = Manifest(generation=self.gen_dir.name, doc_count=doc_count, sources=sources,
+            manifest = Manifest(generation=self.gen_dir.name, doc_count=doc_count, sources=dict(self.sources),
                                 roots=known + given)
             store.publish(self.gen_dir, manifest)
         except OSError as exc:
@@ -557,6 +662,17 @@ class IndexRun:
             raise from_os_error(exc, f"publishing {self.gen_dir}") from None
         self.report.doc_count = doc_count
         self.report.generation = self.gen_dir.name
+
+
+def _postings(searcher, field: str, text: str) -> set[int]:
+    """The documents with a term (deleted ones too: callers only ask
+    whether there may be others), without a query's overhead."""
+    try:
+        return set(searcher.reader().postings(field, text).all_ids())
+    except Exception as exc:  # TermNotFound
+        if type(exc).__name__ == "TermNotFound" or isinstance(exc, KeyError):
+            return set()
+        raise
 
 
 class _DeferSignals:

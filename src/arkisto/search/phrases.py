@@ -24,7 +24,7 @@ from whoosh.query import NullQuery, Or, Phrase, Term
 from .abbreviations import ABBREVIATIONS, capitals_only
 from .analysis import analyse_word, analysed, backend_name
 from .query import prepare_text
-from .schema import TEXT_FIELDS
+from .schema import FINNISH_FIELDS as TEXT_FIELDS
 
 MAX_COMBINATIONS = 16
 

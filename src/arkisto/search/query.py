@@ -1,7 +1,7 @@
 """The query language: words (all must match), "phrases", OR, NOT / -word,
 prefix*, fuzzy~, and field filters in Finnish or English:
 
-    toimielin:/committee:   esittelijä:/presenter:   vuosi:/year: (2024, 2020-2024)
+    toimielin:/committee:   esittelijä:/presenter:   vuosi:/year: (2024, 2020-2024, puuttuu)
     hanke:/project:         rahoittaja:/funder:      tulos:/outcome:
     kunta:/municipality:    laji:/kind:
 
@@ -96,11 +96,28 @@ def split_query(query: str) -> ParsedQuery:
     return ParsedQuery(text=re.sub(r"\s+", " ", text).strip(), filters=filters, hints=hints)
 
 
+# Ways to ask for the records without a date (``vuosi:puuttuu``,
+# ``year:none``, ``vuosi:"päiväys puuttuu"``), any case.
+NO_DATE_ALIASES = frozenset({"puuttuu", "päiväys puuttuu", "ei päiväystä", "paivays puuttuu", "none", "no date",
+                             "nodate", "missing", "-"})
+
+
+def no_date(value: str) -> bool:
+    """True when a year value asks for the records without a date."""
+    return " ".join(value.split()).casefold() in NO_DATE_ALIASES
+
+
 def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[str]]:
-    """"2020-2024" -> the years in range that the index has; returns (years, hints)."""
+    """"2020-2024" -> the years in range that the index has; "puuttuu" ->
+    the records without a date; returns (years, hints)."""
+    from ..models import NO_DATE
+
     out: list[str] = []
     hints: list[str] = []
     for v in values:
+        if no_date(v):
+            out.append(NO_DATE)
+            continue
         m = re.fullmatch(r"(\d{4})\s*(?:-|–|\.\.)\s*(\d{4})", v)
         if m:
             lo, hi = sorted((int(m.group(1)), int(m.group(2))))
@@ -108,7 +125,7 @@ def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[s
         elif re.fullmatch(r"\d{4}", v):
             out.append(v)
         else:
-            hints.append(f"year {v!r} is not a year or a range like 2020-2024")
+            hints.append(f"year {v!r} is not a year, a range like 2020-2024, or puuttuu (no date)")
     return out, hints
 
 

@@ -54,6 +54,7 @@ def _allowed() -> dict[tuple[str, str], Any]:
     from whoosh.codec import whoosh3
 
     from . import analysis as arkisto_analysis
+    from . import swedish as arkisto_swedish
 
     allowed: dict[tuple[str, str], Any] = {
         ("_codecs", "encode"): _encode,
@@ -82,8 +83,9 @@ def _allowed() -> dict[tuple[str, str], Any]:
                 # Whoosh re-exports these; a pickle may name either module.
                 if module in (analyzers, filters, tokenizers):
                     allowed[(analysis.__name__, name)] = obj
-    # arkisto's own tokenizer, pickled inside the schema.
+    # arkisto's own tokenizers, pickled inside the schema.
     allowed[(arkisto_analysis.__name__, "FinnishTokenizer")] = arkisto_analysis.FinnishTokenizer
+    allowed[(arkisto_swedish.__name__, "SwedishTokenizer")] = arkisto_swedish.SwedishTokenizer
     return allowed
 
 

@@ -1,17 +1,20 @@
 """The Whoosh schema and the mapping from records to index documents.
 
-Text fields carry Finnish analysis; facet fields are exact, untokenised values
-(``ID``/``KEYWORD``) so counts are per whole value.  The whole record is stored
+Text fields carry Finnish analysis, or Swedish analysis for a Swedish record
+(``text_sv``, ``title_sv``; see ``swedish``); facet fields are exact,
+untokenised values (``ID``/``KEYWORD``) so counts are per whole value.  The whole record is stored
 as JSON so that results, export and the detail pane need no re-parse."""
 
 from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from ..models import AnnualReport, Decision
+from ..models import NO_DATE, AnnualReport, Decision
+from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
+from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 11
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -30,11 +33,16 @@ FACETS: dict[str, tuple[str, bool]] = {
 # than a whole word.
 # One field of combined text (title, body, people, projects) keeps a word's
 # query to three posting lists; the title field adds weight to title matches.
-TEXT_FIELDS = {"text": 1.0, "title": 2.0, "parts": 0.3}
+# A Swedish record's text is in text_sv and title_sv instead, with the same
+# weights; a query searches both languages' fields.
+FINNISH_FIELDS = {"text": 1.0, "title": 2.0, "parts": 0.3}
+SWEDISH_FIELDS = {"text_sv": 1.0, "title_sv": 2.0}
+TEXT_FIELDS = {**FINNISH_FIELDS, **SWEDISH_FIELDS}
 
 
 def build_schema() -> Schema:
     ana = text_analyzer()
+    sv = swedish_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),  # source file, for incremental updates and deletes
@@ -42,12 +50,25 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=ana, multitoken_query="or"),
         title=TEXT(analyzer=ana, multitoken_query="or"),
         parts=TEXT(analyzer=parts_analyzer(), phrase=False, multitoken_query="or"),
+        text_sv=TEXT(analyzer=sv),
+        title_sv=TEXT(analyzer=sv),
+        lang=ID(),  # "sv" for a Swedish record: a Swedish stop word in a query asks nothing of it
         ident=KEYWORD(lowercase=True, commas=True, scorable=True),  # case id, §, dates as written
-        natkey=ID(),  # municipality|committee|date|§: the same item from two sources
+        # One record per decision (merge.py): the merge keys of the record's
+        # members (stored, to merge them again; searchable, to find
+        # candidates); and for a record merged from several files, the
+        # files (to find it when one of them changes), the ids of the
+        # records merged into it (``get`` by any of them) and the members.
+        mkeys=STORED(),
+        mterms=KEYWORD(),
+        mpaths=KEYWORD(),
+        aliases=KEYWORD(),
+        members=STORED(),
         committee=ID(sortable=True),
         presenter=ID(sortable=True),
         year=ID(sortable=True),
-        municipality=ID(sortable=True),
+        municipality=ID(sortable=True),  # the canonical (Finnish) name: one municipality counted once
+        municipality_as=ID(),  # the name the record's document uses (Jakobstad), for the facet's labels
         kind=ID(sortable=True),
         outcome=ID(sortable=True),
         funded_project=KEYWORD(commas=True, lowercase=False),
@@ -108,18 +129,21 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     doc = {
         "id": rec.id,
         "path": rec.source.path,
-        "title": title,
-        "text": combined,
-        "parts": combined,  # the same object: analysed once for both fields
         "ident": _kw([i for i in idents if i]),
         "kind": rec.kind,
         "record": rec.model_dump_json(exclude_none=True),
     }
+    if is_swedish(rec):
+        doc.update(title_sv=title, text_sv=combined, lang="sv")
+    else:
+        # The same object in text and parts: analysed once for both fields.
+        doc.update(title=title, text=combined, parts=combined)
     for key, value in (
         ("committee", committee),
         ("presenter", presenter),
-        ("year", str(year) if year else None),
-        ("municipality", rec.municipality),
+        ("year", str(year) if year else NO_DATE),  # "päiväys puuttuu": counted, selectable
+        ("municipality", canonical(rec.municipality)),
+        ("municipality_as", rec.municipality),
         ("outcome", outcome),
     ):
         if value:
@@ -132,22 +156,49 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         doc["date"] = date
     if isinstance(rec, Decision) and rec.section and rec.section.isdigit():
         doc["section_n"] = int(rec.section)
-    key = natural_key(rec)
-    if key:
-        doc["natkey"] = key
     return doc
+
+
+def single_document(rec: Decision | AnnualReport, keys: list[str], path_key: str) -> dict:
+    """The index document of a record of one file, as the indexer writes it."""
+    from .merge import searchable
+
+    doc = to_document(rec)
+    doc.update(path=path_key, mkeys=" ".join(keys), mterms=" ".join(searchable(keys)))
+    return doc
+
+
+def group_document(group: list[dict]) -> dict:
+    """The index document of one decision from several members (merge.py):
+    the merged record, its members' keys, files and ids, and the members."""
+    import json
+
+    from .merge import id_token, merged, path_token, terms_of
+
+    rec, first, recs = merged(group, record_from_json)
+    doc = to_document(rec)
+    doc.update(
+        path=first["path"],
+        mkeys=" ".join(dict.fromkeys(k for m in group for k in m["keys"])),
+        mterms=" ".join(sorted(terms_of(group))),
+    )
+    if len(group) > 1:
+        doc["mpaths"] = " ".join(dict.fromkeys(path_token(m["path"]) for m in group))
+        doc["aliases"] = " ".join(dict.fromkeys(id_token(r.id) for r in recs if r.id != rec.id))
+        doc["members"] = json.dumps(group, ensure_ascii=False)
+    return doc
+
+
+def is_swedish(rec: Decision | AnnualReport) -> bool:
+    return getattr(rec, "language", None) == "sv"
 
 
 def natural_key(rec: Decision | AnnualReport) -> str | None:
     """What identifies an item across publications: its body, date and §."""
     if not isinstance(rec, Decision) or not (rec.committee and rec.meeting_date and rec.section):
         return None
-    return "|".join([(rec.municipality or "").lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
-
-
-def is_stub(rec: Decision | AnnualReport) -> bool:
-    """A listing entry (a minutes index page): a title and a number, no text."""
-    return isinstance(rec, Decision) and not (rec.proposal or rec.decision or rec.preparation or rec.handling)
+    municipality = canonical(rec.municipality) or ""
+    return "|".join([municipality.lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
 
 
 def split_kw(value: str | None) -> list[str]:
@@ -155,6 +206,10 @@ def split_kw(value: str | None) -> list[str]:
 
 
 _ADAPTER = None
+
+
+def record_from_json(text: str) -> Decision | AnnualReport:
+    return load_record({"record": text})
 
 
 def load_record(stored: dict) -> Decision | AnnualReport:

@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexDamagedError
-from ..models import AnnualReport, Decision
-from .query import bound_query, expand_years, match_values, prepare_text, split_query
-from .schema import FACETS, TEXT_FIELDS, load_record, record_text
+from ..models import NO_DATE, AnnualReport, Decision
+from .query import bound_query, expand_years, match_values, no_date, prepare_text, split_query
+from .schema import FACETS, TEXT_FIELDS, is_swedish, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
 
 SORTS = ("relevance", "newest", "oldest")
@@ -75,6 +75,7 @@ class Hit:
     source: dict
     record: Decision | AnnualReport | None = field(default=None, repr=False)
     missing: list[str] = field(default_factory=list)  # query words this hit lacks (relaxed results)
+    also: list[dict] = field(default_factory=list)  # the other files this decision came from (merge.py)
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -132,6 +133,7 @@ class _Generation:
         self.searchers: list = []
         self.engine = None  # engine.Engine, built on first use
         self.facets = None  # engine.FacetArrays
+        self.written_names = None  # canonical municipality -> other names its records use
 
     def close(self) -> None:
         with self.lock:
@@ -296,6 +298,60 @@ class SearchService:
         with self._pin():
             return self.searcher().doc_count()
 
+    # --- municipalities' names ------------------------------------------------------
+
+    def _written_names(self) -> dict[str, list[str]]:
+        """Canonical municipality -> the other names its live records use
+        (Pietarsaari -> [Jakobstad])."""
+        from ..names import canonical
+
+        gen = self._cur()
+        if gen.written_names is None:
+            searcher = self.searcher()
+            reader = searcher.reader()
+            out: dict[str, list[str]] = {}
+            if "municipality_as" in reader.schema:
+                engine = self.engine()
+                with self._damage():
+                    for btext in reader.lexicon("municipality_as"):
+                        name = btext.decode("utf-8")
+                        canon = canonical(name)
+                        if name != canon and len(engine.term(searcher, "municipality_as", btext)[0]):
+                            out.setdefault(canon, []).append(name)
+            gen.written_names = out
+        return gen.written_names
+
+    def _municipality_shown(self, canon: str) -> str:
+        """"Pietarsaari (Jakobstad)" where records use both names (or only
+        the Swedish one); else the name itself."""
+        others = self._written_names().get(canon)
+        return f"{canon} ({', '.join(others)})" if others else canon
+
+    def _municipality_canon(self, value: str) -> str:
+        """A municipality as selected or typed, shown form or either name,
+        to the canonical name the index counts."""
+        from ..names import canonical
+
+        m = re.fullmatch(r"(.+?) \(([^()]+)\)", value.strip())
+        if m and canonical(m.group(1)) == canonical(m.group(2).split(",")[0]):
+            value = m.group(1)
+        return canonical(value) or value
+
+    def _municipality_matches(self, pattern: str, known: list[str]) -> list[str]:
+        """The canonical municipalities a typed value means, by any of their
+        names (kunta:Helsingfors, kunta:jakob): exact, else prefix, else
+        substring, as ``match_values``."""
+        from ..names import other_names
+
+        written = self._written_names()
+        names: dict[str, str] = {}
+        for k in known:
+            for name in [k, *other_names(k), *written.get(k, [])]:
+                names.setdefault(name, k)
+        pattern = self._municipality_canon(pattern) if pattern.casefold() not in map(str.casefold, names) \
+            else pattern
+        return list(dict.fromkeys(names[n] for n in match_values(pattern, list(names))))
+
     # --- queries -----------------------------------------------------------------
 
     def parse(self, text: str, expand: bool = True):
@@ -317,8 +373,9 @@ class SearchService:
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.add_plugin(qparser.PrefixPlugin())
         expanded = prepare_text(text)
+        optional = _stop_words_optional(text)
         try:
-            expanded = self._expand(expanded) if expand else expanded
+            expanded = self._expand(expanded, optional) if expand else _swedish_stops(expanded, optional)
             q = parser.parse(expanded)
         except Exception as exc:  # the parser is lenient, but never let it crash a search
             hints.append(f"could not read the query ({type(exc).__name__}); searched its words instead")
@@ -329,6 +386,7 @@ class SearchService:
 
                 return NullQuery, hints
         q = _drop_unpositioned_phrases(q, schema)
+        q = _unscored_language(q)
         if q is not None and '"' in expanded:
             from .phrases import expand_phrases
 
@@ -342,9 +400,12 @@ class SearchService:
             hints.append('unclosed quote: searched the words after it as a phrase')
         return q, hints
 
-    def _expand(self, text: str) -> str:
+    def _expand(self, text: str, swedish_optional: bool = True) -> str:
         """Words typed without ä/ö (paatos) also search the forms with them
-        (päätös) that the index has, at a lower weight."""
+        (päätös) that the index has, at a lower weight.  With
+        ``swedish_optional``, a Swedish stop word asks nothing of Swedish
+        records (see ``_stop_words_optional``)."""
+        from . import swedish
         from .abbreviations import expansion
         from .analysis import analyse_word, analysed
 
@@ -377,7 +438,9 @@ class SearchService:
                 found = 0
                 for v in variants(word):
                     vl = analyse_word(v)[0]
-                    if set(vl) != own and any(reader.doc_frequency("text", lm) for lm in vl):
+                    sv = swedish.stem(v)
+                    if (set(vl) != own and any(reader.doc_frequency("text", lm) for lm in vl)) \
+                            or (sv and sv != swedish.stem(word) and reader.doc_frequency("text_sv", sv)):
                         alts.append(f"{v}^0.5")
                         found += 1
                     if found >= 3:
@@ -386,6 +449,8 @@ class SearchService:
             if full:  # HSL also searches "Helsingin seudun liikenne", at the weight of one word
                 n = sum(1 for _a, _b, lemmas, _p in analysed(prepare_text(full)) if lemmas)
                 alts.append('"' + full + '"' + (f"^{1 / n:.2f}" if n > 1 else ""))
+            if swedish_optional and _swedish_stop_only(word):
+                alts.append(_ANY_SWEDISH)
             if not alts:
                 return word
             return "(" + " OR ".join([word] + alts) + ")"
@@ -445,6 +510,12 @@ class SearchService:
                 if g != f:
                     cand = cand & s
             facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
+        shown = dict(selected)
+        if "municipality" in facets:
+            for v in facets["municipality"].values:
+                v.value = self._municipality_shown(v.value)
+            if "municipality" in shown:
+                shown["municipality"] = [self._municipality_shown(v) for v in shown["municipality"]]
 
         hits: list[Hit] = []
         terms: list[str] = []
@@ -461,7 +532,7 @@ class SearchService:
         elapsed = (time.perf_counter() - t0) * 1000
         return SearchResult(
             query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
-            limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=selected, terms=terms,
+            limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=shown, terms=terms,
             all_words_total=(r.words.all_words_total if r.words is not None
                              and r.words.all_words_total is not None and r.words.all_words_total < total else None),
         )
@@ -477,12 +548,25 @@ class SearchService:
         hints += parsed.hints
         selected: dict[str, list[str]] = {
             k: list(dict.fromkeys(unicodedata.normalize("NFC", x) for x in v)) for k, v in (filters or {}).items() if v}
+        if "year" in selected:  # none, puuttuu: the records without a date
+            selected["year"] = list(dict.fromkeys(NO_DATE if no_date(v) else v for v in selected["year"]))
+        if "municipality" in selected:  # Jakobstad, or Pietarsaari (Jakobstad): Pietarsaari
+            selected["municipality"] = list(dict.fromkeys(self._municipality_canon(v)
+                                                          for v in selected["municipality"]))
         # Filters typed in the query (toimielin:X) resolve against the index's values.
         for facet, raw in parsed.filters.items():
             known = cache.known.get(facet, [])
             if facet == "year":
                 vals, h = expand_years(raw, known)
                 hints += h
+            elif facet == "municipality":
+                vals = []
+                for r in raw:
+                    m = self._municipality_matches(r, known)
+                    if not m:
+                        hints.append(f"no {facet} matches {r!r}")
+                        m = [self._municipality_canon(r)]
+                    vals += m
             else:
                 vals = []
                 for r in raw:
@@ -538,6 +622,7 @@ class SearchService:
         None when there is nothing to rank by: one word, nothing added."""
         from whoosh.query import And, Or, Term
 
+        from . import swedish
         from .abbreviations import expansion
         from .analysis import analyse_word, analysed
 
@@ -560,7 +645,7 @@ class SearchService:
                 unused.remove(label)
                 label = label.strip(_PUNCT)
             labels.append(label or (sorted(terms)[0] if terms else str(c)))
-            own = set(analyse_word(label)[0]) | {label.lower()} if label else set(terms)
+            own = set(analyse_word(label)[0]) | {label.lower(), swedish.stem(label)} if label else set(terms)
             own_terms.update(own & terms)
             full = expansion(label) if label else None
             if full:  # an abbreviation's written-out form is the word itself
@@ -638,7 +723,8 @@ class SearchService:
         except Exception as exc:
             raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record ({exc})") from None
         text = record_text(rec)
-        snippet, spans = make_snippet(text, terms, prefer=prefer)
+        snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
+        also = [src.model_dump(exclude_none=True) for src in rec.also]
         if isinstance(rec, Decision):
             return Hit(
                 id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
@@ -646,18 +732,29 @@ class SearchService:
                 year=rec.year, section=rec.section, presenter=rec.presenter.name if rec.presenter else None,
                 outcome=rec.outcome.value if rec.outcome else None, snippet=snippet, highlights=spans,
                 score=round(float(score or 0.0), 4), source=rec.source.model_dump(exclude_none=True),
-                record=rec if with_records else None,
+                record=rec if with_records else None, also=also,
             )
         return Hit(
             id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
             committee=rec.organisation, meeting_date=None, year=rec.year, section=None, presenter=None,
             outcome=None, snippet=snippet, highlights=spans, score=round(float(score or 0.0), 4),
-            source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None,
+            source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None, also=also,
         )
 
+    def _docnum(self, record_id: str) -> int | None:
+        """The document of a record id: its own, or the one it was merged
+        into (merge.py)."""
+        from .merge import id_token
+
+        searcher = self.searcher()
+        docnum = searcher.document_number(id=record_id)
+        if docnum is None and "aliases" in searcher.schema:
+            docnum = searcher.document_number(aliases=id_token(record_id))
+        return docnum
+
     def _get_impl(self, record_id: str) -> Decision | AnnualReport | None:
-        stored = self.searcher().document(id=record_id)
-        return load_record(stored) if stored else None
+        docnum = self._docnum(record_id)
+        return load_record(self.searcher().stored_fields(docnum)) if docnum is not None else None
 
     def _related_impl(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
         """Decisions related to one record: ``same_case`` (the same
@@ -666,10 +763,11 @@ class SearchService:
         from whoosh.query import Term
 
         searcher = self.searcher()
-        docnum = searcher.document_number(id=record_id)
+        docnum = self._docnum(record_id)
         if docnum is None:
             return {"same_case": [], "similar": []}
         rec = load_record(searcher.stored_fields(docnum))
+        record_id = rec.id
         same: list[Hit] = []
         case_id = getattr(rec, "case_id", None)
         if case_id:
@@ -682,7 +780,8 @@ class SearchService:
         text = record_text(rec)
         if text.strip():
 
-            results = searcher.more_like(docnum, "text", text=(rec.title or "") + "\n" + text,
+            field = "text_sv" if is_swedish(rec) else "text"
+            results = searcher.more_like(docnum, field, text=(rec.title or "") + "\n" + text,
                                          top=limit + len(seen), numterms=12)
             for hit in results:
                 if hit["id"] not in seen and len(similar) < limit:
@@ -693,6 +792,7 @@ class SearchService:
         """What a query became: each word's base forms and compound parts,
         the forms without ä/ö that were added, the filters, and the final
         Whoosh query.  Shown by ``arkisto search --explain`` and the TUI."""
+        from . import swedish
         from .analysis import STOPWORDS, analyse_word, backend_name
 
         r = self._resolve(query, filters)
@@ -706,8 +806,9 @@ class SearchService:
                 words.append({"word": w, "ignored": "stop word"})
                 continue
             lemmas, parts = analyse_word(w)
-            words.append({"word": w, "base_forms": list(lemmas), "compound_parts": list(parts)})
-        expanded = self._expand(prepare_text(text))
+            words.append({"word": w, "base_forms": list(lemmas), "compound_parts": list(parts),
+                          "swedish_stem": swedish.stem(w) or None})
+        expanded = self._expand(prepare_text(text), _stop_words_optional(text))
         return {
             "query": query,
             "analyzer": backend_name(),
@@ -850,8 +951,8 @@ def _raised_in_whoosh(exc: BaseException) -> bool:
 
 
 def _facet(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:
-    if name == "year":
-        items = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+    if name == "year":  # newest first; the records without a date last
+        items = sorted(counts.items(), key=lambda kv: (kv[0] != NO_DATE, kv[0]), reverse=True)
     else:
         items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
     truncated = False
@@ -878,6 +979,55 @@ def _drop_unpositioned_phrases(q, schema):
         return node
 
     return q.accept(fn).normalize()
+
+
+# A word that is a Swedish stop word but not a Finnish one (och, för, av,
+# alla, vara) asks nothing of a Swedish record: its clause also matches
+# every document in Swedish, without adding to any score.
+_ANY_SWEDISH = "lang:sv"
+
+
+def _swedish_stop_only(word: str) -> bool:
+    from . import swedish
+    from .analysis import STOPWORDS
+
+    return word.lower() not in STOPWORDS and swedish.is_stopword(word)
+
+
+def _stop_words_optional(text: str) -> bool:
+    """Whether Swedish stop words may be left out for Swedish records: in a
+    query of words that must all match (no OR, NOT or -word), with a word
+    that is not one (``för`` alone, or ``och OR x``, would otherwise match
+    every Swedish record)."""
+    from . import swedish
+
+    if re.search(r"\bOR\b|\bNOT\b|(^|\s)-\w", text):
+        return False
+    return any(not swedish.is_stopword(w) for w in re.findall(r"[^\W_]+", re.sub(r"\S+:\S+", " ", text)))
+
+
+def _swedish_stops(text: str, optional: bool = True) -> str:
+    """``_expand``'s rule for Swedish stop words alone (bare words only)."""
+    if not optional:
+        return text
+    parts = re.split(r'("[^"]*"|\S+:\S+)', text)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r"(?<![\w*~^:-])[^\W\d_]+(?![\w*~^:-])",
+                          lambda m: f"({m.group(0)} OR {_ANY_SWEDISH})" if _swedish_stop_only(m.group(0))
+                          else m.group(0), parts[i])
+    return "".join(parts)
+
+
+def _unscored_language(q):
+    """The language clauses added for Swedish stop words match, never score."""
+    from whoosh.query import ConstantScoreQuery, Term
+
+    def fn(node):
+        if isinstance(node, Term) and node.fieldname == "lang":
+            return ConstantScoreQuery(node, score=0.0)
+        return node
+
+    return q.accept(fn)
 
 
 # Query syntax that asks for exactly what was typed: no relaxed results.
@@ -911,7 +1061,9 @@ def query_terms(q) -> list[str]:
     their literal stem."""
     terms: set[str] = set()
     try:
-        for _field, text in q.iter_all_terms():
+        for field_, text in q.iter_all_terms():
+            if field_ == "lang":
+                continue
             terms.add(text.decode("utf-8") if isinstance(text, bytes) else str(text))
     except Exception:
         pass
@@ -919,7 +1071,7 @@ def query_terms(q) -> list[str]:
 
 
 def make_snippet(text: str, terms: set[str], maxchars: int = 240,
-                 prefer: set[str] | None = None) -> tuple[str, list[tuple[int, int]]]:
+                 prefer: set[str] | None = None, lang: str | None = None) -> tuple[str, list[tuple[int, int]]]:
     from .highlight import snippet
 
-    return snippet(text, terms, maxchars, prefer)
+    return snippet(text, terms, maxchars, prefer, lang=lang)

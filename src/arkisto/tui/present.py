@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from rich.text import Text
 
 from ..i18n import Strings
+from ..models import NO_DATE
 from ..render import header_lines, record_sections
 from ..text import one_line, safe_display
 
@@ -71,7 +72,10 @@ def fi_date(iso: str | None) -> str:
 
 
 def facet_label(facet: str, value: str, s: Strings) -> str:
-    """A facet value as shown: outcomes and kinds are translated."""
+    """A facet value as shown: outcomes, kinds and the year of records
+    without a date ("päiväys puuttuu") are translated."""
+    if facet == "year" and value == NO_DATE:
+        return s("no_date")
     if facet == "outcome":
         return s.outcome(value)
     if facet == "kind":
@@ -146,31 +150,33 @@ def filters_summary(filters: dict[str, list[str]], s: Strings) -> str:
 # --- the detail pane ---------------------------------------------------------------
 
 
-def match_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int]]:
+def match_spans(text: str, terms: Sequence[str], lang: str | None = None) -> list[tuple[int, int]]:
     """Offsets of the words in ``text`` whose lemmas or compound parts are
-    among the query's analysed ``terms`` (so inflected forms match)."""
+    among the query's analysed ``terms`` (so inflected forms match), read
+    in the record's language."""
     if not terms or not text:
         return []
     from ..search.highlight import match_spans as spans  # imports Whoosh: only once results exist
 
-    return spans(text, set(terms))
+    return spans(text, set(terms), lang)
 
 
 def record_text(rec, s: Strings, terms: Sequence[str] = (), related=((), ())) -> Text:
     """The whole record, laid out as ``arkisto show`` lays it out (the same
     ``render`` helpers), with the query's words highlighted."""
     out = Text()
+    lang = getattr(rec, "language", None)
     head = [safe_display(line) for line in header_lines(rec, s)]
     for i, line in enumerate(head):
         if i:
             out.append("\n")
-        out.append_text(highlighted(line, match_spans(line, terms), base=TITLE if i == 0 else META))
+        out.append_text(highlighted(line, match_spans(line, terms, lang), base=TITLE if i == 0 else META))
     for label, body in record_sections(rec, s):
         out.append("\n\n")
         out.append(one_line(safe_display(label)), style=LABEL)
         out.append("\n")
         body = safe_display(body)
-        out.append_text(highlighted(body, match_spans(body, terms)))
+        out.append_text(highlighted(body, match_spans(body, terms, lang)))
     same, similar = related if isinstance(related, tuple) and len(related) == 2 else (related, ())
     for label, items in ((s("related"), same), (s("similar"), similar)):
         if items:

@@ -266,7 +266,8 @@ def test_show_export_and_detail_pane_list_every_source(tmp_path: Path, capsys):
     assert main(["export", CASE, "--index", str(ix), "--format", "csv", "-o", str(out)]) == 0
     import csv
 
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    with out.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     assert len(rows) == 1 and BULLETIN in rows[0]["also"]
 
 

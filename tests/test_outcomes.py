@@ -31,6 +31,18 @@ CASES = [
     ("Äänestyksessä annettiin 7 jaa-ääntä ja 4 ei-ääntä, joten ehdotus hyväksyttiin äänin 7–4.", None,
      Outcome.voted),
     ("Pöytäkirjan tarkastajiksi valittiin Hannu Saarinen ja Jussi Vainionpää.", None, Outcome.approved),
+    # a counter-proposal carried is the proposal changed
+    ("Stadsstyrelsen godkände motförslaget.", None, Outcome.amended),
+    ("Förslaget godkändes med den ändring att tidtabellen förlängs.", None, Outcome.amended),
+    # a rider (toivomusponsi) voted down is not the decision rejected
+    ("Valtuusto hyväksyi ehdotuksen. Valtuusto ei hyväksynyt valtuutettu Niemen toivomuspontta.", None,
+     Outcome.approved),
+    # how the meeting went is not what it decided ...
+    ("Puheenjohtaja totesi, että keskustelun kuluessa oli tehty hylkäysehdotus, jota ei kannatettu. "
+     "Ehdotus hyväksyttiin.", None, Outcome.approved),
+    # ... unless the chair states the result
+    ("Valtuutettu Lehto ehdotti asian palauttamista. Puheenjohtaja totesi, että asia palautetaan valmisteluun.",
+     None, Outcome.returned),
 ]
 
 

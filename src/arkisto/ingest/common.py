@@ -106,7 +106,8 @@ _OUTCOMES: list[tuple[Outcome, re.Pattern[str] | _FollowedBy]] = [
         r"muutettuna|muutoksin\b|seuraavin muutoksin|seuraavalla muutoksella|lisäyksin|seuraavin lisäyksin"
         r"|muutetussa muodossa|muutet(?:tu|tua|tuna|un|un) (?:ehdotu|esity|päätösehdotu|päätösesity)"
         r"|muutti ehdotustaan|muutti esitystään|muutti päätösehdotustaan|korjattuna|täydennettynä"
-        r"|ändrade förslag|med ändring|med följande ändring|ändrat förslag|med tillägg|kompletterat", re.I)),
+        r"|ändrade förslag|med ändring|med den ändring|med följande ändring|ändrat förslag|med tillägg|kompletterat"
+        r"|godkände motförslag|motförslaget godkändes|hyväksyi vastaehdotuksen|vastaehdotus hyväksyttiin", re.I)),
     (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bei hyväksytty|\bei hyväksynyt|\bförkast|\bavslogs"
                                   r"|\bavslog\b", re.I)),
     (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|\bäänin\b|\bäänellä\b"
@@ -148,8 +149,10 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
     ("Lautakunta merkitsee tiedoksi …") was noted, not approved."""
     if not decision_text or not decision_text.strip():
         return None
-    text = one_line(decision_text)
+    text = _without_procedure(one_line(decision_text))
     for outcome, pat in _OUTCOMES:
+        if outcome is Outcome.rejected and _SIDE_MOTION_REJECTED.search(text) and not _REJECTED_MAIN.search(text):
+            continue  # "ei hyväksynyt … toivomuspontta": a rider was rejected, not the decision
         if pat.search(text):
             if outcome is Outcome.voted and _AMENDED_BY_VOTE.search(text):
                 return Outcome.amended
@@ -169,6 +172,26 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
     return Outcome.other
 
 
+_PROCEDURE = re.compile(
+    r"^(?:puheenjohtaja|valtuutettu|jäsen|ledamoten|ordföranden|keskustelun (?:aikana|kuluessa)|keskustelussa"
+    r"|äänestyksessä|vid omröstningen|under diskussionen|kokouksessa oli läsnä)\b", re.I)
+
+
+# "Puheenjohtaja totesi, että valtuustoaloite palautetaan valmisteluun": the
+# chair stating the result after a vote is the decision.
+_STATES_RESULT = re.compile(r"totesi,? että .*(?:hyväksy|palaut|pöydälle|hylät|hylkä|muutettu|tiedoksi)"
+                            r"|konstaterade att .*(?:godkän|återremitt|bordl|förkast)", re.I)
+
+
+def _without_procedure(text: str) -> str:
+    """The decision without its procedural sentences ("Puheenjohtaja totesi
+    …", "Valtuutettu X ehdotti …", "Äänestyksessä …"), which state how the
+    meeting went, not what it decided; all of it when nothing else is left."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text)
+    kept = [x for x in sentences if not _PROCEDURE.match(x) or _STATES_RESULT.search(x)]
+    return " ".join(kept) if kept else text
+
+
 def _only_notes(proposal: str) -> bool:
     """The proposal notes and does nothing else: it starts by noting, and
     each of its numbered points notes too ("1. merkitä tiedoksi …, 2.
@@ -183,6 +206,11 @@ def _only_notes(proposal: str) -> bool:
 
 
 _NOT_TAKEN_OVER = re.compile(r"\b(?:olla\s+)?käyttämättä\s+otto-oikeu|\bei\s+käytä\s+otto-oikeu|inte\s+använda\s+(?:sin\s+)?övertagningsrätt", re.I)
+_SIDE_MOTION_REJECTED = re.compile(
+    r"(?:ei hyväksynyt|hylkäsi|hylättiin|förkastade|förkastades)\s+(?:\w+\s+){0,5}?"
+    r"(?:toivomus\w*|pon\w*|vastaehdotu\w*|muutosehdotu\w*|hylkäysehdotu\w*|kläm\w*|motförslag\w*)", re.I)
+_REJECTED_MAIN = re.compile(r"(?:ehdotus|esitys|hakemus|valitus|oikaisuvaatimus|förslaget|ansökan)\s+(?:hylättiin|förkastades|avslogs)"
+                            r"|hylkäsi\s+(?:\w+\s+){0,3}?(?:hakemuksen|valituksen|oikaisuvaatimuksen)", re.I)
 # A vote that the counter-proposal won: the decision was changed.
 _AMENDED_BY_VOTE = re.compile(r"vastaehdotus\s+(?:voitti|hyväksyttiin)|motförslaget\s+(?:vann|godkändes)", re.I)
 

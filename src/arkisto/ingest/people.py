@@ -31,7 +31,7 @@ TITLE_HINTS = (
     "manager", "kaupunginlakimies", "tekninen", "vs.", "va.", "apulais", "talous",
     "mestari", "laskentasihteeri", "toimistosihteeri", "palvelupäällikkö",
     # Swedish
-    "direktör", "chef", "sekreterare", "planerare", "ingenjör", "inspektör", "rektor", "föreståndare",
+    "borgmästare", "rådman", "direktör", "chef", "sekreterare", "planerare", "ingenjör", "inspektör", "rektor", "föreståndare",
     "handläggare", "förvaltare", "koordinator", "ledare", "kamrer", "sakkunnig", "ombudsman", "notarie",
 )
 

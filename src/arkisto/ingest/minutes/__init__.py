@@ -99,6 +99,8 @@ def _spans(content: list[Line], heads: list[Heading], meeting: Meeting, toc_line
 
 def _caps_or_bold_title(line: Line) -> bool:
     t = line.text.strip()
+    if line.kind == "row" or "§" in t:
+        return False  # a table's header row, a heading
     letters = [c for c in t if c.isalpha()]
     caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85
     return (caps or (line.bold and line.bold.strip() == t)) and not label_of(t) and len(t) < 200
@@ -122,7 +124,7 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
     # the case's handling; the item's own are the last ones, after the line
     # that repeats the item's heading where there is one (CaseM prints each
     # handling under "Body, date, § n").
-    own_from = _own_phase(head, lines) if count == 1 or head is not None else 0
+    own_from = _own_phase(head, lines, meeting) if count == 1 or head is not None else 0
     shift = len(before_rest) if (count == 1 or head is None) else 0
     earlier: list[str] = []
     mine: dict[str, list[str]] = {}
@@ -197,6 +199,17 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
             if len(t.split()) <= 4 and official_title(t) and not label_of(t) and not vocab.MINUTES_WORDS.search(t):
                 committee = official_title(t)
                 committee_from = "decision-maker"
+                break
+    if not committee:
+        # "Helsingfors stadsstyrelse" on a line of its own at the item's head.
+        for line in (before_rest[-4:] + lines[:4]):
+            t = line.text.strip()
+            b = find_body(t)
+            if b and t.lower().endswith(b.lower()) and len(t.split()) - len(b.split()) <= 1 and len(t) < 60:
+                from .layout import swedish_definite
+
+                committee = swedish_definite(b)
+                committee_from = "item's head"
                 break
     if not committee:
         for labels in (blocks.labels.get("decision", []), blocks.labels.get("proposal", [])):
@@ -328,7 +341,7 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
     return rec
 
 
-def _own_phase(head: Heading | None, lines: list[Line]) -> int:
+def _own_phase(head: Heading | None, lines: list[Line], meeting: Meeting) -> int:
     """The index of the last line inside the item that repeats its heading
     (its § and body or date), where the item's own handling starts; 0 when
     there is none."""
@@ -341,9 +354,10 @@ def _own_phase(head: Heading | None, lines: list[Line]) -> int:
         h = parse_heading(ln.text)
         if h is None or h.section != head.section or not (h.body or h.date):
             continue  # a bare "§310" (a list of §s in appeal instructions) is no handling
-        if h.body and head.body_full and h.body.casefold() != head.body_full.casefold() \
-                and h.body.casefold() != (head.body or "").casefold():
-            continue
+        if h.body and head.body_full:
+            full = vocab.expand_abbreviation(h.body, meeting.org_kind, meeting.bodies) or h.body
+            if full.casefold() != head.body_full.casefold() and h.body.casefold() != (head.body or "").casefold():
+                continue
         if h.date and head.date and h.date != head.date:
             continue
         own = k

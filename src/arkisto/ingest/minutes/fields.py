@@ -38,7 +38,7 @@ _APPEAL_START = re.compile(
 _PREPARER_LINE = re.compile(
     r"^(?P<who>(?:[A-ZÅÄÖ][\w-]+\s+){1,4}?)(?P<date>\d{1,2}\.\d{1,2}\.(?:19|20)\d{2})\s*:\s*(?P<rest>.*)$"
 )
-_SV_TITLE_HINTS = ("direktör", "chef", "sekreterare", "planerare", "ingenjör", "inspektör", "rektor", "jurist",
+_SV_TITLE_HINTS = ("borgmästare", "rådman", "direktör", "chef", "sekreterare", "planerare", "ingenjör", "inspektör", "rektor", "jurist",
                    "föreståndare", "ekonom", "handläggare", "förvaltare", "koordinator", "ledare", "läkare",
                    "kamrer", "kommunikatör", "arkitekt", "sakkunnig", "utvecklare", "ombudsman", "notarie")
 
@@ -48,7 +48,7 @@ class Blocks:
     lead: list[str] = field(default_factory=list)  # text before the first label
     fields: dict[str, list[str]] = field(default_factory=dict)  # field -> its blocks' texts
     labels: dict[str, list[str]] = field(default_factory=dict)  # field -> the labels as written
-    presenter_from_label: list[str] = field(default_factory=list)  # "Päätösehdotus Hyvinvointialuejohtaja X Y"
+    presenter_from_label: list[tuple[int, str]] = field(default_factory=list)  # (line, "Hyvinvointialuejohtaja X Y")
     signatures: list[str] = field(default_factory=list)  # "Name" + "title" lines after a decision
     starts: dict[str, list[int]] = field(default_factory=dict)  # field -> the line each block starts at
 
@@ -68,6 +68,8 @@ def _is_person_line(text: str) -> bool:
     words = t.replace(",", " ").split()
     if not 1 <= len(words) <= 7:
         return False
+    if t.islower() and len(words) <= 4 and any(h in t for h in TITLE_HINTS + _SV_TITLE_HINTS):
+        return True  # "borgmästare", "vs. kaupunginjohtaja": a title on its own line
     caps = sum(1 for w in words if w[:1].isupper())
     return caps >= 1 and (caps >= 2 or any(h in t.lower() for h in TITLE_HINTS + _SV_TITLE_HINTS))
 
@@ -179,8 +181,11 @@ def split_blocks(lines: list[Line]) -> Blocks:
                 i += 1
                 continue
             if fld == "proposal" and rest and _person_text_like(rest) and i + 1 < len(lines):
-                out.presenter_from_label.append(rest)
+                out.presenter_from_label.append((i, rest))
                 rest = ""
+            elif fld == "proposal" and label != label.split()[0] and _person_text_like(label.split(None, 1)[1]):
+                out.presenter_from_label.append((i, label.split(None, 1)[1]))
+                label = label.split()[0]
             cur = start(fld, label, rest)
             resume = None
             i += 1
@@ -188,7 +193,7 @@ def split_blocks(lines: list[Line]) -> Blocks:
         if cur is None:
             out.lead.append(t)
         elif cur[0] == "presenter" or cur[0] == "decider":
-            if len(cur[1]) < 2 and _is_person_line(t):
+            if len(cur[1]) < 3 and _is_person_line(t):
                 cur[1].append(t)
             else:
                 cur = resume
@@ -247,8 +252,13 @@ def _label_on(line: Line, para_start: bool = False) -> tuple[str, str, str, bool
     t = line.text.strip()
     if line.kind == "row" and len(line.cells) >= 2:
         lab = label_of(line.cells[0].strip())
+        rest = "  ".join(c.strip() for c in line.cells[1:] if c.strip())
         if lab and not lab[2]:
-            return lab[0], lab[1], "  ".join(c.strip() for c in line.cells[1:] if c.strip()), True
+            return lab[0], lab[1], rest, True
+        if lab and lab[0] == "proposal" and _person_text_like(lab[2]):
+            # "Päätösehdotus Kaupunginjohtaja Nikula Terhi | Kaupunginhallitus …":
+            # the presenter beside the label, the proposal in the next cell.
+            return lab[0], lab[1] + " " + lab[2], rest, True
     if line.bold:
         lab = label_of(line.bold.strip())
         if lab and not lab[2]:
@@ -291,7 +301,8 @@ def presenter_of(blocks: Blocks, own_from: int = 0, proposal: list[str] | None =
     (from line ``own_from``), a person on the proposal's label line, or
     "Esittelijä: …" inside the item's own proposal."""
     own = [t for t, st in zip(blocks.get("presenter"), blocks.starts.get("presenter", [])) if st >= own_from]
-    for text in own + blocks.presenter_from_label:
+    own += [t for st, t in blocks.presenter_from_label if st >= own_from][::-1]
+    for text in own:
         p = _person(text)
         if p:
             return p
@@ -353,8 +364,8 @@ def official_title(text: str) -> str | None:
         words = t.split()
         if len(words) == 1 and any(h in t.lower() for h in TITLE_HINTS + _SV_TITLE_HINTS):
             title = t
-    if not title:
-        return None
+    if not title or not any(h in title.lower() for h in TITLE_HINTS + _SV_TITLE_HINTS):
+        return None  # an official's title names an office (…johtaja, …päällikkö, …direktör)
     title = re.sub(r"^(?:vs\.|va\.|t\.f\.|tf\.|vt\.)\s*", "", title.strip(" ,"), flags=re.I)
     return title[:1].upper() + title[1:] if title else None
 

@@ -107,6 +107,8 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
     if c and not re.fullmatch(r"\d{1,7}/\d{4}", c.group(0)) and not after_clean[: c.start()].strip(" ,"):
         h.case_id = re.sub(r"\s+", " ", c.group(0))
         after_clean = re.sub(r"^\s*T(?:\s\d\d){3,4}\b", " ", after_clean[c.end():])
+    # "Ärende 11. / 850 §", "Asia 5 / § 357": the item's number on the list.
+    before = re.sub(r"^\s*(?:ärende|asia|kohta|punkt)\s+\d{1,3}\.?\s*/?\s*", "", before, flags=re.I)
     if " / " in before:
         # "Kaupunginhallitus / Stadsstyrelsen § 201", "Kv / Sfm § 44": the
         # body in both languages; the first is the one read.
@@ -257,6 +259,14 @@ def _mark_history(heads: list[Heading], meeting: Meeting) -> None:
     day = meeting.date
     if meeting.date_from not in ("header", "cover"):
         day = None
+    if body is None and day is None:
+        # No header says which meeting this is: the latest handling a heading
+        # names is the document's own (a KTweb page lists the case's
+        # handlings, its own last); the others are earlier handlings.
+        dated = [h for h in heads if h.date and not h.toc]
+        if dated:
+            latest = max(dated, key=lambda h: h.date)
+            body, day = latest.body_full, latest.date
     if body is None:
         body = next((h.body_full for h in heads if h.body_full), None)
     if day is None:

@@ -249,12 +249,34 @@ def find_body(text: str) -> str | None:
         # The name starts with a capital (or is a single word).
         while len(span) > 1 and not span[0][:1].isupper():
             span = span[1:]
+        # "Helsingfors stadsstyrelse", "Helsingin kaupunginhallitus": the
+        # municipality's name before the body is not part of it.
+        while len(span) > 1 and _municipality_word(span[0]):
+            span = span[1:]
         if span and (span[0][:1].isupper() or len(span) == 1):
             name = " ".join(span).strip(".:;")
             if name.isupper():
                 name = name[:1] + name[1:].lower()
             return name[:1].upper() + name[1:]
     return None
+
+
+def _municipality_word(word: str) -> bool:
+    from ...names import MUNICIPALITIES, municipality_of_genitive
+
+    w = word.strip(".,:;").lower()
+    return w in MUNICIPALITIES or (w.endswith("s") and w[:-1] in MUNICIPALITIES) \
+        or municipality_of_genitive(w) is not None
+
+
+def swedish_definite(body: str) -> str:
+    """"Stadsstyrelse" -> "Stadsstyrelsen": Swedish minutes name a body in
+    its definite form (the form a heading uses)."""
+    for indef, definite in (("styrelse", "styrelsen"), ("nämnd", "nämnden"), ("sektion", "sektionen"),
+                            ("direktion", "direktionen"), ("utskott", "utskottet")):
+        if body.lower().endswith(indef):
+            return body + definite[len(indef):]
+    return body
 
 
 def meeting_from(doc: Document, header: list[str], content: list[Line]) -> Meeting:
@@ -276,6 +298,16 @@ def meeting_from(doc: Document, header: list[str], content: list[Line]) -> Meeti
             dt = MINUTES_WORDS.search(text)
             if dt:
                 m.doc_type = dt.group(0).lower()
+    if not m.body:
+        # A page that names its body alone on a line above the first item
+        # (Dynasty's "Kaupunginhallitus" heading).
+        for line in content[:8]:
+            t = line.text.strip()
+            if vocab.SECTION.search(t):
+                break
+            if find_body(t) == t and len(t.split()) <= 5:
+                m.body = t
+                break
     _read_cover(m, content)
     m.bodies = _bodies(doc, header)
     return m
@@ -308,7 +340,11 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
         if fields and i > 0 and ln.page != content[i - 1].page and any(f != "toc" for f, _v in fields):
             break  # the cover page ended (a contents page may come before it)
         t = ln.text.strip()
-        lab = label_of(t)
+        from .fields import _label_on
+
+        lab = _label_on(ln, True)
+        if not fields and (i > 25 or vocab.SECTION.search(t) and not lab):
+            break  # a cover comes first (or right after a contents page)
         if lab and lab[0] == "presenter" and not fields:
             lab = None  # "Esittelijä …" before any cover field is an item's
         if lab and lab[0] in cover_kinds:

@@ -332,7 +332,7 @@ FURNITURE = re.compile(
     r"|justerarnas signaturer.*|justerarnas initialer.*|ordförandens signatur.*"
     r"|allekirjoitettu sähköisesti|sähköisesti allekirjoitettu|elektroniskt undertecknat|elektroniskt signerat"
     r"|tarkastajien nimikirjaimet.*|vakuudeksi|in fidem|siirry sisältöön|hoppa till innehållet"
-    r"|sivun alkuun.*|tulosta|skriv ut|takaisin|tillbaka"
+    r"|sivun alkuun.*|tulosta|skriv ut|takaisin|tillbaka|stäng|sulje|näytä|visa|close|show"
     r")$",
     re.I,
 )

@@ -22,15 +22,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEV = Path(__file__).resolve().parent / "fixtures" / "layouts" / "dev"
 
-# Measured with the conventions reader (voikko/6): items found 1.000; right /
-# all items: title 0.848, § 0.978, committee 0.978, date 1.000, presenter
-# 1.000, outcome 0.978, case id 1.000, municipality 1.000, language 1.000;
-# search recall@10 by item 0.944, by file 0.972.  (At 3d21286, before the
-# reader: found 0.413, committee 0.087, date 0.239, presenter 0.261, outcome
-# 0.087, case id 0.152, search by file 0.657.)
+# Measured on the dev set (16 layouts, 56 documents, 87 items, 58 queries)
+# with the conventions reader (voikko/6): items found 1.000; right / all
+# items: title 1.000, § 1.000, committee 1.000, date 1.000, presenter 1.000,
+# outcome 0.977, case id 1.000, municipality 1.000, language 0.989; search
+# recall@10 by item 0.966, by file 0.966.  (On the first 8 layouts at
+# 3d21286, before the reader: found 0.413, committee 0.087, date 0.239,
+# presenter 0.261, outcome 0.087, case id 0.152, search by file 0.657.)
 FLOORS = {
-    "found": 0.95,
-    "title": 0.80,
+    "found": 0.97,
+    "title": 0.95,
     "section": 0.95,
     "committee": 0.95,
     "meeting_date": 0.95,
@@ -39,7 +40,7 @@ FLOORS = {
     "case_id": 0.95,
     "municipality": 0.95,
     "language": 0.95,
-    "search_item": 0.90,
+    "search_item": 0.93,
     "search_file": 0.95,
 }
 

@@ -413,3 +413,32 @@ def test_bilingual_minutes_are_read_in_finnish():
     assert r.language == "fi"
     assert r.outcome is Outcome.approved
     assert r.proposal.startswith("Kaupunginhallitus päättää") and "Stadsstyrelsen beslutar" in r.proposal
+
+
+NEWS_POST = """\
+Yhtymähallitus
+Aika ti 3.2.2026 klo 16.00
+Paikka Seinäjoki, hallintotalo
+Käsitellyt asiat
+§ 7 Hoitajamitoituksen seuranta
+Perustelut
+Yhtymähallitukselle raportoidaan puolivuosittain ympärivuorokautisen hoidon hoitajamitoituksesta yksiköittäin.
+Päätösehdotus:
+Yhtymähallitus merkitsee raportin tiedoksi.
+Päätös: Hyväksyttiin.
+§ 8 Lausunto maakuntakaavasta
+Perustelut
+Liitto on pyytänyt lausuntoa maakuntakaavan luonnoksesta, joka koskee myös kuntayhtymän toimipaikkoja alueella.
+Päätösehdotus:
+Yhtymähallitus antaa lausunnon liitteen mukaisesti.
+Päätös: Hyväksyttiin.
+"""
+
+
+def test_items_right_after_a_list_of_items_label_are_items():
+    """"Käsitellyt asiat" and then the items themselves (a news post of the
+    meeting's decisions): the first item is not an entry of a list."""
+    recs = read(NEWS_POST, "paatokset-3-2-2026.html.txt")
+    assert [(r.section, r.title) for r in recs] == [
+        ("7", "Hoitajamitoituksen seuranta"), ("8", "Lausunto maakuntakaavasta")]
+    assert [r.outcome for r in recs] == [Outcome.noted, Outcome.approved]

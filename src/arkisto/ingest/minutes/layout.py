@@ -359,6 +359,9 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
             continue
         if fields and not lab and (ln.text.startswith((" ", "\t")) or fields[-1][0] in
                                    ("present", "toc", "signing", "presenter")):
+            if fields[-1][0] == "toc" and vocab.SECTION.search(t) \
+                    and vocab.opens_item([x.text for x in content[i:i + 3]], 0):
+                break  # "Käsitellyt asiat" and then the items themselves
             if fields[-1][0] == "toc" or not vocab.SECTION.search(t):
                 if fields[-1][0] == "presenter" and len(fields[-1][1]) >= 1:
                     fields.append(("other", []))

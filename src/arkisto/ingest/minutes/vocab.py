@@ -380,3 +380,22 @@ def language(text: str) -> str | None:
     if fi + sv < 2.5:
         return None
     return "sv" if sv > fi else "fi"
+
+
+_ITEM_FIELDS = frozenset({"proposal", "decision", "presenter", "preparers", "preparation", "summary", "handling",
+                          "case_id"})
+
+
+def opens_item(lines: list[str], i: int) -> bool:
+    """The heading at i is followed by an item's own text (a field label such
+    as "Perustelut" or "Päätösehdotus", or a paragraph of prose), not by the
+    next entry of a list of items."""
+    for line in lines[i + 1:i + 3]:
+        t = line.strip()
+        if not t:
+            continue
+        lab = label_of(t)
+        if lab and lab[0] in _ITEM_FIELDS:
+            return True
+        return len(t) > 150 and t.endswith(".")
+    return False

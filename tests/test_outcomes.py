@@ -70,3 +70,17 @@ def test_a_proposal_of_notings_only_is_noted_but_one_that_proposes_is_approved()
 def test_not_taking_over_an_officials_decision_is_noted():
     text = "Sivistyslautakunta päätti olla käyttämättä otto-oikeuttaan ja merkitsi päätöksen tiedokseen."
     assert detect_outcome(text) is Outcome.noted
+
+
+def test_every_parser_reads_a_noting_proposal_taken_as_noted():
+    """Lapua's environment board "Hyväksyi esityksen." on proposals that only
+    note permits and decisions granted: noted, as the minutes reader already
+    read it (the CaseM reader did not pass the proposal)."""
+    from pathlib import Path
+
+    from arkisto.ingest import parse_path
+
+    pdf = Path(__file__).parent / "fixtures" / "lapua-cloudnc" / "lapua_ymparistolautakunta_2022-01-25_poytakirja.pdf"
+    recs = {r.section: r for r in parse_path(pdf).records}
+    assert recs["3"].decision.strip() == "Hyväksyi esityksen."
+    assert [recs[s].outcome for s in ("3", "4", "7")] == [Outcome.noted] * 3

@@ -284,7 +284,7 @@ def _parse_record(item: dict, path: str, index: int, result: IngestResult, where
     if item.get("VotingResults"):
         outcome = Outcome.voted
     else:
-        outcome = detect_outcome(decision_text)
+        outcome = detect_outcome(decision_text, proposal)
 
     source = Source(path=path, format=FORMAT, record=index)
     native = _s(item.get("NativeId")) or _s(item.get("DecisionId")) or _s(item.get("ID")) or index

@@ -149,7 +149,17 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
     ("Lautakunta merkitsee tiedoksi …") was noted, not approved."""
     if not decision_text or not decision_text.strip():
         return None
-    text = _without_procedure(one_line(decision_text))
+    whole = one_line(decision_text)
+    text = _without_procedure(whole)
+    found = _stated_outcome(text, proposal)
+    if found is Outcome.other and text != whole:
+        # "Puheenjohtaja totesi kokouksen lailliseksi …": the procedure was
+        # all the decision there is.
+        return _stated_outcome(whole, proposal)
+    return found
+
+
+def _stated_outcome(text: str, proposal: str | None) -> Outcome:
     for outcome, pat in _OUTCOMES:
         if outcome is Outcome.rejected and _SIDE_MOTION_REJECTED.search(text) and not _REJECTED_MAIN.search(text):
             continue  # "ei hyväksynyt … toivomuspontta": a rider was rejected, not the decision
@@ -173,7 +183,8 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
 
 
 _PROCEDURE = re.compile(
-    r"^(?:puheenjohtaja|valtuutettu|jäsen|ledamoten|ordföranden|keskustelun (?:aikana|kuluessa)|keskustelussa"
+    r"^(?!\S+\s+[\w-]+\s+[\w:-]+n\s+(?:esityksestä|ehdotuksesta)\b)"  # "Valtuutettu N:n esityksestä valtuusto valitsi …"
+    r"(?:puheenjohtaja|valtuutettu|jäsen|ledamoten|ordföranden|keskustelun (?:aikana|kuluessa)|keskustelussa"
     r"|äänestyksessä|vid omröstningen|under diskussionen|kokouksessa oli läsnä)\b", re.I)
 
 

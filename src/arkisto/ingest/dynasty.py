@@ -320,7 +320,7 @@ def _parse_item(blocks, path, result, committee, meeting_date, kind, header_rest
     if lang not in ("fi", "sv"):
         lang = "sv" if any(k in _SV for k in (k for k, v in LABELS.items() if k in fields)) else "fi"
     votes = votes_from_text(handling)
-    outcome = detect_outcome(decision_text)
+    outcome = detect_outcome(decision_text, proposal)
     if votes and decision_text:
         outcome = Outcome.voted
 

@@ -300,7 +300,7 @@ def _parse_item(fields: dict, path: Path, result: IngestResult) -> Decision:
     if lang:
         derived.append("language")
     votes = votes_from_text(handling)
-    outcome = detect_outcome(decision_text)
+    outcome = detect_outcome(decision_text, proposal)
     if votes and decision_text:
         outcome = Outcome.voted
     source = Source(path=str(path), format=FORMAT, record=0)

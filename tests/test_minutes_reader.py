@@ -442,3 +442,133 @@ def test_items_right_after_a_list_of_items_label_are_items():
     assert [(r.section, r.title) for r in recs] == [
         ("7", "Hoitajamitoituksen seuranta"), ("8", "Lausunto maakuntakaavasta")]
     assert [r.outcome for r in recs] == [Outcome.noted, Outcome.approved]
+
+
+BILINGUAL_DASHES = """\
+KIRKKONUMMEN KUNTA – KYRKSLÄTTS KOMMUN
+Kunnanhallitus – Kommunstyrelsen
+PÖYTÄKIRJA – PROTOKOLL 5/2023
+Kokousaika – Sammanträdestid 13.3.2023 klo 17.00
+
+Kunnanhallitus – Kommunstyrelsen 13.3.2023 § 61
+KUNNANHALLITUS 61 §
+KOMMUNSTYRELSEN 61 §
+
+Kirkkonummen kunnan lausunto liikennejärjestelmäsuunnitelmasta
+Kyrkslätts kommuns utlåtande om trafiksystemplanen
+
+KIR/123/10.03.00/2023
+
+Valmistelija – Beredare: liikenneinsinööri Pekka Virta
+Esittelijä – Föredragande: kunnanjohtaja – kommundirektör Tarja Hartikainen
+
+Ehdotus – Förslag
+Kunnanhallitus antaa lausunnon liitteen mukaisesti.
+Kommunstyrelsen ger ett utlåtande enligt bilagan.
+
+Päätös – Beslut
+Ehdotus hyväksyttiin.
+Förslaget godkändes.
+
+Kunnanhallitus – Kommunstyrelsen 13.3.2023 § 62
+
+Talousarvion toteutuminen 1–2/2023
+Budgetens utfall 1–2/2023
+
+KIR/98/02.02.00/2023
+
+Esittelijä – Föredragande: kunnanjohtaja – kommundirektör Tarja Hartikainen
+
+Ehdotus – Förslag
+Kunnanhallitus merkitsee talousarvion toteutuman tiedoksi.
+Kommunstyrelsen antecknar budgetutfallet för kännedom.
+
+Päätös – Beslut
+Ehdotus hyväksyttiin.
+Förslaget godkändes.
+"""
+
+SWEDISH_FIRST_SLASHES = """\
+LOVISA STAD                              PROTOKOLL                 3/2024
+LOVIISAN KAUPUNKI                        PÖYTÄKIRJA
+
+Stadsstyrelsen/Kaupunginhallitus         § 34                      19.2.2024
+
+Ärende/Asia
+Anskaffning av elbussar
+Sähköbussien hankinta
+
+Dnr/Dnro LOV/210/02.08.00/2024
+
+Beredare/Valmistelija: upphandlingschef Anna Berg
+Föredragande/Esittelijä: stadsdirektör/kaupunginjohtaja Jan D. Oker-Blom
+
+Förslag/Ehdotus:
+Stadsstyrelsen beslutar anskaffa två elbussar.
+Kaupunginhallitus päättää hankkia kaksi sähköbussia.
+
+Beslut/Päätös:
+Förslaget godkändes.
+Ehdotus hyväksyttiin.
+
+Stadsstyrelsen/Kaupunginhallitus         § 35                      19.2.2024
+
+Ärende/Asia
+Utlåtande om landskapsplanen
+Lausunto maakuntakaavasta
+
+Föredragande/Esittelijä: stadsdirektör/kaupunginjohtaja Jan D. Oker-Blom
+
+Förslag/Ehdotus:
+Stadsstyrelsen ger utlåtandet enligt bilagan.
+Kaupunginhallitus antaa lausunnon liitteen mukaisesti.
+
+Beslut/Päätös:
+Ärendet bordlades.
+Asia jätettiin pöydälle.
+"""
+
+WRAPPED_MARGIN_LABEL = """\
+PARAISTEN KAUPUNKI            PÖYTÄKIRJA / PROTOKOLL      2/2024    1 (1)
+Kaupunginvaltuusto / Stadsfullmäktige                     11.03.2024
+
+Kv / Sfm § 12             11.3.2024
+
+Tilintarkastajan valinta vuosille 2024–2028
+Val av revisor för åren 2024–2028
+
+Tarkastuslautakunnan      Tarkastuslautakunta esittää valtuustolle, että tilin-
+ehdotus / Revisionsnämnd- tarkastusyhteisöksi valitaan BDO Oy vuosille
+ens förslag               2024–2028.
+
+                          Revisionsnämnden föreslår att fullmäktige väljer BDO Ab
+                          till revisionssammanslutning för åren 2024–2028.
+
+Päätös / Beslut           Ehdotus hyväksyttiin.
+
+                          Förslaget godkändes.
+"""
+
+
+def test_bilingual_headings_and_labels_with_dashes_and_slashes():
+    """Both languages joined by " – " or by "/" without spaces, the body and
+    § in one language then the other, a title in each language: the first
+    language is the record's, and no heading line is taken for a list."""
+    a = read(BILINGUAL_DASHES, "kirkkonummi_kunnanhallitus_2023-03-13.txt")
+    assert [(r.section, r.title, r.committee, r.language, r.outcome) for r in a] == [
+        ("61", "Kirkkonummen kunnan lausunto liikennejärjestelmäsuunnitelmasta", "Kunnanhallitus", "fi",
+         Outcome.approved),
+        ("62", "Talousarvion toteutuminen 1–2/2023", "Kunnanhallitus", "fi", Outcome.noted)]
+    assert {r.presenter.name for r in a} == {"Tarja Hartikainen"}
+    b = read(SWEDISH_FIRST_SLASHES, "lovisa_stadsstyrelsen_2024-02-19.txt")
+    assert [(r.section, r.title, r.committee, r.language, r.outcome) for r in b] == [
+        ("34", "Anskaffning av elbussar", "Stadsstyrelsen", "sv", Outcome.approved),
+        ("35", "Utlåtande om landskapsplanen", "Stadsstyrelsen", "sv", Outcome.tabled)]
+    assert b[0].case_id == "LOV/210/02.08.00/2024" and b[0].presenter.name == "Jan D. Oker-Blom"
+
+
+def test_a_margin_label_wrapped_over_three_lines():
+    (rec,) = read(WRAPPED_MARGIN_LABEL, "parainen_kaupunginvaltuusto_2024-03-11.txt")
+    assert rec.proposal.startswith("Tarkastuslautakunta esittää valtuustolle, että tilintarkastusyhteisöksi")
+    assert "Revisionsnämnden föreslår" in rec.proposal
+    assert rec.language == "fi" and rec.outcome is Outcome.approved

@@ -37,7 +37,7 @@ from ..common import (
 from ..doc import Document, Line
 from ..people import fill_contact
 from . import vocab
-from .fields import Blocks, official_title, preparers_of, presenter_of, prose, split_blocks
+from .fields import Blocks, official_title, preparers_of, presenter_of, prose, split_blocks, unwrap_margin_labels
 from .items import (
     Heading,
     case_id_only,
@@ -57,6 +57,8 @@ def read(doc: Document, result: IngestResult, fmt: str = FORMAT) -> IngestResult
     """Every item of ``doc`` as a Decision on ``result``; problems name the
     item.  A document with no item at all gets a warning, not a record."""
     content, header = split_furniture(doc)
+    if doc.kind != "html":
+        content = unwrap_margin_labels(content)
     meeting = meeting_from(doc, header, content)
     meeting.language = doc.lang if doc.lang in ("fi", "sv") else vocab.language(
         "\n".join(ln.text for ln in content[:400]))
@@ -161,7 +163,15 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
                 break
     if not title:
         for text in blocks.get("subject"):
-            title = join_title(text.split("\n"))
+            # "Asia" and the title beneath it, then perhaps the title in the
+            # other language: the first title only.
+            rows = [x for x in text.split("\n") if x.strip()]
+            parts = rows[:1]
+            for row in rows[1:]:
+                if row[:1].isupper() and not continues_title(parts[-1], Line(row)):
+                    break
+                parts.append(row)
+            title = join_title(parts) if parts else None
             break
     if not title and section and section in meeting.toc:
         title = meeting.toc[section]
@@ -366,9 +376,10 @@ def _own_phase(head: Heading | None, lines: list[Line], meeting: Meeting) -> int
 
 def _language(*texts: str | None) -> str | None:
     """The language the item is written in first: bilingual minutes give
-    each text in Finnish, then in Swedish, and the Finnish is the item's."""
+    each text in one language, then in the other (paragraph by paragraph or
+    sentence by sentence), and the first is the item's."""
     for text in texts:
-        for para in (text or "").split("\n\n"):
+        for para in re.split(r"\n\s*\n|\n(?=[A-ZÅÄÖ])|(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text or ""):
             lang = vocab.language(para)
             if lang:
                 return lang

@@ -383,3 +383,46 @@ def is_vocab_label(text: str) -> bool:
 
 
 __all__ = ["Blocks", "split_blocks", "presenter_of", "preparers_of", "official_title", "prose", "vocab"]
+
+
+_MARGIN = re.compile(r"^(?P<left>\S(?:\S| (?! ))*?)\s{3,}(?P<right>\S.*)$")
+
+
+def unwrap_margin_labels(lines: list[Line]) -> list[Line]:
+    """A label wrapped over the margin's lines, beside the text:
+
+        Kaupunginhallituksen      Kaupunginhallitus esittää, että se
+        ehdotus / Stadsstyrelsens valitsee kolme lautamiestä …
+        förslag                   1.6.2025–31.5.2029.
+
+    becomes the label on the first line and the text beneath it, as a
+    one-line margin label is read.  Only a run whose margin parts join
+    into a known label is rewritten."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        m = _MARGIN.match(out[i].text)
+        if not m or out[i].kind != "p" or label_of(out[i].text.strip()):
+            i += 1
+            continue
+        col = m.start("right")  # the text's column; the margin is what is left of it
+        lefts, rights, j, done = [m.group("left")], [m.group("right")], i + 1, False
+        while j < len(out) and j - i < 4 and out[j].page == out[i].page and out[j].kind == "p":
+            t = out[j].text
+            left, right = t[:col].strip(), t[col:].strip()
+            if not left or (len(t) > col and not t[col - 1].isspace()) or "  " in left:
+                break
+            lefts.append(left)
+            rights.append(right)
+            j += 1
+            joined = re.sub(r"(?<=[a-zåäö])- (?=[a-zåäö])", "", " ".join(lefts))  # "Revisionsnämnd-" / "ens"
+            lab = label_of(joined)
+            if lab and not lab[2] and len(lefts) >= 2:
+                first = out[i]
+                out[i] = Line(f"{joined.rstrip(':')}:    {rights[0]}", page=first.page, kind=first.kind, block=first.block)
+                for k in range(i + 1, j):
+                    out[k] = Line(" " * 26 + rights[k - i], page=out[k].page, kind=out[k].kind, block=out[k].block)
+                done = True
+                break
+        i = j if done else i + 1
+    return out

@@ -64,6 +64,9 @@ _ALLOWED_WORDS = re.compile(
 _ABBR = re.compile(r"^[A-ZÅÄÖ][A-Za-zÅÄÖåäö]{0,9}\.?$")
 
 
+_BOTH_LANGUAGES = re.compile(r"\s+[/–—-]\s+|(?<=[a-zåäö.])/(?=[A-ZÅÄÖ])")
+
+
 def parse_heading(text: str, index: int = 0) -> Heading | None:
     """The heading a line is, or None (prose, a reference, a list of items)."""
     t = " ".join(text.split())
@@ -109,10 +112,10 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
         after_clean = re.sub(r"^\s*T(?:\s\d\d){3,4}\b", " ", after_clean[c.end():])
     # "Ärende 11. / 850 §", "Asia 5 / § 357": the item's number on the list.
     before = re.sub(r"^\s*(?:ärende|asia|kohta|punkt)\s+\d{1,3}\.?\s*/?\s*", "", before, flags=re.I)
-    if " / " in before:
-        # "Kaupunginhallitus / Stadsstyrelsen § 201", "Kv / Sfm § 44": the
-        # body in both languages; the first is the one read.
-        before = before.split(" / ")[0]
+    # "Kaupunginhallitus / Stadsstyrelsen § 201", "Kv / Sfm § 44",
+    # "Kunnanhallitus – Kommunstyrelsen", "Stadsstyrelsen/Kaupunginhallitus":
+    # the body in both languages; the first is the one read.
+    before = _BOTH_LANGUAGES.split(before)[0]
     before = re.sub(r"[,/|]+", " ", before).strip(" :-–")
     words = before.split()
     words = [w for w in words if not _ALLOWED_WORDS.match(w.strip(":."))]
@@ -202,7 +205,9 @@ def _mark_list_of_items(heads: list[Heading], meeting: Meeting) -> None:
     run: list[Heading] = []
 
     def close() -> None:
-        if len(run) >= 3:
+        # "Kunnanhallitus … § 61 / KUNNANHALLITUS 61 § / KOMMUNSTYRELSEN 61 §":
+        # one item's heading in two languages, not a list.
+        if len(run) >= 3 and len({h.section for h in run}) > 1:
             for h in run:
                 h.history = True
                 h.toc = True
@@ -302,6 +307,8 @@ def is_title_line(line: Line) -> bool:
     lab = label_of(t)
     if lab and lab[2] and _caps(t) and not lab[3]:
         lab = None  # "REDOGÖRELSE FÖR INVÅNARVALEN …": a title in capitals that starts with a label's word
+    if lab and lab[0] == "subject" and not lab[2]:
+        return False  # "Asia", "Ärende/Asia": the label of the title below it
     if lab and (lab[2] or lab[0] not in ("subject", "signing", "toc", "time", "place", "present", "meeting")):
         return False  # "PÖYTÄKIRJAN TARKASTUS" alone is an item's title; "Päätös" is not
     if vocab.FURNITURE.match(t) or case_id_only(t) or date_only(t):

@@ -231,6 +231,7 @@ def find_body(text: str) -> str | None:
     "FOSTRANS- OCH UTBILDNINGSNÄMNDENS SVENSKA SEKTION" in its capitals
     made readable."""
     t = re.sub(r"(?<=[a-zåäö])(?=\d)", " ", text)  # "sektion16.11.2021"
+    t = re.sub(r"(?<=[a-zåäö])/(?=[A-ZÅÄÖ])", " / ", t)  # "Stadsstyrelsen/Kaupunginhallitus"
     if t.isupper():
         t = t[:1] + t[1:].lower()
     words = t.replace(",", " , ").split()

@@ -93,7 +93,7 @@ _INFLECTED_FIELD = {"ehdotus": "proposal", "esitys": "proposal", "päätösehdot
 
 # A label at the start of a line: the label, then a colon, the end of the
 # line, or the text of the block.
-LABEL_START = re.compile(rf"^\s*(?P<label>{_LABEL_ALT})(?=\s*:|\s*$|\s)(?P<colon>\s*:)?\s*(?P<rest>.*)$", re.I | re.S)
+LABEL_START = re.compile(rf"^\s*(?P<label>{_LABEL_ALT})(?=\s*:|\s*$|\s|/(?:{_LABEL_ALT})\b)(?P<colon>\s*:)?\s*(?P<rest>.*)$", re.I | re.S)
 
 
 def label_of(text: str) -> tuple[str, str, str, bool] | None:
@@ -106,8 +106,9 @@ def label_of(text: str) -> tuple[str, str, str, bool] | None:
         label = m.group("label")
         rest = m.group("rest").strip()
         colon = bool(m.group("colon"))
-        # "Esittelijä / Föredragande Jukka Nylund": the label in both languages.
-        m2 = re.match(rf"^/\s*(?:{_LABEL_ALT})(?=\s*:|\s*$|\s)(\s*:)?\s*", rest, re.I)
+        # "Esittelijä / Föredragande Jukka Nylund", "Ehdotus – Förslag": the
+        # label in both languages.
+        m2 = re.match(rf"^[/–—-]\s*(?:{_LABEL_ALT})(?=\s*:|\s*$|\s)(\s*:)?\s*", rest, re.I)
         if m2:
             rest = rest[m2.end():].strip()
             colon = colon or bool(m2.group(1))
@@ -116,6 +117,11 @@ def label_of(text: str) -> tuple[str, str, str, bool] | None:
     if m:
         what = (m.group("what") or m.group("what_sv")).lower()
         rest = text.strip()[m.end():]
+        # "Kaupunginhallituksen ehdotus / Stadsstyrelsens förslag": both languages.
+        m2 = re.match(r"^\s*[/–—-]\s*", rest)
+        m3 = INFLECTED.match(rest[m2.end():]) if m2 else None
+        if m3:
+            rest = rest[m2.end() + m3.end():]
         colon = rest.lstrip().startswith(":")
         rest = rest.lstrip().lstrip(":").strip()
         if colon or not rest:
@@ -346,13 +352,18 @@ MINUTES_WORDS = re.compile(
 # --- outcomes --------------------------------------------------------------------------------------
 
 SV_WORDS = {"och", "att", "för", "som", "av", "med", "till", "det", "den", "ett", "är", "har", "på",
-            "förslaget", "godkändes", "beslut", "stadsstyrelsen", "nämnden", "ska", "inte", "de", "om"}
+            "förslaget", "godkändes", "beslut", "stadsstyrelsen", "nämnden", "ska", "inte", "de", "om",
+            "kommunstyrelsen", "fullmäktige", "stadsfullmäktige", "kommunfullmäktige", "enligt", "bilagan",
+            "ger", "utlåtande", "ärendet", "antecknar", "kännedom", "beslutar", "föreslår"}
 FI_WORDS = {"ja", "on", "että", "hyväksyy", "hyväksyttiin", "päätös", "kaupunginhallitus", "lautakunta",
-            "ei", "se", "sekä", "tai", "kunnan", "kaupungin", "päättää", "mukaan", "ovat", "oli", "vuoden"}
+            "ei", "se", "sekä", "tai", "kunnan", "kaupungin", "päättää", "mukaan", "ovat", "oli", "vuoden",
+            "kunnanhallitus", "valtuusto", "kaupunginvaltuusto", "kunnanvaltuusto", "antaa", "lausunnon",
+            "liitteen", "mukaisesti", "ehdotus", "esitys", "merkitsee", "tiedoksi", "asia", "esittää"}
 
 
 _FI_ENDINGS = ("ssa", "ssä", "sta", "stä", "lla", "llä", "lta", "ltä", "lle", "ksi", "nen", "isen", "uksen",
-               "yksen", "minen", "misen", "taan", "tään", "ttiin", "vat", "vät", "eiden", "iden", "jen")
+               "yksen", "minen", "misen", "taan", "tään", "ttiin", "vat", "vät", "eiden", "iden", "jen", "sti", "nsa",
+               "nsä", "tteen", "nnon")
 _SV_ENDINGS = ("tion", "tionen", "ning", "ningen", "ningar", "heten", "ande", "ende", "else", "arna", "erna",
                "orna", "ligt", "iska", "iskt")
 _FI_PAIRS = re.compile(r"aa|ää|uu|yy|ii|oo|öö|ie|uo|yö|ei|äi|öi")

@@ -572,3 +572,162 @@ def test_a_margin_label_wrapped_over_three_lines():
     assert rec.proposal.startswith("Tarkastuslautakunta esittää valtuustolle, että tilintarkastusyhteisöksi")
     assert "Revisionsnämnden föreslår" in rec.proposal
     assert rec.language == "fi" and rec.outcome is Outcome.approved
+
+
+JOINT_AUTHORITY_EXTRACT = """\
+KESKI-POHJANMAAN KOULUTUSYHTYMÄ                    OTE PÖYTÄKIRJASTA
+Yhtymähallitus                                     8/2023
+                                                   Sivu 1 (2)
+
+Kokouspäivämäärä 22.8.2023
+
+45 §
+KOULUTUSYHTYMÄN TALOUSARVION TOTEUTUMINEN 1.1.–30.6.2023
+
+KPEDU/312/02.02.01/2023
+
+Valmistelija: talousjohtaja Riikka Mäkelä, puh. 040 123 4567
+
+Talousarvion toteutumaraportti ajalta 1.1.–30.6.2023 on liitteenä. Toimintatuotot
+ovat toteutuneet 52 prosenttisesti ja toimintakulut 49 prosenttisesti.
+
+Koulutusjohtajan ehdotus:
+Yhtymähallitus merkitsee talousarvion toteutuman tiedoksi.
+
+Päätös:
+Yhtymähallitus hyväksyi ehdotuksen.
+
+Vakuudeksi
+
+Pöytäkirjanpitäjä Sanna Kivelä
+
+Otteen oikeaksi todistaa
+Kokkolassa 23.8.2023
+"""
+
+OFFICE_PROPOSES = """\
+PUUMALAN KUNTA                          PÖYTÄKIRJA 4/2024
+Kunnanhallitus
+
+Aika           Maanantai 15.4.2024 klo 16.00–18.10
+Paikka         Kunnantalo, valtuustosali
+
+Saapuvilla     Hannele Kyllönen, puheenjohtaja
+olleet         Matti Partanen, varapuheenjohtaja
+jäsenet        Sari Lappalainen
+               Reijo Pesonen
+
+Muut           Jyrki Ruuth, kunnanjohtaja
+saapuvilla     Tiina Kemppainen, hallintojohtaja, pöytäkirjanpitäjä
+olleet
+
+Asiat          §:t 40–42
+
+§ 40 KOKOUKSEN LAILLISUUS JA PÄÄTÖSVALTAISUUS
+
+Kunnanjohtajan ehdotus: Kokous todetaan lailliseksi ja päätösvaltaiseksi.
+
+Päätös: Hyväksyttiin.
+
+§ 41 LAUSUNTO ETELÄ-SAVON MAAKUNTAKAAVAEHDOTUKSESTA
+
+Etelä-Savon maakuntaliitto pyytää kunnalta lausuntoa maakuntakaavaehdotuksesta 31.5.2024 mennessä.
+Valmistelija: tekninen johtaja Kari Hyvönen
+
+Kunnanjohtajan ehdotus: Kunnanhallitus antaa liitteen mukaisen lausunnon.
+
+Päätös: Hyväksyttiin.
+
+§ 42 KUNNANJOHTAJAN KATSAUS
+
+Kunnanjohtajan ehdotus: Kunnanhallitus merkitsee katsauksen tiedoksi.
+
+Päätös: Hyväksyttiin.
+"""
+
+
+def test_a_joint_authority_named_in_capitals_is_the_municipality():
+    (rec,) = read(JOINT_AUTHORITY_EXTRACT, "ote.txt")
+    assert rec.municipality == "Keski-Pohjanmaan koulutusyhtymä"
+    assert (rec.section, rec.committee, rec.outcome) == ("45", "Yhtymähallitus", Outcome.noted)
+
+
+def test_an_office_that_proposes_is_its_holder_on_the_cover():
+    """"Kunnanjohtajan ehdotus" (or "Kommundirektörens förslag") and "Jyrki
+    Ruuth, kunnanjohtaja" among those present: he presented every item."""
+    recs = read(OFFICE_PROPOSES, "puumala_kunnanhallitus_2024-04-15.txt")
+    assert [r.presenter.name for r in recs] == ["Jyrki Ruuth"] * 3
+    assert recs[0].presenter.title == "kunnanjohtaja"
+    sv = OFFICE_PROPOSES.replace("Kunnanjohtajan ehdotus", "Kommundirektörens förslag") \
+        .replace("Jyrki Ruuth, kunnanjohtaja", "Jyrki Ruuth, kommundirektör")
+    assert [r.presenter.name for r in read(sv, "x.txt")] == ["Jyrki Ruuth"] * 3
+
+
+def test_dynasty_item_page_title_after_its_attachments_and_before_earlier_handlings():
+    """Dynasty's item page: "Pöytäkirja date/Pykälä n", the attachments'
+    links, the title in bold, then each handling ("Hallitus 17.10.2022 §
+    55", …, the item's own last)."""
+    path = Path(__file__).parent / "fixtures" / "layouts" / "own" / "dynasty_item_page_history.html"
+    (rec,) = parse_path(path).records
+    assert rec.title == "Talousarvio vuodelle 2023 ja taloussuunnitelma vuosille 2023-2025 (esitys yhtiökokoukselle)"
+    assert (rec.section, rec.meeting_date, rec.committee) == ("61", date(2022, 11, 14), "Hallitus")
+    assert rec.proposal.startswith("Hallitus päättää esittää yhtiökokoukselle")
+    assert rec.presenter.name == "Jussi Hämäläinen"
+
+
+KTWEB_TITLE_ABOVE = """\
+VÖRÅ KOMMUN                PROTOKOLL                 Nr 2/2023
+Kommunstyrelsen            07.02.2023                Sida 5
+
+Vägbidrag för enskilda vägar 2023
+
+125/05.10.00/2023
+
+Kommunstyrelsen 07.02.2023 § 14
+
+Beredare: vägingenjör Anders Back, tfn 050 123 4567
+
+Kommunen har i budgeten reserverat 40 000 euro för understöd till enskilda vägar.
+Ansökningarna ska lämnas in senast 31.3.2023.
+
+Kommundirektörens förslag:
+Kommunstyrelsen beslutar att understöden beviljas enligt bilagan.
+
+Beslut:
+Kommunstyrelsen godkände förslaget.
+
+VÖRÅ KOMMUN                PROTOKOLL                 Nr 2/2023
+Kommunstyrelsen            07.02.2023                Sida 6
+
+Utlåtande om landskapsplanen för Österbotten
+
+212/10.02.03/2022
+
+Kommunstyrelsen 13.12.2022 § 240
+Kommunstyrelsen beslöt bordlägga ärendet.
+
+Kommunstyrelsen 07.02.2023 § 15
+
+Föredragande: kommundirektör Patrik Rönnqvist
+
+Österbottens förbund har begärt ett utlåtande om förslaget till landskapsplan.
+
+Förslag:
+Kommunstyrelsen ger ett utlåtande enligt bilagan.
+
+Beslut:
+Förslaget godkändes.
+"""
+
+
+def test_title_and_case_id_above_the_earlier_handlings_and_the_own_heading():
+    """KTweb prints the title, the case id, the earlier handlings ("… 13.12.2022
+    § 240" and what was decided then), and then the item's own "Body date §
+    n": the title is the item's, and the earlier tabling is neither the
+    previous item's decision nor this one's."""
+    recs = read(KTWEB_TITLE_ABOVE, "protokoll.txt")
+    assert [(r.section, r.title, r.case_id, r.outcome) for r in recs] == [
+        ("14", "Vägbidrag för enskilda vägar 2023", "125/05.10.00/2023", Outcome.approved),
+        ("15", "Utlåtande om landskapsplanen för Österbotten", "212/10.02.03/2022", Outcome.approved)]
+    assert recs[0].decision == "Kommunstyrelsen godkände förslaget."
+    assert {r.municipality for r in recs} == {"Vörå"}

@@ -24,7 +24,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ...models import Attachment, Decision, Source, stable_id
+from ...models import Attachment, Decision, Person, Source, stable_id
 from ...text import one_line
 from ..common import (
     IngestResult,
@@ -94,9 +94,29 @@ def _spans(content: list[Line], heads: list[Heading], meeting: Meeting, toc_line
         moved: list[Line] = []
         while prev_lines and _caps_or_bold_title(prev_lines[-1]) and len(moved) < 3:
             moved.insert(0, prev_lines.pop())
+        if not moved:
+            # KTweb: after the previous item's decision, the title, its
+            # case id on the next line, the earlier handlings, then the
+            # item's own "Body date § n".
+            j = _titled_case_start(prev_lines)
+            if j is not None and any((lab := label_of(x.text.strip())) and lab[0] == "decision"
+                                     for x in prev_lines[:j]):
+                moved = prev_lines[j:]
+                del prev_lines[j:]
         if moved:
             spans[k] = (spans[k][0], spans[k][1], moved)
     return spans
+
+
+def _titled_case_start(lines: list[Line]) -> int | None:
+    """Where a title line followed by a case id on its own line starts
+    among the last lines of an item (at most 40 from its end), or None."""
+    for j in range(len(lines) - 2, max(-1, len(lines) - 41), -1):
+        t = lines[j].text.strip()
+        if is_title_line(lines[j]) and not _sentence(t) and not label_of(t) and not _history_line(t) \
+                and any(case_id_only(x.text) for x in lines[j + 1:j + 3]):
+            return j
+    return None
 
 
 def _caps_or_bold_title(line: Line) -> bool:
@@ -268,6 +288,16 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
     for p in preparers_of(blocks):
         if all(p.name.casefold() != q.name.casefold() for q in preparers):
             preparers.append(p)
+    if presenter is None and meeting.officials:
+        # "Kunnanjohtajan ehdotus", and "Jyrki Ruuth, kunnanjohtaja" among
+        # those present: the office presents, its holder is the presenter.
+        for label in blocks.labels.get("proposal", []):
+            office = vocab.inflected_owner(label)
+            name = meeting.officials.get(_nominative(office)) if office else None
+            if name:
+                presenter = Person(name=name, title=_nominative(office))
+                _derive(derived, derived_from, "presenter", "cover page")
+                break
     if presenter is None and meeting.presenter:
         from ..people import parse_person
 
@@ -374,6 +404,24 @@ def _own_phase(head: Heading | None, lines: list[Line], meeting: Meeting) -> int
     return own
 
 
+def _nominative(genitive: str) -> str:
+    """"Kunnanjohtajan" -> "kunnanjohtaja", "Teknisen johtajan" -> "tekninen
+    johtaja", "Stadsdirektörens" -> "stadsdirektör": an office named in a
+    label's genitive, as a title."""
+    words = []
+    for w in genitive.lower().split():
+        if w.endswith("sen"):
+            w = w[:-3] + "nen"
+        elif w.endswith("n"):
+            w = w[:-1]
+        elif w.endswith(("ens", "ns")):  # "Stadsdirektörens" -> "stadsdirektör"
+            w = w[:-3] if w.endswith("ens") else w[:-2]
+        elif w.endswith("s"):
+            w = w[:-1]
+        words.append(w)
+    return " ".join(words)
+
+
 def _language(*texts: str | None) -> str | None:
     """The language the item is written in first: bilingual minutes give
     each text in one language, then in the other (paragraph by paragraph or
@@ -414,6 +462,14 @@ def _title(head: Heading | None, lines: list[Line], before: list[Line], count: i
             skipped.append(i)
             i += 1
             continue
+        lab = label_of(t)
+        if lab and lab[0] == "attachments" and not lab[2] and \
+                any(ln.bold or ln.is_heading for ln in lines[i + 1:i + 4]):
+            # Dynasty's item page: "Liitteet" and their links, then the title in bold.
+            i += 1
+            while i < len(lines) and i < 8 and not (lines[i].bold or lines[i].is_heading):
+                i += 1
+            continue
         break
     if head is not None and i < len(lines) and is_title_line(lines[i]) and not _sentence(lines[i].text):
         parts = [lines[i].text.strip()]
@@ -425,6 +481,14 @@ def _title(head: Heading | None, lines: list[Line], before: list[Line], count: i
         if not _caps_block_before(before):
             rest = lines[:i] + lines[j:]
             return title, rest, before
+    if head is not None and before:
+        j = _titled_case_start(before)
+        if j is not None:
+            parts = [before[j].text.strip()]
+            while j + len(parts) < len(before) and len(parts) < 3 and \
+                    continues_title(parts[-1], before[j + len(parts)]):
+                parts.append(before[j + len(parts)].text.strip())
+            return join_title(parts), lines, before[:j] + before[j + len(parts):]
     # Above the heading: capitals or bold lines (Word, KTweb)
     block = _caps_block_before(before)
     if block:

@@ -32,6 +32,7 @@ class Meeting:
     date_from: str = ""  # "header", "cover", "metadata", "file name"
     doc_type: str | None = None  # pöytäkirja, esityslista, päätös, protokoll …
     presenter: str | None = None  # the cover's "…, esittelijä"
+    officials: dict[str, str] = field(default_factory=dict)  # the cover's "Name, title": title -> name
     toc: dict[str, str] = field(default_factory=dict)  # § -> title, from the cover's list of items
     bodies: list[str] = field(default_factory=list)  # every body the document names in full
     language: str | None = None
@@ -67,7 +68,7 @@ def split_furniture(doc: Document) -> tuple[list[Line], list[str]]:
     pages: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         pages.setdefault(line.page, []).append(i)
-    if len(pages) == 1 and len(lines) > 30:
+    if len(pages) == 1 and len(lines) > 12:
         _infer_pages(lines)
         pages = {}
         for i, line in enumerate(lines):
@@ -148,7 +149,8 @@ def _is_page_header(text: str) -> bool:
 
 _ORG = re.compile(
     r"(?P<org>"
-    r"(?P<ky>(?:[A-ZÅÄÖ][\w-]*n\s+){1,2}(?:[a-zåäö][\w-]*n\s+)?[a-zåäö-]*kuntayhtymä)"  # Seinäjoen koulutuskuntayhtymä
+    # Seinäjoen koulutuskuntayhtymä, Keski-Pohjanmaan koulutusyhtymä, Kainuun liitto
+    r"(?P<ky>(?:[A-ZÅÄÖ][\w-]*n\s+){1,2}(?:[a-zåäö][\w-]*n\s+)?(?:[a-zåäö-]*yhtymä|liitto|sairaanhoitopiiri))"
     r"|(?P<gen>[A-ZÅÄÖ][\w-]*n)\s+(?P<kind>kaupunki|kunta|kaupungin|kunnan|hyvinvointialue|kuntayhtymä|seutukunta)"
     r"|(?:Kuntayhtymä|Hyvinvointialue|Samkommunen|Välfärdsområdet)\s+[A-ZÅÄÖ][\w-]+"
     r"|[A-ZÅÄÖ][\w-]+\s+(?:hyvinvointialue|välfärdsområde)"
@@ -164,15 +166,22 @@ def _org_in(text: str) -> re.Match[str] | None:
     m = _ORG.search(text)
     if m:
         return m
-    # "RAUMAN KAUPUNKI", "JAKOBSTADS STAD": headers in capitals.
-    if text.isupper():
-        return _ORG.search(_title_case(text))
+    # "RAUMAN KAUPUNKI", "JAKOBSTADS STAD": headers in capitals (alone, or
+    # in a column of a header line "VÖRÅ KOMMUN    PROTOKOLL    Nr 2/2023").
+    for part in [text] + re.split(r"\s{2,}|\t", text.strip()):
+        if part.isupper():
+            m = _ORG.search(_title_case(part))
+            if m:
+                return m
     return None
 
 
 def _title_case(text: str) -> str:
     low = text.lower()
-    return low[:1].upper() + low[1:]
+    low = low[:1].upper() + low[1:]
+    # "KESKI-POHJANMAAN" -> "Keski-Pohjanmaan": a region's name after its compass word
+    return re.sub(r"\b(Keski|Etelä|Pohjois|Itä|Länsi|Varsinais|Kanta|Päijät|Lounais|Sisä|Ylä|Ala)-([a-zåäö])",
+                  lambda m: f"{m.group(1)}-{m.group(2).upper()}", low)
 
 
 def organisation(texts: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -383,7 +392,14 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
             d = parse_date(text)
             if d:
                 m.date, m.date_from = d, "cover"
-        elif name == "present" and not m.presenter:
+        if name in ("present", "presenter", "signing"):
+            for value in values:
+                for part in value.split(";"):
+                    pm = re.match(r"^\s*([A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+){1,3})\s*,\s*([a-zåäö][\w -]{2,40}?)"
+                                  r"(?:,|$)", part)
+                    if pm:
+                        m.officials.setdefault(pm.group(2).strip().lower(), pm.group(1))
+        if name == "present" and not m.presenter:
             for part in text.split(";"):
                 if re.search(r"\besittelijä\b|\bföredragande\b", part, re.I):
                     m.presenter = part.split(",")[0].strip()

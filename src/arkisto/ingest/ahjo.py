@@ -22,12 +22,19 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..models import Attachment, Decision, Outcome, Person, Source, Vote, stable_id
+from ..models import Attachment, Decision, Outcome, Person, Source, Vote
 from ..text import clean, one_line
 from . import html_dom
 from .arkisto_json import loads_strict
-from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
-from .detect import read_text
+from .common import (
+    IngestResult,
+    detect_outcome,
+    new_decision,
+    or_none,
+    parse_date,
+    read_text,
+    votes_from_text,
+)
 from .html_dom import Block, blocks_to_text
 from .people import fill_contact, parse_contacts, person_title_then_name
 
@@ -288,7 +295,8 @@ def _parse_record(item: dict, path: str, index: int, result: IngestResult, where
 
     source = Source(path=path, format=FORMAT, record=index)
     native = _s(item.get("NativeId")) or _s(item.get("DecisionId")) or _s(item.get("ID")) or index
-    rec = Decision(
+    rec = new_decision(
+        source, (native,),
         municipality="Helsinki",
         committee=committee,
         meeting_date=meeting_date,
@@ -305,12 +313,9 @@ def _parse_record(item: dict, path: str, index: int, result: IngestResult, where
         handling=handling,
         votes=votes,
         attachments=attachments,
-        funded_projects=funded_projects(proposal, decision_text, preparation),
         language=lang,
         derived=["municipality"],
-        source=source,
     )
-    rec.id = stable_id(source, native)
     if not title:
         result.warn("record has no title", where)
     if not decision_text and not proposal:

@@ -15,9 +15,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..models import Attachment, Decision, Outcome, Source, stable_id
+from ..models import Attachment, Decision, Outcome, Source
 from ..text import one_line
-from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
+from .common import (
+    IngestResult,
+    detect_outcome,
+    new_decision,
+    or_none,
+    parse_date,
+    votes_from_text,
+)
 from .html_dom import Block, load
 
 FORMAT = "ahjo-bulletin-html"
@@ -138,7 +145,8 @@ def _item(head: Block, body: list[Block], path: Path, index: int, committee, mee
     if votes:
         outcome = Outcome.voted
     source = Source(path=str(path), format=FORMAT, record=index)
-    rec = Decision(
+    rec = new_decision(
+        source, (index, number or "", case_id or ""),
         municipality=municipality,
         committee=committee,
         meeting_date=meeting_date,
@@ -149,10 +157,7 @@ def _item(head: Block, body: list[Block], path: Path, index: int, committee, mee
         handling=handling,
         votes=votes,
         attachments=attachments,
-        funded_projects=funded_projects(decision_text),
         language=lang,
         derived=["municipality"] if municipality else [],
-        source=source,
     )
-    rec.id = stable_id(source, index, number or "", case_id or "")
     return rec

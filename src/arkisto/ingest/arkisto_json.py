@@ -10,19 +10,10 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..models import Record, stable_id
 from .common import IngestError, IngestResult
-from .detect import read_text
+from .common import read_text
 
 FORMAT = "arkisto-json"
 _ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
-
-
-def is_records(obj: object) -> bool:
-    items = obj.get("records") if isinstance(obj, dict) and "records" in obj else obj
-    if isinstance(items, dict):
-        items = [items]
-    return isinstance(items, list) and bool(items) and all(
-        isinstance(i, dict) and i.get("kind") in ("decision", "annual_report") for i in items[:20]
-    )
 
 
 def _reject_constant(name: str) -> float:

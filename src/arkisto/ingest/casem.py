@@ -27,12 +27,12 @@ import binascii
 import re
 from pathlib import Path
 
-from ..models import Attachment, Decision, Person, Source, Vote, stable_id
+from ..models import Attachment, Decision, Person, Source, Vote
 from ..text import clean, one_line
 from .casem_html import parse_html
 from .casem_items import Item, Meeting, Phase
-from .casem_text import PAGE_HEAD, map_pages, parse_text, text_pages
-from .common import IngestResult, detect_outcome, extract_projects, first_sentence
+from .casem_text import map_pages, parse_text, text_pages
+from .common import IngestResult, first_sentence, new_decision
 from .people import fill_contact, parse_person
 
 FORMAT = "casem-pdf"
@@ -155,8 +155,8 @@ def _record(item: Item, index: int, meeting: Meeting, municipality: str | None, 
     committee = current.body or meeting.committee
     meeting_date = current.date or meeting.date
     source = Source(path=path, format=FORMAT, page=item.page, record=index)
-    all_text = "\n\n".join(x for x in (proposal, decision, preparation) if x)
-    rec = Decision(
+    rec = new_decision(
+        source, (index, item.section or ""),
         municipality=municipality,
         committee=committee,
         meeting_date=meeting_date,
@@ -167,18 +167,14 @@ def _record(item: Item, index: int, meeting: Meeting, municipality: str | None, 
         preparers=preparers,
         proposal=proposal,
         decision=decision,
-        outcome=detect_outcome(decision, proposal),
         authority=authority,
         preparation=preparation,
         handling=handling,
         votes=_votes("\n\n".join(x for x in (handling, decision) if x)),
         attachments=attachments,
-        funded_projects=extract_projects(all_text),
         language=meeting.language,
         derived=derived,
-        source=source,
     )
-    rec.id = stable_id(source, index, item.section or "")
     if not (proposal or decision or preparation):
         result.warn("item has no proposal, decision or description", where)
     return rec

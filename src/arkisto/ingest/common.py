@@ -1,18 +1,19 @@
 """Pieces every ingest module shares: outcome detection, votes, funded projects,
-dates, committees, and the result type ingest functions return."""
+dates, committees, reading a text file, the one way a decision record is made
+(``new_decision``), and the result type ingest functions return."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
-
 from enum import Enum
+from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..models import AnnualReport, Decision, FundedProject, Outcome, Vote
-from ..text import clean, escape_controls, one_line
+from ..models import AnnualReport, Decision, FundedProject, Outcome, Source, Vote, stable_id
+from ..text import clean, decode_bytes, escape_controls, one_line
 
 Record = Decision | AnnualReport
 
@@ -455,3 +456,44 @@ def guess_language(text: str | None) -> str | None:
     if sv >= 3 and sv > fi:
         return "sv"
     return None
+
+
+def read_text(path: Path, result: IngestResult, data: bytes | None = None) -> str:
+    """A text file's content as clean NFC text; repairs are noted on ``result``."""
+    if data is None:
+        data = path.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise IngestError("binary content (NUL bytes) in a text file")
+    text, notes = decode_bytes(data)
+    for note in notes:
+        result.repaired(note)
+    return text
+
+
+def title_from_text(text: str) -> str | None:
+    for line in text.split("\n"):
+        line = re.sub(r"\s+", " ", line).strip()
+        if len(line) >= 8 and re.search(r"[A-Za-zÅÄÖåäö]{3}", line):
+            return line[:120]
+    return None
+
+
+def new_decision(source: Source, key: tuple[object, ...], *, proposal: str | None = None,
+                 decision: str | None = None, preparation: str | None = None, outcome: Outcome | None = None,
+                 **fields: object) -> Decision:
+    """A decision record as every parser makes one: the outcome its decision
+    states (read with the proposal: a noting proposal taken as it was is
+    noted) unless the parser knows better (a recorded vote), the funded
+    projects its texts name, and an id that stays the same across runs,
+    from the file and what identifies the item in it (``key``)."""
+    rec = Decision(
+        proposal=proposal,
+        decision=decision,
+        preparation=preparation,
+        outcome=outcome if outcome is not None else detect_outcome(decision, proposal),
+        funded_projects=funded_projects(proposal, decision, preparation),
+        source=source,
+        **fields,  # type: ignore[arg-type]
+    )
+    rec.id = stable_id(source, *key)
+    return rec

@@ -9,14 +9,12 @@ import errno
 import hashlib
 import json
 import os
-import re
 import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ..text import decode_bytes
 from . import isolate
 from .common import IngestError, IngestResult, Problem, clean_record
 from .isolate import Worker, run_isolated
@@ -36,18 +34,6 @@ PDF_TIMEOUT = float(os.environ.get("ARKISTO_PDF_TIMEOUT", "300"))
 PDF_MEMORY_MB = int(os.environ.get("ARKISTO_PDF_MEMORY_MB", "2048"))
 FILE_TIMEOUT = float(os.environ.get("ARKISTO_FILE_TIMEOUT", "120"))
 FILE_MEMORY_MB = int(os.environ.get("ARKISTO_FILE_MEMORY_MB", "2048"))
-
-
-def read_text(path: Path, result: IngestResult, data: bytes | None = None) -> str:
-    """A text file's content as clean NFC text; repairs are noted on ``result``."""
-    if data is None:
-        data = path.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise IngestError("binary content (NUL bytes) in a text file")
-    text, notes = decode_bytes(data)
-    for note in notes:
-        result.repaired(note)
-    return text
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -205,7 +191,6 @@ def stop_worker() -> None:
 def _parse_with(kind: str, path: Path, data: bytes) -> IngestResult:
     from . import parsers_for
 
-    last: IngestResult | None = None
     for parser in parsers_for(kind, path, data):
         try:
             result = parser(path, data)
@@ -224,11 +209,9 @@ def _parse_with(kind: str, path: Path, data: bytes) -> IngestResult:
             for rec in result.records:
                 clean_record(rec)
             return result
-        last = result
-    if last is None:
-        last = IngestResult(path=str(path), format=kind)
-        last.error(f"no parser for this {kind} file")
-    return last
+    result = IngestResult(path=str(path), format=kind)
+    result.error(f"no parser for this {kind} file")
+    return result
 
 
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"}
@@ -323,9 +306,3 @@ def _walk(top: Path, report: Callable[[str, str], None]) -> Iterator[Path]:
             yield Path(root) / name
 
 
-def title_from_text(text: str) -> str | None:
-    for line in text.split("\n"):
-        line = re.sub(r"\s+", " ", line).strip()
-        if len(line) >= 8 and re.search(r"[A-Za-zÅÄÖåäö]{3}", line):
-            return line[:120]
-    return None

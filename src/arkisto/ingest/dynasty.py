@@ -23,7 +23,14 @@ from pydantic import ValidationError
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import one_line
 from . import html_dom
-from .common import IngestResult, detect_outcome, funded_projects, or_none, parse_date, votes_from_text
+from .common import (
+    IngestResult,
+    detect_outcome,
+    new_decision,
+    or_none,
+    parse_date,
+    votes_from_text,
+)
 from .html_dom import Block, blocks_to_text
 from .minutes import municipality_from_emails as _municipality_from_emails
 from .opennc import names_from_file
@@ -329,7 +336,8 @@ def _parse_item(blocks, path, result, committee, meeting_date, kind, header_rest
     derived: list[str] = []
     if not muni:
         muni = _municipality_from_emails("\n".join(b.text for b in blocks))
-    rec = Decision(
+    rec = new_decision(
+        source, (section or agenda_no or "", case_id or ""),
         municipality=muni,
         committee=committee,
         meeting_date=meeting_date,
@@ -346,12 +354,9 @@ def _parse_item(blocks, path, result, committee, meeting_date, kind, header_rest
         handling=handling,
         votes=votes,
         attachments=attachments,
-        funded_projects=funded_projects(proposal, decision_text, preparation),
         language=lang,
         derived=derived,
-        source=source,
     )
-    rec.id = stable_id(source, section or agenda_no or "", case_id or "")
     if kind in _AGENDA_KINDS:
         no = f" (asia {agenda_no})" if agenda_no else ""
         result.warn(f"agenda item{no}: no decision yet and no § number", where)

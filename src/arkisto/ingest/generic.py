@@ -9,7 +9,7 @@ from pathlib import Path
 from ..models import Decision, Source, stable_id
 from ..text import join_lines
 from .common import IngestResult, extract_projects, parse_date
-from .detect import read_text, title_from_text
+from .common import read_text, title_from_text
 
 FORMAT = "generic-text"
 

@@ -58,7 +58,7 @@ def parse_text(text: str, path: str) -> IngestResult:
 
 
 def parse_text_file(path: Path, data: bytes) -> IngestResult:
-    from .detect import read_text
+    from .common import read_text
 
     result = IngestResult(path=str(path), format=FORMATS["text"])
     text = read_text(path, result, data)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
+from ..models import Attachment, Decision, Outcome, Person, Source
 from ..text import clean, one_line
 from . import html_dom
 from .arkisto_json import loads_strict
@@ -31,13 +31,13 @@ from .common import (
     BODY_WORDS,
     IngestResult,
     detect_outcome,
-    funded_projects,
     guess_language,
+    new_decision,
     or_none,
     parse_date,
+    read_text,
     votes_from_text,
 )
-from .detect import read_text
 from .html_dom import html_to_text
 from .people import EMAIL, PHONE, fill_contact, parse_contact
 
@@ -304,7 +304,8 @@ def _parse_item(fields: dict, path: Path, result: IngestResult) -> Decision:
     if votes and decision_text:
         outcome = Outcome.voted
     source = Source(path=str(path), format=FORMAT, record=0)
-    rec = Decision(
+    rec = new_decision(
+        source, (case_id or "", section or ""),
         municipality=municipality,
         committee=committee,
         meeting_date=meeting_date,
@@ -320,12 +321,9 @@ def _parse_item(fields: dict, path: Path, result: IngestResult) -> Decision:
         handling=handling,
         votes=votes,
         attachments=attachments,
-        funded_projects=funded_projects(proposal, decision_text, preparation),
         language=lang,
         derived=derived,
-        source=source,
     )
-    rec.id = stable_id(source, case_id or "", section or "")
     if not title:
         result.warn("item has no Name (title)", where)
     if not decision_text and not proposal:

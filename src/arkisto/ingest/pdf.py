@@ -35,16 +35,6 @@ def open_pdf(data: bytes):
     return reader
 
 
-def page_texts(reader) -> list[str]:
-    out = []
-    for page in reader.pages:
-        try:
-            out.append(page.extract_text() or "")
-        except Exception:  # one bad page must not lose the rest
-            out.append("")
-    return out
-
-
 class PdfDoc:
     """One opened PDF with its page texts extracted lazily, page by page, and
     kept: the candidate parsers (CaseM, Tweb, annual report, plain) all look

@@ -34,15 +34,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..models import Attachment, Decision, Person, Source, stable_id
+from ..models import Attachment, Decision, Person, Source
 from ..text import join_lines, one_line
 from .common import (
     IngestResult,
     committee_from_proposal,
     date_from_file_name,
-    detect_outcome,
-    extract_projects,
     first_sentence,
+    new_decision,
     parse_date,
 )
 from .people import fill_contact, parse_person
@@ -83,7 +82,6 @@ _HISTORY_ENTRY = re.compile(r"^(?P<body>[A-ZÅÄÖ][^\d§]*?)\s+(?P<dates>\d{1,2
 @dataclass
 class _Phase:
     body: str | None = None
-    proposal_by: str | None = None
     fields: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, name: str, line: str) -> None:
@@ -227,7 +225,6 @@ def _phases(lines: list[str]) -> tuple[list[str], list[_Phase]]:
                     if cur.lines("decision") or cur.lines("proposal"):
                         cur = _Phase()
                         phases.append(cur)
-                    cur.proposal_by = body
                     label = "proposal"
             else:
                 label = LABELS[compact]
@@ -408,7 +405,8 @@ def _record(path: Path, org, header_date, header_section, title_lines, phases, r
         result.warn("the document does not name the deciding body; committee left empty")
     authority = current.prose("authority")
     source = Source(path=str(path), format=FORMAT, page=1, record=0)
-    rec = Decision(
+    rec = new_decision(
+        source, (0, header_section or ""),
         municipality=municipality,
         committee=committee,
         meeting_date=header_date,
@@ -419,17 +417,13 @@ def _record(path: Path, org, header_date, header_section, title_lines, phases, r
         preparers=preparers,
         proposal=proposal,
         decision=decision,
-        outcome=detect_outcome(decision, proposal),
         authority=one_line(authority) if authority else None,
         preparation=preparation,
         handling=current.prose("handling"),
         attachments=attachments,
-        funded_projects=extract_projects("\n\n".join(x for x in (proposal, decision, preparation) if x)),
         derived=derived,
         derived_from=derived_from,
-        source=source,
     )
-    rec.id = stable_id(source, 0, header_section or "")
     return rec
 
 

@@ -24,20 +24,27 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ...models import Attachment, Decision, Person, Source, stable_id
+from ...models import Attachment, Decision, Person, Source
 from ...text import one_line
 from ..common import (
     IngestResult,
     committee_from_proposal,
     date_from_file_name,
-    detect_outcome,
-    extract_projects,
     first_sentence,
+    new_decision,
 )
 from ..doc import Document, Line
 from ..people import fill_contact
 from . import vocab
-from .fields import Blocks, official_title, preparers_of, presenter_of, prose, split_blocks, unwrap_margin_labels
+from .fields import (
+    Blocks,
+    official_title,
+    preparers_of,
+    presenter_of,
+    prose,
+    split_blocks,
+    unwrap_margin_labels,
+)
 from .items import (
     Heading,
     case_id_only,
@@ -346,12 +353,12 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
     authority = prose(blocks.get("authority"))
     if authority:
         authority = re.sub(r"(\d)\s*§", r"\1 §", one_line(authority))
-    all_text = "\n\n".join(x for x in (proposal, decision_text, preparation) if x)
     language = _language(title, proposal, decision_text, preparation) or meeting.language
     page = head.page if head else (lines[0].page if lines else None)
     source = Source(path=doc.path, format=fmt, page=(page + 1) if page is not None and doc.kind == "pdf" else None,
                     record=index if count > 1 else None)
-    rec = Decision(
+    rec = new_decision(
+        source, (index, section or ""),
         municipality=municipality,
         committee=committee,
         meeting_date=meeting_date,
@@ -362,18 +369,14 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
         preparers=preparers,
         proposal=proposal,
         decision=decision_text,
-        outcome=detect_outcome(decision_text, proposal),
         authority=authority,
         preparation=preparation,
         handling=handling,
         attachments=attachments,
-        funded_projects=extract_projects(all_text),
         language=language,
         derived=derived,
         derived_from=derived_from,
-        source=source,
     )
-    rec.id = stable_id(source, index, section or "")
     missing = [n for n, v in (("committee", committee), ("section", section), ("title", title),
                               ("meeting date", meeting_date), ("decision", decision_text or proposal)) if not v]
     if missing:

@@ -103,7 +103,6 @@ def split_blocks(lines: list[Line]) -> Blocks:
     out = Blocks()
     cur: tuple[str, list[str]] | None = None  # (field, lines)
     resume: tuple[str, list[str]] | None = None  # the block a one-line label interrupted
-    texts = [ln.text for ln in lines]
 
     def start(fld: str, label: str, rest: str) -> tuple[str, list[str]]:
         out.labels.setdefault(fld, []).append(label)

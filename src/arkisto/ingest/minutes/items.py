@@ -22,7 +22,7 @@ from datetime import date
 from ..doc import Line
 from . import vocab
 from .layout import Meeting, find_body
-from .vocab import ANY_DATE, CASE_ID, SECTION, case_id_in, label_of, parse_date
+from .vocab import ANY_DATE, CASE_ID, SECTION, label_of, parse_date
 
 
 @dataclass

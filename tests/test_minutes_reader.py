@@ -731,3 +731,28 @@ def test_title_and_case_id_above_the_earlier_handlings_and_the_own_heading():
         ("15", "Utlåtande om landskapsplanen för Österbotten", "212/10.02.03/2022", Outcome.approved)]
     assert recs[0].decision == "Kommunstyrelsen godkände förslaget."
     assert {r.municipality for r in recs} == {"Vörå"}
+
+
+def test_the_body_a_page_title_names_in_the_genitive():
+    """A WordPress news post "Aluevaltuuston kokouksen 12.6.2023 päätökset"
+    that never names the body otherwise: every item is the council's."""
+    path = Path(__file__).parent / "fixtures" / "layouts" / "own" / "wordpress_council_decisions.html"
+    recs = parse_path(path).records
+    assert [(r.section, r.committee, r.outcome) for r in recs] == [
+        ("31", "Aluevaltuusto", Outcome.approved), ("32", "Aluevaltuusto", Outcome.noted),
+        ("33", "Aluevaltuusto", Outcome.returned)]
+    from arkisto.ingest.minutes import _body_of_title
+
+    assert _body_of_title(["Teknisen lautakunnan pöytäkirja 3/2024"]) == "Tekninen lautakunta"
+    assert _body_of_title(["Ympäristö- ja rakennuslautakunnan kokous"]) == "Ympäristö- ja rakennuslautakunta"
+    assert _body_of_title(["Helsingin kaupunginhallituksen kokous"]) == "Kaupunginhallitus"
+    assert _body_of_title(["Kokouksen päätökset"]) is None
+
+
+def test_a_wellbeing_county_of_two_cities_is_named_whole():
+    path = Path(__file__).parent / "fixtures" / "layouts" / "own" / "dynasty_item_page_wellbeing_county.html"
+    (rec,) = parse_path(path).records
+    assert rec.municipality == "Vantaan ja Keravan hyvinvointialue"
+    assert (rec.section, rec.committee, rec.case_id) == ("7", "Aluehallitus", "112/00.01.02/2024")
+    assert rec.title == "Hyvinvointialueen kotihoidon palvelusetelin sääntökirjan päivittäminen"
+    assert set(rec.presenter.name.split()) == {"Timo", "Ahola"}

@@ -67,6 +67,8 @@ def read(doc: Document, result: IngestResult, fmt: str = FORMAT) -> IngestResult
     if doc.kind != "html":
         content = unwrap_margin_labels(content)
     meeting = meeting_from(doc, header, content)
+    if not meeting.body:
+        meeting.body = _body_of_title([doc.title or ""] + [ln.text for ln in content[:3] if ln.is_heading])
     meeting.language = doc.lang if doc.lang in ("fi", "sv") else vocab.language(
         "\n".join(ln.text for ln in content[:400]))
     found = find_headings(content, meeting, meeting.cover)
@@ -264,6 +266,10 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
         committee = committee_from_proposal(proposal)
         if committee:
             committee_from = "proposal"
+    if not committee:
+        committee = committee_from_proposal(decision_text)  # "Aluevaltuusto hyväksyi …"
+        if committee:
+            committee_from = "decision"
     if not committee and blocks.signatures:
         committee = official_title(blocks.signatures[0].split(",", 1)[-1])
         committee_from = "signature"
@@ -598,6 +604,29 @@ def _clean_page_title(title: str, meeting: Meeting) -> str | None:
             continue
         good.append(p)
     return good[0] if len(good) == 1 else None
+
+
+def _body_of_title(titles: list[str]) -> str | None:
+    """"Aluevaltuuston kokouksen 12.6.2023 päätökset", "Teknisen lautakunnan
+    pöytäkirja 3/2024": the body a page's title names in the genitive."""
+    from ..pdf import base_from_genitive
+
+    for t in titles:
+        m = re.match(r"^\s*((?:[\w-]+\s+){0,3}[\w-]+n)\s+(?:kokou|päätök|pöytäkir|esityslist)", t, re.I)
+        if not m:
+            continue
+        words = m.group(1).split()
+        last = base_from_genitive(words[-1])
+        if not last:
+            continue
+        for k in range(len(words)):  # the longest name that is a body
+            # "Teknisen" -> "Tekninen"; "Ympäristö- ja" as written
+            firsts = [w[:-3] + "nen" if w.endswith("sen") else w for w in words[k:-1]]
+            name = " ".join(firsts + [last])
+            name = name[:1].upper() + name[1:]
+            if find_body(name) == name and name[:1].isupper() and (k == len(words) - 1 or words[k][:1].isupper()):
+                return name
+    return None
 
 
 def _genitive_body(owner: str) -> str | None:

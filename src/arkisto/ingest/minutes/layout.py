@@ -153,7 +153,7 @@ _ORG = re.compile(
     r"(?P<ky>(?:[A-ZÅÄÖ][\w-]*n\s+){1,2}(?:[a-zåäö][\w-]*n\s+)?(?:[a-zåäö-]*yhtymä|liitto|sairaanhoitopiiri))"
     r"|(?P<gen>[A-ZÅÄÖ][\w-]*n)\s+(?P<kind>kaupunki|kunta|kaupungin|kunnan|hyvinvointialue|kuntayhtymä|seutukunta)"
     r"|(?:Kuntayhtymä|Hyvinvointialue|Samkommunen|Välfärdsområdet)\s+[A-ZÅÄÖ][\w-]+"
-    r"|[A-ZÅÄÖ][\w-]+\s+(?:hyvinvointialue|välfärdsområde)"
+    r"|(?:[A-ZÅÄÖ][\w-]*n\s+ja\s+)?[A-ZÅÄÖ][\w-]+\s+(?:hyvinvointialue|välfärdsområde)"  # Vantaan ja Keravan …
     r"|(?P<sv>[A-ZÅÄÖ][\w:]*s)\s+(?P<svkind>stad|kommun)"
     r"|(?:Helsingfors|Närpes|Vörå|Korsnäs|Larsmo|Malax|Kronoby|Pargas|Esbo|Borgå|Grankulla|Lovisa|Hangö"
     r"|Raseborg|Sibbo|Ingå|Kyrkslätt|Vasa|Korsholm|Kimitoön|Kristinestad|Nykarleby|Jakobstad|Pedersöre)"

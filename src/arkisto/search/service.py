@@ -391,10 +391,10 @@ class SearchService:
             from .phrases import expand_phrases
 
             q = expand_phrases(q, expanded, typed=prepare_text(text))
-        if q is None or type(q).__name__ == "NullQuery":
-            hints.append("the query has no searchable words (only stop words or symbols)")
-            from whoosh.query import NullQuery
+        from whoosh.query import NullQuery
 
+        if q is None or q is NullQuery:  # Whoosh's class is _NullQuery; NullQuery is its one instance
+            hints.append("the query has no searchable words (only stop words or symbols)")
             return NullQuery, hints
         if text.count('"') % 2:
             hints.append('unclosed quote: searched the words after it as a phrase')

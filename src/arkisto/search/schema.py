@@ -201,10 +201,6 @@ def natural_key(rec: Decision | AnnualReport) -> str | None:
     return "|".join([municipality.lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
 
 
-def split_kw(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
-
-
 _ADAPTER = None
 
 

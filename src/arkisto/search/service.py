@@ -481,10 +481,6 @@ class SearchService:
         with self._pin():
             return self._get_impl(record_id)
 
-    def facet_values(self, facet: str) -> list[str]:
-        with self._pin():
-            return self._facet_values_impl(facet)
-
     def _search_impl(
         self,
         query: str = "",
@@ -498,7 +494,6 @@ class SearchService:
         t0 = time.perf_counter()
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        self.searcher()  # this thread's searcher before the facet cache's lock (see Backend._warm)
         cache = self.facet_cache()
         r = self._resolve(query, filters)
         selected = r.selected
@@ -862,10 +857,6 @@ class SearchService:
         reader = s.reader()
         for docnum in reader.all_doc_ids():
             yield load_record(reader.stored_fields(docnum))
-
-    def _facet_values_impl(self, facet: str) -> list[str]:
-        return list(self.facet_cache().known.get(facet, []))
-
 
 @dataclass
 class _Resolved:

@@ -144,10 +144,7 @@ class Backend:
         return self.svc
 
     def _warm(self) -> None:
-        # Warm the facet cache so the first search does not pay for it.  The
-        # searcher first: SearchService.facet_cache() holds its (non-reentrant)
-        # lock while asking for a searcher, so it deadlocks in a thread that
-        # has none yet.
+        # Warm the facet cache so the first search does not pay for it.
         self.svc.searcher()
         self.svc.facet_cache()
         # Everything loaded so far (Textual, Whoosh, the analyser, the
@@ -248,9 +245,6 @@ class Backend:
         self._opened = self._identity(self.svc.generation)
         self._warm()
         return self.svc.doc_count()
-
-    def stale(self) -> bool:
-        return bool(self.svc is not None and self.svc.stale())
 
     def rebuild_paths(self) -> list[str]:
         """The folders an index that must be rebuilt (another analyzer or

@@ -736,39 +736,11 @@ def _writer(ix, fresh: bool, files: int):
     one writer, so they stay small and cheap."""
     procs = min(os.cpu_count() or 1, 4)
     if fresh and files >= 200 and procs > 1 and os.environ.get("ARKISTO_INDEX_PROCS", "") != "1":
-        _prepare_subwriters()
+        from .whoosh_format import prepare_subwriters
+
+        prepare_subwriters()  # Ctrl-C and a killed parent: see there
         return ix.writer(procs=procs, multisegment=True, limitmb=256)
     return ix.writer(limitmb=256)
-
-
-_PATCHED = False
-
-
-def _prepare_subwriters() -> None:
-    """Whoosh's sub-writer processes must not die on the user's Ctrl-C (the
-    parent commits what is done, and needs them for that) and must not
-    outlive a parent that was killed (they would wait for work forever)."""
-    global _PATCHED
-    if _PATCHED:
-        return
-    import signal
-
-    from whoosh.multiproc import SubWriterTask
-
-    original = SubWriterTask.run
-
-    def run(self):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-        return original(self)
-
-    SubWriterTask.run = run
-    _PATCHED = True
 
 
 PENDING = "PENDING.json"

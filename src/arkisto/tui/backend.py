@@ -26,7 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the result types import no Whoosh, but their package does: not at startup
+    from ..search.results import SearchResult
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ class Backend:
     def doc_count(self) -> int:
         return self._recovering(self.svc.doc_count) if self.svc else 0
 
-    def search(self, req: Request):
+    def search(self, req: Request) -> SearchResult:
         return self._recovering(lambda: self.svc.search(
             req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
             offset=req.offset, facet_limit=None))

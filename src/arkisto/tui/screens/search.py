@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -30,6 +31,9 @@ from ...text import safe_display
 from ..backend import Request, run_in_daemon
 from ..present import citation, record_text
 from ..widgets import DetailPane, FacetPanel, QueryBar, ResultList, StatusBar
+
+if TYPE_CHECKING:  # the result types import no Whoosh, but their package does: not at startup
+    from ...search.results import SearchResult
 
 SORTS = ("relevance", "newest", "oldest")
 RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are looked up
@@ -86,7 +90,7 @@ class SearchScreen(Screen):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.state = State(filters={})
-        self.result = None  # the last SearchResult shown
+        self.result: SearchResult | None = None  # the last result shown
         self.detail_hit = None  # the hit whose record the detail pane shows
         self.ready = False  # the index is open
         self._rebuilding = False  # build_index is rebuilding an outdated index
@@ -291,7 +295,7 @@ class SearchScreen(Screen):
             return
         self.show_result(res)
 
-    def show_result(self, res) -> None:
+    def show_result(self, res: SearchResult) -> None:
         self.result = res
         s = self.s
         self.query_one(QueryBar).show_info(res, s, self.app.show_timing)

@@ -88,9 +88,10 @@ def record_sections(rec: Decision | AnnualReport, s: Strings) -> list[tuple[str,
         lines.append(f"{where} ({src.format})")
     out.append((s("source"), "\n".join(lines)))
     if rec.derived:
-        where = getattr(rec, "derived_from", {}) or {}
+        derived_from: dict[str, str] = getattr(rec, "derived_from", {}) or {}
         out.append((s("derived"), ", ".join(
-            (s(f) if s(f) != f else f) + (f" ({where[f]})" if f in where else "") for f in rec.derived)))
+            (s(f) if s(f) != f else f) + (f" ({derived_from[f]})" if f in derived_from else "")
+            for f in rec.derived)))
     return out
 
 

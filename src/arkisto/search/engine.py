@@ -108,17 +108,16 @@ class Engine:
         """(docnums, weights[, values]) of one term over every segment, live
         documents only.  ``values`` are the raw posting values (positions)."""
         ids, ws, vs = px.postings(field, btext, values)
-        vals = None
-        if values:
-            vals = np.empty(len(vs), dtype=object)
-            vals[:] = vs
         keep = self.live[ids]
-        if not keep.all():
+        whole = bool(keep.all())
+        if not whole:
             ids, ws = ids[keep], ws[keep]
-            if values:
-                vals = vals[keep]
         ids = ids.astype(np.int32)
-        return (ids, ws, vals) if values else (ids, ws)
+        if not values:
+            return ids, ws
+        vals = np.empty(len(vs or ()), dtype=object)
+        vals[:] = vs or []
+        return ids, ws, (vals if whole else vals[keep])
 
     def term(self, px, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, BM25F contribution at boost 1) of one term, cached."""
@@ -308,7 +307,7 @@ class Engine:
                 cand &= here
             if not cand.any():
                 return self._phrases.put(key, empty).copy()
-        words_data = {}
+        words_data: dict = {}  # word -> (cached keys or None, its documents, raw values or None)
         for slot in slots:
             here = np.zeros(self.n, dtype=bool)
             for w in slot:

@@ -351,6 +351,7 @@ _SUFFIX = re.compile(r"(?P<body>.*?)(?:(?P<star>\*)|~(?P<dist>\d?))?(?:\^(?P<boo
 _PHRASE_TAIL = re.compile(r"(?:~(?P<slop>\d+))?(?:\^(?P<boost>\d+(?:\.\d+)?))?")
 _RANGE = re.compile(r"[\[{]\s*([^\s\]}]*)\s+TO\s+([^\s\]}]*)\s*[\]}]")
 _OPS = {"OR", "AND", "NOT"}
+_WORD = re.compile(r'[^\s"()]+')
 _FIELDS_SHOWN = ", ".join(sorted(k for k in FIELD_ALIASES if not k.isascii()
                                  or k in ("toimielin", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji")))
 
@@ -392,6 +393,7 @@ def _lex(text: str, filters: dict[str, list[str]], notes: list[str]) -> list[_To
             else:
                 body, i = text[i + 1:end], end + 1
             tail = _PHRASE_TAIL.match(text, i)
+            assert tail is not None  # every part of it is optional
             slop = int(tail.group("slop")) if tail.group("slop") else 1
             boost = float(tail.group("boost")) if tail.group("boost") else 1.0
             i = tail.end()
@@ -428,9 +430,10 @@ def _lex(text: str, filters: dict[str, list[str]], notes: list[str]) -> list[_To
                 i = m.end()
                 continue
         # A word: up to a space, a quote or a parenthesis.
-        m = re.compile(r'[^\s"()]+').match(text, i)
-        word = m.group(0)
-        i = m.end()
+        w = _WORD.match(text, i)
+        assert w is not None  # text[i] is none of those
+        word = w.group(0)
+        i = w.end()
         at_start = False
         if word in _OPS:
             toks.append(_Tok("op", word))
@@ -558,7 +561,9 @@ def _ident(kind: str, value: str) -> Ident:
     if kind == "section":
         return Ident(f"§ {value}", kind, f"§{value}")
     if kind == "date":
-        d, m, y = _DATE.fullmatch(value).groups()
+        date = _DATE.fullmatch(value)
+        assert date is not None  # the lexer took it as one
+        d, m, y = date.groups()
         return Ident(value, kind, f"{int(d)}.{int(m)}.{y}")
     return Ident(value, kind, value.lower())
 
@@ -568,7 +573,7 @@ class _Planner:
         self.df = df
         self.expand = expand
         self.swedish_optional = swedish_optional
-        self.abbreviated: set[tuple[str, ...]] = set()
+        self.abbreviated: set[tuple[tuple[str, ...], ...]] = set()
 
     # A word's own terms over the text fields, times ``boost``.
     @staticmethod
@@ -590,6 +595,7 @@ class _Planner:
         """A typed word, or a prefix*/fuzzy~ pattern; None when it has
         nothing to search (punctuation, a stop word)."""
         m = _SUFFIX.fullmatch(typed)
+        assert m is not None  # every part of it is optional
         body, boost = m.group("body"), float(m.group("boost")) if m.group("boost") else 1.0
         if m.group("star") and body:
             text = body.lower()
@@ -706,7 +712,9 @@ class _Planner:
 
     @staticmethod
     def range(typed: str):
-        lower, upper = (x.lower() for x in _RANGE.fullmatch(typed).groups())
+        r = _RANGE.fullmatch(typed)
+        assert r is not None  # the lexer took it as one
+        lower, upper = r.group(1).lower(), r.group(2).lower()
         return Range(typed, lower, upper, Any(tuple(Pattern(f, "range", lower, fb, upper=upper)
                                                      for f, fb in TEXT_FIELDS.items())))
 
@@ -801,7 +809,7 @@ def build_plan(query: str, df: Callable[[str, str], int] | None = None, expand: 
         loose = _Planner(df, False, optional)
         words = [loose.word(w) for t in toks if t.kind in ("word", "phrase")
                  for w in (t.text.split() if t.kind == "phrase" else [t.text])]
-        words += [loose.ident(t.ident) for t in toks if t.kind == "ident"]
+        words += [loose.ident(t.ident) for t in toks if t.ident is not None]
         words = [w for w in words if w is not None]
         if words:
             plan.loose = And(words)

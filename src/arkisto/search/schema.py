@@ -126,7 +126,7 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     )
     case_text = getattr(rec, "case_id", None) or ""
     combined = "\n\n".join(x for x in (title, case_text, body, people_text, " ".join(projects + funders)) if x)
-    doc = {
+    doc: dict[str, object] = {
         "id": rec.id,
         "path": rec.source.path,
         "ident": _kw([i for i in idents if i]),

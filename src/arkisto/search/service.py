@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,6 +36,10 @@ from .query import expand_years, match_values, no_date
 from .results import Facet, FacetValue, Hit, SearchResult
 from .schema import FACETS, is_swedish, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
+
+if TYPE_CHECKING:  # imported where first used: the engine and the planner load on the first search
+    from .engine import Engine, FacetArrays
+    from .plan import Plan
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -57,9 +62,9 @@ class _Generation:
         self.epoch = epoch
         self.lock = threading.RLock()
         self.searchers: list = []
-        self.engine = None  # engine.Engine, built on first use
-        self.facets = None  # engine.FacetArrays
-        self.written_names = None  # canonical municipality -> other names its records use
+        self.engine: Engine | None = None  # built on first use
+        self.facets: FacetArrays | None = None
+        self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
 
     def close(self) -> None:
         with self.lock:
@@ -137,7 +142,10 @@ class SearchService:
 
     def _cur(self) -> _Generation:
         """The generation this call works on: the pinned one, else the live one."""
-        return getattr(self._local, "pinned", None) or self._gen
+        gen = getattr(self._local, "pinned", None) or self._gen
+        if gen is None:
+            raise IndexDamagedError(f"index at {self.index_dir} is closed")
+        return gen
 
     def _pin(self):
         """Context manager: pin the live generation for this thread's call."""
@@ -264,7 +272,7 @@ class SearchService:
                 with self._damage():
                     for btext in reader.lexicon("municipality_as"):
                         name = btext.decode("utf-8")
-                        canon = canonical(name)
+                        canon = canonical(name) or name
                         if name != canon and len(engine.term(self.postings(), "municipality_as", btext)[0]):
                             out.setdefault(canon, []).append(name)
             gen.written_names = out
@@ -700,7 +708,7 @@ class SearchService:
 
 @dataclass
 class _Resolved:
-    plan: object  # plan.Plan of the query
+    plan: Plan  # the query, planned
     selected: dict[str, list[str]]  # facet filters, typed and passed
     hints: list[str]
     base: np.ndarray  # documents matching the text

@@ -31,12 +31,15 @@ sub-writer processes ignore Ctrl-C and die with their parent.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import numpy as np
 
-# Fast paths on (tests switch them off to run the public-API fallbacks).
-FAST = True
+# Fast paths on.  Off (ARKISTO_WHOOSH_FAST_PATHS=0, or tests setting FAST)
+# everything is read through Whoosh's public API: slower, and a way to tell
+# a fast-path bug from an index problem.
+FAST = os.environ.get("ARKISTO_WHOOSH_FAST_PATHS", "1") != "0"
 # Fast paths taken, by kind: "deleted", "postings", "ids_weights", "positions", "lengths", "column".
 TAKEN: Counter = Counter()
 

@@ -293,7 +293,7 @@ class Universe:
 
     def __init__(self, seed: int):
         rng = random.Random(f"{seed}:universe")
-        people = [(f, l) for f in FIRST_NAMES for l in LAST_NAMES]
+        people = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
         rng.shuffle(people)
         self.presenters = []
         for i, (first, last) in enumerate(people[:60]):

@@ -117,14 +117,13 @@ def breakdown(index_dir: str) -> None:
         return wrapper
 
     parts = [
-        (SearchService, "_resolve", "_resolve: parse the query, match it (boolean arrays)", False),
-        (SearchService, "parse", "↳ parse: Whoosh query parser + analysis + ä/ö variants", True),
-        (engine_mod.Engine, "match", "↳ Engine.match: And/Or/Not/phrases over arrays", True),
+        (SearchService, "_resolve", "_resolve: plan the query, run it (matches + scores)", False),
+        (SearchService, "plan", "↳ plan: parse + analysis + ä/ö variants", True),
+        (engine_mod.Engine, "run", "↳ Engine.run: one walk of the plan, matches and scores", True),
         (engine_mod.Engine, "phrase", "  ↳ Engine.phrase: position keys, intersections", True),
-        (SearchService, "_ranked", "_ranked: BM25F scores + top 20 (or date order)", False),
+        (SearchService, "_ranked", "_ranked: top 20 by score (or date order)", False),
         (engine_mod.FacetArrays, "count", "facet counts (FacetArrays.count, bincount)", False),
         (SearchService, "_hit", "_hit: load record + snippet", False),
-        (service_mod, "query_terms", "query_terms", False),
         (service_mod, "_facet", "_facet: sort/trim facet values", False),
         (engine_mod.Engine, "_read", "↳ Engine._read: posting blocks (unpickle + inflate), cache misses", True),
     ]

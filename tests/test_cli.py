@@ -196,3 +196,37 @@ def test_index_without_paths_updates_from_the_indexed_folders(tmp_path: Path):
     (src / "more.json").unlink()
     out = json.loads(run("index", "--index", str(ix), "--json").stdout)
     assert out["files_deleted"] == 1 and out["doc_count"] == 1
+
+
+def test_a_query_of_stop_words_says_so(heinola_index: Path):
+    # "ja" is a stop word: nothing to search, and the note says why (the
+    # hint tested Whoosh's class name as "NullQuery"; it is "_NullQuery").
+    r = run("search", "ja", "--index", str(heinola_index))
+    assert r.returncode == 1, r.stderr  # found nothing
+    assert "note: the query has no searchable words" in r.stderr
+    assert "0 results" in r.stdout
+
+
+@pytest.mark.parametrize("written_by", ["2.7.4", None])
+def test_an_index_of_another_whoosh_asks_for_a_rebuild(heinola_index: Path, tmp_path: Path, written_by):
+    # arkisto reads Whoosh's private format: an index written by another
+    # version of Whoosh (or one that does not say) is rebuilt, not misread.
+    ix = tmp_path / "ix"
+    shutil.copytree(heinola_index, ix)
+    gen = (ix / "CURRENT").read_text().strip()
+    path = ix / gen / "MANIFEST.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    assert manifest["whoosh"] == "2.7.5"
+    if written_by is None:
+        del manifest["whoosh"]
+    else:
+        manifest["whoosh"] = written_by
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    r = run("search", "hanke", "--index", str(ix))
+    assert r.returncode == 6, r.stderr
+    assert "Whoosh" in r.stderr and "--rebuild" in r.stderr
+    r = run("index", str(HEINOLA.parent), "--index", str(ix))
+    assert r.returncode == 6, r.stderr
+    r = run("index", "--rebuild", str(HEINOLA.parent), "--index", str(ix))
+    assert r.returncode == 0, r.stderr
+    assert run("search", "hanke", "--index", str(ix)).returncode == 0

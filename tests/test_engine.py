@@ -1,6 +1,8 @@
 """The array engine answers queries exactly as Whoosh would: the same
 matches, the same BM25F scores, the same phrase hits, on real documents and
-on an index with several segments and deleted documents."""
+on an index with several segments and deleted documents; with the fast
+paths that read Whoosh's private format (whoosh_format) and with their
+fallbacks through Whoosh's public API."""
 
 from __future__ import annotations
 
@@ -11,9 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from whoosh import query as wq
 from whoosh.query import Term
 
-from arkisto.search.engine import _positions
+from arkisto.search import plan as p
+from arkisto.search import whoosh_format
+from arkisto.search.whoosh_format import WhooshPostings, _positions
 from arkisto.search.indexer import index_paths
 from arkisto.search.service import SearchService
 from helpers import FIXTURES
@@ -22,7 +27,7 @@ QUERIES = [
     "päätös", "hanke", "rakennuslupa", "kaupunginhallitus päätös", "Helsingin kaupunki",
     '"asemakaavan muutos"', '"kaupungin hallitus"', '"kaupunginhallitus päättää"~3', '"päätösehdotus hyväksyy"~2', "asemakaava -muutos", "kaava*", "päätös OR avustus",
     "avustus~", "NOT päätös", '"esittelijä kaupunginjohtaja"',
-    # Ambiguous words in phrases (strategi|strategia, julkinen|julkistaa): ReadingsPhrase.
+    # Ambiguous words in phrases (strategi|strategia, julkinen|julkistaa): readings.
     '"kaupungin strategia"', '"julkista liikennettä"',
 ]
 
@@ -44,6 +49,19 @@ def segmented_index(tmp_path_factory) -> Path:
     return root / "ix"
 
 
+@pytest.fixture(params=["fast", "public"])
+def paths(request, monkeypatch):
+    """Every test using this runs twice: with the fast paths, checking that
+    they were taken, and with them off, checking that none was."""
+    monkeypatch.setattr(whoosh_format, "FAST", request.param == "fast")
+    whoosh_format.TAKEN.clear()
+    yield request.param
+    if request.param == "fast":
+        assert whoosh_format.TAKEN["postings"] > 0 and whoosh_format.TAKEN["deleted"] > 0
+    else:
+        assert not whoosh_format.TAKEN, dict(whoosh_format.TAKEN)
+
+
 def test_index_has_segments_and_deletions(segmented_index: Path):
     with SearchService(segmented_index) as svc, svc._pin():
         reader = svc.searcher().reader()
@@ -51,54 +69,98 @@ def test_index_has_segments_and_deletions(segmented_index: Path):
         assert reader.doc_count() < reader.doc_count_all()
 
 
+def to_whoosh(q):
+    """A plan's index query as Whoosh's query classes, to check the engine
+    against Whoosh's own matching and scoring (a phrase with several
+    readings: Whoosh's phrases of their combinations)."""
+    import itertools
+
+    if isinstance(q, p.Terms):
+        return wq.Or([Term(t.field, t.text, boost=t.boost) for t in q.terms])
+    if isinstance(q, p.FieldPhrase):
+        combos = list(itertools.product(*q.readings))
+        phrases = [wq.Phrase(q.field, list(c), slop=q.slop, boost=q.boost) for c in combos]
+        return phrases[0] if len(phrases) == 1 else wq.Or(phrases)
+    if isinstance(q, p.Pattern):
+        if q.kind == "prefix":
+            return wq.Prefix(q.field, q.text, boost=q.boost)
+        return wq.FuzzyTerm(q.field, q.text, boost=q.boost, maxdist=q.maxdist, prefixlength=1, constantscore=False)
+    if isinstance(q, p.Any):
+        return wq.Or([to_whoosh(c) for c in q.children], boost=q.boost)
+    if isinstance(q, p.All):
+        a = wq.And([to_whoosh(c) for c in q.children], boost=q.boost)
+        return wq.AndNot(a, wq.Or([to_whoosh(c) for c in q.exclude])) if q.exclude else a
+    if isinstance(q, p.Exclude):
+        return wq.Not(to_whoosh(q.child))
+    if isinstance(q, p.Unscored):
+        return wq.ConstantScoreQuery(to_whoosh(q.child), score=0.0)
+    if isinstance(q, p.Everything):
+        return wq.Every()
+    return wq.NullQuery
+
+
+def _leaves(q):
+    return list(p.leaves(q))
+
+
 @pytest.mark.parametrize("query", QUERIES)
-def test_matches_and_scores_equal_whoosh(segmented_index: Path, query: str):
+def test_matches_and_scores_equal_whoosh(segmented_index: Path, query: str, paths):
     with SearchService(segmented_index) as svc, svc._pin():
         searcher = svc.searcher()
-        r = svc._resolve(query, None)
-        q, text, matches = r.q, r.text, svc._match(r.q)  # the query's own matches, before any relaxing
+        plan = svc.plan(query)
+        ours_matches, ours = svc.engine().run(svc.postings(), plan.query)  # before any relaxing
+        q = to_whoosh(plan.query)
         # Whoosh's InverseMatcher (NOT) yields a deleted document that comes
         # right after the last match of its child in a segment; the engine
         # never returns deleted documents.
         reader = searcher.reader()
         whoosh_docs = {d for d in searcher.docs_for_query(q) if not reader.is_deleted(d)}
-        assert set(np.flatnonzero(matches).tolist()) == whoosh_docs
-        if not whoosh_docs or not text.strip() or query.startswith("NOT") or re.search(r'"~\d', query):
+        assert set(np.flatnonzero(ours_matches).tolist()) == whoosh_docs
+        if not whoosh_docs or query.startswith("NOT") or re.search(r'"~\d', query):
             return  # a sloppy phrase scores as its words here; Whoosh scores its spans
-        if any(hasattr(node, "readings") for node in q.leaves()):
-            return  # Whoosh sums a ReadingsPhrase once per combination of readings; here each word once
+        if any(isinstance(n, p.FieldPhrase) and any(len(r) > 1 for r in n.readings) for n in _nodes(plan.query)):
+            return  # Whoosh sums a phrase once per combination of readings; here each word once
         if "*" in query or re.search(r"\w~", query):
-            # The BM25 sum of the expansions times the field's boost (Whoosh
-            # drops the boost when there is one expansion).
-            expected = np.zeros(len(matches))
-            for node in q.leaves():
-                for btext in node._btexts(searcher.reader()):
-                    for hit in searcher.search(Term(node.fieldname, btext), limit=None):
-                        expected[hit.docnum] += hit.score * node.boost
-            ours = svc.engine().scores(searcher, q)
-            assert ours[matches] == pytest.approx(expected[matches], rel=1e-9)
+            # The BM25 sum of the expansions times the field's boost.
+            expected = np.zeros(len(ours_matches))
+            for node in _nodes(plan.query):
+                if isinstance(node, p.Pattern):
+                    for btext in to_whoosh(node)._btexts(reader):
+                        for hit in searcher.search(Term(node.field, btext), limit=None):
+                            expected[hit.docnum] += hit.score * node.boost
+            assert ours[ours_matches] == pytest.approx(expected[ours_matches], rel=1e-9)
             return
-        ours = svc.engine().scores(searcher, q)
         for hit in searcher.search(q, limit=None):
             assert ours[hit.docnum] == pytest.approx(hit.score, rel=1e-9), (query, hit.docnum)
 
 
-def test_phrase_words_score_only_where_the_phrase_matches(segmented_index: Path):
+def _nodes(q):
+    out = [q]
+    for c in getattr(q, "children", ()):
+        out += _nodes(c)
+    for c in getattr(q, "exclude", ()):
+        out += _nodes(c)
+    if hasattr(q, "child"):
+        out += _nodes(q.child)
+    return out
+
+
+def test_phrase_words_score_only_where_the_phrase_matches(segmented_index: Path, paths):
     """A phrase searched in text and title: a document with the phrase in
     its text and the words apart in its title scores as Whoosh scores it."""
     with SearchService(segmented_index) as svc, svc._pin():
         searcher = svc.searcher()
         checked = 0
         for phrase in ('"asemakaavan muutos"', '"kaupungin hallitus"', '"hyväksyä asemakaava"', '"kaupunki myöntää"'):
-            q = svc._resolve(phrase, None).q
-            ours = svc.engine().scores(searcher, q)
-            for hit in searcher.search(q, limit=None):
+            plan = svc.plan(phrase)
+            _m, ours = svc.engine().run(svc.postings(), plan.query)
+            for hit in searcher.search(to_whoosh(plan.query), limit=None):
                 assert ours[hit.docnum] == pytest.approx(hit.score, rel=1e-9), (phrase, hit.docnum)
                 checked += 1
         assert checked
 
 
-def test_patterns_with_many_expansions_match_them_all(segmented_index: Path, monkeypatch):
+def test_patterns_with_many_expansions_match_them_all(segmented_index: Path, monkeypatch, paths):
     """Past MANY_EXPANSIONS words a prefix still matches every one of them
     (scored as a constant), as Whoosh does."""
     from arkisto.search.engine import Engine
@@ -107,13 +169,14 @@ def test_patterns_with_many_expansions_match_them_all(segmented_index: Path, mon
     with SearchService(segmented_index) as svc, svc._pin():
         searcher = svc.searcher()
         for query in ("k*", "kaupun*", "a*"):
-            q = svc._resolve(query, None).q
-            matches = svc._match(q)
-            assert set(np.flatnonzero(matches).tolist()) == set(searcher.docs_for_query(q))
-            assert len(list(list(q.leaves())[0]._btexts(searcher.reader()))) > 2
+            q = svc.plan(query).query
+            matches = svc.engine().matches(svc.postings(), q)
+            assert set(np.flatnonzero(matches).tolist()) == set(searcher.docs_for_query(to_whoosh(q)))
+            first = _leaves(q)[0]
+            assert len(list(to_whoosh(p.Pattern(first.field, "prefix", first.text))._btexts(searcher.reader()))) > 2
 
 
-def test_search_ranks_by_score_then_document_order(segmented_index: Path):
+def test_search_ranks_by_score_then_document_order(segmented_index: Path, paths):
     with SearchService(segmented_index) as svc:
         res = svc.search("päätös", limit=50)
         scores = [h.score for h in res.hits]
@@ -124,7 +187,7 @@ def test_search_ranks_by_score_then_document_order(segmented_index: Path):
         assert [h.id for h in page2.hits] == [h.id for h in res.hits[10:20]]
 
 
-def test_deleted_documents_never_match(segmented_index: Path):
+def test_deleted_documents_never_match(segmented_index: Path, paths):
     with SearchService(segmented_index) as svc, svc._pin():
         reader = svc.searcher().reader()
         live = svc.engine().live
@@ -138,7 +201,7 @@ def test_positions_decoded_in_bulk_equal_whoosh():
 
     fmt = Positions()
     lists = [[0], [5, 6], [300], [1, 255, 256, 70000], list(range(0, 4000, 7)), [3, 3 + 2**31 - 10]]
-    vals = [_encoded(fmt, ps) for ps in lists]
+    vals = [fmt.encode(ps) for ps in lists]  # Whoosh's own encoder
     vals[1] = vals[1].rstrip(b".")  # Whoosh may store the pickle without its STOP
     docs = np.arange(len(lists), dtype=np.int64) * 10
     d, p = _positions(fmt, docs, vals)
@@ -151,17 +214,16 @@ def test_positions_decoded_in_bulk_equal_whoosh():
 def test_blocks_read_without_unpickling_equal_unpickled(segmented_index: Path, monkeypatch):
     """Every posting list of the index: ids and weights read from the block
     bytes equal those from unpickling the blocks."""
-    from arkisto.search import engine
-    from arkisto.search.engine import _blocks
+    from arkisto.search.whoosh_format import _blocks
 
     read_fast = []
-    real = engine._ids_weights_of_block
+    real = whoosh_format._ids_weights_of_block
     def counted(data, count):
         out = real(data, count)
         read_fast.append(out is not None)
         return out
 
-    monkeypatch.setattr(engine, "_ids_weights_of_block", counted)
+    monkeypatch.setattr(whoosh_format, "_ids_weights_of_block", counted)
     checked = 0
     with SearchService(segmented_index) as svc, svc._pin():
         reader = svc.searcher().reader()
@@ -182,14 +244,40 @@ def test_blocks_read_without_unpickling_equal_unpickled(segmented_index: Path, m
     assert checked > 100 and sum(read_fast) > 100  # most blocks take the quick path
 
 
-def _encoded(fmt, positions: list[int]) -> bytes:
-    """The posting value Whoosh stores for these positions."""
-    from pickle import dumps
+def test_fast_paths_read_what_the_public_api_reads(segmented_index: Path, monkeypatch):
+    """Everything the engine reads of the index, read through the fast
+    paths and through Whoosh's public API, is the same: deleted documents,
+    every term's postings and positions, field lengths, the date column."""
+    with SearchService(segmented_index) as svc, svc._pin():
+        searcher = svc.searcher()
 
-    from whoosh.system import pack_uint
+        def read_all():
+            px = WhooshPostings(searcher)
+            dead = px.deleted()
+            out = {"deleted": dead.tolist(), "date": [a.tolist() for a in px.column("date")]}
+            for field in ("text", "title", "parts", "text_sv", "ident", "committee"):
+                out["len", field] = px.field_lengths(field).tolist() if px.scorable(field) else None
+            for field, btext in px.all_terms():
+                ids, ws, vals = px.postings(field, btext, values=True)
+                quick_ids, quick_ws, _ = px.postings(field, btext)  # ids and weights only
+                assert np.array_equal(quick_ids, ids) and np.array_equal(quick_ws, ws)
+                live = ~np.isin(ids, dead)  # the public API leaves deleted documents out
+                ids, ws, vals = ids[live], ws[live], [v for v, k in zip(vals, live) if k]
+                out[field, btext] = (ids.tolist(), ws.tolist())
+                if px.has_positions(field) and len(ids):
+                    d, pos = px.positions(field, ids, vals)
+                    out["pos", field, btext] = sorted(zip(d.tolist(), pos.tolist()))
+            return out
 
-    deltas, base = [], 0
-    for pos in positions:
-        deltas.append(pos - base)
-        base = pos
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+        monkeypatch.setattr(whoosh_format, "FAST", True)
+        whoosh_format.TAKEN.clear()
+        fast = read_all()
+        taken = dict(whoosh_format.TAKEN)
+        monkeypatch.setattr(whoosh_format, "FAST", False)
+        whoosh_format.TAKEN.clear()
+        public = read_all()
+        assert not whoosh_format.TAKEN
+    assert fast == public
+    assert len(fast["deleted"]) > 0 and sum(fast["date"][1]) > 0
+    for kind in ("deleted", "postings", "ids_weights", "positions", "lengths"):
+        assert taken.get(kind), (kind, taken)

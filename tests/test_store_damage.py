@@ -221,13 +221,18 @@ def test_export_into_an_unwritable_folder_is_exit_8(ix: Path, tmp_path: Path, mo
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_random_damage_in_a_segment_is_a_result_or_exit_5(tmp_path: Path, seed: int, capsys):
+@pytest.mark.parametrize("fast", [True, False])  # whoosh_format's fast paths, and Whoosh's public API
+def test_random_damage_in_a_segment_is_a_result_or_exit_5(tmp_path: Path, seed: int, fast: bool, capsys,
+                                                          monkeypatch):
     """Random bytes written over a random stretch of the segment, the
     manifest rewritten to match: every command answers or says the index
     is damaged, never a traceback (run in process: an exception escaping
     main() fails the test)."""
     import random
 
+    from arkisto.search import whoosh_format
+
+    monkeypatch.setattr(whoosh_format, "FAST", fast)
     rnd = random.Random(seed)
     index_dir = tmp_path / "ix"
     index_paths([_archive(tmp_path / "src", n=200)], index_dir)

@@ -5,6 +5,7 @@ index file, with the manifest rewritten to match, is refused as damage
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -78,17 +79,19 @@ COMMANDS = [
 ]
 
 
-def _run(args: list[str], index_dir: Path) -> subprocess.CompletedProcess:
+def _run(args: list[str], index_dir: Path, fast: str = "1") -> subprocess.CompletedProcess:
+    env = {**os.environ, "ARKISTO_WHOOSH_FAST_PATHS": fast}
     return subprocess.run([sys.executable, "-m", "arkisto", *args, "--index", str(index_dir)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
 
 
 @pytest.mark.parametrize("where", [".seg", ".toc"])
-def test_planted_pickle_never_runs(index_dir: Path, tmp_path: Path, where: str):
+@pytest.mark.parametrize("fast", ["1", "0"])  # whoosh_format's fast paths, and Whoosh's public API
+def test_planted_pickle_never_runs(index_dir: Path, tmp_path: Path, where: str, fast: str):
     marker = tmp_path / "PWNED"
     assert _plant(index_dir, where, marker) > 0
     for args in COMMANDS:
-        proc = _run(args, index_dir)
+        proc = _run(args, index_dir, fast)
         assert not marker.exists(), f"`arkisto {' '.join(args)}` ran code from the index"
         assert "Traceback" not in proc.stderr, proc.stderr
         # Every command that reads the planted data says the index is damaged.
@@ -96,7 +99,7 @@ def test_planted_pickle_never_runs(index_dir: Path, tmp_path: Path, where: str):
         if proc.returncode == 5:
             assert "damaged" in proc.stderr
     # `check` reads every pickle, so it always finds the planted one.
-    assert _run(["check"], index_dir).returncode == 5
+    assert _run(["check"], index_dir, fast).returncode == 5
 
 
 def test_restricted_unpickler_refuses_foreign_globals():

@@ -424,11 +424,10 @@ def _print_results(res) -> None:
         out.write(f"{name}: {text}{more}\n")
 
 
-def _fi_date(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    y, m, d = iso.split("-")
-    return f"{int(d)}.{int(m)}.{y}"
+def _fi_date(iso: str | None) -> str:
+    from .render import fi_date
+
+    return fi_date(iso)
 
 
 def _show(args, index_dir: Path) -> int:

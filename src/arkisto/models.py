@@ -166,6 +166,3 @@ def _norm_path(path: str) -> str:
 
     return os.path.normcase(os.path.abspath(path))
 
-
-def record_title(rec: Decision | AnnualReport) -> str:
-    return rec.title or rec.citation() or rec.id

@@ -3,12 +3,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .i18n import Strings
 from .models import AnnualReport, Decision, Person
 
 
-def fi_date(d) -> str:
-    return f"{d.day}.{d.month}.{d.year}" if d else ""
+def fi_date(d: date | str | None) -> str:
+    """A date the Finnish way (12.3.2024), from a date or an ISO string
+    (``Hit.meeting_date``); "" for none, and a string that is not an ISO
+    date as it is."""
+    if not d:
+        return ""
+    if isinstance(d, str):
+        try:
+            y, m, day = d.split("-")
+            return f"{int(day)}.{int(m)}.{y}"
+        except ValueError:
+            return d
+    return f"{d.day}.{d.month}.{d.year}"
 
 
 def person_line(p: Person) -> str:
@@ -75,9 +88,10 @@ def record_sections(rec: Decision | AnnualReport, s: Strings) -> list[tuple[str,
         lines.append(f"{where} ({src.format})")
     out.append((s("source"), "\n".join(lines)))
     if rec.derived:
-        where = getattr(rec, "derived_from", {}) or {}
+        derived_from: dict[str, str] = getattr(rec, "derived_from", {}) or {}
         out.append((s("derived"), ", ".join(
-            (s(f) if s(f) != f else f) + (f" ({where[f]})" if f in where else "") for f in rec.derived)))
+            (s(f) if s(f) != f else f) + (f" ({derived_from[f]})" if f in derived_from else "")
+            for f in rec.derived)))
     return out
 
 

@@ -91,8 +91,7 @@ class VoikkoBackend(_Backend):
             # DigiOne-hankkeen: analyse the pieces; the whole is their lemmas joined.
             pieces = [self.analyse(p) for p in word.split("-") if p]
             lemma = "-".join(p[0][0] for p in pieces if p[0])
-            parts = tuple(dict.fromkeys(x for p in pieces for x in p[0]))
-            return (lemma,), parts
+            return (lemma,), tuple(dict.fromkeys(x for p in pieces for x in p[0]))
         if not analyses:
             return self._unknown(word)
         lemmas: list[str] = []

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
+from typing import Any
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,12 +133,12 @@ class IndexRun:
         self.report = IndexReport()
         self.files: list[Path] = []
         self.keys: dict[Path, str] = {}  # file -> its resolved path, the key of sources
-        self.old = None  # the live generation's manifest (None: a new index, or --rebuild)
+        self.old: Manifest | None = None  # the live generation's manifest (None: a new index, or --rebuild)
         self.sources: dict[str, dict] = {}
         self.gen_dir: Path | None = None
-        self.ix = None
-        self.writer = None
-        self.existing = None  # a searcher over the generation as copied (for ids of earlier runs)
+        self.ix: Any = None  # the Whoosh index of the generation being written
+        self.writer: Any = None  # its Whoosh writer
+        self.existing: Any = None  # a Whoosh searcher over the generation as copied (for ids of earlier runs)
         self.ids_written: dict[str, tuple[str, str]] = {}  # record id -> (path shown, key), in this run
         # One record per decision: merge keys written in this batch (-> the
         # token of their file), the keys whose records may merge at the end
@@ -151,7 +153,7 @@ class IndexRun:
         self.forced: set[str] = set()  # keys to parse again although unchanged
         self.changed_since_checkpoint = 0
         self.last_checkpoint = time.monotonic()
-        self.old_live = None  # the live generation's manifest, also for --rebuild
+        self.old_live: Manifest | None = None  # the live generation's manifest, also for --rebuild
         self.seen: set[str] = set()
         self.processed: set[str] = set()  # keys handled in this run
         self.unchanged: set[str] = set()  # keys passed over as unchanged
@@ -204,6 +206,7 @@ class IndexRun:
                     raise
                 # --rebuild publishes only a complete result: the index it
                 # would replace keeps serving, as it was.
+                assert self.old_live is not None  # replacing
                 self.report.interrupted = self.report.discarded = True
                 self.report.signal = signals.signum or 2
                 self.report.generation = self.old_live.generation
@@ -483,7 +486,7 @@ class IndexRun:
                 self.report.files_moved += 1
                 return
 
-    def _take_id(self, rec, path: Path, key: str, twins: set[str] = frozenset()) -> bool:
+    def _take_id(self, rec, path: Path, key: str, twins: AbstractSet[str] = frozenset()) -> bool:
         """False when another file has this record id (the first file keeps
         it, with a warning).  A copy of the same file (``twins``) is no
         conflict: its records merge with the copy's."""
@@ -491,8 +494,8 @@ class IndexRun:
         if first is not None and first[1] in twins:
             return True
         if first is not None:
-            first = first[0]
-            also = "earlier in this file" if first == str(path) else f"also in {first}"
+            shown = first[0]
+            also = "earlier in this file" if shown == str(path) else f"also in {shown}"
             self.problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
                                  severity="warning"))
             return False
@@ -642,11 +645,12 @@ class IndexRun:
 
     def _publish(self) -> None:
         store = self.store
+        assert self.gen_dir is not None  # prepared
         try:
             with self.ix.searcher() as s:
                 doc_count = s.doc_count()
             self.ix.close()
-            given = []
+            given: list[str] = []
             for r in self.roots:
                 try:
                     if r.exists():
@@ -736,39 +740,11 @@ def _writer(ix, fresh: bool, files: int):
     one writer, so they stay small and cheap."""
     procs = min(os.cpu_count() or 1, 4)
     if fresh and files >= 200 and procs > 1 and os.environ.get("ARKISTO_INDEX_PROCS", "") != "1":
-        _prepare_subwriters()
+        from .whoosh_format import prepare_subwriters
+
+        prepare_subwriters()  # Ctrl-C and a killed parent: see there
         return ix.writer(procs=procs, multisegment=True, limitmb=256)
     return ix.writer(limitmb=256)
-
-
-_PATCHED = False
-
-
-def _prepare_subwriters() -> None:
-    """Whoosh's sub-writer processes must not die on the user's Ctrl-C (the
-    parent commits what is done, and needs them for that) and must not
-    outlive a parent that was killed (they would wait for work forever)."""
-    global _PATCHED
-    if _PATCHED:
-        return
-    import signal
-
-    from whoosh.multiproc import SubWriterTask
-
-    original = SubWriterTask.run
-
-    def run(self):
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            import ctypes
-
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-        return original(self)
-
-    SubWriterTask.run = run
-    _PATCHED = True
 
 
 PENDING = "PENDING.json"

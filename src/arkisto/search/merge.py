@@ -135,7 +135,7 @@ def compatible(a: Decision | AnnualReport, b: Decision | AnnualReport, kind: str
         return False
     if _differ(a.language, b.language) or _differ(canonical(a.municipality), canonical(b.municipality)):
         return False
-    if isinstance(a, Decision):
+    if isinstance(a, Decision) and isinstance(b, Decision):
         if _differ(a.meeting_date, b.meeting_date) or _differ(a.section, b.section):
             return False
         if _differ(_case(a.case_id) or None, _case(b.case_id) or None):

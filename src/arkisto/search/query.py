@@ -6,14 +6,13 @@ prefix*, fuzzy~, and field filters in Finnish or English:
     kunta:/municipality:    laji:/kind:
 
 Field filters become facet filters (matched case-insensitively against the
-values in the index), so they combine with facet selections.  A malformed
-query never raises: it is searched best-effort and a hint says what was
-wrong."""
+values in the index), so they combine with facet selections.  This module
+holds the language's vocabulary (field names, outcome names, identifiers)
+and the filters' values; ``plan.py`` reads a query with them."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 FIELD_ALIASES = {
     "toimielin": "committee", "committee": "committee", "lautakunta": "committee",
@@ -31,16 +30,6 @@ OUTCOME_ALIASES = {
     "tiedoksi": "noted", "pöydälle": "tabled", "palautettu": "returned", "palautettiin": "returned",
     "äänestys": "voted", "äänestettiin": "voted", "hylätty": "rejected", "hylättiin": "rejected", "muu": "other",
 }
-
-_FIELD_RE = re.compile(r'(?<![\w"])(?P<name>[A-Za-zÅÄÖåäö_]+):(?:"(?P<q>[^"]*)"|(?P<v>[^\s"]+))')
-
-
-@dataclass
-class ParsedQuery:
-    text: str  # the free-text part, for the Whoosh parser
-    filters: dict[str, list[str]] = field(default_factory=dict)  # facet -> raw values (lower-case patterns)
-    hints: list[str] = field(default_factory=list)
-
 
 # Bounds on what one query may ask of the analyser: a query is typed (or
 # pasted) by a person, and a 100 KB paste must answer at once, not after
@@ -69,31 +58,6 @@ def bound_query(query: str) -> tuple[str, list[str]]:
         query = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_CHARS], query)
         hints.append(f"words over {MAX_WORD_CHARS} characters were shortened")
     return query, hints
-
-
-def split_query(query: str) -> ParsedQuery:
-    """Pull ``field:value`` filters out of a query string."""
-    filters: dict[str, list[str]] = {}
-    hints: list[str] = []
-
-    def repl(m: re.Match[str]) -> str:
-        name = m.group("name").lower()
-        value = (m.group("q") if m.group("q") is not None else m.group("v")).strip()
-        facet = FIELD_ALIASES.get(name)
-        if facet is None and m.group("v") is not None and re.fullmatch(r"[a-zåäö]{1,4}", m.group("v")):
-            return m.group(0)  # a case ending after a colon: HSL:n, OKM:ssä, KHO:n
-        if facet is None:
-            hints.append(f"unknown field {name!r} searched as text; fields: " + ", ".join(sorted({k for k in FIELD_ALIASES if not k.isascii() or k in ('toimielin', 'vuosi', 'hanke', 'tulos', 'kunta', 'rahoittaja', 'laji')})))
-            return " " + value + " "
-        if not value:
-            return " "
-        if facet == "outcome":
-            value = OUTCOME_ALIASES.get(value.lower(), value)
-        filters.setdefault(facet, []).append(value)
-        return " "
-
-    text = _FIELD_RE.sub(repl, query)
-    return ParsedQuery(text=re.sub(r"\s+", " ", text).strip(), filters=filters, hints=hints)
 
 
 # Ways to ask for the records without a date (``vuosi:puuttuu``,
@@ -146,38 +110,3 @@ CASE_ID = re.compile(
     r"\b(?:[A-ZÅÄÖ]{2,8}/\d{1,7}/[\d.]+/\d{4}|HEL \d{4}-\d{6}|\d{1,7}/[\d.]{5,}/\d{4}|[A-ZÅÄÖ]{2,8} \d{1,7}/[\d.]+/\d{4})\b",
     re.I,
 )
-
-
-def prepare_text(text: str) -> str:
-    """Rewrites before the Whoosh parser: ``-word`` means NOT; ``§ 45`` and
-    case ids ("OUKA/899/02.06.01.04/2017", "HEL 2021-012054") are identifiers,
-    matched exactly in the identifier field or as a phrase in the text."""
-    text = re.sub(r"(^|\s)-(?=[\w\"])", r"\1NOT ", text)
-
-    def case(m: re.Match[str]) -> str:
-        value = m.group(0)
-        return f'(ident:"{value.lower()}" OR "{value}")'
-
-    # Quotes around an identifier are the user's: keep them out of the way.
-    text = re.sub(r'"(' + CASE_ID.pattern[2:-2] + r')"', lambda m: m.group(1), text, flags=re.I)
-    text = CASE_ID.sub(case, text)
-    # Other identifiers (LAPDno-2025-483, MliDno-2017-1225, SOTE-01-806-21):
-    # letters and digits joined by - or /, matched whole in the identifier
-    # field as well as in the text.
-    def ident(m: re.Match[str]) -> str:
-        return f'(ident:"{m.group(0).lower()}" OR {m.group(0)})'
-
-    parts = re.split(r'("[^"]*"|\S+:\S+|\([^)]*ident:[^)]*\))', text)
-    for i in range(0, len(parts), 2):
-        parts[i] = re.sub(
-            r"(?<![\w/-])(?=[\w/-]*\d)(?=[\w/-]*[^\W\d_])[^\W_]+(?:[-/][^\W_]+)+(?![\w/-])", ident, parts[i]
-        )
-    text = "".join(parts)
-    text = re.sub(r"§\s*(\d+)", r"ident:§\1", text)
-    # A date is also the meeting date: 12.03.2024 -> ident 12.3.2024.
-    text = re.sub(
-        r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\w.])",
-        lambda m: f'(ident:"{int(m.group(1))}.{int(m.group(2))}.{m.group(3)}" OR {m.group(0)})',
-        text,
-    )
-    return text

@@ -126,7 +126,7 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     )
     case_text = getattr(rec, "case_id", None) or ""
     combined = "\n\n".join(x for x in (title, case_text, body, people_text, " ".join(projects + funders)) if x)
-    doc = {
+    doc: dict[str, object] = {
         "id": rec.id,
         "path": rec.source.path,
         "ident": _kw([i for i in idents if i]),
@@ -199,10 +199,6 @@ def natural_key(rec: Decision | AnnualReport) -> str | None:
         return None
     municipality = canonical(rec.municipality) or ""
     return "|".join([municipality.lower(), rec.committee.lower(), rec.meeting_date.isoformat(), rec.section])
-
-
-def split_kw(value: str | None) -> list[str]:
-    return [v for v in (value or "").split(",") if v]
 
 
 _ADAPTER = None

@@ -41,6 +41,7 @@ from ..errors import (
 )
 from .analysis import analyzer_id
 from .schema import SCHEMA_VERSION
+from .whoosh_format import whoosh_version
 
 MANIFEST = "MANIFEST.json"
 CURRENT = "CURRENT"
@@ -63,6 +64,9 @@ class Manifest:
     files: dict[str, dict] = field(default_factory=dict)  # name -> {size, sha256}
     sources: dict[str, dict] = field(default_factory=dict)  # path -> {sha256, ids, format}
     roots: list[str] = field(default_factory=list)  # the files and folders given to `arkisto index`
+    # The Whoosh that wrote the index: its private format is read directly
+    # (whoosh_format.py), so another version's index is rebuilt.
+    whoosh: str = field(default_factory=whoosh_version)
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, indent=1, sort_keys=True)
@@ -76,9 +80,11 @@ class Manifest:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         m = cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        if "whoosh" not in data:  # written before the version was recorded: unknown
+            m.whoosh = ""
         if not isinstance(m.generation, str) or not isinstance(m.analyzer, str) \
                 or not isinstance(m.schema_version, int) or not isinstance(m.doc_count, int) \
-                or not isinstance(m.created, (int, float)):
+                or not isinstance(m.created, (int, float)) or not isinstance(m.whoosh, str):
             raise ValueError("entries of the wrong type")
         if not isinstance(m.files, dict) or not all(
                 isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("size"), int)
@@ -222,6 +228,12 @@ class IndexStore:
     def check(self, manifest: Manifest, deep: bool = False) -> None:
         """Refuse an index whose files do not match its manifest.  The quick
         check compares names and sizes; ``deep`` also compares SHA-256."""
+        if manifest.whoosh != whoosh_version():
+            raise RebuildNeededError(
+                f"index at {self.root} was written by Whoosh {manifest.whoosh or '(unknown version)'}; "
+                f"this arkisto uses Whoosh {whoosh_version()}",
+                "Rebuild it: `arkisto index --rebuild PATH…` with the folders it was built from.",
+            )
         if manifest.schema_version != SCHEMA_VERSION or manifest.analyzer != analyzer_id():
             raise RebuildNeededError(
                 f"index at {self.root} was built with analyzer {manifest.analyzer!r} "

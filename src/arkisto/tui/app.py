@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from ..config import Settings
 from ..i18n import Strings
@@ -98,7 +99,7 @@ class ArkistoApp(App[int]):
         for problem in self.settings_problems:
             self.tell(problem, severity="warning")
 
-    def tell(self, message: str, severity: str = "information", timeout: float | None = None) -> None:
+    def tell(self, message: str, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
         """A notification of plain text.  Messages name files and quote
         values: ``notify`` reads markup unless told not to, and passes escape
         sequences to the terminal, so every notification goes through here."""

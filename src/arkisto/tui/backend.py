@@ -26,7 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the search package imports Whoosh: not at startup
+    from ..search.results import SearchResult
+    from ..search.service import SearchService
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class Backend:
 
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
-        self.svc = None  # SearchService once opened
+        self.svc: SearchService | None = None  # once opened
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._opened: tuple | None = None  # (name, st_dev, st_ino) of the generation read
@@ -143,13 +147,16 @@ class Backend:
         self._warm()
         return self.svc
 
+    def _open_svc(self) -> SearchService:
+        """The open service (every job but ``open`` runs after it)."""
+        svc = self.svc
+        assert svc is not None, "the index is not open"
+        return svc
+
     def _warm(self) -> None:
-        # Warm the facet cache so the first search does not pay for it.  The
-        # searcher first: SearchService.facet_cache() holds its (non-reentrant)
-        # lock while asking for a searcher, so it deadlocks in a thread that
-        # has none yet.
-        self.svc.searcher()
-        self.svc.facet_cache()
+        # Warm the facet cache so the first search does not pay for it.
+        self._open_svc().searcher()
+        self._open_svc().facet_cache()
         # Everything loaded so far (Textual, Whoosh, the analyser, the
         # caches) lives as long as the app: move it out of the cyclic
         # collector's sight.  A full collection over it took 50-80 ms and,
@@ -167,7 +174,7 @@ class Backend:
         if name is None:
             return None
         try:
-            st = (self.svc.store.root / name).stat()
+            st = (self._open_svc().store.root / name).stat()
         except OSError:
             return None
         return name, st.st_dev, st.st_ino
@@ -215,16 +222,16 @@ class Backend:
     def doc_count(self) -> int:
         return self._recovering(self.svc.doc_count) if self.svc else 0
 
-    def search(self, req: Request):
-        return self._recovering(lambda: self.svc.search(
+    def search(self, req: Request) -> SearchResult:
+        return self._recovering(lambda: self._open_svc().search(
             req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
             offset=req.offset, facet_limit=None))
 
     def get(self, record_id: str):
-        return self._recovering(self.svc.get, record_id)
+        return self._recovering(lambda: self._open_svc().get(record_id))
 
     def explain(self, query: str, filters: dict[str, list[str]]) -> dict:
-        return self._recovering(self.svc.explain, query, filters)
+        return self._recovering(lambda: self._open_svc().explain(query, filters))
 
     def related(self, rec) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(same case id, similar): each a list of (id, citation · title)."""
@@ -244,13 +251,10 @@ class Backend:
         return [line(h) for h in rel["same_case"]], [line(h) for h in rel["similar"]]
 
     def reopen(self) -> int:
-        self.svc.reopen()
-        self._opened = self._identity(self.svc.generation)
+        self._open_svc().reopen()
+        self._opened = self._identity(self._open_svc().generation)
         self._warm()
-        return self.svc.doc_count()
-
-    def stale(self) -> bool:
-        return bool(self.svc is not None and self.svc.stale())
+        return self._open_svc().doc_count()
 
     def rebuild_paths(self) -> list[str]:
         """The folders an index that must be rebuilt (another analyzer or

@@ -4,6 +4,7 @@ sort, filters, refresh, help, quit — every title in the UI language."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, cast
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,6 +13,9 @@ from textual.fuzzy import Matcher
 
 from ..text import one_line, safe_display
 from .present import facet_label
+
+if TYPE_CHECKING:
+    from .app import ArkistoApp
 
 
 # A title holds facet values, which are document data: it is never read as
@@ -43,7 +47,7 @@ class ArkistoCommands(Provider):
     """arkisto's own commands (they replace Textual's English system commands)."""
 
     def _commands(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
-        app = self.app
+        app = cast("ArkistoApp", self.app)
         s = app.strings
         screen = app.search_screen
         for lang in ("fi", "en"):
@@ -75,11 +79,14 @@ class ArkistoCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            yield DiscoveryHit(Content(title), callback, text=title, help=plain(help_text))
+            # Content, not str: Textual reads a str help as markup.
+            yield DiscoveryHit(Content(title), callback, text=title,
+                               help=plain(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, callback in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, highlight(matcher, title), callback, text=title, help=plain(help_text))
+                yield Hit(score, highlight(matcher, title), callback, text=title,
+                          help=plain(help_text))  # type: ignore[arg-type]  # Content: see discover

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..i18n import Strings
 from ..models import NO_DATE
-from ..render import header_lines, record_sections
+from ..render import fi_date, header_lines, record_sections
 from ..text import one_line, safe_display
 
 MATCH = "bold reverse"
@@ -59,16 +59,6 @@ def shorten(text: str, spans: list[tuple[int, int]], limit: int = SNIPPET_CHARS)
     cut = text.rfind(" ", 0, limit)
     cut = cut if cut > limit // 2 else limit
     return text[:cut].rstrip() + " …", [(a, b) for a, b in spans if b <= cut]
-
-
-def fi_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    try:
-        y, m, d = iso.split("-")
-        return f"{int(d)}.{int(m)}.{y}"
-    except ValueError:
-        return iso
 
 
 def facet_label(facet: str, value: str, s: Strings) -> str:

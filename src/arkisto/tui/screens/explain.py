@@ -4,6 +4,8 @@ or did not."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...text import one_line, safe_display
+
+if TYPE_CHECKING:
+    from ..app import ArkistoApp
 
 
 def _shown(values) -> str:
@@ -80,7 +85,7 @@ class ExplainScreen(ModalScreen[None]):
         self._explanation = explanation
 
     def compose(self) -> ComposeResult:
-        s = self.app.strings
+        s = cast("ArkistoApp", self.app).strings
         with VerticalScroll() as scroll:
             scroll.border_title = s("explain")
             yield Static(explain_text(self._explanation, s), markup=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from pathlib import Path
 
 from rich.text import Text
@@ -12,6 +14,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...text import safe_display
+
+if TYPE_CHECKING:
+    from ..app import ArkistoApp
 
 
 def help_text(bindings: list[Binding], index_dir: Path, s) -> Text:
@@ -79,7 +84,7 @@ class HelpScreen(ModalScreen[None]):
         self._index_dir = index_dir
 
     def compose(self) -> ComposeResult:
-        s = self.app.strings
+        s = cast("ArkistoApp", self.app).strings
         with VerticalScroll() as scroll:
             scroll.border_title = s("help")
             yield Static(help_text(self._bindings_shown, self._index_dir, s), markup=False)

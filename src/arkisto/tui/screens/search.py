@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -30,6 +31,10 @@ from ...text import safe_display
 from ..backend import Request, run_in_daemon
 from ..present import citation, record_text
 from ..widgets import DetailPane, FacetPanel, QueryBar, ResultList, StatusBar
+
+if TYPE_CHECKING:  # the result types import no Whoosh, but their package does: not at startup
+    from ...search.results import SearchResult
+    from ..app import ArkistoApp
 
 SORTS = ("relevance", "newest", "oldest")
 RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are looked up
@@ -86,16 +91,22 @@ class SearchScreen(Screen):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.state = State(filters={})
-        self.result = None  # the last SearchResult shown
+        self.result: SearchResult | None = None  # the last result shown
         self.detail_hit = None  # the hit whose record the detail pane shows
         self.ready = False  # the index is open
         self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified: tuple | None = None  # the generation the user was last told about
         self._set_bindings()
 
+    @property
+    def arkisto(self) -> ArkistoApp:
+        """The app, as arkisto's (Textual types ``self.app`` as any App)."""
+        return cast("ArkistoApp", self.app)
+
     def _set_bindings(self) -> None:
         """The class's bindings (Tab, Shift+Tab…) plus ours in the UI language."""
-        self._bindings = BindingsMap.merge([self._merged_bindings, BindingsMap(screen_bindings(self.s))])
+        merged = self._merged_bindings or BindingsMap()
+        self._bindings = BindingsMap.merge([merged, BindingsMap(screen_bindings(self.s))])
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "back":  # Esc: shown only where it does something
@@ -107,16 +118,16 @@ class SearchScreen(Screen):
 
     @property
     def s(self) -> Strings:
-        return self.app.strings
+        return self.arkisto.strings
 
     @property
     def backend(self):
-        return self.app.backend
+        return self.arkisto.backend
 
     # --- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield QueryBar(self.s("search_placeholder"), cursor_blink=self.app.cursor_blink, id="query-bar")
+        yield QueryBar(self.s("search_placeholder"), cursor_blink=self.arkisto.cursor_blink, id="query-bar")
         with Horizontal(id="body"):
             yield FacetPanel(id="facets")
             yield ResultList(id="results")
@@ -130,7 +141,7 @@ class SearchScreen(Screen):
         self.query_one(DetailPane).show_placeholder(self.s("detail_empty"))
         self.show_message(self.s("opening_index"))
         self.open_index()
-        self.set_interval(self.app.stale_poll_seconds, self.check_stale)
+        self.set_interval(self.arkisto.stale_poll_seconds, self.check_stale)
 
     def on_resize(self, event) -> None:
         w, h = event.size.width, event.size.height
@@ -179,7 +190,7 @@ class SearchScreen(Screen):
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def open_index(self) -> None:
-        app = self.app
+        app = self.arkisto
         try:
             await self.backend.submit(self.backend.open)
         except NoIndexError as exc:
@@ -273,7 +284,7 @@ class SearchScreen(Screen):
 
     def request(self) -> Request:
         st = self.state
-        return Request(st.query, dict(st.filters or {}), st.sort, st.offset, self.app.page_size)
+        return Request(st.query, dict(st.filters or {}), st.sort, st.offset, self.arkisto.page_size)
 
     def search(self) -> None:
         if self.ready:
@@ -291,10 +302,10 @@ class SearchScreen(Screen):
             return
         self.show_result(res)
 
-    def show_result(self, res) -> None:
+    def show_result(self, res: SearchResult) -> None:
         self.result = res
         s = self.s
-        self.query_one(QueryBar).show_info(res, s, self.app.show_timing)
+        self.query_one(QueryBar).show_info(res, s, self.arkisto.show_timing)
         results = self.query_one(ResultList)
         results.show(res, s)
         self.query_one(FacetPanel).show(res.facets, s)
@@ -342,7 +353,7 @@ class SearchScreen(Screen):
     def page_requested(self, event: ResultList.PageRequested) -> None:
         if self.result is None:
             return
-        size = self.app.page_size
+        size = self.arkisto.page_size
         offset = self.state.offset + event.delta * size
         if offset < 0 or offset >= max(self.result.total, 1):
             return
@@ -406,12 +417,12 @@ class SearchScreen(Screen):
         except ArkistoError as exc:
             self.show_error(exc)
             return
-        self.app.push_screen(ExplainScreen(ex))
+        self.arkisto.push_screen(ExplainScreen(ex))
 
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(screen_bindings(self.s), self.backend.index_dir))
+        self.arkisto.push_screen(HelpScreen(screen_bindings(self.s), self.backend.index_dir))
 
     def action_focus_query(self) -> None:
         self.remove_class("-detail-open")
@@ -444,7 +455,7 @@ class SearchScreen(Screen):
             self.status(self.s("nothing_selected"))
             return
         text = citation(rec)
-        self.app.copy_to_clipboard(text)
+        self.arkisto.copy_to_clipboard(text)
         self.status(self.s("copied", text=text))
 
     def action_cycle_sort(self, sort: str | None = None) -> None:
@@ -464,7 +475,7 @@ class SearchScreen(Screen):
             return
         self.status(self.s("exporting"))
         try:
-            n, path = await self.ask(self.backend.export, self.request(), self.app.export_dir, self.app.clock())
+            n, path = await self.ask(self.backend.export, self.request(), self.arkisto.export_dir, self.arkisto.clock())
         except (ArkistoError, OSError, ValueError) as exc:
             msg = exc.message if isinstance(exc, ArkistoError) else str(exc)
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)
@@ -513,7 +524,7 @@ class SearchScreen(Screen):
         live = self.backend.live()
         if live is not None and live != self.backend.opened and live != self.notified:
             self.notified = live
-            self.app.tell(self.s("index_updated"), timeout=10)
+            self.arkisto.tell(self.s("index_updated"), timeout=10)
             self.status(self.s("index_updated"))
 
     # --- language --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ for the previous and next page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -12,6 +13,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..present import hit_prompt
+
+if TYPE_CHECKING:  # the search package imports Whoosh: not at startup
+    from ...search.results import Hit, SearchResult
 
 PREV, NEXT = "\x00prev", "\x00next"
 
@@ -43,7 +47,7 @@ class ResultList(OptionList):
     @dataclass
     class HitHighlighted(Message):
         result_list: ResultList
-        hit: object
+        hit: Hit
 
         @property
         def control(self) -> ResultList:
@@ -52,7 +56,7 @@ class ResultList(OptionList):
     @dataclass
     class HitOpened(Message):
         result_list: ResultList
-        hit: object
+        hit: Hit
 
         @property
         def control(self) -> ResultList:
@@ -69,10 +73,10 @@ class ResultList(OptionList):
 
     def __init__(self, **kw) -> None:
         super().__init__(markup=False, **kw)
-        self.hits: list = []
-        self._by_id: dict[str, object] = {}
+        self.hits: list[Hit] = []
+        self._by_id: dict[str, Hit] = {}
 
-    def show(self, result, s) -> None:
+    def show(self, result: SearchResult, s) -> None:
         """Replace the list with the result's page of hits."""
         self.hits = list(result.hits)
         self._by_id = {h.id: h for h in self.hits}

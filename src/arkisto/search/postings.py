@@ -1,0 +1,69 @@
+"""What the engine reads of an index: a narrow interface.
+
+The engine (``engine.py``) matches and scores plans over arrays; all it
+asks of the index is below.  ``whoosh_format.WhooshPostings`` answers it
+from a Whoosh reader, and is the only code that knows Whoosh's private
+structures; another store (a sidecar of posting arrays, a compiled engine)
+would answer the same questions.  Document numbers are the index's
+(0 … ``doc_count_all() - 1``, deleted ones included); terms are bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+import numpy as np
+
+
+class Postings(Protocol):
+    # The schema.
+    def has_field(self, field: str) -> bool: ...
+
+    def to_bytes(self, field: str, text: str | bytes) -> bytes: ...
+
+    def scorable(self, field: str) -> bool:
+        """Whether the field keeps lengths for BM25 (else a term scores its weight)."""
+        ...
+
+    # Documents and the statistics BM25F needs.
+    def doc_count_all(self) -> int: ...
+
+    def deleted(self) -> np.ndarray:
+        """The numbers of the deleted documents."""
+        ...
+
+    def idf(self, field: str, btext: bytes) -> float: ...
+
+    def avg_field_length(self, field: str) -> float: ...
+
+    def doc_frequency(self, field: str, text: str | bytes) -> int: ...
+
+    # The lexicon.
+    def lexicon(self, field: str) -> Iterable[bytes]: ...
+
+    def all_terms(self) -> Iterable[tuple[str, bytes]]: ...
+
+    def expand_prefix(self, field: str, prefix: str) -> Iterable[str | bytes]: ...
+
+    def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 1) -> Iterable[str | bytes]: ...
+
+    # A term's postings, and its positions.
+    def postings(self, field: str, btext: bytes, values: bool = False) -> tuple[np.ndarray, np.ndarray, list | None]:
+        """(docnums, weights, raw values or None); deleted documents may be
+        among them (the engine keeps the live ones)."""
+        ...
+
+    def positions(self, field: str, docs: np.ndarray, vals: list) -> tuple[np.ndarray, np.ndarray]:
+        """(document, position) pairs from postings' raw values."""
+        ...
+
+    # Per-document columns.
+    def field_lengths(self, field: str) -> np.ndarray:
+        """Each document's length in the field as BM25F reads it (Whoosh
+        stores it in one byte, so quantised)."""
+        ...
+
+    def column(self, field: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(values, present) of a sortable numeric column, or None."""
+        ...

@@ -288,10 +288,7 @@ def _parse_record(item: dict, path: str, index: int, result: IngestResult, where
     votes = _votes(item.get("VotingResults"), lang) or votes_from_text(handling)
     attachments = _attachments(item.get("Attachments"), text_of(content, "attachments") or text_of(motion, "attachments"))
 
-    if item.get("VotingResults"):
-        outcome = Outcome.voted
-    else:
-        outcome = detect_outcome(decision_text, proposal)
+    outcome: Outcome | None = Outcome.voted if item.get("VotingResults") else detect_outcome(decision_text, proposal)
 
     source = Source(path=path, format=FORMAT, record=index)
     native = _s(item.get("NativeId")) or _s(item.get("DecisionId")) or _s(item.get("ID")) or index

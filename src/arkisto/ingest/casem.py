@@ -127,8 +127,8 @@ def _record(item: Item, index: int, meeting: Meeting, municipality: str | None, 
         block = _render_phase(ph)
         if block:
             prep_parts.append(block)
-    if current.prose("preparation"):
-        prep_parts.append(current.prose("preparation"))
+    if prep := current.prose("preparation"):
+        prep_parts.append(prep)
     preparation = "\n\n".join(prep_parts) or None
 
     preparers: list[Person] = []
@@ -188,16 +188,16 @@ def _render_phase(ph: Phase) -> str:
         f"§ {ph.section}" if ph.section else None,
     ) if x)
     parts = [head] if head else []
-    if ph.prose("preparation"):
-        parts.append(ph.prose("preparation"))
+    if prep := ph.prose("preparation"):
+        parts.append(prep)
     proposal = _strip_proposal_head(ph.prose("proposal"))
     if proposal:
         who = f" (esittelijä {one_line(ph.presenter)})" if ph.presenter else ""
         parts.append(f"Ehdotus{who}: {proposal}")
     if ph.prose("decision"):
         parts.append(f"Päätös: {ph.prose('decision')}")
-    if ph.prose("handling"):
-        parts.append(ph.prose("handling"))
+    if handling := ph.prose("handling"):
+        parts.append(handling)
     return "\n\n".join(parts) if len(parts) > (1 if head else 0) else ""
 
 

@@ -106,7 +106,7 @@ def people(lines: list[str]) -> list[Person]:
             names = [n.strip() for n in line.split(",") if n.strip()]
             emails = [e.strip() for e in nxt.split(",") if e.strip()]
             titles_line = lines[i + 2] if i + 2 < len(lines) and "@" not in lines[i + 2] else ""
-            titles = [t.strip() for t in titles_line.split(",") if t.strip()] if titles_line else []
+            titles: list[str | None] = [t.strip() for t in titles_line.split(",") if t.strip()] if titles_line else []
             if len(titles) != len(names):
                 titles = [titles_line] * len(names) if titles_line and len(names) == 1 else [None] * len(names)
             for n, e, t in zip(names, emails + [None] * len(names), titles):

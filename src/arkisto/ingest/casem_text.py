@@ -126,7 +126,7 @@ def parse_text(pages: list[str]) -> tuple[Meeting, list[Item]]:
     seen: set[str] = set()
     kept = []
     for s in starts:
-        sec = SECTION.match(lines[s][1]).group(1)
+        sec = _section_of(lines[s][1])
         if s < end and sec not in seen:
             seen.add(sec)
             kept.append(s)
@@ -134,7 +134,7 @@ def parse_text(pages: list[str]) -> tuple[Meeting, list[Item]]:
     items = []
     for n, s in enumerate(starts):
         e = starts[n + 1] if n + 1 < len(starts) else end
-        section = SECTION.match(lines[s][1]).group(1)
+        section = _section_of(lines[s][1])
         body = [t for _, t in lines[s + 1:e]]
         item = Item(section=section, title=None, page=lines[s][0])
         want = toc.get(section)
@@ -285,3 +285,10 @@ def _take_attachment_lines(body: list[str], i: int) -> tuple[list[str], int]:
             break
         n += 1
     return atts, n
+
+
+def _section_of(line: str) -> str:
+    """The § of a line already found to start an item."""
+    m = SECTION.match(line)
+    assert m is not None, line
+    return m.group(1)

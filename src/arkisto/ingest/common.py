@@ -429,9 +429,9 @@ def votes_from_text(text: str | None) -> list[Vote]:
         flat = one_line(para)
         for s in _SENTENCE.finditer(flat):
             sent = s.group(0).strip()
-            m = _VOTE_PHRASE.search(sent)
-            if m:
-                votes.append(Vote(description=sent, result=one_line(m.group("phrase"))))
+            phrase = _VOTE_PHRASE.search(sent)
+            if phrase:
+                votes.append(Vote(description=sent, result=one_line(phrase.group("phrase"))))
     return votes
 
 

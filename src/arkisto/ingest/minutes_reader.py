@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..models import Decision
 from . import minutes
 from .common import IngestError, IngestResult
 from .doc import Document, from_pages, from_text
@@ -25,7 +26,8 @@ def read_document(doc: Document, result: IngestResult) -> IngestResult:
         result.format = GENERIC[doc.kind]
         result.problems = [p for p in result.problems if p.severity != "warning"]
         return full_text(doc.text(), Path(doc.path), GENERIC[doc.kind], result)
-    structured = any(r.section or r.proposal or r.decision or r.presenter for r in result.records)
+    structured = any(isinstance(r, Decision) and (r.section or r.proposal or r.decision or r.presenter)
+                     for r in result.records)
     if not structured:
         result.format = GENERIC[doc.kind]
         result.problems = [p for p in result.problems if p.severity != "warning"]

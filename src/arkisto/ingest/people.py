@@ -92,7 +92,7 @@ def parse_person(text: str) -> Person | None:
         lead = []
         while words and len(words) > 1 and _is_title_word(words[0]):
             lead.append(words.pop(0))
-        trail = []
+        trail: list[str] = []
         while words and len(words) > 1 and _is_title_word(words[-1]):
             trail.insert(0, words.pop())
         name = " ".join(words)

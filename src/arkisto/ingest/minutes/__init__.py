@@ -134,7 +134,7 @@ def _caps_or_bold_title(line: Line) -> bool:
         return False  # a table's header row, a heading
     letters = [c for c in t if c.isalpha()]
     caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85
-    return (caps or (line.bold and line.bold.strip() == t)) and not label_of(t) and len(t) < 200
+    return bool(caps or (line.bold and line.bold.strip() == t)) and not label_of(t) and len(t) < 200
 
 
 # --- the record ------------------------------------------------------------------------------
@@ -291,13 +291,13 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
                 meeting_date = parse_date(text)
                 break
     if meeting_date is None:
-        meeting_date, source = _date_from_context(doc)
+        meeting_date, date_source = _date_from_context(doc)
         if meeting_date:
-            _derive(derived, derived_from, "meeting_date", source)
+            _derive(derived, derived_from, "meeting_date", date_source)
 
     # people
     presenter = presenter_of(blocks, own_from + shift, mine["proposal"])
-    preparers = []
+    preparers: list[Person] = []
     for p in preparers_of(blocks):
         if all(p.name.casefold() != q.name.casefold() for q in preparers):
             preparers.append(p)
@@ -307,7 +307,7 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
         for label in blocks.labels.get("proposal", []):
             office = vocab.inflected_owner(label)
             name = meeting.officials.get(_nominative(office)) if office else None
-            if name:
+            if name and office:
                 presenter = Person(name=name, title=_nominative(office))
                 _derive(derived, derived_from, "presenter", "cover page")
                 break
@@ -491,13 +491,13 @@ def _title(head: Heading | None, lines: list[Line], before: list[Line], count: i
             rest = lines[:i] + lines[j:]
             return title, rest, before
     if head is not None and before:
-        j = _titled_case_start(before)
-        if j is not None:
-            parts = [before[j].text.strip()]
-            while j + len(parts) < len(before) and len(parts) < 3 and \
-                    continues_title(parts[-1], before[j + len(parts)]):
-                parts.append(before[j + len(parts)].text.strip())
-            return join_title(parts), lines, before[:j] + before[j + len(parts):]
+        at = _titled_case_start(before)
+        if at is not None:
+            parts = [before[at].text.strip()]
+            while at + len(parts) < len(before) and len(parts) < 3 and \
+                    continues_title(parts[-1], before[at + len(parts)]):
+                parts.append(before[at + len(parts)].text.strip())
+            return join_title(parts), lines, before[:at] + before[at + len(parts):]
     # Above the heading: capitals or bold lines (Word, KTweb)
     block = _caps_block_before(before)
     if block:

@@ -142,7 +142,7 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
                 if b and rest.startswith(b) and len(rest) <= len(b) + 2:
                     h.body, rest = b, ""
         if rest:
-            if not rest[:1].isupper() and not rest[:1].isdigit() and not rest[:1] in "\"“”'":
+            if not rest[:1].isupper() and not rest[:1].isdigit() and rest[:1] not in "\"“”'":
                 return None  # "§ 74, 7.3.2017 § 95 … ovat liitteenä": prose
             if len(rest) > 250 or rest.endswith((".", ";")) and len(rest.split()) > 12:
                 return None
@@ -272,7 +272,7 @@ def _mark_history(heads: list[Heading], meeting: Meeting) -> None:
         # handlings, its own last); the others are earlier handlings.
         dated = [h for h in heads if h.date and not h.toc]
         if dated:
-            latest = max(dated, key=lambda h: h.date)
+            latest = max(dated, key=lambda h: h.date or date.min)
             body, day = latest.body_full, latest.date
     if body is None:
         body = next((h.body_full for h in heads if h.body_full), None)

@@ -83,13 +83,13 @@ def split_furniture(doc: Document) -> tuple[list[Line], list[str]]:
         n = len(pages)
         need = 2 if n <= 3 else max(2, (n * 6 + 9) // 10)
 
-        def is_running(k: str, on: set[int]) -> bool:
+        def repeated(k: str, on: set[int]) -> bool:
             # A sentence ("sen keskustelun jälkeen.") that ends two items on
             # two pages is the items' own: sentences must be on nearly all.
             sentence = k.endswith(".") and len(k.split()) > 2
             return bool(k) and len(on) >= (max(need, (n * 8 + 9) // 10) if sentence else need)
 
-        running = {k for k, ps in seen_on.items() if is_running(k, ps)}
+        running = {k for k, ps in seen_on.items() if repeated(k, ps)}
     first_page = min(pages)
     header: list[str] = []
     content: list[Line] = []
@@ -135,8 +135,8 @@ def _infer_pages(lines: list[Line]) -> None:
 
 
 _PAGE_HEADER = re.compile(
-    rf"^.*\b(?:pöytäkirja|esityslista|kokouskutsu|protokoll|föredragningslista|kallelse|ote pöytäkirjasta|pöytäkirjanote)\b.*"
-    rf"(?:\d+\s*\(\s*\d+\s*\)|\d+\s*\(\s*\)\s*\d+|\d+\s*/\s*\d+|sivu\s*\d+|sida\s*\d+)\s*$",
+    r"^.*\b(?:pöytäkirja|esityslista|kokouskutsu|protokoll|föredragningslista|kallelse|ote pöytäkirjasta|pöytäkirjanote)\b.*"
+    r"(?:\d+\s*\(\s*\d+\s*\)|\d+\s*\(\s*\)\s*\d+|\d+\s*/\s*\d+|sivu\s*\d+|sida\s*\d+)\s*$",
     re.I,
 )
 

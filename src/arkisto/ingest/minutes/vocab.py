@@ -120,7 +120,7 @@ def label_of(text: str) -> tuple[str, str, str, bool] | None:
         # "Kaupunginhallituksen ehdotus / Stadsstyrelsens förslag": both languages.
         m2 = re.match(r"^\s*[/–—-]\s*", rest)
         m3 = INFLECTED.match(rest[m2.end():]) if m2 else None
-        if m3:
+        if m2 and m3:
             rest = rest[m2.end() + m3.end():]
         colon = rest.lstrip().startswith(":")
         rest = rest.lstrip().lstrip(":").strip()

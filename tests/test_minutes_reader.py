@@ -756,3 +756,37 @@ def test_a_wellbeing_county_of_two_cities_is_named_whole():
     assert (rec.section, rec.committee, rec.case_id) == ("7", "Aluehallitus", "112/00.01.02/2024")
     assert rec.title == "Hyvinvointialueen kotihoidon palvelusetelin sääntökirjan päivittäminen"
     assert set(rec.presenter.name.split()) == {"Timo", "Ahola"}
+
+
+OWN = Path(__file__).parent / "fixtures" / "layouts" / "own"
+
+
+def test_word_minutes_with_a_page_number_column_and_case_ids_on_the_section_line():
+    """"KUNNANHALLITUS   16.09.2024   3" on every page (the page number in a
+    column of its own) is furniture, not a title; "KH § 143   Dnro
+    88/02.02.02/2024" gives the case id, not a title; the presenter is the
+    one the cover tags "esittelijä"; a vote that set another price than
+    proposed amended the proposal."""
+    recs = {r.section: r for r in parse_path(OWN / "word_minutes_page_number_column.txt").records}
+    assert recs["141"].title == "KOKOUKSEN LAILLISUUS JA PÄÄTÖSVALTAISUUS"
+    assert recs["142"].title == "PÖYTÄKIRJANTARKASTAJIEN VALITSEMINEN"
+    assert (recs["143"].title, recs["143"].case_id) == ("OTAMON KOULUN KATON KORJAUS, LISÄMÄÄRÄRAHA",
+                                                        "88/02.02.02/2024")
+    assert recs["144"].outcome is Outcome.amended
+    assert {r.presenter.name for r in recs.values()} == {"Vainionpää Leena"}
+
+
+def test_swedish_protocol_votes_and_municipal_case_ids():
+    recs = {r.section: r for r in parse_path(OWN / "sv_protokoll_dnr_on_section_line.txt").records}
+    assert (recs["23"].case_id, recs["23"].title) == ("LAR/56/2025",
+                                                      "Anhållan om bidrag för renovering av Holm ungdomslokal")
+    assert recs["23"].outcome is Outcome.amended  # "beviljade efter omröstning … 35 000 euro", not as proposed
+    assert recs["24"].case_id == "LAR/12/2025"
+
+
+def test_ktweb_running_line_ends_with_its_page_and_the_presenter_tag_wraps():
+    recs = {r.section: r for r in parse_path(OWN / "ktweb_sv_running_line_with_page.txt").records}
+    assert recs["147"].title == "DELÅRSRAPPORT 1.1-30.9.2024"
+    assert recs["148"].title == "MOTION OM GÅNG- OCH CYKELVÄG TILL ÖVERMALAX"
+    assert recs["148"].outcome is Outcome.amended  # "beslöt efter omröstning enligt Kälds förslag"
+    assert {r.presenter.name for r in recs.values()} == {"Mikael Finne"}

@@ -112,7 +112,7 @@ _OUTCOMES: list[tuple[Outcome, re.Pattern[str] | _FollowedBy]] = [
     (Outcome.rejected, re.compile(r"\bhylättiin\b|\bhylkäsi\b|\bhylkää\b|\bei hyväksytty|\bei hyväksynyt|\bförkast|\bavslogs"
                                   r"|\bavslog\b", re.I)),
     (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|\bäänin\b|\bäänellä\b"
-                               r"|\bröstning|\bröster\b", re.I)),
+                               r"|\b(?:om)?röstning|\bröster\b", re.I)),
 ]
 _NOTED = re.compile(
     r"\btiedoksi\b|\btiedokseen\b|\bmerkittiin\b|\bmerkitsi\b|\bantecknade|\bantecknades|för kännedom"
@@ -120,7 +120,8 @@ _NOTED = re.compile(
 _APPROVED = re.compile(
     r"\bhyväksyttiin\b|\bhyväksyi\b|\bhyväksyy\b|\bpäätti\b|\bpäättää\b|\bmyönt(?:ää|i)\b|\bvalitsi\b"
     r"|\bvalitsee\b|\bvalittiin\b|\boikeuttaa\b|\boikeutti\b|\btotesi\b|\btoteaa\b|\bmuuttaa\b|\bmuutti\b"
-    r"|\bgodkände|\bgodkändes|\bgodkänns|\bbeslöt|\bbeslutade|\bvalde\b|ehdotuksen mukaan"
+    r"|\bgodkände|\bgodkändes|\bgodkänns|\bbeslöt|\bbeslutade|\bvalde\b|\bbeviljade\b|\bbeviljades\b"
+    r"|ehdotuksen mukaan"
     r"|ehdotuksen mukaisesti|esityksen mukaisesti|förslaget|\bantaa\b|\bantoi\b|\bvahvisti\b|\bvahvistaa\b"
     r"|\bnimesi\b|\bnimeää\b|\bnimettiin\b",
     re.I,
@@ -165,7 +166,7 @@ def _stated_outcome(text: str, proposal: str | None) -> Outcome:
         if outcome is Outcome.rejected and _SIDE_MOTION_REJECTED.search(text) and not _REJECTED_MAIN.search(text):
             continue  # "ei hyväksynyt … toivomuspontta": a rider was rejected, not the decision
         if pat.search(text):
-            if outcome is Outcome.voted and _AMENDED_BY_VOTE.search(text):
+            if outcome is Outcome.voted and _vote_changed_proposal(text, proposal):
                 return Outcome.amended
             return outcome
     if _NOT_TAKEN_OVER.search(text):
@@ -224,7 +225,25 @@ _SIDE_MOTION_REJECTED = re.compile(
 _REJECTED_MAIN = re.compile(r"(?:ehdotus|esitys|hakemus|valitus|oikaisuvaatimus|förslaget|ansökan)\s+(?:hylättiin|förkastades|avslogs)"
                             r"|hylkäsi\s+(?:\w+\s+){0,3}?(?:hakemuksen|valituksen|oikaisuvaatimuksen)", re.I)
 # A vote that the counter-proposal won: the decision was changed.
-_AMENDED_BY_VOTE = re.compile(r"vastaehdotus\s+(?:voitti|hyväksyttiin)|motförslaget\s+(?:vann|godkändes)", re.I)
+_AMENDED_BY_VOTE = re.compile(
+    r"vastaehdotus\s+(?:voitti|hyväksyttiin)|motförslaget\s+(?:vann|godkändes)"
+    # "beslöt efter omröstning enligt Kälds förslag", "… N:n ehdotuksen mukaisesti": a member's proposal won
+    r"|enligt\s+(?!föredragandens|stadsdirektörens|kommundirektörens|ordförandens)[A-ZÅÄÖ][\w-]*s\s+förslag"
+    r"|(?<!esittelijän )(?<!puheenjohtajan )\b[A-ZÅÄÖ][\w-]*:?n\s+(?:vasta)?ehdotuksen\s+mukaisesti", re.I)
+_NUMBER = re.compile(r"\d+(?:[,.]\d+)?")
+
+
+def _vote_changed_proposal(text: str, proposal: str | None) -> bool:
+    """A decision taken by vote that is not the proposal: a counter-proposal
+    won (said so), or the decision states figures the proposal does not
+    ("neliöhinta on … 2,50 euroa" against a proposed 3,50)."""
+    if _AMENDED_BY_VOTE.search(text):
+        return True
+    if not proposal:
+        return False
+    proposed = set(_NUMBER.findall(one_line(proposal)))
+    stated = {n for n in _NUMBER.findall(text) if not re.fullmatch(r"(?:19|20)\d\d", n)}
+    return bool(proposed) and bool(stated - proposed)
 
 
 # --- funded projects --------------------------------------------------------------

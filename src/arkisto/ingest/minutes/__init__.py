@@ -542,13 +542,14 @@ def _caps_block_before(before: list[Line]) -> list[Line]:
         if not block and (case_id_only(t) or date_only(t)):
             k -= 1
             continue
+        body = find_body(t)
+        if body and body.casefold() == t.casefold():
+            break  # "KUNNANHALLITUS": the body's line above the title ends it
         if _caps_or_bold_title(ln) and not vocab.MINUTES_WORDS.search(t) and not case_id_only(t):
             block.insert(0, ln)
             k -= 1
             continue
         break
-    if block and any(find_body(ln.text) == ln.text.strip() for ln in block):
-        return []
     return block
 
 

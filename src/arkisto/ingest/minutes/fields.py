@@ -27,7 +27,8 @@ _ONE_LINE = {"presenter", "case_id", "decider", "date", "section", "subject", "m
 _NOUN_LIKE = {"päätös", "ehdotus", "esitys", "asia", "selostus", "perustelut", "käsittely", "valmistelu",
               "tausta", "beslut", "förslag", "motivering", "behandling", "bakgrund", "tiedoksi",
               "täytäntöönpano", "liitteet", "liite", "bilagor", "lisätiedot", "upplysningar", "ote",
-              "jakelu", "otteet", "aika", "paikka", "kokous", "tid", "plats", "datum", "ärende"}
+              "jakelu", "otteet", "aika", "paikka", "kokous", "tid", "plats", "datum", "ärende",
+              "päätösesitys", "päätösehdotus", "pohjaehdotus", "beslutsförslag"}
 
 _APPEAL_START = re.compile(
     r"^(?:tähän päätökseen tyytymätön|tähän päätökseen ei saa|oikaisuvaatimusohje|valitusosoitus|muutoksenhakuohje"

@@ -81,6 +81,9 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
     if _AFTER_REF.match(after) or _LAW_BEFORE.search(before):
         return None
     h = Heading(index=index, section=str(int(n)))
+    # "§ 146, KST 2024-12-02 18:00      Sida 3": KTweb's running line ends with its page
+    after = re.sub(r"\s*(?:\b(?:sivu|sida|page)\s*\d{1,4}|\b\d{1,4}\s*\(\s*\d{1,4}\s*\))\s*$", "", after,
+                   flags=re.I)
     # "§ 3/2022" (an official's decision numbered by year)
     after = re.sub(r"^/\s*(?:19|20)\d{2}\b", "", after)
 
@@ -106,6 +109,11 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
         after_clean = take_dates_and_ids(after[: lead.end()]) + after[lead.end():]
     else:
         after_clean = after
+    # "KH § 143        Dnro 88/02.02.02/2024": the case id, labelled, on the § line
+    lab_c = re.match(r"^[\s,]*(?:dnro|dnr|dno|diaarinumero|diarienummer|asianumero|asiatunnus)\.?\s*:?\s*",
+                     after_clean, re.I)
+    if lab_c and CASE_ID.match(after_clean[lab_c.end():]):
+        after_clean = after_clean[lab_c.end():]
     c = CASE_ID.search(after_clean)
     if c and not re.fullmatch(r"\d{1,7}/\d{4}", c.group(0)) and not after_clean[: c.start()].strip(" ,"):
         h.case_id = re.sub(r"\s+", " ", c.group(0))
@@ -165,9 +173,13 @@ def find_headings(lines: list[Line], meeting: Meeting, cover: set[int]) -> list[
     heads: list[Heading] = []
     toc_page: int | None = None  # a page that a list of items ("Asialista") is on
     for i, line in enumerate(lines):
+        if i in cover and toc_page is not None and line.page == toc_page:
+            toc_page = None  # the cover after a contents page: the list is over
         if i in cover or _is_toc_line(line.text):
             continue
         lab0 = label_of(line.text)
+        if toc_page is not None and line.page == toc_page and lab0 and lab0[0] not in ("toc", "section", "subject"):
+            toc_page = None  # "SAMMANTRÄDESTID:", "Päätösehdotus": the list of items is over
         if lab0 and lab0[0] == "toc" and not lab0[2]:
             toc_page = line.page
             continue

@@ -55,7 +55,10 @@ def _key(text: str) -> str:
     lab = label_of(text)
     if lab and lab[0] not in ("signing", "time", "place", "meeting", "date"):
         return ""  # "Föredragande X" under every item is the items' own
-    return _PAGE_NO.sub("#", t)
+    t = _PAGE_NO.sub("#", text.strip().casefold())
+    # "KUNNANHALLITUS      16.09.2024      3": a page number in a column of its own
+    t = re.sub(r"(?<=\S)\s{3,}\d{1,4}\s*$", " #", t)
+    return re.sub(r"\s+", " ", t)
 
 
 def split_furniture(doc: Document) -> tuple[list[Line], list[str]]:
@@ -211,6 +214,31 @@ def organisation(texts: list[str]) -> tuple[str | None, str | None, str | None]:
         kind = "hyvinvointialue" if re.search(r"hyvinvointialue|välfärdsområde", org, re.I) else "kuntayhtymä"
         return org, kind, org
     return None, None, None
+
+
+def _tagged_presenter(values: list[str]) -> str | None:
+    """The person an attendance list tags as presenting: "Jussi Lehto,
+    kunnanjohtaja, esittelijä"; "Kfge:s ordf. Lena Grannas, kommundirektör
+    Mikael Finne, föredragande"; "Vainionpää Leena   kunnanjohtaja,
+    esittelijä"; "Storbacka Henrik  teknisk direktör, föredragande /
+    tekninen johtaja, esittelijä"."""
+    for k, value in enumerate(values):
+        for entry in value.split(";"):
+            tag = re.search(r"\b(?:esittelijä|föredragande)\b", entry, re.I)
+            if not tag:
+                continue
+            before = entry[:tag.start()]
+            if not before.strip(" ,") and k > 0:
+                before = values[k - 1].split(";")[-1]  # the tag wrapped onto the next line
+            parts = [p.strip() for p in re.split(r",", " ".join(before.split())) if p.strip()]
+            parts = [p for p in parts if p not in ("/",)]
+            while parts and (parts[-1].islower() or parts[-1].startswith("/")):
+                title = parts.pop()
+                if parts and not parts[-1].islower():
+                    return f"{parts[-1]}, {title.strip(' /')}"
+            if parts:
+                return parts[-1]
+    return None
 
 
 def municipality_from_genitive(gen: str) -> str:
@@ -400,10 +428,7 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
                     if pm:
                         m.officials.setdefault(pm.group(2).strip().lower(), pm.group(1))
         if name == "present" and not m.presenter:
-            for part in text.split(";"):
-                if re.search(r"\besittelijä\b|\bföredragande\b", part, re.I):
-                    m.presenter = part.split(",")[0].strip()
-                    break
+            m.presenter = _tagged_presenter(values)
         elif name == "presenter" and not m.presenter and text:
             # "Esittelijä Juha Viitala, kunnanjohtaja", "Föredragande
             # Stadsdirektör Mats Nyström", bilingual "… / stadsdirektör".

@@ -790,3 +790,35 @@ def test_ktweb_running_line_ends_with_its_page_and_the_presenter_tag_wraps():
     assert recs["148"].title == "MOTION OM GÅNG- OCH CYKELVÄG TILL ÖVERMALAX"
     assert recs["148"].outcome is Outcome.amended  # "beslöt efter omröstning enligt Kälds förslag"
     assert {r.presenter.name for r in recs.values()} == {"Mikael Finne"}
+
+
+def test_an_extract_whose_earlier_handling_comes_first():
+    """"Dnro …" / the title / "Tekninen lautakunta 14.11.2023 § 121" and its
+    decision (returned), then the extract's own "… 12.3.2024 § 34": one
+    record, the latest handling, with the title above both."""
+    (rec,) = parse_path(OWN / "extract_with_earlier_handling.txt").records
+    assert (rec.section, rec.meeting_date, rec.outcome) == ("34", date(2024, 3, 12), Outcome.approved)
+    assert rec.title == "KOIVUNIEMEN RANTA-ASEMAKAAVAN MUUTOS, HYVÄKSYMINEN"
+    assert rec.case_id == "312/10.02.03/2023"
+
+
+def test_swedish_first_bilingual_titles_in_capitals_and_a_bilingual_attendance_list():
+    recs = {r.section: r for r in parse_path(OWN / "bilingual_swedish_first_caps.txt").records}
+    assert recs["43"].title == "UPPHANDLING AV VINTERUNDERHÅLL AV ENSKILDA VÄGAR 2024-2027"
+    assert recs["44"].title == "UTLÅTANDE OM BYGGNADSORDNINGEN"
+    assert {r.presenter.name for r in recs.values()} == {"Storbacka Henrik"}
+    assert {r.language for r in recs.values()} == {"sv"}
+
+
+def test_a_news_post_with_sections_in_parentheses_and_decisions_told_in_sentences():
+    recs = {r.section: r for r in parse_path(OWN / "wellbeing_county_news_post.html").records}
+    assert set(recs) >= {"38", "39", "40"}
+    assert recs["38"].title == "Tilinpäätös 2023 hyväksyttiin"
+    assert [recs[s].outcome for s in ("38", "39", "40")] == [Outcome.approved, Outcome.noted, Outcome.returned]
+    assert {r.committee for r in recs.values()} == {"Aluevaltuusto"}
+
+
+def test_a_swedish_joint_authority_is_the_organisation():
+    (rec,) = parse_path(OWN / "dynasty_sv_joint_authority.html").records
+    assert rec.municipality == "Kårkulla samkommun"
+    assert rec.language == "sv"

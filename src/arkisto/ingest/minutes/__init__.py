@@ -118,12 +118,19 @@ def _spans(content: list[Line], heads: list[Heading], meeting: Meeting, toc_line
 
 
 def _titled_case_start(lines: list[Line]) -> int | None:
-    """Where a title line followed by a case id on its own line starts
+    """Where a title line next to its case id (on its own line below it, or
+    above it with an earlier handling's heading below the title) starts
     among the last lines of an item (at most 40 from its end), or None."""
     for j in range(len(lines) - 2, max(-1, len(lines) - 41), -1):
         t = lines[j].text.strip()
-        if is_title_line(lines[j]) and not _sentence(t) and not label_of(t) and not _history_line(t) \
-                and any(case_id_only(x.text) for x in lines[j + 1:j + 3]):
+        if not (is_title_line(lines[j]) and not _sentence(t) and not label_of(t) and not _history_line(t)):
+            continue
+        if any(case_id_only(x.text) for x in lines[j + 1:j + 3]):
+            return j
+        # "Dnro 312/…" / the title / "Tekninen lautakunta 14.11.2023 § 121": the
+        # case id above the title, an earlier handling's heading below it
+        if any(case_id_only(x.text) or _label_case_id(x.text) for x in lines[max(0, j - 2):j]) \
+                and any(_history_line(x.text) for x in lines[j + 1:j + 3]):
             return j
     return None
 
@@ -168,6 +175,10 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
         mine[fld] = own[-1:]
     proposal = prose(mine["proposal"])
     decision_text = prose(mine["decision"])
+    if not decision_text and not proposal and head is not None:
+        # A news post's item: no labels, the decision told in a sentence
+        # ("Aluevaltuusto hyväksyi …", "Stadsstyrelsen återremitterade …").
+        decision_text = _narrated_decision(blocks.get("preparation") + blocks.lead)
     preparation = prose(blocks.get("preparation") + ([] if proposal or decision_text else []))
     lead = prose([t for t in blocks.lead if not case_id_only(t) and not date_only(t)])
     summary = prose(blocks.get("summary"))
@@ -575,6 +586,14 @@ def _tidy_title(title: str | None) -> str | None:
     if not title:
         return None
     t = " ".join(title.split()).strip(" ,;:-–")
+    if " / " in t:
+        # "UTLÅTANDE OM BYGGNADSORDNINGEN / LAUSUNTO RAKENNUSJÄRJESTYKSESTÄ":
+        # the title in both languages; the first is the record's.
+        from .items import _looks_finnish, looks_swedish
+
+        a, b = t.split(" / ", 1)
+        if looks_swedish(a) != looks_swedish(b) and _looks_finnish(b if looks_swedish(a) else a):
+            t = a
     return t[:300] or None
 
 
@@ -605,6 +624,18 @@ def _clean_page_title(title: str, meeting: Meeting) -> str | None:
             continue
         good.append(p)
     return good[0] if len(good) == 1 else None
+
+
+_NARRATED = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:[A-ZÅÄÖ][\w-]*\s+){0,3}?[A-ZÅÄÖ]?[\w-]*(?:lautakunta|hallitus|valtuusto|jaosto|toimikunta"
+    r"|johtokunta|nämnden|styrelsen|fullmäktige|sektionen)\s+(?:hyväksyi|päätti|palautti|merkitsi|hylkäsi|jätti|valitsi"
+    r"|myönsi|godkände|beslöt|återremitterade|antecknade|bordlade|förkastade|valde|beviljade)\b[^.!?]*[.!?]")
+
+
+def _narrated_decision(texts: list[str]) -> str | None:
+    """The sentences of an unlabelled item that tell what the body decided."""
+    found = [m.group(0).strip() for t in texts for m in _NARRATED.finditer(one_line(t))]
+    return " ".join(found) or None
 
 
 def _body_of_title(titles: list[str]) -> str | None:

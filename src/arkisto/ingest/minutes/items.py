@@ -72,6 +72,10 @@ def parse_heading(text: str, index: int = 0) -> Heading | None:
     t = " ".join(text.split())
     if not t or len(t) > 260:
         return None
+    # "Tilinpäätös 2023 (§ 38)": a news post's heading, the § in parentheses after the title
+    tail = re.fullmatch(r"(?P<title>[A-ZÅÄÖ0-9].{3,200}?)\s*\(\s*(?:§\s*(?P<a>\d{1,4})|(?P<b>\d{1,4})\s*§)\s*\)", t)
+    if tail:
+        return Heading(index=index, section=str(int(tail.group("a") or tail.group("b"))), title=tail.group("title"))
     matches = list(SECTION.finditer(t))
     if len(matches) != 1:
         return None
@@ -289,7 +293,11 @@ def _mark_history(heads: list[Heading], meeting: Meeting) -> None:
     if body is None:
         body = next((h.body_full for h in heads if h.body_full), None)
     if day is None:
-        day = next((h.date for h in heads if h.date), None)
+        # The meeting is the latest the body's headings name: an extract
+        # repeats the case's earlier handlings above its own.
+        own = [h.date for h in heads if h.date and not h.toc
+               and (body is None or h.body_full is None or _same_body(h.body_full, body))]
+        day = max(own) if own else None
     seen: set[str] = set()
     for h in heads:
         if h.toc:
@@ -362,6 +370,14 @@ def looks_swedish(text: str) -> bool:
     return bool(words & _SV_FUNCTION) or "å" in text.lower()
 
 
+def _looks_finnish(text: str) -> bool:
+    """A Finnish case ending on a long word ("talvikunnossapidon",
+    "rakennusjärjestyksestä"): the line is Finnish, not a Swedish title's
+    wrapped end."""
+    words = [w for w in re.findall(r"[a-zåäö]+", text.lower()) if len(w) > 5]
+    return any(w.endswith(vocab._FI_ENDINGS + ("don", "den", "nnan", "an", "än")) for w in words)
+
+
 def continues_title(prev: str, line: Line) -> bool:
     """A title wrapped onto the next line: the next line starts in lower
     case (or the title ends with a hyphen, a slash, a comma or a
@@ -371,6 +387,8 @@ def continues_title(prev: str, line: Line) -> bool:
         return False
     if looks_swedish(t) and not looks_swedish(prev):
         return False  # a bilingual title: the Swedish line after the Finnish one
+    if looks_swedish(prev) and not looks_swedish(t) and _looks_finnish(t):
+        return False  # … and the Finnish line after the Swedish one
     if prev.endswith(("-", "/", ",", "–")) or re.search(r"\b(?:ja|sekä|tai|och|eller|samt)$", prev, re.I):
         return True
     if _caps(prev) and _caps(t):

@@ -116,11 +116,11 @@ def split_furniture(doc: Document) -> tuple[list[Line], list[str]]:
         # document, or the body and the date.  They stay in the content.
         for line in content[:4]:
             t = line.text.strip()
+            if vocab.SECTION.search(t) and not _is_page_header(t):
+                break  # the first item's heading: its date is the item's, not the document's
             if MINUTES_WORDS.search(t) or _org_in(t) or (find_body(t) and parse_date(t) and len(t.split()) <= 8):
                 if t not in header:
                     header.append(t)
-            elif vocab.SECTION.search(t):
-                break
     return content, header
 
 
@@ -157,6 +157,7 @@ _ORG = re.compile(
     r"|(?P<gen>[A-ZÅÄÖ][\w-]*n)\s+(?P<kind>kaupunki|kunta|kaupungin|kunnan|hyvinvointialue|kuntayhtymä|seutukunta)"
     r"|(?:Kuntayhtymä|Hyvinvointialue|Samkommunen|Välfärdsområdet)\s+[A-ZÅÄÖ][\w-]+"
     r"|(?:[A-ZÅÄÖ][\w-]*n\s+ja\s+)?[A-ZÅÄÖ][\w-]+\s+(?:hyvinvointialue|välfärdsområde)"  # Vantaan ja Keravan …
+    r"|[A-ZÅÄÖ][\w-]+\s+samkommun"  # Kårkulla samkommun
     r"|(?P<sv>[A-ZÅÄÖ][\w:]*s)\s+(?P<svkind>stad|kommun)"
     r"|(?:Helsingfors|Närpes|Vörå|Korsnäs|Larsmo|Malax|Kronoby|Pargas|Esbo|Borgå|Grankulla|Lovisa|Hangö"
     r"|Raseborg|Sibbo|Ingå|Kyrkslätt|Vasa|Korsholm|Kimitoön|Kristinestad|Nykarleby|Jakobstad|Pedersöre)"

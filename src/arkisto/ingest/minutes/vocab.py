@@ -68,7 +68,8 @@ _add("place", "paikka", "kokouspaikka", "plats", "sammanträdesplats")
 _add("present", "saapuvilla olleet", "läsnä", "osallistujat", "läsnäolijat", "kokouksen osallistujat",
      "deltagare", "saapuvilla olleet jäsenet", "jäsenet", "närvarande",
      "närvarande medlemmar", "muut saapuvilla", "muut saapuvilla olleet", "muut läsnäolijat",
-     "övriga närvarande", "poissa", "frånvarande")
+     "övriga närvarande", "poissa", "frånvarande", "muut läsnä olleet", "läsnä olleet", "läsnä olleet jäsenet",
+     "muut läsnä olevat", "närvarande ledamöter")
 _add("toc", "käsitellyt asiat", "käsiteltävät asiat", "asialuettelo", "käsitellyt pykälät", "asialista", "asiat", "sisällysluettelo", "behandlade ärenden",
      "ärenden", "innehållsförteckning", "pykälät", "paragrafer", "ärendeförteckning", "behandlade paragrafer")
 _add("signing", "pöytäkirjan tarkastus", "pöytäkirjan tarkastajat", "pöytäkirjan tarkastaminen",

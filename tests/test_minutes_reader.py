@@ -822,3 +822,23 @@ def test_a_swedish_joint_authority_is_the_organisation():
     (rec,) = parse_path(OWN / "dynasty_sv_joint_authority.html").records
     assert rec.municipality == "Kårkulla samkommun"
     assert rec.language == "sv"
+
+
+def test_council_items_each_after_the_boards_handling():
+    """Each council item: "Dnr:", the title, the board's handling ("…
+    14.10.2024 § 205" with its proposal and decision), then the council's own
+    "Kommunfullmäktige 4.11.2024 § 33": two records, the council's, each
+    with its own title and case id."""
+    recs = parse_path(OWN / "council_items_after_board_handlings.txt").records
+    assert [(r.section, r.title, r.case_id, r.committee) for r in recs] == [
+        ("33", "Förvaltningsstadga för Vörå kommun, revidering", "311/00.01.01/2024", "Kommunfullmäktige"),
+        ("34", "Skattören för år 2025", "287/02.02.00/2024", "Kommunfullmäktige")]
+    assert recs[0].outcome is Outcome.returned
+
+
+def test_an_extract_with_its_section_in_a_header_table():
+    """"Kokouspäivämäärä   Pykälä   Sivu" over "Hallitus   14.03.2024   23   1"."""
+    (rec,) = parse_path(OWN / "extract_header_table.txt").records
+    assert (rec.section, rec.meeting_date, rec.committee) == ("23", date(2024, 3, 14), "Hallitus")
+    assert rec.title == "Toisen asteen opiskelijahuollon ostopalvelusopimus 2024-2026"
+    assert rec.outcome is Outcome.amended

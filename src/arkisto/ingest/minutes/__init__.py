@@ -110,6 +110,8 @@ def _spans(content: list[Line], heads: list[Heading], meeting: Meeting, toc_line
             j = _titled_case_start(prev_lines)
             if j is not None and any((lab := label_of(x.text.strip())) and lab[0] == "decision"
                                      for x in prev_lines[:j]):
+                while j > 0 and (case_id_only(prev_lines[j - 1].text) or _label_case_id(prev_lines[j - 1].text)):
+                    j -= 1  # "Dnr: 287/02.02.00/2024" above the title is the next item's too
                 moved = prev_lines[j:]
                 del prev_lines[j:]
         if moved:
@@ -195,12 +197,16 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
 
     # § and title
     section = head.section if head else None
+    if section is None and count == 1 and meeting.section:
+        section = meeting.section  # from the header table
     if section is None:
         for text in blocks.get("section"):
             m = vocab.SECTION.search(text) or re.search(r"\b(\d{1,4})\b", text)
             if m:
                 section = str(int(next(g for g in m.groups() if g)))
                 break
+    if head is None and blocks.get("subject") and any(x.strip() for x in blocks.get("subject")):
+        title = None  # "Asia  Toisen asteen …": the labelled subject beats a guess from the top lines
     if not title:
         for text in blocks.get("subject"):
             # "Asia" and the title beneath it, then perhaps the title in the

@@ -291,7 +291,10 @@ def _mark_history(heads: list[Heading], meeting: Meeting) -> None:
             latest = max(dated, key=lambda h: h.date or date.min)
             body, day = latest.body_full, latest.date
     if body is None:
-        body = next((h.body_full for h in heads if h.body_full), None)
+        # The body of the headings on the meeting's day (a council's items
+        # follow the board's earlier handling of each), else the first.
+        body = next((h.body_full for h in heads if h.body_full and day is not None and h.date == day), None) \
+            or next((h.body_full for h in heads if h.body_full), None)
     if day is None:
         # The meeting is the latest the body's headings name: an extract
         # repeats the case's earlier handlings above its own.

@@ -34,6 +34,7 @@ class Meeting:
     presenter: str | None = None  # the cover's "…, esittelijä"
     officials: dict[str, str] = field(default_factory=dict)  # the cover's "Name, title": title -> name
     toc: dict[str, str] = field(default_factory=dict)  # § -> title, from the cover's list of items
+    section: str | None = None  # the § a header table gives ("Kokouspäivämäärä  Pykälä  Sivu" over its values)
     bodies: list[str] = field(default_factory=list)  # every body the document names in full
     language: str | None = None
     cover: set[int] = field(default_factory=set)  # indexes of the content lines that are the cover page
@@ -155,7 +156,7 @@ _ORG = re.compile(
     # Seinäjoen koulutuskuntayhtymä, Keski-Pohjanmaan koulutusyhtymä, Kainuun liitto
     r"(?P<ky>(?:[A-ZÅÄÖ][\w-]*n\s+){1,2}(?:[a-zåäö][\w-]*n\s+)?(?:[a-zåäö-]*yhtymä|liitto|sairaanhoitopiiri))"
     r"|(?P<gen>[A-ZÅÄÖ][\w-]*n)\s+(?P<kind>kaupunki|kunta|kaupungin|kunnan|hyvinvointialue|kuntayhtymä|seutukunta)"
-    r"|(?:Kuntayhtymä|Hyvinvointialue|Samkommunen|Välfärdsområdet)\s+[A-ZÅÄÖ][\w-]+"
+    r"|(?:Kuntayhtymä|Hyvinvointialue|Samkommunen|Välfärdsområdet) [A-ZÅÄÖ][\w-]+"
     r"|(?:[A-ZÅÄÖ][\w-]*n\s+ja\s+)?[A-ZÅÄÖ][\w-]+\s+(?:hyvinvointialue|välfärdsområde)"  # Vantaan ja Keravan …
     r"|[A-ZÅÄÖ][\w-]+\s+samkommun"  # Kårkulla samkommun
     r"|(?P<sv>[A-ZÅÄÖ][\w:]*s)\s+(?P<svkind>stad|kommun)"
@@ -347,6 +348,7 @@ def meeting_from(doc: Document, header: list[str], content: list[Line]) -> Meeti
             if find_body(t) == t and len(t.split()) <= 5:
                 m.body = t
                 break
+    _read_header_table(m, [ln.text for ln in doc.lines[:12]])
     _read_cover(m, content)
     m.bodies = _bodies(doc, header)
     return m
@@ -363,6 +365,37 @@ def _bodies(doc: Document, header: list[str]) -> list[str]:
 
 
 _TOC_ENTRY = re.compile(r"(?:§\s*(\d{1,4})|(\d{1,4})\s*§)\s+(.+?)(?=\s*(?:;|§\s*\d|\d{1,4}\s*§)|$)")
+
+
+_COLUMN_HEADS = re.compile(r"\b(?P<section>pykälä|paragraf|§)(?=\s|$)|\b(?P<date>kokouspäivämäärä|kokouspäivä|päivämäärä"
+                           r"|sammanträdesdatum|datum)\b|\b(?:sivu|sida|toimielin|organ)\b", re.I)
+
+
+def _read_header_table(m: Meeting, texts: list[str]) -> None:
+    """A Word template's header table: a line of column heads
+    ("Kokouspäivämäärä   Pykälä   Sivu") and, a line or two below, the
+    values in the same columns ("Hallitus   14.03.2024   23   1")."""
+    for i, head in enumerate(texts):
+        heads = list(_COLUMN_HEADS.finditer(head))
+        if len(heads) < 2 or not any(h.group("section") for h in heads):
+            continue
+        for row in texts[i + 1:i + 4]:
+            for h in heads:
+                if not (h.group("section") or h.group("date")):
+                    continue
+                cell = re.match(r"\s*(\S+)", row[h.start():]) if len(row) > h.start() else None
+                start_ok = cell and (h.start() == 0 or row[h.start() - 1:h.start()].isspace())
+                if not (cell and start_ok):
+                    continue
+                value = cell.group(1)
+                if h.group("section") and re.fullmatch(r"§?\d{1,4}§?", value) and m.section is None:
+                    m.section = value.strip("§")
+                elif h.group("date") and not m.date:
+                    d = parse_date(value)
+                    if d:
+                        m.date, m.date_from = d, "header"
+            if m.section:
+                return
 
 
 def _read_cover(m: Meeting, content: list[Line]) -> None:

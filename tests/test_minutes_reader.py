@@ -842,3 +842,16 @@ def test_an_extract_with_its_section_in_a_header_table():
     assert (rec.section, rec.meeting_date, rec.committee) == ("23", date(2024, 3, 14), "Hallitus")
     assert rec.title == "Toisen asteen opiskelijahuollon ostopalvelusopimus 2024-2026"
     assert rec.outcome is Outcome.amended
+
+
+def test_ktweb_minutes_as_a_table_of_heading_and_text_cells():
+    """"Kh § 252 | Valmistelija: … Kaupunginjohtajan ehdotus: … Kaupungin-
+    hallituksen päätös: …" rows (windows-1252), the title in a row above,
+    the technical board's earlier handling in a row of its own."""
+    recs = parse_path(OWN / "ktweb_minutes_table.html").records
+    assert [(r.section, r.title, r.outcome) for r in recs] == [
+        ("252", "KEURUUN KAUPUNGIN JÄTEVEDENPUHDISTAMON SANEERAUS, URAKOITSIJAN VALINTA", Outcome.approved),
+        ("253", "ILMOITUSASIAT", Outcome.noted),
+        ("254", "VALTUUSTOALOITE KOIRAPUISTON PERUSTAMISESTA HAAPAMÄELLE", Outcome.tabled)]
+    assert {r.committee for r in recs} == {"Kaupunginhallitus"}
+    assert recs[0].case_id == "1104/02.08.00.00/2024"

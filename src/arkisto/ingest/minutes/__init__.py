@@ -66,6 +66,8 @@ def read(doc: Document, result: IngestResult, fmt: str = FORMAT) -> IngestResult
     content, header = split_furniture(doc)
     if doc.kind != "html":
         content = unwrap_margin_labels(content)
+    else:
+        content = _split_heading_rows(content)
     meeting = meeting_from(doc, header, content)
     if not meeting.body:
         meeting.body = _body_of_title([doc.title or ""] + [ln.text for ln in content[:3] if ln.is_heading])
@@ -79,6 +81,29 @@ def read(doc: Document, result: IngestResult, fmt: str = FORMAT) -> IngestResult
         if rec is not None:
             result.records.append(rec)
     return result
+
+
+_INLINE_LABEL = re.compile(
+    r"(?<=[.!?:\d])\s+(?=(?:[A-ZÅÄÖ][\w-]*(?:n|s)\s+)?(?:ehdotus|esitys|päätösehdotus|päätös|förslag|beslut"
+    r"|Valmistelija|Esittelijä|Beredare|Föredragande|Päätös|Ehdotus|Förslag|Beslut)\b[^.:]{0,40}:)")
+
+
+def _split_heading_rows(content: list[Line]) -> list[Line]:
+    """KTweb's minutes as a table: "Kh § 252 | Valmistelija: … Kaupunginjohtajan
+    ehdotus: … Kaupunginhallituksen päätös: …". The first cell is the item's
+    heading, the second its text, one labelled part per line."""
+    from .items import parse_heading
+
+    out: list[Line] = []
+    for line in content:
+        cells = [c.strip() for c in line.cells]
+        if line.kind == "row" and len(cells) == 2 and cells[1] and parse_heading(cells[0]) is not None:
+            out.append(Line(cells[0], page=line.page, kind="p", block=line.block))
+            for part in _INLINE_LABEL.split(cells[1]):
+                out.append(Line(part.strip(), page=line.page, kind="p", block=line.block))
+            continue
+        out.append(line)
+    return out
 
 
 def _spans(content: list[Line], heads: list[Heading], meeting: Meeting, toc_lines: frozenset[int] = frozenset()):
@@ -139,8 +164,8 @@ def _titled_case_start(lines: list[Line]) -> int | None:
 
 def _caps_or_bold_title(line: Line) -> bool:
     t = line.text.strip()
-    if line.kind == "row" or "§" in t:
-        return False  # a table's header row, a heading
+    if "§" in t or (line.kind == "row" and sum(1 for c in line.cells if c.strip()) > 1):
+        return False  # a heading, a table's header row (a row of one filled cell is a title's)
     letters = [c for c in t if c.isalpha()]
     caps = len(letters) >= 6 and sum(c.isupper() for c in letters) / len(letters) > 0.85
     return bool(caps or (line.bold and line.bold.strip() == t)) and not label_of(t) and len(t) < 200

@@ -292,8 +292,12 @@ def _mark_history(heads: list[Heading], meeting: Meeting) -> None:
             body, day = latest.body_full, latest.date
     if body is None:
         # The body of the headings on the meeting's day (a council's items
-        # follow the board's earlier handling of each), else the first.
+        # follow the board's earlier handling of each), else of the undated
+        # ones, else the first.
+        # An undated heading is the meeting's own ("Kh § 252"), a dated one
+        # of another day an earlier handling ("Tekla 10.09.2024 § 62").
         body = next((h.body_full for h in heads if h.body_full and day is not None and h.date == day), None) \
+            or next((h.body_full for h in heads if h.body_full and day is not None and h.date is None), None) \
             or next((h.body_full for h in heads if h.body_full), None)
     if day is None:
         # The meeting is the latest the body's headings name: an extract

@@ -434,6 +434,9 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
             if fields[-1][0] == "toc" and vocab.SECTION.search(t) \
                     and vocab.opens_item([x.text for x in content[i:i + 3]], 0):
                 break  # "Käsitellyt asiat" and then the items themselves
+            if fields[-1][0] == "toc" and fields[-1][1] and not vocab.SECTION.search(t) \
+                    and not re.search(r"\d", t) and (ln.kind == "row" or ln.bold or ln.is_heading):
+                break  # after "Käsitellyt asiat  § 251 - § 254": the first item's title
             if fields[-1][0] == "toc" or not vocab.SECTION.search(t):
                 if fields[-1][0] == "presenter" and len(fields[-1][1]) >= 1:
                     fields.append(("other", []))

@@ -855,3 +855,18 @@ def test_ktweb_minutes_as_a_table_of_heading_and_text_cells():
         ("254", "VALTUUSTOALOITE KOIRAPUISTON PERUSTAMISESTA HAAPAMÄELLE", Outcome.tabled)]
     assert {r.committee for r in recs} == {"Kaupunginhallitus"}
     assert recs[0].case_id == "1104/02.08.00.00/2024"
+
+
+def test_the_body_on_a_line_with_the_meetings_day():
+    """A bulletin whose only mention of the body is "Aluehallitus 14.3.2022"
+    above its items."""
+    recs = parse_path(OWN / "wellbeing_county_body_and_date_line.html").records
+    assert len(recs) == 3 and {r.committee for r in recs} == {"Aluehallitus"}
+
+
+def test_a_board_proposing_to_the_council_is_not_the_deciding_body():
+    from arkisto.ingest.common import committee_from_proposal
+
+    assert committee_from_proposal("Aluehallitus esittää aluevaltuustolle, että se hyväksyy") == "Aluevaltuusto"
+    assert committee_from_proposal("Yhtymähallitus esittää yhtymäkokoukselle, että") == "Yhtymäkokous"
+    assert committee_from_proposal("Kasvatus- ja opetuslautakunta hyväksyy") == "Kasvatus- ja opetuslautakunta"

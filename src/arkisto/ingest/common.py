@@ -374,11 +374,21 @@ def date_from_file_name(path: str) -> date | None:
 
 
 def committee_from_proposal(text: str | None) -> str | None:
-    """"Kasvatus- ja opetuslautakunta hyväksyy …" -> "Kasvatus- ja opetuslautakunta"."""
+    """"Kasvatus- ja opetuslautakunta hyväksyy …" -> "Kasvatus- ja opetuslautakunta";
+    "Kaupunginhallitus esittää kaupunginvaltuustolle, että se …" -> "Kaupunginvaltuusto"."""
     if not text:
         return None
-    m = _BODY_SUBJECT.match(one_line(text))
-    return m.group(1) if m else None
+    flat = one_line(text)
+    m = _BODY_SUBJECT.match(flat)
+    if not m:
+        return None
+    # "Aluehallitus esittää aluevaltuustolle, että se …": the board proposes,
+    # the council it addresses decides.
+    to = re.match(r"\s+esittää\s+([a-zåäö-]*(?:valtuusto|kokoukse))lle\b", flat[m.end():], re.I)
+    if to:
+        body = re.sub(r"kokoukse$", "kokous", to.group(1))
+        return body[:1].upper() + body[1:]
+    return m.group(1)
 
 
 def or_none(text: str | None) -> str | None:

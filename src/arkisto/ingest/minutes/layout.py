@@ -348,6 +348,11 @@ def meeting_from(doc: Document, header: list[str], content: list[Line]) -> Meeti
             if find_body(t) == t and len(t.split()) <= 5:
                 m.body = t
                 break
+            b = find_body(t)
+            if b and line.kind != "row" and t.casefold().startswith(b.casefold()) and parse_date(t) \
+                    and not _DIGITS.sub("", re.sub(r"\d{1,2}\.\d{1,2}\.\d{4}", "", t[len(b):])).strip(" .,:–-"):
+                m.body = b  # "Aluehallitus 14.3.2022": the body and the meeting's day, nothing else
+                break
     _read_header_table(m, [ln.text for ln in doc.lines[:12]])
     _read_cover(m, content)
     m.bodies = _bodies(doc, header)

@@ -31,6 +31,11 @@ CASES = [
     ("Äänestyksessä annettiin 7 jaa-ääntä ja 4 ei-ääntä, joten ehdotus hyväksyttiin äänin 7–4.", None,
      Outcome.voted),
     ("Pöytäkirjan tarkastajiksi valittiin Hannu Saarinen ja Jussi Vainionpää.", None, Outcome.approved),
+    # what the body decided to do, not the "päätti" before it
+    ("Tarkastuslautakunta päätti merkitä tiedoksi KPMG Oy Ab:n erityistoimeksiannot 54-58/2021.", None,
+     Outcome.noted),
+    ("Lakipalvelut-yksikön päällikkö päätti hylätä hakijan vahingonkorvausvaatimuksen.", None, Outcome.rejected),
+    ("Kaupunginhallitus päätti hyväksyä ehdotuksen ja merkitä tiedoksi selvityksen.", None, Outcome.approved),
     # a counter-proposal carried is the proposal changed
     ("Stadsstyrelsen godkände motförslaget.", None, Outcome.amended),
     ("Förslaget godkändes med den ändring att tidtabellen förlängs.", None, Outcome.amended),

@@ -114,6 +114,7 @@ _OUTCOMES: list[tuple[Outcome, re.Pattern[str] | _FollowedBy]] = [
     (Outcome.voted, re.compile(r"\bäänestyksen jälkeen|\bäänestys(?:tulos|\b)|\bäänin\b|\bäänellä\b"
                                r"|\b(?:om)?röstning|\bröster\b", re.I)),
 ]
+_AMENDED_WORDS = _OUTCOMES[2][1]
 _NOTED = re.compile(
     r"\btiedoksi\b|\btiedokseen\b|\bmerkittiin\b|\bmerkitsi\b|\bantecknade|\bantecknades|för kännedom"
     r"|\btill kännedom|\bkenntnis", re.I)
@@ -161,7 +162,21 @@ def detect_outcome(decision_text: str | None, proposal: str | None = None) -> Ou
     return found
 
 
+# "Tarkastuslautakunta päätti merkitä tiedoksi …", "… päätti hylätä
+# oikaisuvaatimuksen": what the body decided to do is the outcome, not the
+# "päätti" before it.
+_DECIDED_TO = [
+    (Outcome.noted, re.compile(r"\b(?:päätti|päättää)\s+(?:yksimielisesti\s+)?merkitä\b|\bbeslöt\s+anteckna\b", re.I)),
+    (Outcome.rejected, re.compile(r"\b(?:päätti|päättää)\s+(?:yksimielisesti\s+)?hylätä\b|\bbeslöt\s+(?:att\s+)?"
+                                  r"(?:förkasta|avslå)\b", re.I)),
+]
+
+
 def _stated_outcome(text: str, proposal: str | None) -> Outcome:
+    first = text.split(". ")[0]
+    for outcome, decided in _DECIDED_TO:
+        if decided.search(first) and not _OUTCOMES[0][1].search(text) and not _AMENDED_WORDS.search(text):
+            return outcome
     for outcome, pat in _OUTCOMES:
         if outcome is Outcome.rejected and _SIDE_MOTION_REJECTED.search(text) and not _REJECTED_MAIN.search(text):
             continue  # "ei hyväksynyt … toivomuspontta": a rider was rejected, not the decision

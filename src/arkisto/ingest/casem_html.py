@@ -211,12 +211,7 @@ def _html_item(article: LexborNode) -> Item | None:
             m = PHASE.match(text)
             if m:
                 flush()
-                if phase.fields or phase.preparers or phase.attachments or phase.body:
-                    phase = Phase()
-                    item.phases.append(phase)
-                phase.body = m.group("body").strip()
-                phase.date = parse_date(m.group("date"))
-                phase.section = m.group("sec")
+                phase = item.start_phase(m)
                 label = None
                 continue
             lab = label_of(text)

@@ -78,6 +78,21 @@ class Item:
     page: int | None = None
 
 
+    def start_phase(self, heading: re.Match[str]) -> Phase:
+        """A handling's heading ("Kaupunginhallitus 25.08.2025 § 307"):
+        the phase it opens (the current one while it is still empty)."""
+        from .common import parse_date
+
+        phase = self.phases[-1]
+        if phase.fields or phase.preparers or phase.attachments or phase.body:
+            phase = Phase()
+            self.phases.append(phase)
+        phase.body = heading.group("body").strip()
+        phase.date = parse_date(heading.group("date"))
+        phase.section = heading.group("sec")
+        return phase
+
+
 @dataclass
 class Meeting:
     organisation: str | None = None

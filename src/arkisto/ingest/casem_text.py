@@ -18,7 +18,6 @@ from .casem_items import (
     SECTION,
     Item,
     Meeting,
-    Phase,
     add_attachment,
     add_prose,
     all_emails,
@@ -209,12 +208,7 @@ def _text_phases(item: Item, body: list[str]) -> None:
         m = PHASE.match(line)
         if m:
             flush_prose()
-            if phase.fields or phase.preparers or phase.attachments or phase.body:
-                phase = Phase()
-                item.phases.append(phase)
-            phase.body = m.group("body").strip()
-            phase.date = parse_date(m.group("date"))
-            phase.section = m.group("sec")
+            phase = item.start_phase(m)
             label = None
             i += 1
             continue

@@ -195,7 +195,7 @@ def find_headings(lines: list[Line], meeting: Meeting, cover: set[int]) -> list[
             h = _row_heading(line, i)
         if h is not None:
             h.page = line.page
-            if toc_page is not None and line.page == toc_page and vocab.opens_item([x.text for x in lines], i):
+            if toc_page is not None and line.page == toc_page and vocab.opens_item([x.text for x in lines[i:i + 3]], 0):
                 toc_page = None  # "Käsitellyt asiat" then the items themselves: the list has ended
             if toc_page is not None and line.page == toc_page:
                 h.history = h.toc = True  # an entry of the list of items

@@ -411,14 +411,14 @@ def _read_cover(m: Meeting, content: list[Line]) -> None:
     or after a table of contents."""
     if not content:
         return
+    from .fields import _label_on
+
     fields: list[tuple[str, list[str]]] = []
     cover_kinds = ("time", "place", "present", "toc", "signing", "presenter", "body")
     for i, ln in enumerate(content[:160]):
         if fields and i > 0 and ln.page != content[i - 1].page and any(f != "toc" for f, _v in fields):
             break  # the cover page ended (a contents page may come before it)
         t = ln.text.strip()
-        from .fields import _label_on
-
         lab = _label_on(ln, True)
         if not fields and (i > 25 or vocab.SECTION.search(t) and not lab):
             break  # a cover comes first (or right after a contents page)

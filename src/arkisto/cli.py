@@ -107,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
 
+    p = sub.add_parser("cite", help="print a citation of one record (text, CSL-JSON or BibTeX)",
+                       description="A citation to paste into a memo or an appeal: municipality, body, date, "
+                       "§ and case id (annual reports: organisation, title, year).",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("id")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--format", choices=["text", "csl", "bibtex"], default="text",
+                   help="text (default), csl (CSL-JSON, for Zotero/Pandoc) or bibtex")
+
     p = sub.add_parser("related", help="decisions related to one record: same case id, and similar ones",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("id")
@@ -161,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args, index_dir)
         if args.command == "related":
             return _related(args, index_dir)
+        if args.command == "cite":
+            return _cite(args, index_dir)
         if args.command == "check":
             return _check(index_dir)
     except ArkistoError as exc:
@@ -443,6 +454,19 @@ def _show(args, index_dir: Path) -> int:
 
     for line in record_lines(rec):
         sys.stdout.write(safe_display(line) + "\n")
+    return EXIT_OK
+
+
+def _cite(args, index_dir: Path) -> int:
+    from .cite import cite
+
+    with _service(index_dir) as svc:
+        rec = svc.get(args.id)
+    if rec is None:
+        print(f"arkisto cite: no record with id {args.id!r}", file=sys.stderr)
+        return EXIT_NO_RESULTS
+    text = cite(rec, args.format)
+    sys.stdout.write(safe_display(text) + "\n")
     return EXIT_OK
 
 

@@ -164,6 +164,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Kieli: suomi",
         "theme_changed": "Teema: {theme} (tallennettu)",
         "settings_not_saved": "Asetuksia ei voitu tallentaa: {error}",
+        # citations, following a case, exports (i15-case)
+        "copy_csl": "Kopioi viite CSL-JSON-muodossa",
+        "copy_bibtex": "Kopioi viite BibTeX-muodossa",
+        "cmd_copy_csl_help": "Zoteroon, Pandociin ja muihin viitteidenhallintaohjelmiin",
+        "cmd_copy_bibtex_help": "LaTeXiin (BibTeX/biblatex)",
     },
     "en": {
         "app_title": "arkisto",
@@ -324,6 +329,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Language: English",
         "theme_changed": "Theme: {theme} (saved)",
         "settings_not_saved": "Could not save the settings: {error}",
+        # citations, following a case, exports (i15-case)
+        "copy_csl": "Copy citation as CSL-JSON",
+        "copy_bibtex": "Copy citation as BibTeX",
+        "cmd_copy_csl_help": "For Zotero, Pandoc and other reference managers",
+        "cmd_copy_bibtex_help": "For LaTeX (BibTeX/biblatex)",
     },
 }
 

@@ -140,7 +140,10 @@ class AnnualReport(_Model):
     also: list[Source] = Field(default_factory=list)
 
     def citation(self) -> str:
-        return " ".join(p for p in [self.organisation, self.title, str(self.year or "")] if p)
+        # "Kauhavan kaupunki Tilinpäätös 2024", not "… 2024 2024" (cite.py
+        # has the full form).
+        year = str(self.year or "")
+        return " ".join(p for p in [self.organisation, self.title, "" if year in (self.title or "") else year] if p)
 
 
 Record = Annotated[Union[Decision, AnnualReport], Field(discriminator="kind")]

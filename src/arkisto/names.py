@@ -173,3 +173,17 @@ def municipality_of_genitive(word: str) -> str | None:
                 idx.setdefault(form.lower(), name)
         _GENITIVE_INDEX = idx
     return _GENITIVE_INDEX.get(word.strip().lower())
+
+
+# Finland's cities (kaupungit, 2025): a municipality in this list is
+# "Heinolan kaupunki" / "Heinola stad"; one not in it is named as a city or a
+# municipality only where its own documents say which (cite.py).
+CITIES = frozenset("""Akaa Alajärvi Alavus Espoo Forssa Haapajärvi Haapavesi Hamina Hanko Harjavalta Heinola Helsinki
+Huittinen Hyvinkää Hämeenlinna Iisalmi Ikaalinen Imatra Joensuu Jyväskylä Jämsä Järvenpää Kaarina Kajaani Kalajoki
+Kangasala Kankaanpää Kannus Karkkila Kaskinen Kauhajoki Kauhava Kauniainen Kemi Kemijärvi Kerava Keuruu Kitee
+Kiuruvesi Kokemäki Kokkola Kotka Kouvola Kristiinankaupunki Kuhmo Kuopio Kurikka Kuusamo Lahti Laitila Lappeenranta
+Lapua Lieksa Lohja Loimaa Loviisa Maarianhamina Mikkeli Mänttä-Vilppula Naantali Nivala Nokia Nurmes Närpiö
+Orimattila Orivesi Oulainen Oulu Outokumpu Paimio Parainen Parkano Pieksämäki Pietarsaari Pori Porvoo Pudasjärvi
+Pyhäjärvi Raahe Raasepori Raisio Rauma Riihimäki Rovaniemi Saarijärvi Salo Sastamala Savonlinna Seinäjoki Somero
+Suonenjoki Tampere Tornio Turku Ulvila Uusikaarlepyy Uusikaupunki Vaasa Valkeakoski Vantaa Varkaus Viitasaari
+Virrat Ylivieska Ylöjärvi Äänekoski""".split())

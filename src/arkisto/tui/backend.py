@@ -235,6 +235,8 @@ class Backend:
 
     def related(self, rec) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """(same case id, similar): each a list of (id, citation · title)."""
+        from ..cite import citation
+
         if self.svc is None:
             return [], []
         try:
@@ -244,7 +246,7 @@ class Backend:
 
         def line(h) -> tuple[str, str]:
             other = h.record
-            cite = other.citation() if other is not None else h.title
+            cite = citation(other) if other is not None else h.title
             title = h.title if h.title and h.title not in cite else ""
             return h.id, " · ".join(x for x in (cite, title) if x)
 

@@ -178,5 +178,10 @@ def record_text(rec, s: Strings, terms: Sequence[str] = (), related=((), ())) ->
     return out
 
 
-def citation(rec) -> str:
-    return one_line(safe_display(rec.citation()))
+def citation(rec, fmt: str = "text") -> str:
+    """The record's citation (cite.py): plain text on one line; CSL-JSON and
+    BibTeX as they are, cleaned of control characters."""
+    from ..cite import cite
+
+    text = safe_display(cite(rec, fmt))
+    return one_line(text) if fmt == "text" else text

@@ -449,12 +449,15 @@ class SearchScreen(Screen):
             return hit.record
         return detail.record
 
-    def action_copy(self) -> None:
+    def action_copy(self, fmt: str = "text") -> None:
+        """Copy the citation (plain text; "csl" or "bibtex" from the palette)
+        to the clipboard where the terminal allows it (OSC 52), and always
+        show it in the status bar."""
         rec = self.selected_record()
         if rec is None:
             self.status(self.s("nothing_selected"))
             return
-        text = citation(rec)
+        text = citation(rec, fmt)
         self.arkisto.copy_to_clipboard(text)
         self.status(self.s("copied", text=text))
 

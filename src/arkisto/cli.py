@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, metavar="N", help="number of hits (default 20)")
     p.add_argument("--offset", type=int, default=0, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON: query, total, hits, facets")
+    p.add_argument("--jsonl", action="store_true",
+                   help="print JSON Lines: one hit per line (the fields of --json's hits)")
     p.add_argument("--explain", action="store_true",
                    help="show what the query became: base forms, compound parts and filters searched")
 
@@ -341,6 +343,10 @@ def _search(args, index_dir: Path) -> int:
         except ValueError as exc:
             print(f"arkisto search: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    if args.jsonl:
+        for h in res.hits:
+            sys.stdout.write(json.dumps(h.to_json(), ensure_ascii=False) + "\n")
+        return EXIT_OK if res.total else EXIT_NO_RESULTS
     if args.json:
         out = res.to_json()
         if explained is not None:

@@ -1,15 +1,32 @@
-"""Export records as JSON Lines or CSV, with the model's field names."""
+"""Export records as JSON Lines or CSV.
+
+JSON Lines holds each record whole, with the model's field names: the
+export to process further.  CSV is for people who open it in a spreadsheet:
+one column per field, lists written out readably ("Anna Virtanen
+(hyvinvointijohtaja); Pekka Laine", "VALSSI (OKM, 120 000 €)"), a UTF-8
+byte order mark so that Excel reads the encoding right, no cell over
+CELL_LIMIT characters (a spreadsheet cell holds 32,767; a longer text is cut
+with a visible marker, and the whole text is in the JSON Lines export), and
+a ``missing`` column naming the query's words a partial match lacks."""
 
 from __future__ import annotations
 
 import csv
-import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
-from .models import AnnualReport, Decision
+from .models import AnnualReport, Decision, Person
 
-# Union of both models' fields, in a stable order.
-CSV_FIELDS = list(dict.fromkeys([*Decision.model_fields, *AnnualReport.model_fields]))
+FORMATS = ("csv", "jsonl")
+CELL_LIMIT = 32_000
+CUT_MARKER = " … [cut at 32,000 characters: the whole text is in the JSONL export]"
+BOM = "\ufeff"
+
+# Every field of both models, in a stable order, then the search's own.
+CSV_FIELDS = list(dict.fromkeys([*Decision.model_fields, *AnnualReport.model_fields])) + ["missing"]
 
 
 def iter_records(svc, query: str = "", filters: dict[str, list[str]] | None = None):
@@ -19,22 +36,141 @@ def iter_records(svc, query: str = "", filters: dict[str, list[str]] | None = No
     yield from svc.iter_records(query, filters)
 
 
+def iter_rows(svc, query: str = "", filters: dict[str, list[str]] | None = None
+              ) -> Iterator[tuple[Decision | AnnualReport, list[str]]]:
+    """(record, the query's words it lacks) for every record to export."""
+    if not query.strip() and not filters:
+        for rec in svc.records():
+            yield rec, []
+        return
+    yield from svc.iter_matches(query, filters)
+
+
+def _person(p: Person | None) -> str:
+    if p is None:
+        return ""
+    return f"{p.name} ({p.title})" if p.title else p.name
+
+
+def _joined(items: list[str]) -> str:
+    return "; ".join(x for x in items if x)
+
+
+def _cell(value: object) -> str:
+    """One field as a readable cell: lists joined with "; ", nested things
+    written as people read them."""
+    if value is None:
+        return ""
+    if isinstance(value, Person):
+        return _person(value)
+    if isinstance(value, list):
+        return _joined([_item(v) for v in value])
+    if isinstance(value, dict):
+        return _joined([f"{k}: {v}" for k, v in value.items()])
+    if hasattr(value, "value"):  # an Enum (Outcome)
+        return str(value.value)
+    return str(value)
+
+
+def _item(v: object) -> str:
+    from .models import Attachment, FundedProject, Section, Source, Vote
+
+    if isinstance(v, Person):
+        return _person(v)
+    if isinstance(v, FundedProject):
+        extra = ", ".join(x for x in (v.funder, v.amount) if x)
+        return f"{v.name} ({extra})" if extra else v.name
+    if isinstance(v, Attachment):
+        return f"{v.title} ({v.url})" if v.url else v.title
+    if isinstance(v, Vote):
+        return ": ".join(x for x in (v.description, v.result) if x)
+    if isinstance(v, Section):
+        return f"{v.heading}: {v.text}" if v.text else v.heading
+    if isinstance(v, Source):
+        return _source(v)
+    return str(v)
+
+
+def _source(src) -> str:
+    where = [src.path]
+    if src.page:
+        where.append(f"page {src.page}")
+    if src.record is not None:
+        where.append(f"record {src.record + 1}")
+    return ", ".join(where)
+
+
+_FORMULA = re.compile(r"^[=+@\t\r]")
+
+
+def _safe_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text: cut to CELL_LIMIT with a marker,
+    and a leading =, + or @ (which a spreadsheet would run as a formula)
+    quoted with an apostrophe."""
+    if _FORMULA.match(text):
+        text = "'" + text
+    if len(text) > CELL_LIMIT:
+        text = text[: CELL_LIMIT - len(CUT_MARKER)].rstrip() + CUT_MARKER
+    return text
+
+
+def csv_row(rec: Decision | AnnualReport, missing: list[str] | None = None) -> dict[str, str]:
+    row = {name: _safe_cell(_cell(getattr(rec, name))) for name in type(rec).model_fields}
+    row["source"] = _safe_cell(_source(rec.source))
+    row["missing"] = _safe_cell(", ".join(missing or []))
+    return row
+
+
 def write_export(svc, out: TextIO, fmt: str, query: str = "", filters=None) -> int:
+    """Write every record matching ``query`` and ``filters`` (all of them
+    when both are empty) to ``out``; the number written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     n = 0
     if fmt == "jsonl":
         for rec in iter_records(svc, query, filters):
             out.write(rec.model_dump_json() + "\n")
             n += 1
         return n
+    out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    for rec in iter_records(svc, query, filters):
-        row = {}
-        for name, value in rec.model_dump(mode="json").items():
-            if isinstance(value, (list, dict)):
-                row[name] = json.dumps(value, ensure_ascii=False) if value else ""
-            else:
-                row[name] = "" if value is None else value
-        writer.writerow(row)
+    for rec, missing in iter_rows(svc, query, filters):
+        writer.writerow(csv_row(rec, missing))
         n += 1
     return n
+
+
+# --- where the TUI offers to write -----------------------------------------------------------
+
+
+def _xdg_user_dir(name: str, home: Path) -> Path | None:
+    """XDG_<name>_DIR from ``~/.config/user-dirs.dirs`` (as xdg-user-dirs
+    writes it: ``XDG_DOCUMENTS_DIR="$HOME/Asiakirjat"``), if it exists."""
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "user-dirs.dirs"
+    try:
+        text = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    m = re.search(rf'^XDG_{name}_DIR="([^"\n]*)"', text, re.MULTILINE)
+    if not m:
+        return None
+    value = m.group(1).replace("$HOME", str(home))
+    path = Path(value)
+    if not path.is_absolute() or path == home:
+        return None
+    return path if path.is_dir() else None
+
+
+def default_export_folder(home: Path | None = None) -> Path:
+    """Where an export goes unless the user says otherwise: the user's
+    documents folder (XDG user dirs, else ~/Documents), else the downloads
+    folder, else the home folder."""
+    home = Path(home) if home is not None else Path.home()
+    for name, fallback in (("DOCUMENTS", "Documents"), ("DOWNLOAD", "Downloads")):
+        found = _xdg_user_dir(name, home)
+        if found is not None:
+            return found
+        if (home / fallback).is_dir():
+            return home / fallback
+    return home

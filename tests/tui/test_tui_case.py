@@ -25,6 +25,12 @@ CASE_RECORDS = [
     decision(id="k3", municipality="Helsinki", committee="Kaupunginhallitus", meeting_date="2021-12-13",
              section="928", title="Ympäristölupa, valitus", case_id=CASE,
              proposal="Kaupunginhallitus päättää valittaa ympäristöluvasta."),
+    decision(id="s1", municipality="Helsinki", committee="Kaupunkiympäristölautakunta", meeting_date="2021-11-02",
+             section="597", title="Meluilmoitus, lausunto", case_id="HEL 2021-011111",
+             proposal="Kaupunkiympäristölautakunta päättää antaa lausunnon meluilmoituksesta ja ympäristöluvasta."),
+    decision(id="s2", municipality="Mikkeli", committee="Kaupunginhallitus", meeting_date="2017-06-05",
+             section="230", title="Lausunto ympäristöluvasta", case_id="MliDno-2017-1",
+             proposal="Kaupunginhallitus päättää antaa lausunnon ympäristöluvasta."),
     decision(id="h1", municipality="Heinola", committee="Kasvatus- ja opetuslautakunta", meeting_date="2025-03-12",
              section="45", title="Toimintakertomus 2024", case_id="HEI/45/2025",
              proposal="Kasvatus- ja opetuslautakunta hyväksyy toimintakertomuksen.",
@@ -38,7 +44,12 @@ def case_index(tmp_path: Path) -> Path:
 
     archive = tmp_path / "archive"
     archive.mkdir()
-    (archive / "records.json").write_text(json.dumps(CASE_RECORDS, ensure_ascii=False), encoding="utf-8")
+    pdf = tmp_path / "docs" / "heinola kokous.pdf"  # the minutes the Heinola record was read from
+    pdf.parent.mkdir()
+    pdf.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    records = [dict(r) for r in CASE_RECORDS]
+    records[-1]["source"] = dict(records[-1]["source"], path=str(pdf))
+    (archive / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     ix = tmp_path / "ix"
     assert index_paths([archive], ix).records == len(CASE_RECORDS)
     return ix
@@ -77,3 +88,40 @@ async def test_y_copies_the_full_citation_and_the_palette_copies_csl_and_bibtex(
         await pilot.press(*"CSL-JSON", "enter")
         await settle(pilot)
         assert json.loads(app.clipboard)[0]["number"] == "§ 45"
+
+
+@sync
+async def test_e_asks_where_and_writes_csv_or_jsonl_or_nothing(case_index, tmp_path):
+    from arkisto.tui.screens.export import ExportScreen
+
+    out = tmp_path / "Asiakirjat"
+    out.mkdir()
+    app = make_app(case_index, export_dir=out)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"ympäristölupa", "down", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one("#export-path")
+        assert field.value == str(out / "arkisto-export-20250102-030405.csv")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert list(out.iterdir()) == [] and status(app) == "Vienti peruttiin."
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        path = out / "arkisto-export-20250102-030405.csv"
+        hits = sorted(h.id for h in search_screen(app).result.hits)
+        assert status(app) == f"Vietiin {len(hits)} tietuetta tiedostoon {path}"
+        data = path.read_text(encoding="utf-8")
+        assert data.startswith("\ufeffkind,id,")
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#fmt-jsonl").value = True
+        await settle(pilot)
+        assert app.screen.query_one("#export-path").value.endswith(".jsonl")
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = (out / "arkisto-export-20250102-030405.jsonl").read_text(encoding="utf-8").splitlines()
+        assert sorted(json.loads(x)["id"] for x in lines) == hits

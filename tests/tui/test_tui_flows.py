@@ -301,6 +301,10 @@ async def test_export_writes_jsonl_in_the_export_dir(tui_index, tmp_path):
         await settle(pilot)
         await pilot.press(*"hankkeet", "down", "e")
         await settle(pilot)
+        app.screen.query_one("#fmt-jsonl").value = True  # `e` asks: the folder offered, CSV or JSONL
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
         path = out / "arkisto-export-20250102-030405.jsonl"
         assert path.exists()
         lines = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]

@@ -202,6 +202,8 @@ async def test_facet_filter_results_detail_explain_and_status_show_hostile_text(
         assert scr.query_one(StatusBar).message == f"Kopioitu: {CLICK} 2.5.2024 § 2"
         await pilot.press("e")
         await settle(pilot)
+        await pilot.press("enter")  # the export dialog: write where it offers
+        await settle(pilot)
         assert "vienti[i]/arkisto-export-" in scr.query_one(StatusBar).message
         assert_clean(app)
         await pilot.press("f2")

@@ -510,6 +510,22 @@ class SearchService:
             for docnum in top.tolist():
                 yield load_record(searcher.stored_fields(docnum))
 
+    def iter_matches(
+        self, query: str = "", filters: dict[str, list[str]] | None = None, sort: str = "relevance"
+    ) -> Iterator[tuple[Decision | AnnualReport, list[str]]]:
+        """As ``iter_records``, each record with the query's words it lacks
+        (a partial match: ``Hit.missing``; [] when it has every word)."""
+        with self._pin():
+            searcher = self.searcher()
+            r = self._resolve(query, filters)
+            if not r.matches.any():
+                return
+            top, _scores = self._ranked(r, sort, None)
+            relaxed = r.words is not None and r.words.relaxed
+            for docnum in top.tolist():
+                missing = r.words.missing(docnum) if relaxed and r.words is not None else []
+                yield load_record(searcher.stored_fields(docnum)), missing
+
     def _ranked(self, r: _Resolved, sort: str, want: int | None):
         """The first ``want`` matches (all when None) in the result order, and
         their scores: by relevance when there is free text, else by date.

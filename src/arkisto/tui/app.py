@@ -56,7 +56,7 @@ class ArkistoApp(App[int]):
             save_settings: False in tests, so that no config file is written.
             sample_dir: the archive for a first run (default: the bundled sample).
             use_sample: False to show "no index" instead of building one.
-            export_dir: where `e` writes its file (default: the current folder).
+            export_dir: the folder `e` offers (default: the user's documents or downloads folder).
             clock: the time used in export file names.
             show_timing: False hides the milliseconds figure (deterministic snapshots).
             cursor_blink: False for snapshots.
@@ -77,7 +77,11 @@ class ArkistoApp(App[int]):
 
             sample_dir = sample_data_dir()
         self.sample_dir = sample_dir if use_sample else None
-        self.export_dir = Path(export_dir) if export_dir else Path.cwd()
+        if export_dir is None:
+            from ..export import default_export_folder
+
+            export_dir = default_export_folder()
+        self.export_dir = Path(export_dir)
         self.clock = clock
         self.show_timing = show_timing
         self.cursor_blink = cursor_blink

@@ -24,7 +24,6 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -280,16 +279,25 @@ class Backend:
             return roots
         return sorted(p for p in self.svc.manifest.sources if Path(p).exists())
 
-    def export(self, req: Request, folder: Path, now: datetime) -> tuple[int, Path]:
+    def export(self, req: Request, path: Path, fmt: str = "jsonl") -> tuple[int, Path]:
+        """Write the request's results to ``path`` as ``fmt`` ("csv" or
+        "jsonl"), through a temporary file renamed into place."""
         from ..export import write_export
 
-        path = Path(folder) / f"arkisto-export-{now:%Y%m%d-%H%M%S}.jsonl"
+        path = Path(path)
         tmp = path.with_name(path.name + ".part")
 
         def write() -> int:  # from the start again if run twice
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                return write_export(self.svc, fh, "jsonl", req.query, req.filter_lists())
+                return write_export(self.svc, fh, fmt, req.query, req.filter_lists())
 
-        n = self._recovering(write)
-        tmp.replace(path)
+        try:
+            n = self._recovering(write)
+            tmp.replace(path)
+        except BaseException:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
         return n, path

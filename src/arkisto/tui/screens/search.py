@@ -472,13 +472,26 @@ class SearchScreen(Screen):
         self.state.offset = 0
         self.search()
 
-    @work(exclusive=True, group="export", exit_on_error=False)
-    async def action_export(self) -> None:
+    def action_export(self) -> None:
+        """Ask where to write the current results, and as CSV or JSON Lines."""
         if not self.ready:
             return
+        from .export import ExportScreen
+
+        stem = f"arkisto-export-{self.arkisto.clock():%Y%m%d-%H%M%S}"
+        self.arkisto.push_screen(ExportScreen(self.arkisto.export_dir, stem, self.s), self._export_chosen)
+
+    def _export_chosen(self, choice) -> None:
+        if choice is None:
+            self.status(self.s("export_cancelled"))
+            return
+        self.write_export(*choice)
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def write_export(self, path, fmt: str) -> None:
         self.status(self.s("exporting"))
         try:
-            n, path = await self.ask(self.backend.export, self.request(), self.arkisto.export_dir, self.arkisto.clock())
+            n, path = await self.ask(self.backend.export, self.request(), path, fmt)
         except (ArkistoError, OSError, ValueError) as exc:
             msg = exc.message if isinstance(exc, ArkistoError) else str(exc)
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)

@@ -103,9 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="show what the query became: base forms, compound parts and filters searched")
 
-    p = sub.add_parser("show", help="show one record", epilog=EXIT_CODES_HELP,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("id")
+    p = sub.add_parser("show", help="show one record, or the handlings of one case",
+                       description="Show one record by its id; given a case id (diaarinumero, e.g. "
+                       "'HEL 2021-007014'), list every handling of that case, oldest first.",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("id", help="a record id or a case id")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
 
@@ -396,6 +398,8 @@ def _related(args, index_dir: Path) -> int:
         for h in rel[key]:
             meta = " · ".join(x for x in [h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}"] if x)
             sys.stdout.write(f"  {one_line(safe_display(h.title))}\n    {one_line(safe_display(meta))} · id {escape_controls(h.id)}\n")
+            if h.shared:
+                sys.stdout.write(f"    shared words: {one_line(safe_display(', '.join(h.shared)))}\n")
     return EXIT_OK
 
 
@@ -450,8 +454,11 @@ def _fi_date(iso: str | None) -> str:
 def _show(args, index_dir: Path) -> int:
     with _service(index_dir) as svc:
         rec = svc.get(args.id)
+        handlings = svc.case(args.id) if rec is None else []
+    if rec is None and handlings:
+        return _show_case(args, handlings)
     if rec is None:
-        print(f"arkisto show: no record with id {args.id!r}", file=sys.stderr)
+        print(f"arkisto show: no record or case with id {args.id!r}", file=sys.stderr)
         return EXIT_NO_RESULTS
     if args.json:
         sys.stdout.write(rec.model_dump_json(indent=2) + "\n")
@@ -460,6 +467,29 @@ def _show(args, index_dir: Path) -> int:
 
     for line in record_lines(rec):
         sys.stdout.write(safe_display(line) + "\n")
+    return EXIT_OK
+
+
+def _show_case(args, handlings) -> int:
+    """`arkisto show 'HEL 2021-007014'`: the handlings of one case, oldest
+    first, each with its citation and id (`arkisto show ID` opens one)."""
+    from .cite import citation
+
+    case_id = handlings[0].record.case_id if handlings[0].record is not None else args.id
+    if args.json:
+        out = {"case_id": case_id, "handlings": [dict(h.to_json(), citation=citation(h.record))
+                                                 for h in handlings if h.record is not None]}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    sys.stdout.write(f"Case {one_line(safe_display(case_id))}: {len(handlings)} handlings\n\n")
+    for i, h in enumerate(handlings, start=1):
+        sys.stdout.write(f"{i:>3}. {one_line(safe_display(citation(h.record)))}\n")
+        if h.title:
+            sys.stdout.write(f"     {one_line(safe_display(h.title))}\n")
+        if h.outcome:
+            sys.stdout.write(f"     outcome: {h.outcome}\n")
+        sys.stdout.write(f"     id {escape_controls(h.id)}\n")
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from tui_support import settle, sync
 
 from arkisto.tui.app import make_app
 from arkisto.tui.screens import SearchScreen
-from arkisto.tui.widgets import StatusBar
+from arkisto.tui.widgets import DetailPane, ResultList, StatusBar
 from helpers import decision
 
 CASE = "HEL 2021-007014"
@@ -88,6 +88,89 @@ async def test_y_copies_the_full_citation_and_the_palette_copies_csl_and_bibtex(
         await pilot.press(*"CSL-JSON", "enter")
         await settle(pilot)
         assert json.loads(app.clipboard)[0]["number"] == "§ 45"
+
+
+def detail_record(app) -> str | None:
+    return search_screen(app).query_one(DetailPane).record_id
+
+
+def related_prompts(app) -> list[str]:
+    related = search_screen(app).query_one("#detail-related")
+    return [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+
+
+@sync
+async def test_the_same_case_and_similar_decisions_open_and_backspace_goes_back(case_index):
+    app = make_app(case_index)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"lausunto", "down")
+        await settle(pilot)
+        results = search_screen(app).query_one(ResultList)
+        results.highlighted = [h.id for h in results.hits].index("k1")
+        await settle(pilot)
+        assert detail_record(app) == "k1"
+        shown = related_prompts(app)
+        assert shown[:3] == [
+            "Samassa asiassa",
+            "• Helsingin kaupunki, kaupunginhallitus 13.12.2021 § 928, dnro HEL 2021-007014 · Ympäristölupa, valitus",
+            "• Helsingin kaupunki, kaupunkiympäristölautakunnan ympäristö- ja lupajaosto 14.10.2021 § 208, "
+            "dnro HEL 2021-007014 · Ympäristölupa, päätös",
+        ]
+        similar = shown[shown.index("Samankaltaisia päätöksiä") + 1:]
+        assert similar and all("\n  yhteisiä sanoja: " in x for x in similar)
+        assert similar[0].startswith("• Helsingin kaupunki")  # the same town's first
+        # Into the list, Enter on the city board's handling: it opens.
+        search_screen(app).query_one("#detail-related").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert detail_record(app) == "k3"
+        assert "Kaupunginhallitus päättää valittaa" in str(search_screen(app).query_one("#detail-body").render())
+        # From there to the division's handling, then back twice.
+        related = search_screen(app).query_one("#detail-related")
+        related.focus()
+        related.highlighted = next(i for i, x in enumerate(related_prompts(app)) if "lupajaosto" in x)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert detail_record(app) == "k2"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert detail_record(app) == "k3"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert detail_record(app) == "k1"
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert detail_record(app) == "k1" and status(app) == "Ei aiempaa avattua päätöstä."
+
+
+@sync
+async def test_o_opens_the_source_file_at_its_page_through_the_opener(case_index, tmp_path):
+    asked: list[str] = []
+    answer = [True]
+
+    def opener(target: str) -> bool:  # launches nothing
+        asked.append(target)
+        return answer[0]
+
+    app = make_app(case_index, opener=opener)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press(*"toimintakertomus", "down", "o")
+        await settle(pilot)
+        pdf = tmp_path / "docs" / "heinola kokous.pdf"
+        want = pdf.resolve().as_uri() + "#page=7"
+        assert asked == [want] and "%20" in want
+        assert status(app) == f"Avattiin {want}"
+        answer[0] = False
+        await pilot.press("o")
+        await settle(pilot)
+        assert status(app) == f"Mikään ohjelma ei avannut lähdettä. Avaa se itse: {want}"
+        # A record whose source file is not there (and has no address): said, nothing opened.
+        await pilot.press("escape", "ctrl+u", *"valitus", "down", "o")
+        await settle(pilot)
+        assert len(asked) == 2
+        assert status(app) == "Lähdetiedostoa ei löydy eikä sen osoitetta tiedetä."
 
 
 @sync

@@ -258,9 +258,10 @@ async def test_related_records_share_a_case_id(tui_index):
         await settle(pilot)
         await pilot.press(*"jatkopäätös")
         await settle(pilot)
-        body = str(app.screen.query_one("#detail-body").render())
-        assert "Samassa asiassa" in body
-        assert "Tekninen lautakunta 5.11.2024 § 9" in body
+        related = app.screen.query_one("#detail-related")
+        shown = [str(related.get_option_at_index(i).prompt) for i in range(related.option_count)]
+        assert shown[0] == "Samassa asiassa"
+        assert shown[1].startswith("• Tekninen lautakunta 5.11.2024 § 9, dnro TEK 2024-1")
 
 
 @sync

@@ -43,6 +43,7 @@ class Hit:
     record: Decision | AnnualReport | None = field(default=None, repr=False)
     missing: list[str] = field(default_factory=list)  # query words this hit lacks (relaxed results)
     also: list[dict] = field(default_factory=list)  # the other files this decision came from (merge.py)
+    shared: list[str] = field(default_factory=list)  # similar decisions: the significant words both have
 
     def to_json(self) -> dict:
         d = asdict(self)

@@ -48,6 +48,13 @@ SORTS = ("relevance", "newest", "oldest")
 # of them, and with rarer ones, first; each says which words it lacks.
 RELAX_BELOW = 10
 
+# Similar decisions (``related``): a decision of the same municipality scores
+# 1 + SAME_PLACE times its similarity, one of the same body of it 1 +
+# SAME_PLACE + SAME_BODY times; another town's decision comes first only when
+# it is that much more similar.
+SAME_PLACE = 2.0
+SAME_BODY = 0.5
+
 
 class _Generation:
     """One opened index generation and everything cached for it.  A search
@@ -600,12 +607,18 @@ class SearchService:
         """Decisions related to one record: ``same_case`` (the same
         diaarinumero: earlier and later handlings of the case, newest first)
         and ``similar`` (more like this: the record's most significant
-        words, run through the engine as any query is)."""
+        words, run through the engine as any query is).  Similar decisions
+        of the same municipality, and of the same body, score higher
+        (``SAME_PLACE``, ``SAME_BODY``): a Helsinki election decision
+        suggests Helsinki's before another town's board appointments.  Each
+        similar hit's ``shared`` lists the significant words it shares."""
+        from ..names import MUNICIPALITIES, canonical
         from .plan import Any, Term, Terms
 
         with self._pin():
             searcher = self.searcher()
             engine = self.engine()
+            px = self.postings()
             docnum = self._docnum(record_id)
             if docnum is None:
                 return {"same_case": [], "similar": []}
@@ -613,8 +626,8 @@ class SearchService:
             same: list[Hit] = []
             case_id = getattr(rec, "case_id", None)
             if case_id:
-                cand = np.flatnonzero(engine.any_of(self.postings(), "ident", [case_id.lower()]))
-                rank = engine.date_rank(self.postings(), newest=True)
+                cand = np.flatnonzero(engine.any_of(px, "ident", [case_id.lower()]))
+                rank = engine.date_rank(px, newest=True)
                 for d in engine.top(cand, rank[cand].astype(np.float64), 50, descending=False).tolist():
                     if d != docnum:
                         same.append(self._hit(d, 0.0, set(), True))
@@ -625,14 +638,54 @@ class SearchService:
                 field = "text_sv" if is_swedish(rec) else "text"
                 # Whoosh's key terms (its Bo1 model over the record's words)
                 # pick the words; the engine scores them.
-                key = searcher.key_terms_from_text(field, (rec.title or "") + "\n" + text, numterms=12)
+                # Numbers, dates and municipalities' names say nothing of the
+                # subject (the municipality counts through SAME_PLACE).
+                key = [(t, w) for t, w in searcher.key_terms_from_text(
+                    field, (rec.title or "") + "\n" + text, numterms=18)
+                    if not any(c.isdigit() for c in t) and t not in MUNICIPALITIES][:12]
+                if not key:
+                    return {"same_case": same[:limit], "similar": []}
                 q = Any((Terms(tuple(Term(field, t, float(w)) for t, w in key)),))
-                matches, scores = engine.run(self.postings(), q)
+                matches, scores = engine.run(px, q)
                 matches[list(seen)] = False
+                boost = np.ones(len(scores))
+                place = canonical(rec.municipality)
+                body = rec.committee if isinstance(rec, Decision) else rec.organisation
+                if place:
+                    here = engine.any_of(px, FACETS["municipality"][0], [place])
+                    boost += SAME_PLACE * here
+                    if body:  # the same body: of the same municipality (every town has a Kaupunginhallitus)
+                        boost += SAME_BODY * (here & engine.any_of(px, FACETS["committee"][0], [body]))
+                ranked = scores * boost
+                has = [(t, engine.any_of(px, field, [t])) for t, _w in key]
                 cand = np.flatnonzero(matches)
-                for d in engine.top(cand, scores[cand], limit, descending=True).tolist():
-                    similar.append(self._hit(d, float(scores[d]), set(), True))
+                for d in engine.top(cand, ranked[cand], limit, descending=True).tolist():
+                    hit = self._hit(d, float(ranked[d]), set(), True)
+                    hit.shared = [t for t, mask in has if mask[d]]
+                    similar.append(hit)
             return {"same_case": same[:limit], "similar": similar}
+
+    def case(self, case_id: str, limit: int = 200) -> list[Hit]:
+        """Every handling of one case (its diaarinumero, e.g. "HEL
+        2021-007014", however it is spaced or cased), oldest first: how the
+        case went from body to body.  [] when no record has that case id."""
+        wanted = " ".join(case_id.split()).lower()
+        if not wanted:
+            return []
+        with self._pin():
+            engine = self.engine()
+            px = self.postings()
+            cand = np.flatnonzero(engine.any_of(px, "ident", [wanted]))
+            if not len(cand):
+                return []
+            rank = engine.date_rank(px, newest=False)
+            hits = []
+            for d in engine.top(cand, rank[cand].astype(np.float64), limit, descending=False).tolist():
+                hit = self._hit(d, 0.0, set(), True)
+                rec_case = getattr(hit.record, "case_id", None) or ""
+                if " ".join(rec_case.split()).lower() == wanted:  # the ident field holds § and dates too
+                    hits.append(hit)
+            return hits
 
     def explain(self, query: str, filters: dict[str, list[str]] | None = None) -> dict:
         """What a query became, read from its plan: each word's base forms,

@@ -46,6 +46,7 @@ class ArkistoApp(App[int]):
         show_timing: bool = True,
         cursor_blink: bool = True,
         stale_poll_seconds: float = 3.0,
+        opener: Callable[[str], bool] | None = None,
     ) -> None:
         """
         Args:
@@ -61,6 +62,8 @@ class ArkistoApp(App[int]):
             show_timing: False hides the milliseconds figure (deterministic snapshots).
             cursor_blink: False for snapshots.
             stale_poll_seconds: how often to look for a newer index generation.
+            opener: opens a source document's file:// or http(s) address (`o`); True when
+                something took it (default: the desktop's, opener.default_opener).
         """
         super().__init__()
         if settings is None:
@@ -82,6 +85,11 @@ class ArkistoApp(App[int]):
 
             export_dir = default_export_folder()
         self.export_dir = Path(export_dir)
+        if opener is None:
+            from ..opener import default_opener
+
+            opener = default_opener
+        self.opener = opener
         self.clock = clock
         self.show_timing = show_timing
         self.cursor_blink = cursor_blink

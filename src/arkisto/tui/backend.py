@@ -232,8 +232,9 @@ class Backend:
     def explain(self, query: str, filters: dict[str, list[str]]) -> dict:
         return self._recovering(lambda: self._open_svc().explain(query, filters))
 
-    def related(self, rec) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        """(same case id, similar): each a list of (id, citation · title)."""
+    def related(self, rec) -> tuple[list[tuple[str, str]], list[tuple[str, str, list[str]]]]:
+        """(same case id, similar): (id, citation · title) pairs, and for
+        similar decisions the words they share too."""
         from ..cite import citation
 
         if self.svc is None:
@@ -249,7 +250,7 @@ class Backend:
             title = h.title if h.title and h.title not in cite else ""
             return h.id, " · ".join(x for x in (cite, title) if x)
 
-        return [line(h) for h in rel["same_case"]], [line(h) for h in rel["similar"]]
+        return [line(h) for h in rel["same_case"]], [(*line(h), list(h.shared)) for h in rel["similar"]]
 
     def reopen(self) -> int:
         self._open_svc().reopen()

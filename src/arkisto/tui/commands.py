@@ -60,6 +60,7 @@ class ArkistoCommands(Provider):
             yield (s("copy"), s("cmd_copy_help"), screen.action_copy)
             yield (s("copy_csl"), s("cmd_copy_csl_help"), partial(screen.action_copy, "csl"))
             yield (s("copy_bibtex"), s("cmd_copy_bibtex_help"), partial(screen.action_copy, "bibtex"))
+            yield (s("key_open_source"), s("cmd_open_source_help"), screen.action_open_source)
             for sort in ("relevance", "newest", "oldest"):
                 yield (s("cmd_sort", sort=s(f"sort_{sort}")), s("cmd_sort_help"), partial(screen.action_cycle_sort, sort))
             yield (s("clear_filters"), s("cmd_clear_help"), screen.action_clear_filters)

@@ -60,6 +60,9 @@ def screen_bindings(s: Strings) -> list[Binding]:
         Binding("f5", "refresh", s("key_refresh"), key_display="F5"),
         Binding("f2", "explain", s("explain"), key_display="F2"),
         Binding("q", "app.quit", s("quit")),
+        # Following a case (detail pane) and opening the source.
+        Binding("o", "open_source", s("key_open_source"), show=False),
+        Binding("backspace", "detail_back", s("key_detail_back"), key_display="Backspace", show=False),
     ]
 
 
@@ -93,6 +96,7 @@ class SearchScreen(Screen):
         self.state = State(filters={})
         self.result: SearchResult | None = None  # the last result shown
         self.detail_hit = None  # the hit whose record the detail pane shows
+        self.history: list = []  # records the detail pane showed before the related ones opened from it
         self.ready = False  # the index is open
         self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified: tuple | None = None  # the generation the user was last told about
@@ -379,6 +383,7 @@ class SearchScreen(Screen):
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def load_detail(self, hit, delay: float = DETAIL_DELAY) -> None:
         self.detail_hit = hit
+        self.history.clear()  # a hit from the list starts a new trail
         if delay:
             await asyncio.sleep(delay)  # a newer hit cancels this worker
         rec = hit.record
@@ -386,21 +391,54 @@ class SearchScreen(Screen):
             rec = await self.ask(self.backend.get, hit.id)
             if rec is None:
                 return
+        await self._show_detail(rec)
+
+    async def _show_detail(self, rec) -> None:
+        """Lay out ``rec`` in the detail pane, then (after a rest) its
+        same-case and similar decisions, as a list that opens them."""
         terms = list(self.result.terms) if self.result else []
         s = self.s
         # Stemming a long record takes a moment: do it off the event loop.
         text = await run_in_daemon(record_text, rec, s, terms, name="arkisto-detail")
-        self.query_one(DetailPane).show_record(rec, text)
+        detail = self.query_one(DetailPane)
+        detail.show_record(rec, text)
         # Related decisions (a more-like-this search) only once the user
         # rests on this hit: typing or moving on cancels this worker before
         # it takes the search thread from the next query.
         await asyncio.sleep(RELATED_DELAY)
-        related = await self.ask(self.backend.related, rec)
-        if not any(related):
+        same, similar = await self.ask(self.backend.related, rec)
+        if detail.record is rec:
+            detail.show_related(same, similar, s)
+
+    @on(DetailPane.RecordOpened)
+    def related_opened(self, event: DetailPane.RecordOpened) -> None:
+        """Enter on a same-case or similar decision: open it in the detail
+        pane; Backspace comes back to this one."""
+        detail = self.query_one(DetailPane)
+        if detail.record is not None:
+            self.history.append(detail.record)
+        self.open_record(event.record_id)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def open_record(self, record_id: str, rec=None) -> None:
+        if rec is None:
+            rec = await self.ask(self.backend.get, record_id)
+        if rec is None:
+            self.status(self.s("record_gone"), error=True)
             return
-        text = await run_in_daemon(record_text, rec, s, terms, related, name="arkisto-detail")
-        if self.detail_hit is hit:
-            self.query_one(DetailPane).show_record(rec, text)
+        detail = self.query_one(DetailPane)
+        if not self.wide:
+            self.add_class("-detail-open")
+        detail.focus()
+        await self._show_detail(rec)
+
+    def action_detail_back(self) -> None:
+        """Backspace: the record shown before the related one opened from it."""
+        if not self.history:
+            self.status(self.s("nothing_back"))
+            return
+        rec = self.history.pop()
+        self.open_record(rec.id, rec)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -442,7 +480,8 @@ class SearchScreen(Screen):
     def selected_record(self):
         """The record the user is looking at: the open detail, else the highlighted hit."""
         detail = self.query_one(DetailPane)
-        if detail.record is not None and (self.has_class("-detail-open") or self.focused is detail):
+        inside = self.focused is not None and detail in self.focused.ancestors_with_self
+        if detail.record is not None and (self.has_class("-detail-open") or inside):
             return detail.record
         hit = self.query_one(ResultList).current_hit
         if hit is not None:
@@ -497,6 +536,30 @@ class SearchScreen(Screen):
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)
             return
         self.status(self.s("exported", n=n, path=str(path)))
+
+    @work(exclusive=True, group="open-source", exit_on_error=False)
+    async def action_open_source(self) -> None:
+        """`o`: the source document, the local file at the record's page
+        where there is one, else its address, through the app's opener."""
+        from ...opener import source_target
+
+        rec = self.selected_record()
+        if rec is None:
+            self.status(self.s("nothing_selected"))
+            return
+        target = source_target(rec)
+        if target is None:
+            self.status(self.s("open_no_source"), error=True)
+            return
+        self.status(self.s("opening_source", target=target))
+        try:
+            ok = await run_in_daemon(self.arkisto.opener, target, name="arkisto-open")
+        except Exception:
+            ok = False
+        if ok:
+            self.status(self.s("opened_source", target=target))
+        else:
+            self.status(self.s("open_failed", target=target), error=True)
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:

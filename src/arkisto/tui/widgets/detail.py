@@ -1,10 +1,36 @@
-"""The detail pane: one whole record, scrollable."""
+"""The detail pane: one whole record, scrollable, and below it the other
+handlings of the same case and similar decisions, each of which opens."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
+from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...text import one_line, safe_display
+
+LABEL = "bold underline"
+
+
+class RelatedList(OptionList):
+    """The same case's other handlings and similar decisions: ↑ ↓ to move,
+    Enter opens one in the detail pane (Backspace goes back)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    RelatedList, RelatedList:focus { height: auto; max-height: 100%; border: none; padding: 0; margin-top: 1; }
+    RelatedList.-empty { display: none; }
+    """
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -13,6 +39,9 @@ class DetailPane(VerticalScroll, can_focus=True):
     | Key | Does |
     | :- | :- |
     | ↑ ↓ PgUp PgDn | scroll |
+    | Tab | to the same case / similar decisions; Enter opens one |
+    | Backspace | back to the record opened before |
+    | o | open the source document |
     """
 
     DEFAULT_CSS = """
@@ -20,15 +49,30 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane > Static { width: 1fr; }
     """
 
+    @dataclass
+    class RecordOpened(Message):
+        """Enter on a related decision: open ``record_id`` in the pane."""
+
+        pane: DetailPane
+        record_id: str
+
+        @property
+        def control(self) -> DetailPane:
+            return self.pane
+
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.record_id: str | None = None
         self.record = None
+        self.related_ids: list[str] = []  # the ids the related list offers, in order
 
     def compose(self):
         yield Static("", id="detail-body", markup=False)
+        yield RelatedList(id="detail-related", classes="-empty")
 
     def show_record(self, rec, text: Text) -> None:
+        if rec.id != self.record_id:
+            self.show_related((), (), None)
         self.record_id = rec.id
         self.record = rec
         self.query_one("#detail-body", Static).update(text)
@@ -37,4 +81,40 @@ class DetailPane(VerticalScroll, can_focus=True):
     def show_placeholder(self, message: str) -> None:
         self.record_id = None
         self.record = None
+        self.show_related((), (), None)
         self.query_one("#detail-body", Static).update(Text(message, style="dim"))
+
+    def show_related(self, same, similar, s) -> None:
+        """``same``: (id, citation) pairs; ``similar``: (id, citation,
+        shared words) triples.  Headings are disabled options; every other
+        option opens its record."""
+        options: list[Option] = []
+        ids: list[str] = []
+        if s is not None:
+            for key, items in (("related", same), ("similar", similar)):
+                if not items:
+                    continue
+                options.append(Option(Text(s(key), style=LABEL), disabled=True))
+                for item in items:
+                    rid, label = item[0], item[1]
+                    shared = item[2] if len(item) > 2 else ()
+                    prompt = Text("• " + one_line(safe_display(label)))
+                    if shared:
+                        prompt.append("\n  " + s("shared_words", words=", ".join(
+                            one_line(safe_display(w)) for w in shared)), style="dim")
+                    options.append(Option(prompt, id=f"{key}:{len(ids)}"))
+                    ids.append(rid)
+        related = self.query_one(RelatedList)
+        related.set_options(options)
+        related.set_class(not ids, "-empty")
+        self.related_ids = ids
+        if ids:
+            related.highlighted = next(i for i, o in enumerate(options) if not o.disabled)
+
+    @on(OptionList.OptionSelected, "#detail-related")
+    def related_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        oid = event.option.id or ""
+        index = int(oid.split(":", 1)[1]) if ":" in oid else -1
+        if 0 <= index < len(self.related_ids):
+            self.post_message(self.RecordOpened(self, self.related_ids[index]))

@@ -115,6 +115,19 @@ def test_restricted_unpickler_refuses_foreign_globals():
         ([1, 2], b"\x00\xff", {"a": 1.5})
 
 
+def test_a_flipped_length_in_a_pickle_is_damage_not_a_memory_error():
+    """A damaged posting block whose opcode asks for 2**62 bytes: the
+    unpickler's MemoryError is the index's damage (exit 5), not a traceback."""
+    import io
+    import struct
+
+    huge = b"\x80\x04\x8e" + struct.pack("<Q", 2**62) + b"abc"
+    with pytest.raises(safe_pickle.UnsafeIndexData):
+        safe_pickle.loads(huge)
+    with pytest.raises(safe_pickle.UnsafeIndexData):
+        safe_pickle.load(io.BytesIO(huge))
+
+
 def test_every_whoosh_unpickling_site_is_covered():
     """Each module of Whoosh that arkisto loads and that unpickles does so
     through arkisto's unpickler; a Whoosh upgrade that adds a site fails here."""

@@ -126,8 +126,10 @@ def load(file: Any, **_kw: Any) -> Any:
 
 # What an allowed callable raises when a pickle calls it with other arguments
 # than Whoosh writes (a codec name that is not latin-1's, a list for a
-# string): inside the unpickler, that is damaged data.
-_CALL_ERRORS = (LookupError, TypeError, ValueError, AttributeError)
+# string): inside the unpickler, that is damaged data.  So is a MemoryError:
+# a flipped length in an opcode (BINBYTES8 …) asks for exabytes, and no
+# pickle arkisto wrote needs more memory than its own few bytes hint at.
+_CALL_ERRORS = (LookupError, TypeError, ValueError, AttributeError, MemoryError)
 
 
 # Whoosh's modules that bind ``loads``/``load`` at import, and the name they

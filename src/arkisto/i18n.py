@@ -164,6 +164,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Kieli: suomi",
         "theme_changed": "Teema: {theme} (tallennettu)",
         "settings_not_saved": "Asetuksia ei voitu tallentaa: {error}",
+        # --- TUI: facets ---
+        "official": "Viranhaltija",
+        "facet_value_full": "{facet}: {value}",
     },
     "en": {
         "app_title": "arkisto",
@@ -324,6 +327,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Language: English",
         "theme_changed": "Theme: {theme} (saved)",
         "settings_not_saved": "Could not save the settings: {error}",
+        # --- TUI: facets ---
+        "official": "Official",
+        "facet_value_full": "{facet}: {value}",
     },
 }
 

@@ -96,6 +96,7 @@ class SearchScreen(Screen):
         self.ready = False  # the index is open
         self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified: tuple | None = None  # the generation the user was last told about
+        self._full_shown = ""  # a facet value's whole name shown in the status bar
         self._set_bindings()
 
     @property
@@ -115,6 +116,10 @@ class SearchScreen(Screen):
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        facets = self.query_one(FacetPanel)
+        if self.focused is facets and facets.highlighted_full:
+            self._full_shown = facets.highlighted_full
+            self.status(self._full_shown)
 
     @property
     def s(self) -> Strings:
@@ -327,6 +332,18 @@ class SearchScreen(Screen):
         results = self.query_one(ResultList)
         if results.hits:
             results.focus()
+
+    @on(FacetPanel.ValueHighlighted)
+    def facet_value_highlighted(self, event: FacetPanel.ValueHighlighted) -> None:
+        """A value shortened to fit the panel: its whole name in the status bar
+        (and gone from there when the cursor moves to a value shown whole)."""
+        if self.focused is not event.facet_panel:
+            return
+        if event.full:
+            self.status(event.full)
+        elif self.query_one(StatusBar).message == self._full_shown:
+            self.status("")
+        self._full_shown = event.full
 
     @on(FacetPanel.Toggled)
     def facet_toggled(self, event: FacetPanel.Toggled) -> None:

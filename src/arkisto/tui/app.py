@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from ..config import Settings
@@ -21,6 +22,7 @@ from ..text import safe_display
 from .backend import Backend
 from .commands import ArkistoCommands
 from .screens.search import SearchScreen
+from .themes import THEMES
 
 
 class ArkistoApp(App[int]):
@@ -71,6 +73,7 @@ class ArkistoApp(App[int]):
         self.settings_path = settings_path
         self.save_settings = save_settings
         self.strings = Strings(lang or settings.lang)
+        self._label_palette_key()
         self.backend = Backend(Path(index_dir))
         if use_sample and sample_dir is None:
             from ..locations import sample_data_dir
@@ -83,8 +86,30 @@ class ArkistoApp(App[int]):
         self.cursor_blink = cursor_blink
         self.stale_poll_seconds = stale_poll_seconds
         self.page_size = settings.page_size
+        for theme in THEMES:
+            self.register_theme(theme)
+        # The [keys] table of config.toml, as Textual's keymap (binding id -> keys).
+        self.keymap: dict[str, str] = dict(settings.keys)
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+
+    # Keys as the footer and the help show them: "Esc", "F5", "^q".
+    KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space", "backspace": "Backspace"}
+
+    def get_key_display(self, binding: Binding) -> str:
+        modifiers, key = binding.parse_key()
+        if binding.key_display is None and not modifiers:
+            if key in self.KEY_NAMES:
+                return self.KEY_NAMES[key]
+            if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
+                return key.upper()
+        return super().get_key_display(binding)
+
+    def _label_palette_key(self) -> None:
+        """Ctrl+P's label in the footer in the UI language (Textual's is "palette")."""
+        self._bindings.key_to_bindings[self.COMMAND_PALETTE_BINDING] = [
+            Binding(self.COMMAND_PALETTE_BINDING, "command_palette", self.strings("key_palette"),
+                    show=False, priority=True)]
 
     @property
     def search_screen(self) -> SearchScreen | None:
@@ -94,6 +119,7 @@ class ArkistoApp(App[int]):
         return None
 
     def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
         self.push_screen(SearchScreen())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.settings_problems:
@@ -129,6 +155,7 @@ class ArkistoApp(App[int]):
 
     def set_language(self, lang: str) -> None:
         self.strings = Strings(lang)
+        self._label_palette_key()
         self.settings.lang = lang
         self._save()
         screen = self.search_screen

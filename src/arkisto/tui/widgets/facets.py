@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -68,6 +68,13 @@ class FacetPanel(OptionList):
         self._facets: dict = {}
         self._s = None
         self.full_names: dict[str, str] = {}  # option id -> "Facet: whole value", where shortened
+
+    def set_enter_label(self, label: str) -> None:
+        """Show Enter in the footer as ``label`` (the class's bindings are
+        shared; this instance gets its own, in the UI language)."""
+        bindings = (self._merged_bindings or BindingsMap()).copy()
+        bindings.key_to_bindings["enter"] = [Binding("enter", "select", label)]
+        self._bindings = bindings
 
     def show(self, facets: dict, s) -> None:
         self._facets, self._s = facets, s

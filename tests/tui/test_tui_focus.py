@@ -1,12 +1,16 @@
 """The focus model and the conventions: Esc out of the query field, q quits
 outside it, a footer of the keys that matter where the focus is (always one
 that quits, never cut at 80 columns), F5 only when there is a newer index,
-? closes the explanation, the [keys] table and the high-contrast theme."""
+? closes the explanation, a stale result never painted beside a new query,
+the typing debounce and "Haetaan…", the [keys] table and the high-contrast
+theme."""
 
 from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 from textual.widgets import Input
@@ -16,7 +20,7 @@ from tui_support import settle, sync
 from arkisto.config import Settings
 from arkisto.tui.app import make_app
 from arkisto.tui.screens import HelpScreen, SearchScreen
-from arkisto.tui.widgets import FacetPanel, ResultList, StatusBar
+from arkisto.tui.widgets import DetailPane, FacetPanel, ResultList, StatusBar
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -153,6 +157,121 @@ async def test_question_mark_closes_the_explanation(tui_index):
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
+
+
+def slow_backend(monkeypatch, seconds: float):
+    """Searches and laying out a record take ``seconds`` each (on their threads)."""
+    from arkisto.tui import backend
+    from arkisto.tui.screens import search as search_screen
+
+    real_search, real_text = backend.Backend.search, search_screen.record_text
+
+    def search(self, req):
+        time.sleep(seconds)
+        return real_search(self, req)
+
+    def record_text(*args, **kw):
+        time.sleep(seconds)
+        return real_text(*args, **kw)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    monkeypatch.setattr(search_screen, "record_text", record_text)
+
+
+@sync
+async def test_no_earlier_record_beside_no_hits_after_ctrl_u_and_fast_typing(tui_index, monkeypatch):
+    """Issue 15, point 9: a facet selected, Ctrl+U, then a query with no hits
+    typed faster than the search answers: the detail pane must not show the
+    record of a hit of the emptied query beside "Ei osumia."."""
+    slow_backend(monkeypatch, 0.2)
+    app = make_app(tui_index)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        scr = app.screen
+        await pilot.press(*"hankkeet")
+        await settle(pilot)
+        await pilot.press("tab", "enter")  # the first committee
+        await settle(pilot)
+        assert scr.result.filters and scr.result.hits
+        scr.query_one("#query").focus()
+        await pilot.press("ctrl+u")
+        # the emptied query's hits arrive and the detail starts to follow them…
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if scr.result.query == "":
+                break
+        assert scr.result.query == "" and scr.result.hits
+        # …while a query with no hits is typed
+        await pilot.press(*"zzzxq")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert scr.result.query == "zzzxq" and not scr.result.hits
+        assert "Ei osumia." in info(app)
+        detail = scr.query_one(DetailPane)
+        assert detail.record is None, detail.record_id
+        assert "Valitse tulos" in str(detail.query_one("#detail-body").render())
+
+
+@sync
+async def test_keys_typed_within_the_debounce_start_one_search(tui_index, monkeypatch):
+    from arkisto.tui import backend
+
+    searched: list[str] = []
+    real_search = backend.Backend.search
+
+    def search(self, req):
+        searched.append(req.query)
+        return real_search(self, req)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    app = make_app(tui_index)
+    app.debounce = 2.0  # a wide window, so that the test does not depend on how fast keys arrive
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        searched.clear()
+        await pilot.press(*"hankkeet")
+        await pilot.pause()
+        assert searched == []  # still inside the window
+        await settle(pilot)
+        assert searched == ["hankkeet"]
+        assert app.screen.result.query == "hankkeet"
+        # Enter does not wait for the window to end (here: never ending)
+        app.debounce = 3600.0
+        searched.clear()
+        await pilot.press(*" 2024", "enter")
+        for _ in range(250):
+            await pilot.pause(0.02)
+            if searched:
+                break
+        assert searched == ["hankkeet 2024"]
+
+
+@sync
+async def test_a_slow_search_shows_haetaan_until_it_answers(tui_index, monkeypatch):
+    from arkisto.tui import backend
+
+    gate = threading.Event()
+    real_search = backend.Backend.search
+
+    def search(self, req):
+        if req.query:
+            gate.wait(10)
+        return real_search(self, req)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    app = make_app(tui_index, debounce=0, searching_delay=0.05)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*"hankkeet")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if "Haetaan…" in info(app):
+                break
+        assert "Haetaan…" in info(app)
+        gate.set()
+        await settle(pilot)
+        assert "Haetaan…" not in info(app) and "osumaa" in info(app)
 
 
 def write_config(tmp_path, text: str) -> Path:

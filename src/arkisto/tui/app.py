@@ -48,6 +48,8 @@ class ArkistoApp(App[int]):
         show_timing: bool = True,
         cursor_blink: bool = True,
         stale_poll_seconds: float = 3.0,
+        debounce: float = 0.15,
+        searching_delay: float = 0.3,
     ) -> None:
         """
         Args:
@@ -63,6 +65,9 @@ class ArkistoApp(App[int]):
             show_timing: False hides the milliseconds figure (deterministic snapshots).
             cursor_blink: False for snapshots.
             stale_poll_seconds: how often to look for a newer index generation.
+            debounce: seconds of rest after a keystroke in the query before it is
+                searched (keys typed within it start no search of their own).
+            searching_delay: seconds a search may take before "Haetaan…" shows.
         """
         super().__init__()
         if settings is None:
@@ -85,6 +90,8 @@ class ArkistoApp(App[int]):
         self.show_timing = show_timing
         self.cursor_blink = cursor_blink
         self.stale_poll_seconds = stale_poll_seconds
+        self.debounce = debounce
+        self.searching_delay = searching_delay
         self.page_size = settings.page_size
         for theme in THEMES:
             self.register_theme(theme)

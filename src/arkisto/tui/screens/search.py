@@ -353,19 +353,40 @@ class SearchScreen(Screen):
         st = self.state
         return Request(st.query, dict(st.filters or {}), st.sort, st.offset, self.arkisto.page_size)
 
-    def search(self) -> None:
+    def search(self, delay: float = 0.0) -> None:
         if self.ready:
-            self.run_search(self.request())
+            self.run_search(self.request(), delay)
 
     @work(exclusive=True, group="search", exit_on_error=False)
-    async def run_search(self, req: Request) -> None:
+    async def run_search(self, req: Request, delay: float = 0.0) -> None:
+        """Search for ``req`` and paint the result.  A newer search cancels
+        this one: while it waits out ``delay`` (the typing debounce), in the
+        backend's queue, or before it paints."""
+        # A result or a detail still on its way belongs to the old query.
+        self.workers.cancel_group(self, "detail")
+        if delay:
+            await asyncio.sleep(delay)
+        fut = self.backend.submit(self.backend.search, req)
         try:
-            res = await self.ask(self.backend.search, req)
+            done, _ = await asyncio.wait({fut}, timeout=self.arkisto.searching_delay)
+            if not done:  # slow: say so until it answers
+                self.query_one(QueryBar).show_searching(self.s("searching"))
+            res = await fut
+        except asyncio.CancelledError:
+            fut.cancel()  # superseded: the backend skips it if not yet started
+            raise
         except ArkistoError as exc:
             self.show_error(exc)
             return
         except Exception as exc:
             self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
+            return
+        finally:
+            if self.backend.take_reopened():
+                self.notified = self.backend.opened
+                self.update_keys()
+                self.status(self.s("index_reopened"))
+        if req != self.request():  # the query moved on while this one ran
             return
         self.show_result(res)
 
@@ -381,16 +402,22 @@ class SearchScreen(Screen):
             if hit is not None:
                 self.load_detail(hit)
             else:
+                # Nothing to show: no earlier record may stay (or arrive) beside it.
+                self.workers.cancel_group(self, "detail")
+                self.detail_hit = None
                 self.query_one(DetailPane).show_placeholder(s("detail_empty"))
 
     @on(QueryBar.Changed)
     def query_changed(self, event: QueryBar.Changed) -> None:
         self.state.query = event.text
         self.state.offset = 0
-        self.search()
+        self.search(delay=self.arkisto.debounce)
 
     @on(QueryBar.Submitted)
     def query_submitted(self) -> None:
+        # Enter within the debounce: search now rather than after it.
+        if self.result is not None and self.result.query != self.state.query:
+            self.search()
         results = self.query_one(ResultList)
         if results.hits:
             results.focus()
@@ -470,6 +497,8 @@ class SearchScreen(Screen):
         s = self.s
         # Stemming a long record takes a moment: do it off the event loop.
         text = await run_in_daemon(record_text, rec, s, terms, name="arkisto-detail")
+        if self.detail_hit is not hit:  # another hit, or none, since
+            return
         self.query_one(DetailPane).show_record(rec, text)
         # Related decisions (a more-like-this search) only once the user
         # rests on this hit: typing or moving on cancels this worker before

@@ -186,6 +186,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_write": "Vie",
         "export_cancel": "Peru",
         "export_cancelled": "Vienti peruttiin.",
+        # --- TUI: focus, keys, facets ---
+        "key_to_results": "Tuloksiin",
+        "key_to_query": "Hakukenttään",
+        "filters_cleared": "Rajaukset tyhjennetty",
+        "explain_close": "Esc, ? tai F2 sulkee selityksen.",
+        "official": "Viranhaltija",
+        "facet_value_full": "{facet}: {value}",
+        "help_esc": "hakukentästä tuloksiin; listassa rajaukset pois, sitten hakukenttään; avoimesta päätöksestä listaan",
+        "help_quit": "Lopeta (hakukentässä vain ^q: siellä q on kirjain)",
     },
     "en": {
         "app_title": "arkisto",
@@ -368,6 +377,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_write": "Export",
         "export_cancel": "Cancel",
         "export_cancelled": "Export cancelled.",
+        # --- TUI: focus, keys, facets ---
+        "key_to_results": "To results",
+        "key_to_query": "To search",
+        "filters_cleared": "Filters cleared",
+        "explain_close": "Esc, ? or F2 closes the explanation.",
+        "official": "Official",
+        "facet_value_full": "{facet}: {value}",
+        "help_esc": "out of the search field to the results; in a list, clear the filters, then back to the field; from an open decision to the list",
+        "help_quit": "Quit (in the search field only ^q: there q is a letter)",
     },
 }
 

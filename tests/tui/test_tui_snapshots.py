@@ -44,3 +44,17 @@ def test_detail(snap_compare, app, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=typed("f1"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_results_focused(snap_compare, app, size):
+    """Esc out of the query field: the results' keys in the footer."""
+    assert snap_compare(app, terminal_size=size, run_before=typed(*"hankkeet", "escape"))
+
+
+def test_high_contrast(snap_compare, tmp_path, tui_index, monkeypatch):
+    from arkisto.config import Settings
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(Path(tui_index.name), settings=Settings(theme="arkisto-high-contrast"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=typed(*"hankkeet", "escape"))

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from ..config import Settings
@@ -21,6 +22,7 @@ from ..text import safe_display
 from .backend import Backend
 from .commands import ArkistoCommands
 from .screens.search import SearchScreen
+from .themes import THEMES
 
 
 class ArkistoApp(App[int]):
@@ -47,6 +49,8 @@ class ArkistoApp(App[int]):
         cursor_blink: bool = True,
         stale_poll_seconds: float = 3.0,
         opener: Callable[[str], bool] | None = None,
+        debounce: float = 0.15,
+        searching_delay: float = 0.3,
     ) -> None:
         """
         Args:
@@ -64,6 +68,9 @@ class ArkistoApp(App[int]):
             stale_poll_seconds: how often to look for a newer index generation.
             opener: opens a source document's file:// or http(s) address (`o`); True when
                 something took it (default: the desktop's, opener.default_opener).
+            debounce: seconds of rest after a keystroke in the query before it is
+                searched (keys typed within it start no search of their own).
+            searching_delay: seconds a search may take before "Haetaan…" shows.
         """
         super().__init__()
         if settings is None:
@@ -74,6 +81,7 @@ class ArkistoApp(App[int]):
         self.settings_path = settings_path
         self.save_settings = save_settings
         self.strings = Strings(lang or settings.lang)
+        self._label_palette_key()
         self.backend = Backend(Path(index_dir))
         if use_sample and sample_dir is None:
             from ..locations import sample_data_dir
@@ -94,9 +102,33 @@ class ArkistoApp(App[int]):
         self.show_timing = show_timing
         self.cursor_blink = cursor_blink
         self.stale_poll_seconds = stale_poll_seconds
+        self.debounce = debounce
+        self.searching_delay = searching_delay
         self.page_size = settings.page_size
+        for theme in THEMES:
+            self.register_theme(theme)
+        # The [keys] table of config.toml, as Textual's keymap (binding id -> keys).
+        self.keymap: dict[str, str] = dict(settings.keys)
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+
+    # Keys as the footer and the help show them: "Esc", "F5", "^q".
+    KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space", "backspace": "Backspace"}
+
+    def get_key_display(self, binding: Binding) -> str:
+        modifiers, key = binding.parse_key()
+        if binding.key_display is None and not modifiers:
+            if key in self.KEY_NAMES:
+                return self.KEY_NAMES[key]
+            if len(key) > 1 and key[0] == "f" and key[1:].isdigit():
+                return key.upper()
+        return super().get_key_display(binding)
+
+    def _label_palette_key(self) -> None:
+        """Ctrl+P's label in the footer in the UI language (Textual's is "palette")."""
+        self._bindings.key_to_bindings[self.COMMAND_PALETTE_BINDING] = [
+            Binding(self.COMMAND_PALETTE_BINDING, "command_palette", self.strings("key_palette"),
+                    show=False, priority=True)]
 
     @property
     def search_screen(self) -> SearchScreen | None:
@@ -106,6 +138,7 @@ class ArkistoApp(App[int]):
         return None
 
     def on_mount(self) -> None:
+        self.set_keymap(self.keymap)
         self.push_screen(SearchScreen())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.settings_problems:
@@ -141,6 +174,7 @@ class ArkistoApp(App[int]):
 
     def set_language(self, lang: str) -> None:
         self.strings = Strings(lang)
+        self._label_palette_key()
         self.settings.lang = lang
         self._save()
         screen = self.search_screen

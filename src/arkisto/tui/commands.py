@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from ..text import one_line, safe_display
-from .present import facet_label
+from .present import facet_label, facet_title
 
 if TYPE_CHECKING:
     from .app import ArkistoApp
@@ -69,7 +69,7 @@ class ArkistoCommands(Provider):
             result = getattr(screen, "result", None)
             if result is not None:
                 for facet, f in result.facets.items():
-                    label = s(facet)
+                    label = facet_title(facet, s)
                     for v in f.values[:200]:
                         mark = "✓ " if v.selected else ""
                         value = one_line(safe_display(facet_label(facet, v.value, s)))

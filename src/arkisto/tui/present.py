@@ -116,16 +116,97 @@ def hit_prompt(hit, s: Strings, number: int | None = None) -> Text:
     return out
 
 
-def facet_value_prompt(facet: str, value: str, count: int, selected: bool, s: Strings, width: int = 0) -> Text:
-    """``✓  129 Kaupunginhallitus``: counts first, so they line up; one line,
-    cut with an ellipsis to ``width`` cells (when given)."""
+def facet_title(facet: str, s: Strings) -> str:
+    """A facet's heading in the UI language; a facet the UI has no name for
+    (a newer service's) is titled from its own name ("funded_project" ->
+    "Funded project") rather than left out."""
+    title = s(facet)
+    return facet.replace("_", " ").capitalize() if title == facet else title
+
+
+def shorten_middle(text: str, width: int, head: int | None = None) -> str:
+    """``text`` in ``width`` characters, cut in the middle ("Kaupunkiy…lupajaosto"):
+    names of bodies share their beginnings ("Kaupunkiympäristölautakunta",
+    "Kaupunkiympäristölautakunnan ympäristö- ja lupajaosto") and differ at
+    either end.  ``head`` characters are kept from the start (default: a little
+    over half of what fits)."""
+    if len(text) <= width or width < 3:
+        return text[:max(width, 0)]
+    room = width - 1
+    if head is None:
+        head = (room + 1) // 2 + 1
+    head = max(1, min(head, room - 1))
+    return text[:head] + "…" + text[len(text) - (room - head):]
+
+
+def distinct_shortenings(texts: Sequence[str], width: int) -> list[str]:
+    """Each of ``texts`` shortened to ``width`` so that no two look the same:
+    where the middle cuts of two names coincide, the cut moves until each
+    differs; where only their middles differ, the part where they part is shown."""
+    out = [shorten_middle(t, width) for t in texts]
+    for _ in range(2):
+        seen: dict[str, list[int]] = {}
+        for i, shown in enumerate(out):
+            seen.setdefault(shown, []).append(i)
+        clashes = [ix for ix in seen.values() if len(ix) > 1 and len({texts[i] for i in ix}) > 1]
+        if not clashes:
+            break
+        taken = set(out)
+        for ix in clashes:
+            for i in ix[1:] if len({texts[j] for j in ix}) == len(ix) else ix:
+                out[i] = _distinct_cut(texts[i], [texts[j] for j in ix if texts[j] != texts[i]], width, taken)
+                taken.add(out[i])
+    return out
+
+
+def _distinct_cut(text: str, others: list[str], width: int, taken: set[str]) -> str:
+    """A cut of ``text`` that none of ``others`` (which look the same) share."""
+    for head in range(1, width - 1):
+        shown = shorten_middle(text, width, head)
+        if shown not in taken and all(shorten_middle(o, width, head) != shown for o in others):
+            return shown
+    # They differ only deep in the middle: show where they part.
+    part = max(len(_common_prefix(text, o)) for o in others)
+    head = max(1, width // 4)
+    middle = text[max(part - 2, head):][: width - head - 2]
+    return text[:head] + "…" + middle + "…"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def count_cells(counts: Iterable[int]) -> int:
+    """Cells before a facet value: the mark, a space, the widest count and a
+    space ("✓ 129 "), so the counts of one facet line up and its names get
+    the rest."""
+    return 3 + max((len(str(c)) for c in counts), default=1)
+
+
+def facet_value_prompt(facet: str, value: str, count: int, selected: bool, s: Strings, width: int = 0,
+                       shown: str | None = None, digits: int = 5) -> Text:
+    """``✓   129 Kaupunginhallitus``: counts first, right-aligned in ``digits``,
+    so they line up; one line, cut to ``width`` cells (when given).  ``shown``
+    is the value as it fits (see ``distinct_shortenings``); else it is cut in
+    the middle here."""
     out = Text(end="")
     out.append("✓" if selected else " ", style="bold")
-    out.append(f"{count:>5} ", style="dim")
-    out.append(one_line(safe_display(facet_label(facet, value, s))) or "—", style="bold" if selected else "")
+    out.append(f" {count:>{digits}} ", style="dim")
+    label = shown if shown is not None else facet_display(facet, value, s)
+    if shown is None and width > digits + 3:
+        label = shorten_middle(label, width - digits - 3)
+    out.append(label or "—", style="bold" if selected else "")
     if width > 0:
         out.truncate(width, overflow="ellipsis")
     return out
+
+
+def facet_display(facet: str, value: str, s: Strings) -> str:
+    """A facet value as one clean line of text (document text: no controls)."""
+    return one_line(safe_display(facet_label(facet, value, s)))
 
 
 def filters_summary(filters: dict[str, list[str]], s: Strings) -> str:
@@ -133,7 +214,7 @@ def filters_summary(filters: dict[str, list[str]], s: Strings) -> str:
     for facet, values in filters.items():
         if values:
             shown = ", ".join(one_line(safe_display(facet_label(facet, v, s))) for v in values)
-            parts.append(f"{s(facet)}: {shown}")
+            parts.append(f"{facet_title(facet, s)}: {shown}")
     return "; ".join(parts)
 
 

@@ -54,7 +54,7 @@ def explain_text(ex: dict, s) -> Text:
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
         out.append(" (" + s("all_words", n=ex["all_words_matches"]) + ")")
     out.append("\n")
-    out.append("\n" + s("help_close"), style="dim")
+    out.append("\n" + s("explain_close"), style="dim")
     return out
 
 
@@ -63,13 +63,14 @@ class ExplainScreen(ModalScreen[None]):
 
     | Key | Does |
     | :- | :- |
-    | Esc, q, F2 | close |
+    | Esc, q, F2, ? | close |
     """
 
     BINDINGS = [
         Binding("escape", "dismiss", show=False),
         Binding("q", "dismiss", show=False),
         Binding("f2", "dismiss", show=False),
+        Binding("question_mark", "dismiss", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -19,20 +19,20 @@ if TYPE_CHECKING:
     from ..app import ArkistoApp
 
 
-def help_text(bindings: list[Binding], index_dir: Path, s) -> Text:
+def help_text(keys: list[tuple[str, str]], index_dir: Path, s) -> Text:
+    """``keys`` is (key as shown, what it does) for each of the screen's keys."""
     out = Text()
     out.append(s("help_title"), style="bold underline")
     out.append("\n")
     rows: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
-    for b in bindings:
-        key = b.key_display or {"slash": "/", "question_mark": "?", "escape": "Esc"}.get(b.key, b.key)
-        if b.description in seen:  # F1 and ? both open the help: one row
-            i = seen[b.description]
-            rows[i] = (f"{rows[i][0]}, {key}", b.description)
+    for key, description in keys:
+        if description in seen:  # F1 and ? both open the help: one row
+            i = seen[description]
+            rows[i] = (f"{rows[i][0]}, {key}", description)
             continue
-        seen[b.description] = len(rows)
-        rows.append((key, b.description))
+        seen[description] = len(rows)
+        rows.append((key, description))
     rows += [
         ("Tab ⇧Tab", s("help_tab")),
         ("↓ Enter", s("help_search_keys")),
@@ -40,7 +40,6 @@ def help_text(bindings: list[Binding], index_dir: Path, s) -> Text:
         ("Enter n p", s("help_list_keys")),
         ("Enter ␣", s("help_facet_keys")),
         ("Ctrl+P", s("key_palette") + f" ({s('language')}, {s('theme')}, {s('reindex')})"),
-        ("Ctrl+Q", s("quit")),
     ]
     width = max(len(k) for k, _ in rows) + 2
     for key, desc in rows:
@@ -78,16 +77,16 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, bindings: list[Binding], index_dir: Path) -> None:
+    def __init__(self, keys: list[tuple[str, str]], index_dir: Path) -> None:
         super().__init__()
-        self._bindings_shown = bindings
+        self._keys = keys
         self._index_dir = index_dir
 
     def compose(self) -> ComposeResult:
         s = cast("ArkistoApp", self.app).strings
         with VerticalScroll() as scroll:
             scroll.border_title = s("help")
-            yield Static(help_text(self._bindings_shown, self._index_dir, s), markup=False)
+            yield Static(help_text(self._keys, self._index_dir, s), markup=False)
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

@@ -45,24 +45,56 @@ DETAIL_DELAY = 0.1
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
-def screen_bindings(s: Strings) -> list[Binding]:
-    """The search screen's keys, with descriptions in the UI language."""
+# Where the focus is decides which keys the footer shows (4-6 of them,
+# always one that quits); every key works wherever it is not typed into the
+# query.  Keys are bound by id (the action's name), so a ``[keys]`` table in
+# config.toml can move them (``ArkistoApp`` applies it as Textual's keymap).
+FIELD, RESULTS, FACETS, DETAIL = "field", "results", "facets", "detail"
+HELP = "help"  # the keys as the help lists them
+SHOWN = {
+    FIELD: ("back", "explain", "help", "quit_anywhere"),
+    RESULTS: ("back", "copy", "export", "quit"),  # and the list's Enter
+    FACETS: ("back", "help", "quit"),  # and the list's Enter
+    DETAIL: ("back", "copy", "open_source", "help", "quit"),
+}
+
+
+def screen_bindings(s: Strings, place: str = RESULTS, filtered: bool = False, stale: bool = False) -> list[Binding]:
+    """The search screen's keys, with descriptions in the UI language; those
+    that matter in ``place`` are shown in the footer.  Esc says what it will
+    do there: leave the field, clear the filters, or go back."""
+    shown = set(SHOWN.get(place, ())) | ({"refresh"} if stale else set())
+    quit_ = s("quit")
+    if place == HELP:  # every place at once
+        back, quit_ = s("help_esc"), s("help_quit")
+    elif place == FIELD:
+        back = s("key_to_results")
+    elif place in (RESULTS, FACETS):
+        back = s("key_clear_filters") if filtered else s("key_to_query")
+    else:
+        back = s("key_back")
+
+    def key(k: str, action: str, desc: str, bid: str, **kw) -> Binding:
+        return Binding(k, action, desc, show=bid in shown, id=bid, **kw)
+
     return [
-        Binding("f1", "help", s("help"), key_display="F1"),
+        key("f1", "help", s("help"), "help"),
         Binding("question_mark", "help", s("help"), show=False),
-        Binding("slash", "focus_query", s("key_search"), key_display="/"),
-        Binding("escape", "back", s("key_back"), key_display="Esc"),
-        Binding("y", "copy", s("copy")),
-        Binding("e", "export", s("export")),
-        Binding("s", "cycle_sort", s("key_sort")),
-        Binding("c", "clear_filters", s("key_clear_filters")),
+        key("slash", "focus_query", s("key_search"), "search"),
+        key("escape", "back", back, "back"),
+        key("y", "copy", s("copy"), "copy"),
+        key("e", "export", s("export"), "export"),
+        key("s", "cycle_sort", s("key_sort"), "sort"),
+        key("c", "clear_filters", s("key_clear_filters"), "clear_filters"),
         Binding("x", "clear_filters", s("key_clear_filters"), show=False),
-        Binding("f5", "refresh", s("key_refresh"), key_display="F5"),
-        Binding("f2", "explain", s("explain"), key_display="F2"),
-        Binding("q", "app.quit", s("quit")),
+        key("f5", "refresh", s("key_refresh"), "refresh"),
+        key("f2", "explain", s("explain"), "explain"),
+        key("q", "app.quit", quit_, "quit"),
+        # Ctrl+Q quits everywhere (Textual's own key); shown where q is typed.
+        Binding("ctrl+q", "app.quit", quit_, show="quit_anywhere" in shown, priority=True),
         # Following a case (detail pane) and opening the source.
-        Binding("o", "open_source", s("key_open_source"), show=False),
-        Binding("backspace", "detail_back", s("key_detail_back"), key_display="Backspace", show=False),
+        key("o", "open_source", s("key_open_source"), "open_source"),
+        key("backspace", "detail_back", s("key_detail_back"), "detail_back"),
     ]
 
 
@@ -100,6 +132,7 @@ class SearchScreen(Screen):
         self.ready = False  # the index is open
         self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified: tuple | None = None  # the generation the user was last told about
+        self._full_shown = ""  # a facet value's whole name shown in the status bar
         self._set_bindings()
 
     @property
@@ -107,18 +140,49 @@ class SearchScreen(Screen):
         """The app, as arkisto's (Textual types ``self.app`` as any App)."""
         return cast("ArkistoApp", self.app)
 
-    def _set_bindings(self) -> None:
-        """The class's bindings (Tab, Shift+Tab…) plus ours in the UI language."""
-        merged = self._merged_bindings or BindingsMap()
-        self._bindings = BindingsMap.merge([merged, BindingsMap(screen_bindings(self.s))])
+    @property
+    def place(self) -> str:
+        """Where the focus is: the query field, the results, the facets or the detail."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            return FIELD
+        if isinstance(focused, FacetPanel):
+            return FACETS
+        if isinstance(focused, DetailPane) or self.has_class("-detail-open"):
+            return DETAIL
+        return RESULTS
 
-    def check_action(self, action: str, parameters) -> bool | None:
-        if action == "back":  # Esc: shown only where it does something
-            return self.has_class("-detail-open") or not isinstance(self.focused, Input)
-        return True
+    @property
+    def stale(self) -> bool:
+        """A newer index than the one read has been published (F5 opens it)."""
+        return self.notified is not None and self.notified != self.backend.opened
+
+    def _set_bindings(self) -> None:
+        """The class's bindings (Tab, Shift+Tab…) plus ours in the UI language,
+        shown for the focused place."""
+        merged = self._merged_bindings or BindingsMap()
+        ours = screen_bindings(self.s, self.place, bool(self.state.filters), self.stale)
+        self._bindings = BindingsMap.merge([merged, BindingsMap(ours)])
+
+    def update_keys(self) -> None:
+        """Show the keys for where the focus is now (and what Esc does there)."""
+        self._set_bindings()
+        self.refresh_bindings()
+
+    def label_list_keys(self) -> None:
+        """The lists' Enter in the footer, in the UI language."""
+        self.query_one(ResultList).set_enter_label(self.s("open"))
+        self.query_one(FacetPanel).set_enter_label(self.s("key_toggle"))
 
     def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
+        self.update_keys()
+        facets = self.query_one(FacetPanel)
+        if self.focused is facets and facets.highlighted_full:
+            self._full_shown = facets.highlighted_full
+            self.status(self._full_shown)
+
+    def on_descendant_blur(self) -> None:
+        self.update_keys()
 
     @property
     def s(self) -> Strings:
@@ -142,6 +206,7 @@ class SearchScreen(Screen):
         yield Static("", id="too-small", markup=False)
 
     def on_mount(self) -> None:
+        self.label_list_keys()
         self.query_one(DetailPane).show_placeholder(self.s("detail_empty"))
         self.show_message(self.s("opening_index"))
         self.open_index()
@@ -188,6 +253,7 @@ class SearchScreen(Screen):
         finally:
             if self.backend.take_reopened():
                 self.notified = self.backend.opened
+                self.update_keys()
                 self.status(self.s("index_reopened"))
 
     # --- opening and building the index ----------------------------------------------
@@ -220,6 +286,7 @@ class SearchScreen(Screen):
             return
         self.ready = True
         self.notified = self.backend.opened
+        self.update_keys()
         self.hide_message()
         if not self.query_one(StatusBar).message:
             self.status(self.s("index_ready", n=await self.ask(self.backend.doc_count)))
@@ -290,19 +357,40 @@ class SearchScreen(Screen):
         st = self.state
         return Request(st.query, dict(st.filters or {}), st.sort, st.offset, self.arkisto.page_size)
 
-    def search(self) -> None:
+    def search(self, delay: float = 0.0) -> None:
         if self.ready:
-            self.run_search(self.request())
+            self.run_search(self.request(), delay)
 
     @work(exclusive=True, group="search", exit_on_error=False)
-    async def run_search(self, req: Request) -> None:
+    async def run_search(self, req: Request, delay: float = 0.0) -> None:
+        """Search for ``req`` and paint the result.  A newer search cancels
+        this one: while it waits out ``delay`` (the typing debounce), in the
+        backend's queue, or before it paints."""
+        # A result or a detail still on its way belongs to the old query.
+        self.workers.cancel_group(self, "detail")
+        if delay:
+            await asyncio.sleep(delay)
+        fut = self.backend.submit(self.backend.search, req)
         try:
-            res = await self.ask(self.backend.search, req)
+            done, _ = await asyncio.wait({fut}, timeout=self.arkisto.searching_delay)
+            if not done:  # slow: say so until it answers
+                self.query_one(QueryBar).show_searching(self.s("searching"))
+            res = await fut
+        except asyncio.CancelledError:
+            fut.cancel()  # superseded: the backend skips it if not yet started
+            raise
         except ArkistoError as exc:
             self.show_error(exc)
             return
         except Exception as exc:
             self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
+            return
+        finally:
+            if self.backend.take_reopened():
+                self.notified = self.backend.opened
+                self.update_keys()
+                self.status(self.s("index_reopened"))
+        if req != self.request():  # the query moved on while this one ran
             return
         self.show_result(res)
 
@@ -318,19 +406,37 @@ class SearchScreen(Screen):
             if hit is not None:
                 self.load_detail(hit)
             else:
+                # Nothing to show: no earlier record may stay (or arrive) beside it.
+                self.workers.cancel_group(self, "detail")
+                self.detail_hit = None
                 self.query_one(DetailPane).show_placeholder(s("detail_empty"))
 
     @on(QueryBar.Changed)
     def query_changed(self, event: QueryBar.Changed) -> None:
         self.state.query = event.text
         self.state.offset = 0
-        self.search()
+        self.search(delay=self.arkisto.debounce)
 
     @on(QueryBar.Submitted)
     def query_submitted(self) -> None:
+        # Enter within the debounce: search now rather than after it.
+        if self.result is not None and self.result.query != self.state.query:
+            self.search()
         results = self.query_one(ResultList)
         if results.hits:
             results.focus()
+
+    @on(FacetPanel.ValueHighlighted)
+    def facet_value_highlighted(self, event: FacetPanel.ValueHighlighted) -> None:
+        """A value shortened to fit the panel: its whole name in the status bar
+        (and gone from there when the cursor moves to a value shown whole)."""
+        if self.focused is not event.facet_panel:
+            return
+        if event.full:
+            self.status(event.full)
+        elif self.query_one(StatusBar).message == self._full_shown:
+            self.status("")
+        self._full_shown = event.full
 
     @on(FacetPanel.Toggled)
     def facet_toggled(self, event: FacetPanel.Toggled) -> None:
@@ -351,6 +457,7 @@ class SearchScreen(Screen):
             filters.pop(event_facet, None)
         self.state.filters = filters
         self.state.offset = 0
+        self.update_keys()
         self.search()
 
     @on(ResultList.PageRequested)
@@ -376,7 +483,7 @@ class SearchScreen(Screen):
             self.load_detail(event.hit, delay=0)
         self.add_class("-detail-open")
         detail.focus()
-        self.refresh_bindings()
+        self.update_keys()
 
     # --- the detail pane ------------------------------------------------------------------
 
@@ -396,10 +503,13 @@ class SearchScreen(Screen):
     async def _show_detail(self, rec) -> None:
         """Lay out ``rec`` in the detail pane, then (after a rest) its
         same-case and similar decisions, as a list that opens them."""
+        hit = self.detail_hit
         terms = list(self.result.terms) if self.result else []
         s = self.s
         # Stemming a long record takes a moment: do it off the event loop.
         text = await run_in_daemon(record_text, rec, s, terms, name="arkisto-detail")
+        if self.detail_hit is not hit:  # another hit, or none, since
+            return
         detail = self.query_one(DetailPane)
         detail.show_record(rec, text)
         # Related decisions (a more-like-this search) only once the user
@@ -460,22 +570,45 @@ class SearchScreen(Screen):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.arkisto.push_screen(HelpScreen(screen_bindings(self.s), self.backend.index_dir))
+        self.arkisto.push_screen(HelpScreen(self.key_rows(), self.backend.index_dir))
+
+    def key_rows(self) -> list[tuple[str, str]]:
+        """(key as shown, what it does) for each of the screen's keys, as the
+        keymap in config.toml binds them."""
+        app = self.arkisto
+        rows = []
+        for b in screen_bindings(self.s, HELP):
+            keys = app.keymap.get(b.id or "", b.key).split(",")
+            shown = ", ".join(app.get_key_display(b.with_key(k.strip(), key_display=None)) for k in keys)
+            rows.append((shown, b.description))
+        return rows
 
     def action_focus_query(self) -> None:
         self.remove_class("-detail-open")
         self.query_one(QueryBar).input.focus()
 
     def action_back(self) -> None:
+        """Esc: out of the query field to the results (or the facets when
+        there are no hits); out of an open detail to the list; in a list,
+        clear the filters if any, else go back to the query field."""
         focused = self.focused
-        if self.has_class("-detail-open"):
+        results = self.query_one(ResultList)
+        if isinstance(focused, Input):
+            if results.hits or not self.query_one(FacetPanel).option_count:
+                results.focus()
+            else:
+                self.query_one(FacetPanel).focus()
+        elif self.has_class("-detail-open"):
             self.remove_class("-detail-open")
-            self.query_one(ResultList).focus()
-            self.refresh_bindings()
+            results.focus()
         elif isinstance(focused, DetailPane):
-            self.query_one(ResultList).focus()
-        elif isinstance(focused, (ResultList, FacetPanel)):
+            results.focus()
+        elif self.state.filters:
+            self.action_clear_filters()
+            self.status(self.s("filters_cleared"))
+        else:
             self.query_one(QueryBar).input.focus()
+        self.update_keys()
 
     def selected_record(self):
         """The record the user is looking at: the open detail, else the highlighted hit."""
@@ -509,6 +642,7 @@ class SearchScreen(Screen):
     def action_clear_filters(self) -> None:
         self.state.filters = {}
         self.state.offset = 0
+        self.update_keys()
         self.search()
 
     def action_export(self) -> None:
@@ -571,6 +705,7 @@ class SearchScreen(Screen):
             self.show_error(exc)
             return
         self.notified = self.backend.opened
+        self.update_keys()
         self.status(self.s("refreshed", n=n))
         self.search()
 
@@ -591,6 +726,7 @@ class SearchScreen(Screen):
             self.show_error(exc)
             return
         self.notified = self.backend.opened
+        self.update_keys()
         self.status(self.s("reindexed", records=report.records, files=report.files_indexed,
                            unchanged=report.files_unchanged, skipped=report.files_skipped, n=report.doc_count))
         self.search()
@@ -605,14 +741,15 @@ class SearchScreen(Screen):
             self.notified = live
             self.arkisto.tell(self.s("index_updated"), timeout=10)
             self.status(self.s("index_updated"))
+            self.update_keys()
 
     # --- language --------------------------------------------------------------------------
 
     def retranslate(self) -> None:
         """Redraw every string in the current language."""
         s = self.s
-        self._set_bindings()
-        self.refresh_bindings()
+        self.label_list_keys()
+        self.update_keys()
         self.query_one(QueryBar).set_placeholder(s("search_placeholder"))
         if self.result is not None:
             self.show_result(self.result)

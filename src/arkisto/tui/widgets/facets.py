@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ..present import facet_value_prompt
+from ..present import count_cells, distinct_shortenings, facet_display, facet_title, facet_value_prompt
 
-# The order facets are listed in (most useful first).
-ORDER = ("committee", "year", "presenter", "funded_project", "funder", "outcome", "kind", "municipality")
+# The order facets are listed in (most useful first); a facet not named here
+# (a newer service's) follows in the service's order.  The municipality goes
+# first when there are several: "Kaupunginhallitus" is then five bodies.
+ORDER = ("committee", "official", "year", "presenter", "funded_project", "funder", "outcome", "kind", "municipality")
+ONLY_WITH_CHOICE = ("municipality", "kind")  # shown where there is more than one value
 SHOWN = 5  # values per facet before "show all"
 SEP = "\x1f"
 
@@ -36,6 +39,18 @@ class FacetPanel(OptionList):
     """
 
     @dataclass
+    class ValueHighlighted(Message):
+        """A value is highlighted: ``full`` is its whole name when the list
+        shows it shortened, else ""."""
+
+        facet_panel: FacetPanel
+        full: str
+
+        @property
+        def control(self) -> FacetPanel:
+            return self.facet_panel
+
+    @dataclass
     class Toggled(Message):
         """A facet value was picked: add or remove it as a filter."""
 
@@ -52,6 +67,14 @@ class FacetPanel(OptionList):
         self.expanded: set[str] = set()
         self._facets: dict = {}
         self._s = None
+        self.full_names: dict[str, str] = {}  # option id -> "Facet: whole value", where shortened
+
+    def set_enter_label(self, label: str) -> None:
+        """Show Enter in the footer as ``label`` (the class's bindings are
+        shared; this instance gets its own, in the UI language)."""
+        bindings = (self._merged_bindings or BindingsMap()).copy()
+        bindings.key_to_bindings["enter"] = [Binding("enter", "select", label)]
+        self._bindings = bindings
 
     def show(self, facets: dict, s) -> None:
         self._facets, self._s = facets, s
@@ -67,26 +90,35 @@ class FacetPanel(OptionList):
         # one line per value: leave room for a scrollbar whether or not one shows
         width = max(self.content_region.width - self.styles.scrollbar_size_vertical, 0)
         options: list = []
-        for name in ORDER:
-            facet = self._facets.get(name)
-            if facet is None:
-                continue
+        self.full_names = {}
+        for name in self.facet_order():
+            facet = self._facets[name]
             values = [v for v in facet.values if v.count or v.selected]
             if not values:
                 continue
             # Municipality and kind only help where there is a choice.
-            if name in ("municipality", "kind") and len(values) < 2 and not any(v.selected for v in values):
+            if name in ONLY_WITH_CHOICE and len(values) < 2 and not any(v.selected for v in values):
                 continue
             if options:
                 options.append(None)
-            options.append(Option(Text(s(name), style="bold"), id=f"h{SEP}{name}", disabled=True))
+            title = facet_title(name, s)
+            options.append(Option(Text(title, style="bold"), id=f"h{SEP}{name}", disabled=True))
             expanded = name in self.expanded
             shown = values if expanded else values[:SHOWN]
             # a selected value is always listed
             shown += [v for v in values[SHOWN:] if v.selected and not expanded]
+            # No two values may look the same once cut to the panel's width.
+            full = [facet_display(name, v.value, s) for v in values]
+            cells = count_cells(v.count for v in values)
+            cut = dict(zip(full, distinct_shortenings(full, max(width - cells, 0)) if width else full))
             for v in shown:
-                options.append(Option(facet_value_prompt(name, v.value, v.count, v.selected, s, width),
-                                      id=f"v{SEP}{name}{SEP}{v.value}"))
+                oid = f"v{SEP}{name}{SEP}{v.value}"
+                text = facet_display(name, v.value, s)
+                if cut[text] != text:
+                    self.full_names[oid] = s("facet_value_full", facet=title, value=text)
+                options.append(Option(facet_value_prompt(name, v.value, v.count, v.selected, s, width, cut[text],
+                                                        cells - 3),
+                                      id=oid))
             if len(values) > SHOWN:
                 label = s("show_less") if expanded else s("show_all", n=len(values))
                 options.append(Option(Text("  " + label, style="italic"), id=f"x{SEP}{name}"))
@@ -98,8 +130,34 @@ class FacetPanel(OptionList):
             enabled = [i for i in range(self.option_count) if not self.get_option_at_index(i).disabled]
             self.highlighted = enabled[0] if enabled else None
 
+    @property
+    def highlighted_full(self) -> str:
+        """The highlighted value's whole name if it is shown shortened, else ""."""
+        if self.highlighted is None or self.highlighted >= self.option_count:
+            return ""
+        return self.full_names.get(self.get_option_at_index(self.highlighted).id or "", "")
+
+    def facet_order(self) -> list[str]:
+        """The facets to list, in order (see ``ORDER``)."""
+        names = [n for n in ORDER if n in self._facets] + [n for n in self._facets if n not in ORDER]
+        municipality = self._facets.get("municipality")
+        if municipality is not None and sum(1 for v in municipality.values if v.count or v.selected) > 1:
+            names.remove("municipality")
+            names.insert(0, "municipality")
+        return names
+
     def on_resize(self) -> None:
         self._render_options()
+
+    def watch__mouse_hovering_over(self, index: int | None) -> None:
+        """The whole name of a shortened value as the tooltip (plain text)."""
+        option = self.get_option_at_index(index) if index is not None and index < self.option_count else None
+        full = self.full_names.get(option.id or "") if option is not None else None
+        self.tooltip = Text(full) if full else None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.ValueHighlighted(self, self.full_names.get(event.option.id or "", "")))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

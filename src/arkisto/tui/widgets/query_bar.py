@@ -111,6 +111,12 @@ class QueryBar(Vertical):
         info.set_class(bool(result.hints or relaxed), "-hint")
         info.update(out)
 
+    def show_searching(self, text: str) -> None:
+        """A search is taking a while: say so (the result replaces it)."""
+        info = self.query_one("#info", Static)
+        info.set_class(False, "-hint")
+        info.update(Text(text, style="italic"))
+
     def show_text(self, text: str) -> None:
         info = self.query_one("#info", Static)
         info.set_class(False, "-hint")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -97,6 +97,13 @@ class ResultList(OptionList):
         first = 2 if result.offset > 0 and self.hits else 0
         self.highlighted = first if self.option_count and not self.get_option_at_index(first).disabled else None
         self.scroll_home(animate=False)
+
+    def set_enter_label(self, label: str) -> None:
+        """Show Enter in the footer as ``label`` (the class's bindings are
+        shared; this instance gets its own, in the UI language)."""
+        bindings = (self._merged_bindings or BindingsMap()).copy()
+        bindings.key_to_bindings["enter"] = [Binding("enter", "select", label)]
+        self._bindings = bindings
 
     @property
     def current_hit(self):

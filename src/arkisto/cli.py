@@ -32,6 +32,7 @@ query language:
   rakennus*             prefix;        päätös~   fuzzy (one edit)
   § 45                  a section number;  case ids such as "HEL 2021-012054" match exactly
   toimielin:X  committee:X      esittelijä:X  presenter:X     vuosi:2024  year:2020-2024
+  viranhaltija:X  official:X    an official's decisions (tiimipäällikkö, rehtori …); toimielin: lists bodies
   hanke:X      project:X        rahoittaja:OKM  funder:OKM    tulos:hyväksytty  outcome:approved
   kunta:X      municipality:X   (values match case-insensitively, by prefix: toimielin:kasvatus)
 """
@@ -44,6 +45,7 @@ index location: --index DIR, else $ARKISTO_INDEX, else ~/.local/share/arkisto/in
 
 FACET_FLAGS = {
     "committee": "committee",
+    "official": "official",
     "presenter": "presenter",
     "year": "year",
     "project": "funded_project",

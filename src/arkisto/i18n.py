@@ -164,6 +164,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Kieli: suomi",
         "theme_changed": "Teema: {theme} (tallennettu)",
         "settings_not_saved": "Asetuksia ei voitu tallentaa: {error}",
+        # --- facets ---
+        "official": "Viranhaltija",
     },
     "en": {
         "app_title": "arkisto",
@@ -324,6 +326,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Language: English",
         "theme_changed": "Theme: {theme} (saved)",
         "settings_not_saved": "Could not save the settings: {error}",
+        # --- facets ---
+        "official": "Official",
     },
 }
 

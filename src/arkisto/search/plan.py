@@ -353,7 +353,7 @@ _RANGE = re.compile(r"[\[{]\s*([^\s\]}]*)\s+TO\s+([^\s\]}]*)\s*[\]}]")
 _OPS = {"OR", "AND", "NOT"}
 _WORD = re.compile(r'[^\s"()]+')
 _FIELDS_SHOWN = ", ".join(sorted(k for k in FIELD_ALIASES if not k.isascii()
-                                 or k in ("toimielin", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji")))
+                                 or k in ("toimielin", "viranhaltija", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji")))
 
 
 @dataclass

@@ -2,6 +2,7 @@
 prefix*, fuzzy~, and field filters in Finnish or English:
 
     toimielin:/committee:   esittelijä:/presenter:   vuosi:/year: (2024, 2020-2024, puuttuu)
+    viranhaltija:/official: (an official's decisions: tiimipäällikkö, rehtori …)
     hanke:/project:         rahoittaja:/funder:      tulos:/outcome:
     kunta:/municipality:    laji:/kind:
 
@@ -16,6 +17,7 @@ import re
 
 FIELD_ALIASES = {
     "toimielin": "committee", "committee": "committee", "lautakunta": "committee",
+    "viranhaltija": "official", "official": "official",
     "esittelijä": "presenter", "esittelija": "presenter", "presenter": "presenter",
     "vuosi": "year", "year": "year",
     "hanke": "funded_project", "project": "funded_project", "funded_project": "funded_project",

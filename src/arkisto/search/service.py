@@ -354,6 +354,7 @@ class SearchService:
                     if g != f:
                         cand = cand & s
                 facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
+            facets = self._ordered(facets)
             shown = dict(selected)
             if "municipality" in facets:
                 for v in facets["municipality"].values:
@@ -380,6 +381,17 @@ class SearchService:
                 all_words_total=(r.words.all_words_total if r.words is not None and r.words.all_words_total
                                  is not None and r.words.all_words_total < total else None),
             )
+
+    def _ordered(self, facets: dict[str, Facet]) -> dict[str, Facet]:
+        """The facets in FACETS order, but the municipality first when the
+        archive holds several: "Kaupunginhallitus" of five cities is five
+        bodies, and the municipality tells them apart."""
+        if "municipality" not in facets:
+            return facets
+        several = len(self.facet_cache().count("municipality", self.engine().live)) > 1
+        if not several:
+            return facets
+        return {"municipality": facets["municipality"], **{k: v for k, v in facets.items() if k != "municipality"}}
 
     def _filters(self, typed: dict[str, list[str]], passed: dict[str, list[str]] | None,
                  hints: list[str]) -> dict[str, list[str]]:

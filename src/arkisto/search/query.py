@@ -46,6 +46,7 @@ def bound_query(query: str) -> tuple[str, list[str]]:
     finds the normalised documents), no control characters, at most
     MAX_QUERY_CHARS characters and words of at most MAX_WORD_CHARS.
     Returns (query, hints saying what was cut)."""
+    from ..notes import Note
     from ..text import clean
 
     hints: list[str] = []
@@ -55,10 +56,10 @@ def bound_query(query: str) -> tuple[str, list[str]]:
         if query[MAX_QUERY_CHARS].strip() and " " in cut:
             cut = cut.rsplit(" ", 1)[0]  # not in the middle of a word
         query = cut
-        hints.append(f"the query is long: searched its first {len(query)} characters")
+        hints.append(Note("query_long", n=len(query)))
     if _LONG_WORD.search(query):
         query = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_CHARS], query)
-        hints.append(f"words over {MAX_WORD_CHARS} characters were shortened")
+        hints.append(Note("words_shortened", n=MAX_WORD_CHARS))
     return query, hints
 
 
@@ -77,6 +78,7 @@ def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[s
     """"2020-2024" -> the years in range that the index has; "puuttuu" ->
     the records without a date; returns (years, hints)."""
     from ..models import NO_DATE
+    from ..notes import Note
 
     out: list[str] = []
     hints: list[str] = []
@@ -91,7 +93,7 @@ def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[s
         elif re.fullmatch(r"\d{4}", v):
             out.append(v)
         else:
-            hints.append(f"year {v!r} is not a year, a range like 2020-2024, or puuttuu (no date)")
+            hints.append(Note("year_invalid", value=v))
     return out, hints
 
 

@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import IndexDamagedError
 from ..models import NO_DATE, AnnualReport, Decision
+from ..notes import Note
 from .query import expand_years, match_values, no_date
 from .results import Facet, FacetValue, Hit, SearchResult
 from .schema import FACETS, is_swedish, load_record, record_text
@@ -416,7 +417,7 @@ class SearchService:
                 for r in raw:
                     m = self._municipality_matches(r, known)
                     if not m:
-                        hints.append(f"no {facet} matches {r!r}")
+                        hints.append(Note("no_match", facet=facet, value=r))
                         m = [self._municipality_canon(r)]
                     vals += m
             else:
@@ -424,7 +425,7 @@ class SearchService:
                 for r in raw:
                     m = match_values(r, known)
                     if not m:
-                        hints.append(f"no {facet} matches {r!r}")
+                        hints.append(Note("no_match", facet=facet, value=r))
                         m = [r]
                     vals += m
             selected[facet] = list(dict.fromkeys(selected.get(facet, []) + vals))
@@ -433,11 +434,29 @@ class SearchService:
                 raise ValueError(f"unknown facet {facet!r}; facets: {', '.join(FACETS)}")
         return selected
 
+    def _with_examples(self, note: str) -> str:
+        """A filter typed without a value (``toimielin:``) says which values
+        it could have: the facet's most common ones, as the query language
+        writes them."""
+        if not isinstance(note, Note) or note.code != "no_value":
+            return note
+        facet, name = str(note.params.get("facet")), str(note.params.get("name"))
+        if facet not in FACETS:
+            return note
+        counts = self.facet_cache().count(facet, self.engine().live)
+        common = sorted(counts, key=lambda v: (-counts[v], v.casefold()))[:3]
+        if facet == "municipality":
+            common = [self._municipality_shown(v).split(" (")[0] for v in common]
+        if not common:
+            return note
+        examples = [f'{name}:"{v}"' if re.search(r'[\s"()]', v) else f"{name}:{v}" for v in common]
+        return Note("no_value_examples", name=name, facet=facet, examples=examples)
+
     def _resolve(self, query: str, filters: dict[str, list[str]] | None) -> _Resolved:
         """The query planned and run: the selected filters, which documents
         match, their scores, and a plain query's words one by one."""
         plan = self.plan(query)
-        hints = list(plan.notes)
+        hints = [self._with_examples(n) for n in plan.notes]
         selected = self._filters(plan.filters, filters, hints)
         engine, px = self.engine(), self.postings()
         memo: dict = {}

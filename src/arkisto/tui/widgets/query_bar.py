@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from ...notes import text as note_text
 from ...text import one_line, safe_display
 from ..present import filters_summary, relaxed_notice
 
@@ -107,7 +108,7 @@ class QueryBar(Vertical):
             out.append(relaxed, style="bold")
         for hint in result.hints:
             out.append(" · ")
-            out.append(s("query_hint", hint=one_line(safe_display(hint))), style="bold")
+            out.append(s("query_hint", hint=one_line(safe_display(note_text(hint, s.lang)))), style="bold")
         info.set_class(bool(result.hints or relaxed), "-hint")
         info.update(out)
 

@@ -57,10 +57,12 @@ FACET_FLAGS = {
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("filters (repeat a flag for OR; different flags combine with AND)")
+    g = p.add_argument_group("filters, matched as the query language's field:value (any case, else by prefix, "
+                             "else within the name); repeat a flag for OR; different flags combine with AND")
     for flag, facet in FACET_FLAGS.items():
-        g.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(),
-                       help=f"only results whose {facet.replace('_', ' ')} is this (exact value)")
+        what = "a year, a range like 2020-2024, or puuttuu (no date)" if facet == "year" \
+            else f"only results whose {facet.replace('_', ' ')} is this"
+        g.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(), help=what)
 
 
 def _add_lang(p: argparse.ArgumentParser) -> None:

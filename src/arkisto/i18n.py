@@ -184,7 +184,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "note_no_match_nearest": "{facet_name}: '{value}' ei löydy; lähimmät: {nearest}",
         "note_no_match_common": "{facet_name}: '{value}' ei löydy; arvoja ovat esimerkiksi {nearest}",
         "note_no_values": "{facet_name}: '{value}' ei löydy: hakemistossa ei ole näitä tietoja",
-        "note_other_facet": "{facet_name}: '{value}' ei löydy, mutta {other_name}: {values}",
+        "note_other_facet": "{facet_name}: '{value}' ei löydy; se on rajauksessa {other_name}: {values}",
         "note_did_you_mean": "tarkoititko: {suggestion}",
         # --- the CLI's readable output ---
         "cli_note": "huom: {text}",
@@ -383,7 +383,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "note_no_match_nearest": "no {facet_name} matches '{value}'; the nearest: {nearest}",
         "note_no_match_common": "no {facet_name} matches '{value}'; its values include {nearest}",
         "note_no_values": "no {facet_name} matches '{value}': this index has no {facet_name} values",
-        "note_other_facet": "no {facet_name} matches '{value}', but {other_name} does: {values}",
+        "note_other_facet": "no {facet_name} matches '{value}'; the {other_name} facet has it: {values}",
         "note_did_you_mean": "did you mean: {suggestion}",
         # --- the CLI's readable output ---
         "cli_note": "note: {text}",

@@ -33,6 +33,13 @@ OUTCOME_ALIASES = {
     "äänestys": "voted", "äänestettiin": "voted", "hylätty": "rejected", "hylättiin": "rejected", "muu": "other",
 }
 
+# Kinds of record by their Finnish (and Swedish) names: laji:toimintakertomus.
+KIND_ALIASES = {
+    "päätös": "decision", "päätökset": "decision", "paatos": "decision", "beslut": "decision",
+    "toimintakertomus": "annual_report", "vuosikertomus": "annual_report", "tilinpäätös": "annual_report",
+    "annual report": "annual_report", "verksamhetsberättelse": "annual_report",
+}
+
 # Bounds on what one query may ask of the analyser: a query is typed (or
 # pasted) by a person, and a 100 KB paste must answer at once, not after
 # the analyser has tried every suffix of every word as a compound part.

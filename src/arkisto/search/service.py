@@ -33,7 +33,7 @@ import numpy as np
 from ..errors import IndexDamagedError
 from ..models import NO_DATE, AnnualReport, Decision
 from ..notes import Note
-from .query import expand_years, match_values, no_date
+from .query import KIND_ALIASES, OUTCOME_ALIASES, expand_years, match_values
 from .results import Facet, FacetValue, Hit, SearchResult
 from .schema import FACETS, is_swedish, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
@@ -396,43 +396,87 @@ class SearchService:
 
     def _filters(self, typed: dict[str, list[str]], passed: dict[str, list[str]] | None,
                  hints: list[str]) -> dict[str, list[str]]:
-        """The facet values selected: those passed (``filters``) and those
-        typed in the query (toimielin:X), resolved against the index's
-        values."""
-        cache = self.facet_cache()
-        selected: dict[str, list[str]] = {
-            k: list(dict.fromkeys(unicodedata.normalize("NFC", x) for x in v)) for k, v in (passed or {}).items() if v}
-        if "year" in selected:  # none, puuttuu: the records without a date
-            selected["year"] = list(dict.fromkeys(NO_DATE if no_date(v) else v for v in selected["year"]))
-        if "municipality" in selected:  # Jakobstad, or Pietarsaari (Jakobstad): Pietarsaari
-            selected["municipality"] = list(dict.fromkeys(self._municipality_canon(v)
-                                                          for v in selected["municipality"]))
-        for facet, raw in typed.items():
-            known = cache.known.get(facet, [])
-            if facet == "year":
-                vals, h = expand_years(raw, known)
-                hints += h
-            elif facet == "municipality":
-                vals = []
-                for r in raw:
-                    m = self._municipality_matches(r, known)
-                    if not m:
-                        hints.append(Note("no_match", facet=facet, value=r))
-                        m = [self._municipality_canon(r)]
-                    vals += m
-            else:
-                vals = []
-                for r in raw:
-                    m = match_values(r, known)
-                    if not m:
-                        hints.append(Note("no_match", facet=facet, value=r))
-                        m = [r]
-                    vals += m
-            selected[facet] = list(dict.fromkeys(selected.get(facet, []) + vals))
-        for facet in selected:
+        """The facet values selected: those passed (``filters``: the CLI's
+        flags, the TUI's selections, a script's values) and those typed in
+        the query (toimielin:X), resolved alike against the values the
+        index holds: any case, else by prefix, else within the name
+        (``match_values``); years and ranges of years (2020-2024,
+        puuttuu); a municipality by any of its names; outcomes and kinds
+        by their Finnish names too.  A value that finds nothing is kept
+        (shown selected, at 0) and a note names the nearest values."""
+        for facet in passed or {}:
             if facet not in FACETS:
                 raise ValueError(f"unknown facet {facet!r}; facets: {', '.join(FACETS)}")
+        raw: dict[str, list[str]] = {}
+        for source in (passed or {}, typed):
+            for facet, values in source.items():
+                clean = [unicodedata.normalize("NFC", v).strip() for v in values if v and v.strip()]
+                if clean:
+                    raw.setdefault(facet, []).extend(clean)
+        selected: dict[str, list[str]] = {}
+        for facet, values in raw.items():
+            vals: list[str] = []
+            for value in dict.fromkeys(values):
+                vals += self._filter_values(facet, value, hints)
+            selected[facet] = list(dict.fromkeys(vals))
         return selected
+
+    def _filter_values(self, facet: str, value: str, hints: list[str]) -> list[str]:
+        """The index's values one filter value means (see ``_filters``)."""
+        cache = self.facet_cache()
+        counts = cache.count(facet, self.engine().live)
+        known = [k for k in cache.known.get(facet, []) if k in counts]
+        if facet == "year":
+            vals, h = expand_years([value], known)
+            hints += h
+            if h:
+                return vals
+        elif facet == "municipality":
+            vals = self._municipality_matches(value, known) or [self._municipality_canon(value)]
+        else:
+            if facet == "outcome":
+                value = OUTCOME_ALIASES.get(value.casefold(), value)
+            elif facet == "kind":
+                value = KIND_ALIASES.get(value.casefold(), value)
+            vals = match_values(value, known) or [value]
+        if not any(counts.get(v) for v in vals):
+            hints.append(self._no_match(facet, value, counts))
+        return vals
+
+    def _no_match(self, facet: str, value: str, counts: dict[str, int]) -> Note:
+        """The note for a filter value that finds nothing: the nearest
+        values of the facet (by spelling; years by distance), else its
+        most common ones; a body typed as an official (or the other way
+        round) names the other facet."""
+        import difflib
+
+        if not counts:
+            return Note("no_values", facet=facet, value=value)
+        other = {"committee": "official", "official": "committee"}.get(facet)
+        if other is not None:
+            cache = self.facet_cache()
+            ocounts = cache.count(other, self.engine().live)
+            found = match_values(value, [k for k in cache.known.get(other, []) if k in ocounts])
+            if found:
+                return Note("other_facet", facet=facet, value=value, other=other, values=found[:3])
+        names = list(counts)
+        if facet == "municipality":
+            names = [self._municipality_shown(n) for n in names]
+        nearest: list[str] = []
+        year = re.search(r"\d{4}", value)
+        if facet == "year" and year:
+            years = [y for y in names if y.isdigit()]
+            target = int(year.group(0))
+            nearest = sorted(sorted(years, key=lambda y: (abs(int(y) - target), -int(y)))[:3])
+        elif facet != "year":
+            folded = {n.casefold(): n for n in names}
+            nearest = [folded[n] for n in difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.6)]
+        if nearest:
+            return Note("no_match_nearest", facet=facet, value=value, nearest=nearest)
+        common = sorted(counts, key=lambda v: (-counts[v], v.casefold()))[:3]
+        if facet == "municipality":
+            common = [self._municipality_shown(n) for n in common]
+        return Note("no_match_common", facet=facet, value=value, nearest=common)
 
     def _with_examples(self, note: str) -> str:
         """A filter typed without a value (``toimielin:``) says which values

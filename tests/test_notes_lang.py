@@ -58,3 +58,32 @@ def test_json_notes_have_a_stable_code_and_text_in_the_language(index: Path):
     assert note["code"] == "no_value_examples"
     assert note["params"]["examples"] == ['toimielin:"Kasvatus- ja opetuslautakunta"']
     assert note["text"] == 'toimielin: has no value: ignored; for example toimielin:"Kasvatus- ja opetuslautakunta"'
+
+
+# --- did you mean --------------------------------------------------------------------------
+
+
+def test_no_hits_suggest_a_word_of_the_index_in_the_chosen_language(facet_index: Path):
+    r = run("search", "rakennuslpa", "--index", str(facet_index), "--lang", "fi")
+    assert r.returncode == 1 and "huom: tarkoititko: rakennuslupa" in r.stderr
+    r = run("search", "rakennuslpa", "--json", "--index", str(facet_index), "--lang", "en")
+    (note,) = json.loads(r.stdout)["notes"]
+    assert note == {"code": "did_you_mean", "text": "did you mean: rakennuslupa",
+                    "params": {"suggestion": "rakennuslupa"}}
+
+
+def test_a_suggestion_is_only_ever_a_word_the_index_has(facet_index: Path):
+    from arkisto.search.service import SearchService
+
+    with SearchService(facet_index) as svc:
+        # kunnossapito is in the index, kunnossapitäjä is not: the word it knows.
+        res = svc.search("kunnossapitx")
+        assert [n.params["suggestion"] for n in res.hints if n.code == "did_you_mean"] == ["kunnossapito"]
+        assert svc.search("kunnossapito").total == 1
+        # Only the word that matches nothing is replaced, and the query it
+        # gives finds something.
+        res = svc.search("hankkeen rahoitux")
+        (s,) = [n.params["suggestion"] for n in res.hints if n.code == "did_you_mean"]
+        assert s == "hankkeen rahoitus" and svc.search(s).total
+        # Nothing near: no suggestion rather than a wild one.
+        assert not [n for n in svc.search("qqxxzzy").hints if n.code == "did_you_mean"]

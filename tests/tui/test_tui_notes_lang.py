@@ -34,3 +34,13 @@ async def test_the_english_ui_gives_them_in_english(tui_index):
         await pilot.press(*"toimielin:")
         await settle(pilot)
         assert "Note: toimielin: has no value: ignored; for example toimielin:" in info(app)
+
+
+@sync
+async def test_no_hits_suggest_a_word_of_the_index(tui_index):
+    app = make_app(tui_index, lang="fi")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press(*"rakennuslpa")
+        await settle(pilot)
+        assert "Ei osumia." in info(app) and "tarkoititko: rakennuslupa" in info(app)

@@ -66,6 +66,7 @@ class _Generation:
         self.engine: Engine | None = None  # built on first use
         self.facets: FacetArrays | None = None
         self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
+        self.lexicon: _Lexicon | None = None  # the text field's words, for "did you mean" (built on first use)
 
     def close(self) -> None:
         with self.lock:
@@ -375,6 +376,10 @@ class SearchService:
                     if r.words is not None and r.words.relaxed:
                         hit.missing = r.words.missing(docnum)
                     hits.append(hit)
+            if not total or (r.words is not None and r.words.relaxed and not r.words.all_words_total):
+                suggestion = self._suggest(r, filters)
+                if suggestion is not None:
+                    r.hints.append(Note("did_you_mean", suggestion=suggestion))
             elapsed = (time.perf_counter() - t0) * 1000
             return SearchResult(
                 query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
@@ -382,6 +387,79 @@ class SearchService:
                 all_words_total=(r.words.all_words_total if r.words is not None and r.words.all_words_total
                                  is not None and r.words.all_words_total < total else None),
             )
+
+    # --- did you mean ---------------------------------------------------------------
+
+    # How far a suggestion may be from the typed word (edits), and how much
+    # commoner a word one edit further must be to be preferred.
+    SUGGEST_MAXDIST = 2
+    SUGGEST_DF_PER_EDIT = 20
+    SUGGEST_WORDS = 4  # unknown words looked up in one query
+
+    def _suggest(self, r: _Resolved, filters: dict[str, list[str]] | None) -> str | None:
+        """"Did you mean": the query with each typed word that no document
+        has replaced by the nearest word of the index's own lexicon (its
+        base forms in the Finnish text field: only words that exist), when
+        the corrected query finds something.  Nearest: fewest edits (at
+        most SUGGEST_MAXDIST, the first letter kept, as fuzzy~ does), a
+        word one edit further when it is SUGGEST_DF_PER_EDIT times as
+        common; ties to the commoner word.  Called only when a query finds
+        nothing (or nothing with every word)."""
+        from .plan import Word
+
+        engine, px = self.engine(), self.postings()
+        text = r.plan.text
+        changed = False
+        tried = 0
+        for node in r.plan.words():
+            if not isinstance(node, Word) or len(node.typed) < 3 or not node.typed.isalpha():
+                continue
+            if np.count_nonzero(engine.matches(px, node.query)):
+                continue
+            if tried >= self.SUGGEST_WORDS:  # a long paste: the first few unknown words are enough
+                break
+            tried += 1
+            best = self._nearest_word(node)
+            if best is None:
+                continue
+            m = re.search(r"(?<![\w])" + re.escape(node.typed) + r"(?![\w])", text)
+            if m is None:
+                continue
+            repl = best.capitalize() if node.typed[:1].isupper() else best
+            text = text[:m.start()] + repl + text[m.end():]
+            changed = True
+        if not changed:
+            return None
+        with self._pin():
+            again = self._resolve(text, filters)
+        return text if np.count_nonzero(again.matches) else None
+
+    def _nearest_word(self, node) -> str | None:
+        """The lexicon's word nearest to a typed word (or its base forms)."""
+        from .analysis import STOPWORDS
+
+        px = self.postings()
+        gen = self._cur()
+        if gen.lexicon is None:
+            with gen.lock:
+                if gen.lexicon is None:
+                    gen.lexicon = _Lexicon(px, "text")
+        typed = node.typed.lower()
+        scored: dict[str, tuple[int, int]] = {}
+        for form in dict.fromkeys([typed, *node.lemmas]):
+            for word in gen.lexicon.near(form, self.SUGGEST_MAXDIST):
+                if word == form or word in STOPWORDS or not word.isalpha():
+                    continue
+                dist = _edits(form, word, self.SUGGEST_MAXDIST)
+                if dist > self.SUGGEST_MAXDIST:
+                    continue
+                df = px.doc_frequency("text", word)
+                if df and (word not in scored or dist < scored[word][0]):
+                    scored[word] = (dist, df)
+        if not scored:
+            return None
+        return max(scored, key=lambda w: (np.log(scored[w][1]) / np.log(self.SUGGEST_DF_PER_EDIT) - scored[w][0],
+                                          scored[w][1], w))
 
     def _ordered(self, facets: dict[str, Facet]) -> dict[str, Facet]:
         """The facets in FACETS order, but the municipality first when the
@@ -854,6 +932,71 @@ class _Words:
 
     def missing(self, docnum: int) -> list[str]:
         return [label for label, m in zip(self.labels, self.masks) if not m[docnum]]
+
+
+class _Lexicon:
+    """The words of one field, for "did you mean": read one first letter
+    at a time, on first use (a suggestion keeps the first letter, as
+    fuzzy~ does), each letter's words with their lengths and letter counts
+    in arrays, so that the words within k edits of a typed word are found
+    by a vectorised bound (length, and the letters one has that the other
+    lacks: an edit changes each count by at most one) and an exact
+    distance over the few that pass, not by an edit distance per word of
+    the lexicon (Whoosh's terms_within)."""
+
+    ALPHABET = "abcdefghijklmnopqrstuvwxyzåäö-"
+
+    def __init__(self, px, field: str):
+        self.px = px
+        self.field = field
+        self.slot = {c: i for i, c in enumerate(self.ALPHABET)}
+        self.buckets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def _counts(self, word: str) -> np.ndarray:
+        out = np.zeros(len(self.ALPHABET) + 1, dtype=np.int16)
+        for c in word:
+            out[self.slot.get(c, len(self.ALPHABET))] += 1
+        return out
+
+    def _bucket(self, first: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        b = self.buckets.get(first)
+        if b is None:
+            words = []
+            for t in self.px.expand_prefix(self.field, first):
+                words.append(t.decode("utf-8") if isinstance(t, bytes) else t)
+            lengths = np.fromiter((len(w) for w in words), dtype=np.int16, count=len(words))
+            counts = np.zeros((len(words), len(self.ALPHABET) + 1), dtype=np.int16)
+            for i, w in enumerate(words):
+                counts[i] = self._counts(w)
+            b = self.buckets[first] = (words, lengths, counts)
+        return b
+
+    def near(self, word: str, k: int) -> list[str]:
+        """The words of the field that may be within ``k`` edits of ``word``
+        and start with its letter (a superset: check with ``_edits``)."""
+        if not word:
+            return []
+        words, lengths, counts = self._bucket(word[0])
+        if not words:
+            return []
+        ok = np.abs(lengths - len(word)) <= k
+        diff = counts[ok] - self._counts(word)
+        bound = np.maximum(np.clip(diff, 0, None).sum(axis=1), np.clip(-diff, 0, None).sum(axis=1))
+        idx = np.flatnonzero(ok)[bound <= k]
+        return [words[i] for i in idx.tolist()]
+
+
+def _edits(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance of two short words (at most cap + 1)."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return min(prev[-1], cap + 1)
 
 
 def _raised_in_whoosh(exc: BaseException) -> bool:

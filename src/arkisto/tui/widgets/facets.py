@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from ..present import facet_value_prompt
 
 # The order facets are listed in (most useful first).
-ORDER = ("committee", "year", "presenter", "funded_project", "funder", "outcome", "kind", "municipality")
+ORDER = ("committee", "official", "year", "presenter", "funded_project", "funder", "outcome", "kind", "municipality")
 SHOWN = 5  # values per facet before "show all"
 SEP = "\x1f"
 

@@ -44,3 +44,19 @@ async def test_no_hits_suggest_a_word_of_the_index(tui_index):
         await pilot.press(*"rakennuslpa")
         await settle(pilot)
         assert "Ei osumia." in info(app) and "tarkoititko: rakennuslupa" in info(app)
+
+
+@sync
+async def test_the_notes_fit_the_line_of_an_80_column_window(tui_index):
+    # The info line is one line, cut at the window's width: the notes come
+    # right after the count, the suggestion first, so they show at 80×24.
+    app = make_app(tui_index, lang="fi")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.toggle_filter("committee", "Kaupunginhallitus")
+        await settle(pilot)
+        await pilot.press(*"rakennuslpa (")
+        await settle(pilot)
+        visible = info(app)[:76]
+        assert visible.startswith("Ei osumia. · Huom: tarkoititko: rakennuslupa"), visible

@@ -379,7 +379,7 @@ class SearchService:
             if not total or (r.words is not None and r.words.relaxed and not r.words.all_words_total):
                 suggestion = self._suggest(r, filters)
                 if suggestion is not None:
-                    r.hints.append(Note("did_you_mean", suggestion=suggestion))
+                    r.hints.insert(0, Note("did_you_mean", suggestion=suggestion))  # the note to act on
             elapsed = (time.perf_counter() - t0) * 1000
             return SearchResult(
                 query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,

@@ -934,6 +934,18 @@ class _Words:
         return [label for label, m in zip(self.labels, self.masks) if not m[docnum]]
 
 
+class _Slots(dict):
+    """A str.translate table: each letter of the alphabet to its slot, any
+    other character to the last one."""
+
+    def __init__(self, table: dict[int, str], other: str):
+        super().__init__(table)
+        self.other = other
+
+    def __missing__(self, key: int) -> str:
+        return self.other
+
+
 class _Lexicon:
     """The words of one field, for "did you mean": read one first letter
     at a time, on first use (a suggestion keeps the first letter, as
@@ -950,6 +962,7 @@ class _Lexicon:
         self.px = px
         self.field = field
         self.slot = {c: i for i, c in enumerate(self.ALPHABET)}
+        self.table = _Slots({ord(c): chr(i) for i, c in enumerate(self.ALPHABET)}, chr(len(self.ALPHABET)))
         self.buckets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
     def _counts(self, word: str) -> np.ndarray:
@@ -964,11 +977,14 @@ class _Lexicon:
             words = []
             for t in self.px.expand_prefix(self.field, first):
                 words.append(t.decode("utf-8") if isinstance(t, bytes) else t)
-            lengths = np.fromiter((len(w) for w in words), dtype=np.int16, count=len(words))
-            counts = np.zeros((len(words), len(self.ALPHABET) + 1), dtype=np.int16)
-            for i, w in enumerate(words):
-                counts[i] = self._counts(w)
-            b = self.buckets[first] = (words, lengths, counts)
+            lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+            width = len(self.ALPHABET) + 1
+            # Every letter as its slot, all words at once: one translate, one bincount.
+            slots = np.frombuffer("".join(words).translate(self.table).encode("latin-1"), dtype=np.uint8)
+            rows = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
+            counts = np.bincount(rows * width + slots, minlength=len(words) * width)
+            b = self.buckets[first] = (words, lengths.astype(np.int16),
+                                       counts.reshape(len(words), width).astype(np.int16))
         return b
 
     def near(self, word: str, k: int) -> list[str]:

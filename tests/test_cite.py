@@ -106,5 +106,7 @@ def test_cli_cite_in_three_formats(cite_index: Path):
     assert json.loads(r.stdout)[0]["genre"] == "viranhaltijapäätös"
     r = run("cite", "tp1", "--format", "bibtex", "--index", str(cite_index))
     assert r.stdout.startswith("@misc{helsinki_6_tp1,") and "{{Helsingin kaupunki, tiimipäällikkö}}" in r.stdout
-    r = run("cite", "nope", "--index", str(cite_index))
+    r = run("cite", "nope", "--index", str(cite_index), "--lang", "en")
     assert r.returncode == 1 and "no record with id 'nope'" in r.stderr
+    r = run("cite", "nope", "--index", str(cite_index), "--lang", "fi")
+    assert r.returncode == 1 and "ei tietuetta tunnuksella 'nope'" in r.stderr

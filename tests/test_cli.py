@@ -20,7 +20,7 @@ ARKISTO = shutil.which("arkisto", path=str(Path(sys.executable).parent)) or shut
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     assert ARKISTO, "the arkisto entry point is not installed"
-    full_env = {**os.environ, "ARKISTO_INDEX": "", **(env or {})}
+    full_env = {**os.environ, "ARKISTO_INDEX": "", "ARKISTO_LANG": "en", **(env or {})}  # the English messages
     return subprocess.run([ARKISTO, *args], capture_output=True, text=True, env=full_env, timeout=120)
 
 

@@ -32,6 +32,7 @@ query language:
   rakennus*             prefix;        päätös~   fuzzy (one edit)
   § 45                  a section number;  case ids such as "HEL 2021-012054" match exactly
   toimielin:X  committee:X      esittelijä:X  presenter:X     vuosi:2024  year:2020-2024
+  viranhaltija:X  official:X    an official's decisions (tiimipäällikkö, rehtori …); toimielin: lists bodies
   hanke:X      project:X        rahoittaja:OKM  funder:OKM    tulos:hyväksytty  outcome:approved
   kunta:X      municipality:X   (values match case-insensitively, by prefix: toimielin:kasvatus)
 """
@@ -44,6 +45,7 @@ index location: --index DIR, else $ARKISTO_INDEX, else ~/.local/share/arkisto/in
 
 FACET_FLAGS = {
     "committee": "committee",
+    "official": "official",
     "presenter": "presenter",
     "year": "year",
     "project": "funded_project",
@@ -55,10 +57,17 @@ FACET_FLAGS = {
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("filters (repeat a flag for OR; different flags combine with AND)")
+    g = p.add_argument_group("filters, matched as the query language's field:value (any case, else by prefix, "
+                             "else within the name); repeat a flag for OR; different flags combine with AND")
     for flag, facet in FACET_FLAGS.items():
-        g.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(),
-                       help=f"only results whose {facet.replace('_', ' ')} is this (exact value)")
+        what = "a year, a range like 2020-2024, or puuttuu (no date)" if facet == "year" \
+            else f"only results whose {facet.replace('_', ' ')} is this"
+        g.add_argument(f"--{flag}", action="append", default=[], metavar=flag.upper(), help=what)
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", dest="lang_sub", choices=["fi", "en"],
+                   help="language of the output and its notes (default: config `lang`, else fi); JSON keys stay")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"arkisto {__version__}")
     parser.add_argument("--index", metavar="DIR", help="index directory (see below)")
-    parser.add_argument("--lang", choices=["fi", "en"], help="UI language (TUI)")
+    parser.add_argument("--lang", choices=["fi", "en"],
+                        help="language of the TUI and of messages (default: config `lang`, else fi)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("index", help="parse documents and add them to the index",
@@ -102,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print JSON Lines: one hit per line (the fields of --json's hits)")
     p.add_argument("--explain", action="store_true",
                    help="show what the query became: base forms, compound parts and filters searched")
+    _add_lang(p)
 
     p = sub.add_parser("show", help="show one record, or the handlings of one case",
                        description="Show one record by its id; given a case id (diaarinumero, e.g. "
@@ -110,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="a record id or a case id")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
+    _add_lang(p)
 
     p = sub.add_parser("cite", help="print a citation of one record (text, CSL-JSON or BibTeX)",
                        description="A citation to paste into a memo or an appeal: municipality, body, date, "
@@ -119,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--format", choices=["text", "csl", "bibtex"], default="text",
                    help="text (default), csl (CSL-JSON, for Zotero/Pandoc) or bibtex")
+    _add_lang(p)
 
     p = sub.add_parser("related", help="decisions related to one record: same case id, and similar ones",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -126,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--limit", type=int, default=8, metavar="N")
     p.add_argument("--json", action="store_true")
+    _add_lang(p)
 
     p = sub.add_parser("export", help="export records as JSON Lines or CSV",
                        description="Export every record (or those matching QUERY and filters) with the model's field names.",
@@ -135,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p)
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    _add_lang(p)
 
     p = sub.add_parser("check", help="verify the index against its manifest (file hashes)",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -157,12 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     for problem in config_problems:
         print(f"arkisto: {problem}", file=sys.stderr)
     index_dir = resolve_index_dir(getattr(args, "index_sub", None) or args.index, settings.index)
+    env_lang = os.environ.get("ARKISTO_LANG", "").lower()
+    lang = getattr(args, "lang_sub", None) or args.lang or (env_lang if env_lang in ("fi", "en") else None)
+    args.ui_lang = lang or settings.lang
     try:
         if args.command == "paths":
             return _paths(index_dir)
         if args.command in (None, "tui"):
-            env_lang = os.environ.get("ARKISTO_LANG", "").lower()
-            lang = getattr(args, "lang_sub", None) or args.lang or (env_lang if env_lang in ("fi", "en") else None)
             return _tui(index_dir, lang or settings.lang)
         if args.command == "index":
             return _index(args, index_dir)
@@ -350,51 +366,74 @@ def _search(args, index_dir: Path) -> int:
             sys.stdout.write(json.dumps(h.to_json(), ensure_ascii=False) + "\n")
         return EXIT_OK if res.total else EXIT_NO_RESULTS
     if args.json:
+        from .notes import to_json
+
         out = res.to_json()
+        # hints: the notes' English text, as before; notes: each with a
+        # stable code (what a script should test), its text in --lang, and
+        # its parameters.
+        out["notes"] = [to_json(h, args.ui_lang) for h in res.hints]
         if explained is not None:
             out["explain"] = explained
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        s = _strings(args)
         if explained is not None:
-            _print_explain(explained)
-        _print_results(res)
+            _print_explain(explained, s)
+        _print_results(res, s)
     return EXIT_OK if res.total else EXIT_NO_RESULTS
 
 
-def _print_explain(ex: dict) -> None:
+def _strings(args):
+    from .i18n import Strings
+
+    return Strings(getattr(args, "ui_lang", None))
+
+
+def _note(s, text: str) -> str:
+    """A note in the output's language, one line, safe to print."""
+    from .notes import text as note_text
+
+    return s("cli_note", text=one_line(safe_display(note_text(text, s.lang))))
+
+
+def _print_explain(ex: dict, s) -> None:
     out = sys.stdout
-    out.write(f"query {ex['query']!r} (analyzer: {ex['analyzer']})\n")
+    out.write(s("cli_explain_query", query=repr(ex["query"]), analyzer=ex["analyzer"]) + "\n")
     for w in ex["words"]:
         if "ignored" in w:
-            out.write(f"  {safe_display(w['word'])}: ignored ({w['ignored']})\n")
+            out.write(f"  {safe_display(w['word'])}: {s('explain_stopword')}\n")
             continue
-        parts = f"; compound parts {', '.join(w['compound_parts'])}" if w["compound_parts"] else ""
-        out.write(f"  {safe_display(w['word'])}: base forms {', '.join(w['base_forms'])}{parts}\n")
+        parts = s("cli_explain_parts", parts=", ".join(w["compound_parts"])) if w["compound_parts"] else ""
+        out.write(f"  {safe_display(w['word'])}: {s('cli_explain_base_forms', forms=', '.join(w['base_forms']))}"
+                  f"{parts}\n")
     if ex["expanded"] != ex["query"]:
-        out.write(f"  searched as: {safe_display(ex['expanded'])}\n")
+        out.write(f"  {s('explain_searched_as')}: {safe_display(ex['expanded'])}\n")
     for facet, values in ex["filters"].items():
-        out.write(f"  filter {facet}: {' OR '.join(safe_display(v) for v in values)}\n")
-    out.write(f"  {ex['matches']} matching records")
+        out.write(f"  {s('cli_explain_filter', facet=s(facet).lower())}: "
+                  f"{' OR '.join(safe_display(v) for v in values)}\n")
+    out.write("  " + s("cli_explain_matches", n=ex["matches"]))
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
-        out.write(f", {ex['all_words_matches']} of them matching the whole query")
+        out.write(s("cli_explain_all_words", n=ex["all_words_matches"]))
     out.write("\n\n")
 
 
 def _related(args, index_dir: Path) -> int:
+    s = _strings(args)
     with _service(index_dir) as svc:
         if svc.get(args.id) is None:
-            print(f"arkisto related: no record with id {args.id!r}", file=sys.stderr)
+            print(f"arkisto related: {s('cli_no_record', id=repr(args.id))}", file=sys.stderr)
             return EXIT_NO_RESULTS
         rel = svc.related(args.id, limit=args.limit)
     if args.json:
         json.dump({k: [h.to_json() for h in v] for k, v in rel.items()}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    for key, label in (("same_case", "Same case id"), ("similar", "Similar decisions")):
+    for key, label in (("same_case", s("cli_same_case")), ("similar", s("similar"))):
         sys.stdout.write(f"{label}:\n")
         if not rel[key]:
-            sys.stdout.write("  (none)\n")
+            sys.stdout.write(f"  {s('cli_none')}\n")
         for h in rel[key]:
             meta = " · ".join(x for x in [h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}"] if x)
             sys.stdout.write(f"  {one_line(safe_display(h.title))}\n    {one_line(safe_display(meta))} · id {escape_controls(h.id)}\n")
@@ -407,23 +446,24 @@ def _bold(s: str, on: bool) -> str:
     return f"\x1b[1m{s}\x1b[0m" if on else s
 
 
-def _print_results(res) -> None:
+def _print_results(res, s) -> None:
     tty = sys.stdout.isatty()
     out = sys.stdout
     for h in res.hints:
-        print(f"note: {h}", file=sys.stderr)
+        print(_note(s, h), file=sys.stderr)
     if res.all_words_total is not None:
-        print(f"note: only {res.all_words_total} of the {res.total} results match the whole query; "
-              f"the others match part of it"
-              if res.all_words_total else "note: nothing matches the whole query; showing what matches part of it",
-              file=sys.stderr)
-    shown = f"{res.offset + 1}–{res.offset + len(res.hits)} of " if res.hits and res.total > len(res.hits) else ""
-    out.write(f"{shown}{res.total} results for {res.query!r} ({res.elapsed_ms:.0f} ms)\n\n")
+        text = s("cli_all_words", n=res.all_words_total, total=res.total) if res.all_words_total \
+            else s("cli_no_all_words")
+        print(s("cli_note", text=text), file=sys.stderr)
+    shown = s("cli_shown", start=res.offset + 1, end=res.offset + len(res.hits)) \
+        if res.hits and res.total > len(res.hits) else ""
+    out.write(s("cli_results", shown=shown, total=res.total, query=repr(res.query), ms=res.elapsed_ms) + "\n\n")
     for i, h in enumerate(res.hits, start=res.offset + 1):
         out.write(f"{i:>3}. {_bold(one_line(safe_display(h.title)), tty)}\n")
-        meta = [h.municipality, h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}", h.outcome]
+        meta = [h.municipality, h.committee, _fi_date(h.meeting_date), h.section and f"§ {h.section}",
+                s.outcome(h.outcome)]
         if h.missing:
-            meta.append("missing: " + ", ".join(h.missing))
+            meta.append(s("missing_words", words=", ".join(h.missing)))
         out.write("     " + " · ".join(one_line(safe_display(m)) for m in meta if m) + "\n")
         snippet = safe_display(h.snippet)
         if tty:
@@ -440,9 +480,24 @@ def _print_results(res) -> None:
         values = [v for v in facet.values if v.count or v.selected][:8]
         if not values:
             continue
-        text = ", ".join(f"{'*' if v.selected else ''}{safe_display(v.value)} ({v.count})" for v in values)
+        text = ", ".join(f"{'*' if v.selected else ''}{safe_display(_facet_value(s, name, v.value))} ({v.count})"
+                         for v in values)
         more = " …" if facet.truncated or len(facet.values) > 8 else ""
-        out.write(f"{name}: {text}{more}\n")
+        out.write(f"{s(name)}: {text}{more}\n")
+
+
+def _facet_value(s, facet: str, value: str) -> str:
+    """A facet value as the output's language names it (outcomes, kinds,
+    the records without a date); names as they are."""
+    from .models import NO_DATE
+
+    if facet == "outcome":
+        return s.outcome(value)
+    if facet == "kind":
+        return s(f"kind_{value}")
+    if facet == "year" and value == NO_DATE:
+        return s("no_date")
+    return value
 
 
 def _fi_date(iso: str | None) -> str:
@@ -452,20 +507,21 @@ def _fi_date(iso: str | None) -> str:
 
 
 def _show(args, index_dir: Path) -> int:
+    s = _strings(args)
     with _service(index_dir) as svc:
         rec = svc.get(args.id)
         handlings = svc.case(args.id) if rec is None else []
     if rec is None and handlings:
         return _show_case(args, handlings)
     if rec is None:
-        print(f"arkisto show: no record or case with id {args.id!r}", file=sys.stderr)
+        print(f"arkisto show: {s('cli_no_record', id=repr(args.id))}", file=sys.stderr)
         return EXIT_NO_RESULTS
     if args.json:
         sys.stdout.write(rec.model_dump_json(indent=2) + "\n")
         return EXIT_OK
     from .render import record_lines
 
-    for line in record_lines(rec):
+    for line in record_lines(rec, s):
         sys.stdout.write(safe_display(line) + "\n")
     return EXIT_OK
 
@@ -482,13 +538,14 @@ def _show_case(args, handlings) -> int:
         json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    sys.stdout.write(f"Case {one_line(safe_display(case_id))}: {len(handlings)} handlings\n\n")
+    s = _strings(args)
+    sys.stdout.write(s("cli_case_head", case=one_line(safe_display(case_id)), n=len(handlings)) + "\n\n")
     for i, h in enumerate(handlings, start=1):
         sys.stdout.write(f"{i:>3}. {one_line(safe_display(citation(h.record)))}\n")
         if h.title:
             sys.stdout.write(f"     {one_line(safe_display(h.title))}\n")
         if h.outcome:
-            sys.stdout.write(f"     outcome: {h.outcome}\n")
+            sys.stdout.write(f"     {s('outcome').lower()}: {s.outcome(h.outcome)}\n")
         sys.stdout.write(f"     id {escape_controls(h.id)}\n")
     return EXIT_OK
 
@@ -499,7 +556,7 @@ def _cite(args, index_dir: Path) -> int:
     with _service(index_dir) as svc:
         rec = svc.get(args.id)
     if rec is None:
-        print(f"arkisto cite: no record with id {args.id!r}", file=sys.stderr)
+        print(f"arkisto cite: {_strings(args)('cli_no_record_id', id=repr(args.id))}", file=sys.stderr)
         return EXIT_NO_RESULTS
     text = cite(rec, args.format)
     sys.stdout.write(safe_display(text) + "\n")
@@ -511,11 +568,14 @@ def _export(args, index_dir: Path) -> int:
 
     query = " ".join(args.query)
     with _service(index_dir) as svc:
-        if query.strip():
+        if query.strip() or _filters(args):
+            s = _strings(args)
             res = svc.search(query, filters=_filters(args), limit=0, facet_limit=0)
+            for h in res.hints:
+                print(_note(s, h), file=sys.stderr)
             if res.all_words_total is not None:
-                print(f"note: {res.all_words_total} of the {res.total} records match the whole query; "
-                      f"the others match part of it (see `arkisto search`)", file=sys.stderr)
+                print(s("cli_note", text=s("cli_export_all_words", n=res.all_words_total, total=res.total)),
+                      file=sys.stderr)
         if args.output:
             n = _export_to_file(svc, args, query)
             print(f"exported {n} records to {escape_controls(args.output)}", file=sys.stderr)

@@ -137,10 +137,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "  a OR b                jompikumpi sana;   NOT sana  tai  -sana  sulkee pois\n"
             "  rakennus*             alkuosa;           päätös~   sumea (yksi muutos)\n"
             "  § 45                  pykälän numero;    diaarinumerot kuten \"HEL 2021-012054\" täsmälleen\n"
-            "  toimielin:X  esittelijä:X  vuosi:2024  vuosi:2020-2024\n"
+            "  toimielin:X  viranhaltija:X  esittelijä:X  vuosi:2024  vuosi:2020-2024\n"
             "  hanke:X  rahoittaja:OKM  tulos:hyväksytty  kunta:X\n"
             "  (arvot kirjainkoosta välittämättä, alusta: toimielin:kasvatus;\n"
-            "   englanniksi myös committee: presenter: year: project: funder: outcome: municipality:)"
+            "   englanniksi myös committee: official: presenter: year: project:\n"
+            "   funder: outcome: municipality:)"
         ),
         "help_index": "Hakemisto: {path}",
         "help_close": "Esc tai ? sulkee ohjeen.",
@@ -195,6 +196,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "facet_value_full": "{facet}: {value}",
         "help_esc": "hakukentästä tuloksiin; listassa rajaukset pois, sitten hakukenttään; avoimesta päätöksestä listaan",
         "help_quit": "Lopeta (hakukentässä vain ^q: siellä q on kirjain)",
+        # --- notes about a query (notes.py: "note_" + its code) ---
+        "note_query_long": "haku on pitkä: haettiin sen {n} ensimmäistä merkkiä",
+        "note_words_shortened": "yli {n} merkin sanat lyhennettiin",
+        "note_unclosed_quote": "lainausmerkki jäi auki: sen jälkeiset sanat haettiin fraasina",
+        "note_unknown_field": "tuntematon kenttä '{name}' haettiin tekstinä; kentät: {fields}",
+        "note_no_value": "{name}: ilman arvoa ohitettiin",
+        "note_no_value_examples": "{name}: ilman arvoa ohitettiin; esimerkiksi {examples}",
+        "note_unclosed_paren": "sulku jäi auki: luettiin kuin se sulkeutuisi lopussa",
+        "note_unmatched_paren": "ylimääräinen ')' ohitettiin",
+        "note_empty_group": "tyhjät sulut ohitettiin: niiden sisällä ei ole haettavaa",
+        "note_op_needs_words": "{op} tarvitsee sanan kummallekin puolelleen: ohitettiin",
+        "note_not_needs_word": "{op} tarvitsee sanan peräänsä: ohitettiin",
+        "note_nothing_searchable": "haussa ei ole haettavia sanoja (vain yleisiä sanoja tai merkkejä)",
+        "note_year_invalid": "'{value}' ei ole vuosi, vuosiväli (2020-2024) eikä puuttuu (päiväys puuttuu)",
+        "note_no_match": "{facet_name}: '{value}' ei löydy",
+        "note_no_match_nearest": "{facet_name}: '{value}' ei löydy; lähimmät: {nearest}",
+        "note_no_match_common": "{facet_name}: '{value}' ei löydy; arvoja ovat esimerkiksi {nearest}",
+        "note_no_values": "{facet_name}: '{value}' ei löydy: hakemistossa ei ole näitä tietoja",
+        "note_other_facet": "{facet_name}: '{value}' ei löydy; se on rajauksessa {other_name}: {values}",
+        "note_did_you_mean": "tarkoititko: {suggestion}",
+        # --- the CLI's readable output ---
+        "cli_note": "huom: {text}",
+        "cli_results": "{shown}{total} tulosta haulle {query} ({ms:.0f} ms)",
+        "cli_shown": "{start}–{end} / ",
+        "cli_all_words": "vain {n}/{total} tuloksesta vastaa koko hakua; muut vastaavat osaa siitä",
+        "cli_no_all_words": "mikään ei vastaa koko hakua; tässä osaa siitä vastaavat",
+        "cli_export_all_words": "{n}/{total} tietuetta vastaa koko hakua; muut vastaavat osaa siitä "
+                                "(ks. `arkisto search`)",
+        "cli_no_record": "ei tietuetta eikä asiaa tunnuksella {id}",
+        "cli_case_head": "Asia {case}: {n} käsittelyä",
+        "cli_no_record_id": "ei tietuetta tunnuksella {id}",
+        "cli_same_case": "Sama diaarinumero",
+        "cli_none": "(ei yhtään)",
+        "cli_explain_query": "haku {query} (kielianalyysi: {analyzer})",
+        "cli_explain_base_forms": "perusmuodot {forms}",
+        "cli_explain_parts": "; yhdyssanan osat {parts}",
+        "cli_explain_filter": "rajaus {facet}",
+        "cli_explain_matches": "{n} osuvaa tietuetta",
+        "cli_explain_all_words": ", niistä {n} vastaa koko hakua",
     },
     "en": {
         "app_title": "arkisto",
@@ -328,10 +368,11 @@ STRINGS: dict[str, dict[str, str]] = {
             "  a OR b                either word;   NOT word  or  -word   excludes\n"
             "  rakennus*             prefix;        päätös~   fuzzy (one edit)\n"
             "  § 45                  a section number;  case ids such as \"HEL 2021-012054\" match exactly\n"
-            "  committee:X  presenter:X  year:2024  year:2020-2024\n"
+            "  committee:X  official:X  presenter:X  year:2024  year:2020-2024\n"
             "  project:X  funder:OKM  outcome:approved  municipality:X\n"
             "  (values match case-insensitively, by prefix: committee:kasvatus;\n"
-            "   in Finnish too: toimielin: esittelijä: vuosi: hanke: rahoittaja: tulos: kunta:)"
+            "   in Finnish too: toimielin: viranhaltija: esittelijä: vuosi: hanke:\n"
+            "   rahoittaja: tulos: kunta:)"
         ),
         "help_index": "Index: {path}",
         "help_close": "Esc or ? closes the help.",
@@ -386,6 +427,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "facet_value_full": "{facet}: {value}",
         "help_esc": "out of the search field to the results; in a list, clear the filters, then back to the field; from an open decision to the list",
         "help_quit": "Quit (in the search field only ^q: there q is a letter)",
+        # --- notes about a query (notes.py: "note_" + its code) ---
+        "note_query_long": "the query is long: searched its first {n} characters",
+        "note_words_shortened": "words over {n} characters were shortened",
+        "note_unclosed_quote": "unclosed quote: searched the words after it as a phrase",
+        "note_unknown_field": "unknown field '{name}' searched as text; fields: {fields}",
+        "note_no_value": "{name}: has no value: ignored",
+        "note_no_value_examples": "{name}: has no value: ignored; for example {examples}",
+        "note_unclosed_paren": "unclosed parenthesis: read as if closed at the end",
+        "note_unmatched_paren": "unmatched ')' ignored",
+        "note_empty_group": "empty parentheses ignored: nothing inside them to search",
+        "note_op_needs_words": "{op} needs a word on each side: ignored",
+        "note_not_needs_word": "{op} needs a word after it: ignored",
+        "note_nothing_searchable": "the query has no searchable words (only stop words or symbols)",
+        "note_year_invalid": "year '{value}' is not a year, a range like 2020-2024, or puuttuu (no date)",
+        "note_no_match": "no {facet_name} matches '{value}'",
+        "note_no_match_nearest": "no {facet_name} matches '{value}'; the nearest: {nearest}",
+        "note_no_match_common": "no {facet_name} matches '{value}'; its values include {nearest}",
+        "note_no_values": "no {facet_name} matches '{value}': this index has no {facet_name} values",
+        "note_other_facet": "no {facet_name} matches '{value}'; the {other_name} facet has it: {values}",
+        "note_did_you_mean": "did you mean: {suggestion}",
+        # --- the CLI's readable output ---
+        "cli_note": "note: {text}",
+        "cli_results": "{shown}{total} results for {query} ({ms:.0f} ms)",
+        "cli_shown": "{start}–{end} of ",
+        "cli_all_words": "only {n} of the {total} results match the whole query; the others match part of it",
+        "cli_no_all_words": "nothing matches the whole query; showing what matches part of it",
+        "cli_export_all_words": "{n} of the {total} records match the whole query; the others match part of it "
+                                "(see `arkisto search`)",
+        "cli_no_record": "no record or case with id {id}",
+        "cli_case_head": "Case {case}: {n} handlings",
+        "cli_no_record_id": "no record with id {id}",
+        "cli_same_case": "Same case id",
+        "cli_none": "(none)",
+        "cli_explain_query": "query {query} (analyzer: {analyzer})",
+        "cli_explain_base_forms": "base forms {forms}",
+        "cli_explain_parts": "; compound parts {parts}",
+        "cli_explain_filter": "filter {facet}",
+        "cli_explain_matches": "{n} matching records",
+        "cli_explain_all_words": ", {n} of them matching the whole query",
     },
 }
 

@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..notes import Note
 from . import swedish
 from .abbreviations import ABBREVIATIONS, capitals_only, expansion
 from .analysis import STOPWORDS, analyse_word, analysed, backend_name
@@ -353,7 +354,7 @@ _RANGE = re.compile(r"[\[{]\s*([^\s\]}]*)\s+TO\s+([^\s\]}]*)\s*[\]}]")
 _OPS = {"OR", "AND", "NOT"}
 _WORD = re.compile(r'[^\s"()]+')
 _FIELDS_SHOWN = ", ".join(sorted(k for k in FIELD_ALIASES if not k.isascii()
-                                 or k in ("toimielin", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji")))
+                                 or k in ("toimielin", "viranhaltija", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji")))
 
 
 @dataclass
@@ -388,7 +389,7 @@ def _lex(text: str, filters: dict[str, list[str]], notes: list[str]) -> list[_To
         if c == '"':
             end = text.find('"', i + 1)
             if end < 0:
-                notes.append("unclosed quote: searched the words after it as a phrase")
+                notes.append(Note("unclosed_quote"))
                 body, i = text[i + 1:], n
             else:
                 body, i = text[i + 1:end], end + 1
@@ -441,7 +442,7 @@ def _lex(text: str, filters: dict[str, list[str]], notes: list[str]) -> list[_To
         f = _FIELD.fullmatch(word)
         if f and f.group("v") is not None and not re.fullmatch(r"[a-zåäö]{1,4}", f.group("v")):
             # An unknown field (known ones were taken above): its value is text.
-            notes.append(f"unknown field {f.group('name').lower()!r} searched as text; fields: {_FIELDS_SHOWN}")
+            notes.append(Note("unknown_field", name=f.group("name").lower(), fields=_FIELDS_SHOWN))
             word = f.group("v")
         core = word.rstrip(".,;:!?")
         if _DATE.fullmatch(core):
@@ -463,7 +464,7 @@ def _filter(m: re.Match[str], filters: dict[str, list[str]], notes: list[str]) -
     facet = FIELD_ALIASES[name]
     value = (m.group("q") if m.group("q") is not None else m.group("v") or "").strip()
     if not value:
-        notes.append(f"{name}: has no value: ignored")
+        notes.append(Note("no_value", name=name, facet=facet))
         return
     if facet == "outcome":
         value = OUTCOME_ALIASES.get(value.lower(), value)
@@ -498,14 +499,14 @@ class _Parser:
             t = self.peek()
             if t is None:
                 if closing:
-                    self.note("unclosed parenthesis: read as if closed at the end")
+                    self.note(Note("unclosed_paren"))
                 return items
             if t.kind == "close":
                 if closing:
                     self.i += 1
                     return items
                 self.i += 1
-                self.note("unmatched ')' ignored")
+                self.note(Note("unmatched_paren"))
                 continue
             unit = self.unit()
             if unit is not None:
@@ -520,7 +521,7 @@ class _Parser:
             self.i += 1
             right = self.operand()
             if left is None or right is None:
-                self.note(f"{t.text} needs a word on each side: ignored")
+                self.note(Note("op_needs_words", op=t.text))
                 left = left if right is None else right
                 continue
             cls = Or if t.text == "OR" else And
@@ -537,13 +538,15 @@ class _Parser:
         if (t.kind == "op" and t.text == "NOT") or t.kind == "neg":
             child = self.operand()
             if child is None:
-                self.note(f"{'NOT' if t.kind == 'op' else '-'} needs a word after it: ignored")
+                self.note(Note("not_needs_word", op="NOT" if t.kind == "op" else "-"))
                 return None
             return Not(child)
         if t.kind == "open":
             self.depth += 1
             items = self.sequence(closing=True)
             self.depth -= 1
+            if not items:  # "(((" or "()": nothing inside to search
+                self.note(Note("empty_group"))
             return self.planner.group(items)
         if t.kind == "phrase":
             return self.planner.phrase(t.text, t.slop, t.boost)
@@ -799,7 +802,7 @@ def build_plan(query: str, df: Callable[[str, str], int] | None = None, expand: 
     if not toks:
         return plan
     if root is None or isinstance(root.query, Nothing):
-        notes.append("the query has no searchable words (only stop words or symbols)")
+        notes.append(Note("nothing_searchable"))
         plan.root, plan.searchable = None, False
         return plan
     if words_only:

@@ -2,6 +2,7 @@
 prefix*, fuzzy~, and field filters in Finnish or English:
 
     toimielin:/committee:   esittelijä:/presenter:   vuosi:/year: (2024, 2020-2024, puuttuu)
+    viranhaltija:/official: (an official's decisions: tiimipäällikkö, rehtori …)
     hanke:/project:         rahoittaja:/funder:      tulos:/outcome:
     kunta:/municipality:    laji:/kind:
 
@@ -16,6 +17,7 @@ import re
 
 FIELD_ALIASES = {
     "toimielin": "committee", "committee": "committee", "lautakunta": "committee",
+    "viranhaltija": "official", "official": "official",
     "esittelijä": "presenter", "esittelija": "presenter", "presenter": "presenter",
     "vuosi": "year", "year": "year",
     "hanke": "funded_project", "project": "funded_project", "funded_project": "funded_project",
@@ -31,6 +33,13 @@ OUTCOME_ALIASES = {
     "äänestys": "voted", "äänestettiin": "voted", "hylätty": "rejected", "hylättiin": "rejected", "muu": "other",
 }
 
+# Kinds of record by their Finnish (and Swedish) names: laji:toimintakertomus.
+KIND_ALIASES = {
+    "päätös": "decision", "päätökset": "decision", "paatos": "decision", "beslut": "decision",
+    "toimintakertomus": "annual_report", "vuosikertomus": "annual_report", "tilinpäätös": "annual_report",
+    "annual report": "annual_report", "verksamhetsberättelse": "annual_report",
+}
+
 # Bounds on what one query may ask of the analyser: a query is typed (or
 # pasted) by a person, and a 100 KB paste must answer at once, not after
 # the analyser has tried every suffix of every word as a compound part.
@@ -44,6 +53,7 @@ def bound_query(query: str) -> tuple[str, list[str]]:
     finds the normalised documents), no control characters, at most
     MAX_QUERY_CHARS characters and words of at most MAX_WORD_CHARS.
     Returns (query, hints saying what was cut)."""
+    from ..notes import Note
     from ..text import clean
 
     hints: list[str] = []
@@ -53,10 +63,10 @@ def bound_query(query: str) -> tuple[str, list[str]]:
         if query[MAX_QUERY_CHARS].strip() and " " in cut:
             cut = cut.rsplit(" ", 1)[0]  # not in the middle of a word
         query = cut
-        hints.append(f"the query is long: searched its first {len(query)} characters")
+        hints.append(Note("query_long", n=len(query)))
     if _LONG_WORD.search(query):
         query = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_CHARS], query)
-        hints.append(f"words over {MAX_WORD_CHARS} characters were shortened")
+        hints.append(Note("words_shortened", n=MAX_WORD_CHARS))
     return query, hints
 
 
@@ -75,6 +85,7 @@ def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[s
     """"2020-2024" -> the years in range that the index has; "puuttuu" ->
     the records without a date; returns (years, hints)."""
     from ..models import NO_DATE
+    from ..notes import Note
 
     out: list[str] = []
     hints: list[str] = []
@@ -89,7 +100,7 @@ def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[s
         elif re.fullmatch(r"\d{4}", v):
             out.append(v)
         else:
-            hints.append(f"year {v!r} is not a year, a range like 2020-2024, or puuttuu (no date)")
+            hints.append(Note("year_invalid", value=v))
     return out, hints
 
 

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from ..deciders import is_official
 from ..models import NO_DATE, AnnualReport, Decision
 from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12  # 12: officials' titles in a facet of their own (official), bodies in committee
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
-    "committee": ("committee", False),
+    "committee": ("committee", False),  # bodies: lautakunta, hallitus, nämnd …
+    "official": ("official", False),  # officials deciding alone: tiimipäällikkö, rehtori … (deciders.py)
     "presenter": ("presenter", False),
     "year": ("year", False),
     "funded_project": ("funded_project", True),
@@ -65,6 +67,7 @@ def build_schema() -> Schema:
         aliases=KEYWORD(),
         members=STORED(),
         committee=ID(sortable=True),
+        official=ID(sortable=True),
         presenter=ID(sortable=True),
         year=ID(sortable=True),
         municipality=ID(sortable=True),  # the canonical (Finnish) name: one municipality counted once
@@ -103,6 +106,9 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         people += rec.preparers
         year = rec.year
         committee = rec.committee
+        official = None
+        if is_official(committee):  # an official's decision: its title is no body
+            committee, official = None, rec.committee
         presenter = rec.presenter.name if rec.presenter else None
         date = datetime(rec.meeting_date.year, rec.meeting_date.month, rec.meeting_date.day) if rec.meeting_date else None
         idents = [rec.case_id or "", rec.section and f"§{rec.section}" or ""]
@@ -115,6 +121,7 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         people = []
         year = rec.year
         committee = rec.organisation
+        official = None
         presenter = None
         date = datetime(rec.year, 12, 31) if rec.year else None
         idents = []
@@ -140,6 +147,7 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         doc.update(title=title, text=combined, parts=combined)
     for key, value in (
         ("committee", committee),
+        ("official", official),
         ("presenter", presenter),
         ("year", str(year) if year else NO_DATE),  # "päiväys puuttuu": counted, selectable
         ("municipality", canonical(rec.municipality)),

@@ -32,7 +32,8 @@ import numpy as np
 
 from ..errors import IndexDamagedError
 from ..models import NO_DATE, AnnualReport, Decision
-from .query import expand_years, match_values, no_date
+from ..notes import Note
+from .query import KIND_ALIASES, OUTCOME_ALIASES, expand_years, match_values
 from .results import Facet, FacetValue, Hit, SearchResult
 from .schema import FACETS, is_swedish, load_record, record_text
 from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
@@ -72,6 +73,7 @@ class _Generation:
         self.engine: Engine | None = None  # built on first use
         self.facets: FacetArrays | None = None
         self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
+        self.lexicon: _Lexicon | None = None  # the text field's words, for "did you mean" (built on first use)
 
     def close(self) -> None:
         with self.lock:
@@ -361,6 +363,7 @@ class SearchService:
                     if g != f:
                         cand = cand & s
                 facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
+            facets = self._ordered(facets)
             shown = dict(selected)
             if "municipality" in facets:
                 for v in facets["municipality"].values:
@@ -380,6 +383,10 @@ class SearchService:
                     if r.words is not None and r.words.relaxed:
                         hit.missing = r.words.missing(docnum)
                     hits.append(hit)
+            if not total or (r.words is not None and r.words.relaxed and not r.words.all_words_total):
+                suggestion = self._suggest(r, filters)
+                if suggestion is not None:
+                    r.hints.insert(0, Note("did_you_mean", suggestion=suggestion))  # the note to act on
             elapsed = (time.perf_counter() - t0) * 1000
             return SearchResult(
                 query=query, total=total, hits=hits, facets=facets, sort=sort, offset=offset,
@@ -388,51 +395,197 @@ class SearchService:
                                  is not None and r.words.all_words_total < total else None),
             )
 
+    # --- did you mean ---------------------------------------------------------------
+
+    # How far a suggestion may be from the typed word (edits), and how much
+    # commoner a word one edit further must be to be preferred.
+    SUGGEST_MAXDIST = 2
+    SUGGEST_DF_PER_EDIT = 20
+    SUGGEST_WORDS = 4  # unknown words looked up in one query
+
+    def _suggest(self, r: _Resolved, filters: dict[str, list[str]] | None) -> str | None:
+        """"Did you mean": the query with each typed word that no document
+        has replaced by the nearest word of the index's own lexicon (its
+        base forms in the Finnish text field: only words that exist), when
+        the corrected query finds something.  Nearest: fewest edits (at
+        most SUGGEST_MAXDIST, the first letter kept, as fuzzy~ does), a
+        word one edit further when it is SUGGEST_DF_PER_EDIT times as
+        common; ties to the commoner word.  Called only when a query finds
+        nothing (or nothing with every word)."""
+        from .plan import Word
+
+        engine, px = self.engine(), self.postings()
+        text = r.plan.text
+        changed = False
+        tried = 0
+        for node in r.plan.words():
+            if not isinstance(node, Word) or len(node.typed) < 3 or not node.typed.isalpha():
+                continue
+            if np.count_nonzero(engine.matches(px, node.query)):
+                continue
+            if tried >= self.SUGGEST_WORDS:  # a long paste: the first few unknown words are enough
+                break
+            tried += 1
+            best = self._nearest_word(node)
+            if best is None:
+                continue
+            m = re.search(r"(?<![\w])" + re.escape(node.typed) + r"(?![\w])", text)
+            if m is None:
+                continue
+            repl = best.capitalize() if node.typed[:1].isupper() else best
+            text = text[:m.start()] + repl + text[m.end():]
+            changed = True
+        if not changed:
+            return None
+        with self._pin():
+            again = self._resolve(text, filters)
+        return text if np.count_nonzero(again.matches) else None
+
+    def _nearest_word(self, node) -> str | None:
+        """The lexicon's word nearest to a typed word (or its base forms)."""
+        from .analysis import STOPWORDS
+
+        px = self.postings()
+        gen = self._cur()
+        if gen.lexicon is None:
+            with gen.lock:
+                if gen.lexicon is None:
+                    gen.lexicon = _Lexicon(px, "text")
+        typed = node.typed.lower()
+        scored: dict[str, tuple[int, int]] = {}
+        for form in dict.fromkeys([typed, *node.lemmas]):
+            for word in gen.lexicon.near(form, self.SUGGEST_MAXDIST):
+                if word == form or word in STOPWORDS or not word.isalpha():
+                    continue
+                dist = _edits(form, word, self.SUGGEST_MAXDIST)
+                if dist > self.SUGGEST_MAXDIST:
+                    continue
+                df = px.doc_frequency("text", word)
+                if df and (word not in scored or dist < scored[word][0]):
+                    scored[word] = (dist, df)
+        if not scored:
+            return None
+        return max(scored, key=lambda w: (np.log(scored[w][1]) / np.log(self.SUGGEST_DF_PER_EDIT) - scored[w][0],
+                                          scored[w][1], w))
+
+    def _ordered(self, facets: dict[str, Facet]) -> dict[str, Facet]:
+        """The facets in FACETS order, but the municipality first when the
+        archive holds several: "Kaupunginhallitus" of five cities is five
+        bodies, and the municipality tells them apart."""
+        if "municipality" not in facets:
+            return facets
+        several = len(self.facet_cache().count("municipality", self.engine().live)) > 1
+        if not several:
+            return facets
+        return {"municipality": facets["municipality"], **{k: v for k, v in facets.items() if k != "municipality"}}
+
     def _filters(self, typed: dict[str, list[str]], passed: dict[str, list[str]] | None,
                  hints: list[str]) -> dict[str, list[str]]:
-        """The facet values selected: those passed (``filters``) and those
-        typed in the query (toimielin:X), resolved against the index's
-        values."""
-        cache = self.facet_cache()
-        selected: dict[str, list[str]] = {
-            k: list(dict.fromkeys(unicodedata.normalize("NFC", x) for x in v)) for k, v in (passed or {}).items() if v}
-        if "year" in selected:  # none, puuttuu: the records without a date
-            selected["year"] = list(dict.fromkeys(NO_DATE if no_date(v) else v for v in selected["year"]))
-        if "municipality" in selected:  # Jakobstad, or Pietarsaari (Jakobstad): Pietarsaari
-            selected["municipality"] = list(dict.fromkeys(self._municipality_canon(v)
-                                                          for v in selected["municipality"]))
-        for facet, raw in typed.items():
-            known = cache.known.get(facet, [])
-            if facet == "year":
-                vals, h = expand_years(raw, known)
-                hints += h
-            elif facet == "municipality":
-                vals = []
-                for r in raw:
-                    m = self._municipality_matches(r, known)
-                    if not m:
-                        hints.append(f"no {facet} matches {r!r}")
-                        m = [self._municipality_canon(r)]
-                    vals += m
-            else:
-                vals = []
-                for r in raw:
-                    m = match_values(r, known)
-                    if not m:
-                        hints.append(f"no {facet} matches {r!r}")
-                        m = [r]
-                    vals += m
-            selected[facet] = list(dict.fromkeys(selected.get(facet, []) + vals))
-        for facet in selected:
+        """The facet values selected: those passed (``filters``: the CLI's
+        flags, the TUI's selections, a script's values) and those typed in
+        the query (toimielin:X), resolved alike against the values the
+        index holds: any case, else by prefix, else within the name
+        (``match_values``); years and ranges of years (2020-2024,
+        puuttuu); a municipality by any of its names; outcomes and kinds
+        by their Finnish names too.  A value that finds nothing is kept
+        (shown selected, at 0) and a note names the nearest values."""
+        for facet in passed or {}:
             if facet not in FACETS:
                 raise ValueError(f"unknown facet {facet!r}; facets: {', '.join(FACETS)}")
+        raw: dict[str, list[str]] = {}
+        for source in (passed or {}, typed):
+            for facet, values in source.items():
+                clean = [unicodedata.normalize("NFC", v).strip() for v in values if v and v.strip()]
+                if clean:
+                    raw.setdefault(facet, []).extend(clean)
+        selected: dict[str, list[str]] = {}
+        for facet, values in raw.items():
+            vals: list[str] = []
+            for value in dict.fromkeys(values):
+                vals += self._filter_values(facet, value, hints)
+            selected[facet] = list(dict.fromkeys(vals))
         return selected
+
+    def _filter_values(self, facet: str, value: str, hints: list[str]) -> list[str]:
+        """The index's values one filter value means (see ``_filters``)."""
+        cache = self.facet_cache()
+        counts = cache.count(facet, self.engine().live)
+        known = [k for k in cache.known.get(facet, []) if k in counts]
+        if facet == "year":
+            vals, h = expand_years([value], known)
+            hints += h
+            if h:
+                return vals
+        elif facet == "municipality":
+            vals = self._municipality_matches(value, known) or [self._municipality_canon(value)]
+        else:
+            if facet == "outcome":
+                value = OUTCOME_ALIASES.get(value.casefold(), value)
+            elif facet == "kind":
+                value = KIND_ALIASES.get(value.casefold(), value)
+            vals = match_values(value, known) or [value]
+        if not any(counts.get(v) for v in vals):
+            hints.append(self._no_match(facet, value, counts))
+        return vals
+
+    def _no_match(self, facet: str, value: str, counts: dict[str, int]) -> Note:
+        """The note for a filter value that finds nothing: the nearest
+        values of the facet (by spelling; years by distance), else its
+        most common ones; a body typed as an official (or the other way
+        round) names the other facet."""
+        import difflib
+
+        if not counts:
+            return Note("no_values", facet=facet, value=value)
+        other = {"committee": "official", "official": "committee"}.get(facet)
+        if other is not None:
+            cache = self.facet_cache()
+            ocounts = cache.count(other, self.engine().live)
+            found = match_values(value, [k for k in cache.known.get(other, []) if k in ocounts])
+            if found:
+                return Note("other_facet", facet=facet, value=value, other=other, values=found[:3])
+        names = list(counts)
+        if facet == "municipality":
+            names = [self._municipality_shown(n) for n in names]
+        nearest: list[str] = []
+        year = re.search(r"\d{4}", value)
+        if facet == "year" and year:
+            years = [y for y in names if y.isdigit()]
+            target = int(year.group(0))
+            nearest = sorted(sorted(years, key=lambda y: (abs(int(y) - target), -int(y)))[:3])
+        elif facet != "year":
+            folded = {n.casefold(): n for n in names}
+            nearest = [folded[n] for n in difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.6)]
+        if nearest:
+            return Note("no_match_nearest", facet=facet, value=value, nearest=nearest)
+        common = sorted(counts, key=lambda v: (-counts[v], v.casefold()))[:3]
+        if facet == "municipality":
+            common = [self._municipality_shown(n) for n in common]
+        return Note("no_match_common", facet=facet, value=value, nearest=common)
+
+    def _with_examples(self, note: str) -> str:
+        """A filter typed without a value (``toimielin:``) says which values
+        it could have: the facet's most common ones, as the query language
+        writes them."""
+        if not isinstance(note, Note) or note.code != "no_value":
+            return note
+        facet, name = str(note.params.get("facet")), str(note.params.get("name"))
+        if facet not in FACETS:
+            return note
+        counts = self.facet_cache().count(facet, self.engine().live)
+        common = sorted(counts, key=lambda v: (-counts[v], v.casefold()))[:3]
+        if facet == "municipality":
+            common = [self._municipality_shown(v).split(" (")[0] for v in common]
+        if not common:
+            return note
+        examples = [f'{name}:"{v}"' if re.search(r'[\s"()]', v) else f"{name}:{v}" for v in common]
+        return Note("no_value_examples", name=name, facet=facet, examples=examples)
 
     def _resolve(self, query: str, filters: dict[str, list[str]] | None) -> _Resolved:
         """The query planned and run: the selected filters, which documents
         match, their scores, and a plain query's words one by one."""
         plan = self.plan(query)
-        hints = list(plan.notes)
+        hints = [self._with_examples(n) for n in plan.notes]
         selected = self._filters(plan.filters, filters, hints)
         engine, px = self.engine(), self.postings()
         memo: dict = {}
@@ -848,6 +1001,87 @@ class _Words:
 
     def missing(self, docnum: int) -> list[str]:
         return [label for label, m in zip(self.labels, self.masks) if not m[docnum]]
+
+
+class _Slots(dict):
+    """A str.translate table: each letter of the alphabet to its slot, any
+    other character to the last one."""
+
+    def __init__(self, table: dict[int, str], other: str):
+        super().__init__(table)
+        self.other = other
+
+    def __missing__(self, key: int) -> str:
+        return self.other
+
+
+class _Lexicon:
+    """The words of one field, for "did you mean": read one first letter
+    at a time, on first use (a suggestion keeps the first letter, as
+    fuzzy~ does), each letter's words with their lengths and letter counts
+    in arrays, so that the words within k edits of a typed word are found
+    by a vectorised bound (length, and the letters one has that the other
+    lacks: an edit changes each count by at most one) and an exact
+    distance over the few that pass, not by an edit distance per word of
+    the lexicon (Whoosh's terms_within)."""
+
+    ALPHABET = "abcdefghijklmnopqrstuvwxyzåäö-"
+
+    def __init__(self, px, field: str):
+        self.px = px
+        self.field = field
+        self.slot = {c: i for i, c in enumerate(self.ALPHABET)}
+        self.table = _Slots({ord(c): chr(i) for i, c in enumerate(self.ALPHABET)}, chr(len(self.ALPHABET)))
+        self.buckets: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+    def _counts(self, word: str) -> np.ndarray:
+        out = np.zeros(len(self.ALPHABET) + 1, dtype=np.int16)
+        for c in word:
+            out[self.slot.get(c, len(self.ALPHABET))] += 1
+        return out
+
+    def _bucket(self, first: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        b = self.buckets.get(first)
+        if b is None:
+            words = []
+            for t in self.px.expand_prefix(self.field, first):
+                words.append(t.decode("utf-8") if isinstance(t, bytes) else t)
+            lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+            width = len(self.ALPHABET) + 1
+            # Every letter as its slot, all words at once: one translate, one bincount.
+            slots = np.frombuffer("".join(words).translate(self.table).encode("latin-1"), dtype=np.uint8)
+            rows = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
+            counts = np.bincount(rows * width + slots, minlength=len(words) * width)
+            b = self.buckets[first] = (words, lengths.astype(np.int16),
+                                       counts.reshape(len(words), width).astype(np.int16))
+        return b
+
+    def near(self, word: str, k: int) -> list[str]:
+        """The words of the field that may be within ``k`` edits of ``word``
+        and start with its letter (a superset: check with ``_edits``)."""
+        if not word:
+            return []
+        words, lengths, counts = self._bucket(word[0])
+        if not words:
+            return []
+        ok = np.abs(lengths - len(word)) <= k
+        diff = counts[ok] - self._counts(word)
+        bound = np.maximum(np.clip(diff, 0, None).sum(axis=1), np.clip(-diff, 0, None).sum(axis=1))
+        idx = np.flatnonzero(ok)[bound <= k]
+        return [words[i] for i in idx.tolist()]
+
+
+def _edits(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance of two short words (at most cap + 1)."""
+    if abs(len(a) - len(b)) > cap:
+        return cap + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return min(prev[-1], cap + 1)
 
 
 def _raised_in_whoosh(exc: BaseException) -> bool:

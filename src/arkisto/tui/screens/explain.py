@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...notes import text as note_text
 from ...text import one_line, safe_display
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def explain_text(ex: dict, s) -> Text:
             out.append(f"{s(facet)}: ")
             out.append(" | ".join(one_line(safe_display(v)) for v in values) + "\n")
     for hint in ex["hints"]:
-        out.append("\n" + s("query_hint", hint=one_line(safe_display(hint))) + "\n", style="italic")
+        out.append("\n" + s("query_hint", hint=one_line(safe_display(note_text(hint, s.lang)))) + "\n",
+                   style="italic")
     out.append("\n" + s("explain_matches", n=ex["matches"]))
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
         out.append(" (" + s("all_words", n=ex["all_words_matches"]) + ")")

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from ...notes import text as note_text
 from ...text import one_line, safe_display
 from ..present import filters_summary, relaxed_notice
 
@@ -95,6 +96,10 @@ class QueryBar(Vertical):
                 out.append(s("result_count", total=result.total), style="bold")
         else:
             out.append(s("result_count", total=result.total) if result.total else s("no_results"), style="bold")
+        # The notes next to the count: the line is cut at the window's width.
+        for hint in result.hints:
+            out.append(" · ")
+            out.append(s("query_hint", hint=one_line(safe_display(note_text(hint, s.lang)))), style="bold")
         if show_timing:
             out.append(f" · {result.elapsed_ms:.0f} ms")
         out.append(" · " + s("sort_label", sort=s(f"sort_{result.sort}")))
@@ -105,9 +110,6 @@ class QueryBar(Vertical):
         if relaxed:
             out.append(" · ")
             out.append(relaxed, style="bold")
-        for hint in result.hints:
-            out.append(" · ")
-            out.append(s("query_hint", hint=one_line(safe_display(hint))), style="bold")
         info.set_class(bool(result.hints or relaxed), "-hint")
         info.update(out)
 

@@ -89,12 +89,12 @@ def screen_bindings(s: Strings, place: str = RESULTS, filtered: bool = False, st
         Binding("x", "clear_filters", s("key_clear_filters"), show=False),
         key("f5", "refresh", s("key_refresh"), "refresh"),
         key("f2", "explain", s("explain"), "explain"),
-        key("q", "app.quit", quit_, "quit"),
-        # Ctrl+Q quits everywhere (Textual's own key); shown where q is typed.
-        Binding("ctrl+q", "app.quit", quit_, show="quit_anywhere" in shown, priority=True),
         # Following a case (detail pane) and opening the source.
         key("o", "open_source", s("key_open_source"), "open_source"),
         key("backspace", "detail_back", s("key_detail_back"), "detail_back"),
+        key("q", "app.quit", quit_, "quit"),
+        # Ctrl+Q quits everywhere (Textual's own key); shown where q is typed.
+        Binding("ctrl+q", "app.quit", quit_, show="quit_anywhere" in shown, priority=True),
     ]
 
 

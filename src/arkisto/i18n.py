@@ -164,6 +164,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Kieli: suomi",
         "theme_changed": "Teema: {theme} (tallennettu)",
         "settings_not_saved": "Asetuksia ei voitu tallentaa: {error}",
+        "build_scanning": "Etsitään tiedostoja…",
+        "build_writing": "{records} tietuetta · kirjoitetaan hakemistoa…",
+        "build_detail": "{records} tietuetta · {rate} tiedostoa/s · jäljellä noin {eta}",
+        "build_page": "sivu {done}/{total}",
     },
     "en": {
         "app_title": "arkisto",
@@ -324,6 +328,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Language: English",
         "theme_changed": "Theme: {theme} (saved)",
         "settings_not_saved": "Could not save the settings: {error}",
+        "build_scanning": "Finding files…",
+        "build_writing": "{records} records · writing the index…",
+        "build_detail": "{records} records · {rate} files/s · about {eta} left",
+        "build_page": "page {done}/{total}",
     },
 }
 

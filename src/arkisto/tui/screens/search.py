@@ -43,6 +43,7 @@ RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are
 # scrolling it would only hold up the next result list.
 DETAIL_DELAY = 0.1
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+PROGRESS_EVERY = 0.05  # seconds between progress reports shown while indexing
 
 
 def screen_bindings(s: Strings) -> list[Binding]:
@@ -63,12 +64,21 @@ def screen_bindings(s: Strings) -> list[Binding]:
     ]
 
 
-class IndexProgress(Message):
-    """Files done while building or updating the index (from the indexer's thread)."""
+def _clock(seconds: float) -> str:
+    """0:07, 12:30, 1:02:03 (an ETA)."""
+    n = int(seconds + 0.5)
+    h, rest = divmod(n, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
-    def __init__(self, done: int, total: int, first_run: bool) -> None:
+
+class IndexProgress(Message):
+    """Where a build or update of the index is (from the indexer's thread):
+    an ``indexer.BuildProgress``."""
+
+    def __init__(self, progress, first_run: bool) -> None:
         super().__init__()
-        self.done, self.total, self.first_run = done, total, first_run
+        self.progress, self.first_run = progress, first_run
+        self.done, self.total = progress.files_done, progress.files_total
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, IndexProgress)
@@ -238,12 +248,13 @@ class SearchScreen(Screen):
         from ...search.indexer import index_paths
 
         last = [0.0]
+        phase = [""]
 
-        def progress(done: int, total: int, _path: str) -> None:
+        def progress(p) -> None:
             now = time.monotonic()
-            if now - last[0] >= 0.05 or done + 1 >= total:
-                last[0] = now
-                self.post_message(IndexProgress(done, total, first_run))
+            if now - last[0] >= PROGRESS_EVERY or p.phase != phase[0]:
+                last[0], phase[0] = now, p.phase
+                self.post_message(IndexProgress(p, first_run))
 
         self._rebuilding = rebuild
         self._show_progress(0, 0, first_run)
@@ -270,15 +281,38 @@ class SearchScreen(Screen):
         return report
 
     def on_index_progress(self, event: IndexProgress) -> None:
-        self._show_progress(event.done, event.total, event.first_run)
+        self._show_progress(event.done, event.total, event.first_run, event.progress)
 
-    def _show_progress(self, done: int, total: int, first_run: bool) -> None:
+    def _show_progress(self, done: int, total: int, first_run: bool, progress=None) -> None:
         if first_run and self._rebuilding:
-            self.show_message(Text(self.s("rebuilding_index", done=done, total=total)))
+            text = Text(self.s("rebuilding_index", done=done, total=total))
         elif first_run:
-            self.show_message(Text(self.s("building_index", done=done, total=total)))
+            text = Text(self.s("building_index", done=done, total=total))
         else:
             self.status(self.s("reindexing", done=done, total=total))
+            return
+        if progress is not None:
+            text.append("\n\n" + self._progress_detail(progress))
+        self.show_message(text)
+
+    def _progress_detail(self, p) -> str:
+        """A text bar, records, rate, ETA and the current file (its page)."""
+        s = self.s
+        filled = int(round(p.fraction * 30))
+        lines = [f"{'█' * filled}{'░' * (30 - filled)} {p.fraction * 100:3.0f} %"]
+        if p.phase == "scanning":
+            lines.append(s("build_scanning"))
+        elif p.phase in ("writing", "done"):
+            lines.append(s("build_writing", records=p.records))
+        else:
+            eta = p.eta
+            lines.append(s("build_detail", records=p.records, rate=f"{p.rate:.1f}",
+                           eta=_clock(eta) if eta is not None else "–"))
+            name = safe_display(p.current.rsplit("/", 1)[-1])
+            if p.pages_total:
+                name += " · " + s("build_page", done=p.pages_done, total=p.pages_total)
+            lines.append(name)
+        return "\n".join(lines)
 
     # --- searching ----------------------------------------------------------------------
 

@@ -1,0 +1,120 @@
+"""`arkisto index` as a user watches it: progress that moves (inside a PDF,
+page by page), a search while the first build runs, files that could not be
+read listed again on a re-run, and shell completion."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import FIXTURES
+
+ARKISTO = shutil.which("arkisto", path=str(Path(sys.executable).parent)) or shutil.which("arkisto")
+# Two minutes of a municipality, five pages each (the parser reads every page).
+PDFS = [FIXTURES / "layouts" / "dev" / "ktweb-sv-pdf" / "nykarleby_stadsstyrelsen_2022-01-10.pdf",
+        FIXTURES / "layouts" / "dev" / "word-minutes-pdf" / "evijarvi_kunnanhallitus_2025-11-03.pdf"]
+
+
+def run(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    assert ARKISTO, "the arkisto entry point is not installed"
+    full_env = {**os.environ, "ARKISTO_INDEX": "", **(env or {})}
+    return subprocess.run([ARKISTO, *args], capture_output=True, text=True, env=full_env, timeout=300, **kw)
+
+
+@pytest.fixture
+def pdf_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for pdf in PDFS:
+        shutil.copy(pdf, folder / pdf.name)
+    return folder
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+def test_the_pdf_child_reports_each_page_over_its_pipe():
+    """The parsing child (a process of its own) tells the parent of every
+    page as it reads it, before the result comes."""
+    from arkisto.ingest import detect, parse_path
+
+    assert detect.ISOLATE_PDF  # the default: the PDF is parsed in a child
+    pages: list[tuple[int, int]] = []
+    result = parse_path(PDFS[0], on_page=lambda done, total: pages.append((done, total)))
+    assert result.records
+    assert pages == [(n, 5) for n in range(1, 6)]
+
+
+def test_progress_moves_inside_a_pdf_and_counts_files_and_records(pdf_folder: Path, tmp_path: Path):
+    from arkisto.search.indexer import index_paths
+
+    seen = []
+    report = index_paths([pdf_folder], tmp_path / "ix", progress=seen.append)
+    phases = [p.phase for p in seen]
+    assert phases[0] == "scanning" and phases[-1] == "done" and "writing" in phases
+    first = [p for p in seen if p.phase == "indexing" and p.current.endswith(PDFS[1].name)]
+    # Inside the first file (no file finished yet), page after page, and the
+    # fraction done grows with them.
+    assert [(p.pages_done, p.pages_total) for p in first if p.pages_total][:5] == [(n, 5) for n in range(1, 6)]
+    assert all(p.files_done == 0 and p.files_total == 2 for p in first)
+    fractions = [p.fraction for p in first]
+    assert fractions == sorted(fractions) and fractions[-1] > fractions[0]
+    second = [p for p in seen if p.phase == "indexing" and p.current.endswith(PDFS[0].name)]
+    assert second[0].files_done == 1 and second[0].records == report.records - 3
+    assert seen[-1].files_done == 2 and seen[-1].records == report.records == 6
+    assert seen[-1].fraction == 1.0
+
+
+def test_cli_progress_off_a_terminal_is_plain_lines_with_pages_eta_and_files(pdf_folder: Path, tmp_path: Path):
+    """stderr is a pipe here: plain lines (no carriage returns, no escape
+    sequences), every ARKISTO_PROGRESS_SECONDS (0: at every report)."""
+    r = run("index", str(pdf_folder), "--index", str(tmp_path / "ix"), env={"ARKISTO_PROGRESS_SECONDS": "0"})
+    assert r.returncode == 0, r.stderr
+    lines = [x for x in r.stderr.splitlines() if x.startswith("progress: ")]
+    assert "progress: 0/2 files · 0 records · ETA –" in lines[0] and PDFS[1].name in lines[0]
+    assert any(f"{PDFS[1].name} (page 3/5)" in x for x in lines)
+    assert any(x.startswith("progress: 1/2 files · 3 records · ") and "files/s" in x and "(page 5/5)" in x
+               for x in lines)
+    assert "progress: 2/2 files · 6 records · writing the index…" in lines
+    assert "\r" not in r.stderr and "\x1b" not in r.stderr
+    assert "6 records from 2 files indexed" in r.stderr
+    # A short run with the default interval prints no progress lines at all.
+    again = run("index", str(pdf_folder), "--index", str(tmp_path / "ix2"))
+    assert "progress:" not in again.stderr
+
+
+def test_cli_progress_on_a_terminal_is_richs_bar_with_the_page(pdf_folder: Path, tmp_path: Path):
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "ARKISTO_INDEX": "", "COLUMNS": "100", "TERM": "xterm"}
+    proc = subprocess.Popen([ARKISTO, "index", str(pdf_folder), "--index", str(tmp_path / "ix")],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=120)
+    os.close(master)
+    text = out.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert "━" in text  # Rich's bar, not the old [####....]
+    assert "[#" not in text
+    assert f"{PDFS[1].name} (page " in text and "/5)" in text
+    assert "0/2 files · 0 records" in text and "ETA" in text
+    assert "6 records from 2 files indexed" in text

@@ -4,6 +4,7 @@ read listed again on a re-run, and shell completion."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -118,3 +119,38 @@ def test_cli_progress_on_a_terminal_is_richs_bar_with_the_page(pdf_folder: Path,
     assert f"{PDFS[1].name} (page " in text and "/5)" in text
     assert "0/2 files · 0 records" in text and "ETA" in text
     assert "6 records from 2 files indexed" in text
+
+
+# --- a search while the first build runs ----------------------------------------------------
+
+
+def _hold_lock(ix: Path) -> subprocess.Popen:
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time\nfrom arkisto.search.store import IndexStore\n"
+         f"with IndexStore({str(ix)!r}).lock(what='indexing'):\n    print('locked', flush=True)\n    time.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_search_during_the_first_build_names_the_builder_not_no_index(tmp_path: Path):
+    ix = tmp_path / "ix"
+    holder = _hold_lock(ix)
+    try:
+        for extra in ([], ["--json"]):
+            r = run("search", "hanke", "--index", str(ix), *extra)
+            assert r.returncode == 4, r.stderr  # exit 4: the index is locked (being built)
+            assert "still being built" in r.stderr and f"pid {holder.pid}" in r.stderr
+            assert "no index" not in r.stderr and "Build one" not in r.stderr
+            assert "Traceback" not in r.stderr and r.stdout == ""
+        r = run("show", "x", "--index", str(ix))
+        assert r.returncode == 4 and f"pid {holder.pid}" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    # The build is gone (killed): the note it left in LOCK does not count.
+    assert json.loads((ix / "LOCK").read_text())["pid"] == holder.pid
+    r = run("search", "hanke", "--index", str(ix))
+    assert r.returncode == 3 and "no index" in r.stderr

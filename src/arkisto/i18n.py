@@ -168,6 +168,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "build_writing": "{records} tietuetta · kirjoitetaan hakemistoa…",
         "build_detail": "{records} tietuetta · {rate} tiedostoa/s · jäljellä noin {eta}",
         "build_page": "sivu {done}/{total}",
+        "index_building": "Toinen arkisto-prosessi (pid {pid}) rakentaa hakemistoa. "
+                          "Haku avautuu, kun se on valmis…",
     },
     "en": {
         "app_title": "arkisto",
@@ -332,6 +334,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "build_writing": "{records} records · writing the index…",
         "build_detail": "{records} records · {rate} files/s · about {eta} left",
         "build_page": "page {done}/{total}",
+        "index_building": "Another arkisto process (pid {pid}) is building the index. "
+                          "The search opens when it has finished…",
     },
 }
 

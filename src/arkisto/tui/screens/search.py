@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...errors import ArkistoError, NoIndexError, RebuildNeededError
+from ...errors import ArkistoError, IndexBuildingError, NoIndexError, RebuildNeededError
 from ...i18n import Strings
 from ...text import safe_display
 from ..backend import Request, run_in_daemon
@@ -43,6 +43,7 @@ RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are
 # scrolling it would only hold up the next result list.
 DETAIL_DELAY = 0.1
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+BUILD_POLL = 1.0  # seconds between looks at an index another process is building
 PROGRESS_EVERY = 0.05  # seconds between progress reports shown while indexing
 
 
@@ -202,7 +203,7 @@ class SearchScreen(Screen):
     async def open_index(self) -> None:
         app = self.arkisto
         try:
-            await self.backend.submit(self.backend.open)
+            await self._open_when_built()
         except NoIndexError as exc:
             sample = app.sample_dir
             if sample is None:
@@ -230,6 +231,17 @@ class SearchScreen(Screen):
         if not self.query_one(StatusBar).message:
             self.status(self.s("index_ready", n=await self.ask(self.backend.doc_count)))
         self.search()
+
+    async def _open_when_built(self) -> None:
+        """Open the index.  While another process builds it for the first
+        time, say so (and by which pid) and wait for it, rather than start a
+        second build."""
+        while True:
+            try:
+                return await self.backend.submit(self.backend.open)
+            except IndexBuildingError as exc:
+                self.show_message(Text(self.s("index_building", pid=exc.pid or "?")))
+                await asyncio.sleep(BUILD_POLL)
 
     async def build_and_open(self, paths, rebuild: bool = False) -> bool:
         """Build the index (showing progress in place of the results), then

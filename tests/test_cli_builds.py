@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import FIXTURES
+from helpers import FIXTURES, HEINOLA
 
 ARKISTO = shutil.which("arkisto", path=str(Path(sys.executable).parent)) or shutil.which("arkisto")
 # Two minutes of a municipality, five pages each (the parser reads every page).
@@ -154,3 +154,37 @@ def test_search_during_the_first_build_names_the_builder_not_no_index(tmp_path: 
     assert json.loads((ix / "LOCK").read_text())["pid"] == holder.pid
     r = run("search", "hanke", "--index", str(ix))
     assert r.returncode == 3 and "no index" in r.stderr
+
+
+# --- files that could not be read, on a re-run ------------------------------------------------
+
+
+def test_rerun_still_lists_the_files_that_could_not_be_read(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(HEINOLA, src / HEINOLA.name)
+    (src / "empty.txt").write_text("   \n", encoding="utf-8")
+    (src / "noise.dat").write_bytes(b"\x00\x01binary\x00" * 50)
+    (src / "broken.pdf").write_bytes(b"%PDF-1.4 cut short")
+    ix = tmp_path / "ix"
+    first = run("index", str(src), "--index", str(ix))
+    assert first.returncode == 0, first.stderr
+    assert "1 records from 1 files indexed; 0 unchanged; 3 skipped" in first.stderr
+
+    again = run("index", str(src), "--index", str(ix))
+    assert again.returncode == 0, again.stderr
+    assert "1 unchanged; 3 skipped (3 could not be read, unchanged since the last run)" in again.stderr
+    for name, why in (("empty.txt", "empty file"), ("noise.dat", "binary content"), ("broken.pdf", "PDF")):
+        (line,) = [x for x in again.stderr.splitlines() if name in x]
+        assert line.startswith("skipped: ") and why in line and "unchanged since the last run" in line
+
+    out = json.loads(run("index", str(src), "--index", str(ix), "--json").stdout)
+    assert (out["files_seen"], out["files_unchanged"], out["files_skipped"], out["files_skipped_unchanged"]) \
+        == (4, 1, 3, 3)
+    assert sum(1 for p in out["problems"] if p["severity"] == "error") == 3
+
+    # Mended, the file is read again and leaves the list.
+    (src / "empty.txt").write_text("Kaupunginhallitus\n\n§ 1 Asia\n\nPäätös: hyväksyttiin.\n", encoding="utf-8")
+    out = json.loads(run("index", str(src), "--index", str(ix), "--json").stdout)
+    assert out["files_skipped_unchanged"] == 2
+    assert not any("empty.txt" in p["path"] and "unchanged" in p["message"] for p in out["problems"])

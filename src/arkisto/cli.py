@@ -387,6 +387,7 @@ def _index(args, index_dir: Path) -> int:
             "files_indexed": report.files_indexed,
             "files_unchanged": report.files_unchanged,
             "files_skipped": report.files_skipped,
+            "files_skipped_unchanged": report.files_skipped_unchanged,
             "files_deleted": report.files_deleted,
             "records": report.records,
             "doc_count": report.doc_count,

@@ -98,6 +98,7 @@ class IndexReport:
     files_indexed: int = 0
     files_unchanged: int = 0
     files_skipped: int = 0  # nothing could be read from them
+    files_skipped_unchanged: int = 0  # of those, unchanged since a run that could not read them
     files_deleted: int = 0
     files_moved: int = 0  # found again at a new path (same content)
     records: int = 0
@@ -118,7 +119,9 @@ class IndexReport:
         parts = [
             f"{self.records} records from {self.files_indexed} files indexed",
             f"{self.files_unchanged} unchanged",
-            f"{self.files_skipped} skipped",
+            f"{self.files_skipped} skipped" + (
+                f" ({self.files_skipped_unchanged} could not be read, unchanged since the last run)"
+                if self.files_skipped_unchanged else ""),
             f"{self.repaired} repaired",
             f"{self.warnings} warnings",
         ]
@@ -216,6 +219,7 @@ class IndexRun:
         self.seen: set[str] = set()
         self.processed: set[str] = set()  # keys handled in this run
         self.unchanged: set[str] = set()  # keys passed over as unchanged
+        self.unread_unchanged: set[str] = set()  # of those, files an earlier run could not read
         self.dropped: set[str] = set()  # keys whose earlier records are deleted in this run
         self._missing_by_digest: dict[str, list[str]] | None = None
 
@@ -459,7 +463,12 @@ class IndexRun:
                 self.keys[path] = key
                 self.seen.add(key)
                 self.processed.discard(key)
-                if key in self.unchanged:
+                if key in self.unread_unchanged:
+                    self.unread_unchanged.discard(key)
+                    self.unchanged.discard(key)
+                    self.report.files_skipped -= 1
+                    self.report.files_skipped_unchanged -= 1
+                elif key in self.unchanged:
                     self.unchanged.discard(key)
                     self.report.files_unchanged -= 1
                 out.append(path)
@@ -527,8 +536,11 @@ class IndexRun:
         prev = self.sources.get(key)
         if prev and prev.get("sha256") == digest and prev.get("version") == __version__ \
                 and key not in self.forced:
-            report.files_unchanged += 1
             self.unchanged.add(key)
+            if prev.get("ids") or prev.get("gave_way"):
+                report.files_unchanged += 1
+            else:
+                self._still_unread(path, key, prev)
             return
         self.forced.discard(key)
         if prev is None:
@@ -570,7 +582,30 @@ class IndexRun:
         self.by_digest.setdefault(digest, set()).add(key)
         if gave_way:
             self.sources[key]["gave_way"] = gave_way
+        elif not ids:
+            # Remembered with the file's hash, so that a re-run, which does not
+            # read an unchanged file again, still lists it as unread.
+            errors = [p for p in result.problems if p.severity == "error"]
+            self.sources[key]["failed"] = [[p.where or "", p.message[:FAILED_CHARS]] for p in errors[:FAILED_KEPT]] \
+                or [["", "no records found in this file"]]
         self.changed_since_checkpoint += 1
+
+    def _still_unread(self, path: Path, key: str, prev: dict) -> None:
+        """An unchanged file that could not be read in an earlier run: it is
+        skipped again, and said so (from what the manifest remembers)."""
+        self.report.files_skipped += 1
+        self.report.files_skipped_unchanged += 1
+        self.unread_unchanged.add(key)
+        failed = prev.get("failed")
+        entries = []
+        if isinstance(failed, list):  # the manifest is read from disk: only strings, and short
+            for entry in failed[:FAILED_KEPT]:
+                if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
+                    entries.append((entry[0][:FAILED_CHARS] or None, entry[1][:FAILED_CHARS]))
+        if not entries:
+            entries = [(None, "could not be read")]
+        for where, message in entries:
+            self.problem(Problem(str(path), f"{message} (unchanged since the last run, not read again)", where))
 
     def _moved_from(self, key: str, digest: str) -> None:
         """A new path whose content an indexed path had, and that path is

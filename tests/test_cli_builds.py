@@ -188,3 +188,68 @@ def test_rerun_still_lists_the_files_that_could_not_be_read(tmp_path: Path):
     out = json.loads(run("index", str(src), "--index", str(ix), "--json").stdout)
     assert out["files_skipped_unchanged"] == 2
     assert not any("empty.txt" in p["path"] and "unchanged" in p["message"] for p in out["problems"])
+
+
+# --- shell completion --------------------------------------------------------------------------
+
+
+def _subcommands() -> list[str]:
+    import argparse
+
+    from arkisto.cli import build_parser
+
+    (sub,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(sub.choices)
+
+
+def _bash_complete(script: Path, *words: str) -> list[str]:
+    code = (f"source {script}\nCOMP_WORDS=({' '.join(repr(w) for w in words)})\n"
+            "COMP_CWORD=$((${#COMP_WORDS[@]}-1))\n_arkisto\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n")
+    r = subprocess.run(["bash", "-c", code], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    return [x for x in r.stdout.splitlines() if x]
+
+
+def test_completion_bash_is_written_where_bash_completion_looks_and_completes(tmp_path: Path):
+    data = tmp_path / "data"
+    r = run("completion", "bash", env={"XDG_DATA_HOME": str(data)})
+    assert r.returncode == 0, r.stderr
+    script = data / "bash-completion" / "completions" / "arkisto"
+    assert script.is_file()
+    assert str(script) in r.stderr and "source" in r.stderr  # where, and how to enable it
+    assert _bash_complete(script, "arkisto", "") == _subcommands()
+    assert "completion" in _subcommands()
+    assert _bash_complete(script, "arkisto", "search", "--sort", "") == ["relevance", "newest", "oldest"]
+    assert _bash_complete(script, "arkisto", "--index", "/tmp", "export", "--format", "") == ["jsonl", "csv"]
+    assert _bash_complete(script, "arkisto", "completion", "") == ["bash", "zsh", "fish"]
+    assert "--rebuild" in _bash_complete(script, "arkisto", "index", "--re")
+    (tmp_path / "archive-folder").mkdir()
+    assert _bash_complete(script, "arkisto", "index", str(tmp_path / "archive-f")) == [str(tmp_path / "archive-folder")]
+
+
+def test_completion_prints_with_dash_and_writes_to_a_given_file(tmp_path: Path):
+    printed = run("completion", "zsh", "-o", "-")
+    assert printed.returncode == 0 and printed.stdout.startswith("#compdef arkisto")
+    for name in _subcommands():
+        assert f"'{name}:" in printed.stdout
+    out = tmp_path / "my" / "arkisto.fish"
+    r = run("completion", "fish", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert str(out) in r.stderr
+    for name in _subcommands():
+        assert f"-a {name} " in text
+    assert "-l sort -x -a 'relevance newest oldest'" in text
+    r = run("completion", "tcsh")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+@pytest.mark.parametrize("shell", ["zsh", "fish"])
+def test_completion_scripts_parse_in_their_shell(shell: str, tmp_path: Path):
+    exe = shutil.which(shell)
+    if exe is None:
+        pytest.skip(f"{shell} is not installed")
+    script = tmp_path / f"arkisto.{shell}"
+    assert run("completion", shell, "-o", str(script)).returncode == 0
+    r = subprocess.run([exe, "-n", str(script)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr

@@ -129,6 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("paths", help="print where the config, data and index live")
 
+    from .completion import SHELLS
+
+    p = sub.add_parser("completion", help="write a shell completion script (bash, zsh or fish)",
+                       description="Write a completion script for the subcommands and options of arkisto, "
+                       "where the shell looks for it (or to --output FILE; `-o -` prints it), and say how to "
+                       "enable it.", epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("shell", choices=SHELLS)
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead (- prints it)")
+
     p = sub.add_parser("tui", help="open the interactive search (the default)")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--lang", dest="lang_sub", choices=["fi", "en"])
@@ -147,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "paths":
             return _paths(index_dir)
+        if args.command == "completion":
+            return _completion(args, parser)
         if args.command in (None, "tui"):
             env_lang = os.environ.get("ARKISTO_LANG", "").lower()
             lang = getattr(args, "lang_sub", None) or args.lang or (env_lang if env_lang in ("fi", "en") else None)
@@ -606,6 +617,36 @@ def _check(index_dir: Path) -> int:
         terms = svc.verify()
     print(f"index at {index_dir} is intact: {manifest.generation}, {manifest.doc_count} records, "
           f"{terms} terms, {len(manifest.sources)} source files")
+    return EXIT_OK
+
+
+# --- completion ---------------------------------------------------------------------------
+
+
+def _completion(args, parser: argparse.ArgumentParser) -> int:
+    """Write the completion script where the shell looks for it (or to
+    --output), atomically, and say how to enable it; ``-o -`` prints it."""
+    from .completion import default_path, how_to_enable, script
+
+    text = script(args.shell, parser)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    out = Path(args.output).expanduser() if args.output else default_path(args.shell, parser.prog)
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise from_os_error(exc, f"writing {safe_display(str(out))}",
+                            "Choose another file with --output, or print the script with `-o -`.") from None
+    print(f"wrote the {args.shell} completion for arkisto to {escape_controls(str(out))}", file=sys.stderr)
+    print(how_to_enable(args.shell, out, default=not args.output), file=sys.stderr)
     return EXIT_OK
 
 

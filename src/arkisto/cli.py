@@ -157,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("paths", help="print where the config, data and index live")
 
+    from .completion import SHELLS
+
+    p = sub.add_parser("completion", help="write a shell completion script (bash, zsh or fish)",
+                       description="Write a completion script for the subcommands and options of arkisto, "
+                       "where the shell looks for it (or to --output FILE; `-o -` prints it), and say how to "
+                       "enable it.", epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("shell", choices=SHELLS)
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead (- prints it)")
+
     p = sub.add_parser("tui", help="open the interactive search (the default)")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--lang", dest="lang_sub", choices=["fi", "en"])
@@ -178,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "paths":
             return _paths(index_dir)
+        if args.command == "completion":
+            return _completion(args, parser)
         if args.command in (None, "tui"):
             return _tui(index_dir, lang or settings.lang)
         if args.command == "index":
@@ -227,6 +238,13 @@ def _say(text: str) -> None:
         pass
 
 
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _filters(args) -> dict[str, list[str]]:
     return {facet: getattr(args, flag) for flag, facet in FACET_FLAGS.items() if getattr(args, flag)}
 
@@ -234,41 +252,132 @@ def _filters(args) -> dict[str, list[str]]:
 # --- index ------------------------------------------------------------------------
 
 
-class _Progress:
-    """A one-line progress bar on a terminal (stderr); silent otherwise."""
+def _clock(seconds: float) -> str:
+    """0:07, 12:30, 1:02:03."""
+    s = int(seconds + 0.5)
+    h, rest = divmod(s, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+
+def progress_line(p) -> str:
+    """A build's progress (``indexer.BuildProgress``) in words: files done
+    and total, records, rate and ETA."""
+    if p.phase == "scanning":
+        return "finding files…"
+    if p.phase in ("writing", "done"):
+        return f"{p.files_done}/{p.files_total} files · {p.records} records · writing the index…"
+    parts = [f"{p.files_done}/{p.files_total} files", f"{p.records} records"]
+    if p.files_done:
+        parts.append(f"{p.rate:.1f} files/s")
+    eta = p.eta
+    parts.append(f"ETA {_clock(eta)}" if eta is not None else "ETA –")
+    return " · ".join(parts)
+
+
+def progress_file(p) -> str:
+    """The file being read, and its page for a PDF.  File names are
+    untrusted: control characters escaped."""
+    if p.phase != "indexing" or not p.current:
+        return ""
+    name = escape_controls(os.path.basename(p.current))
+    return f"{name} (page {p.pages_done}/{p.pages_total})" if p.pages_total else name
+
+
+class _PlainProgress:
+    """Progress on a stderr that is not a terminal (a log, a pipe): a plain
+    line now and then (every ARKISTO_PROGRESS_SECONDS, 10 by default), never
+    a carriage return or an escape sequence.  A short run prints none."""
+
+    def __init__(self):
+        try:
+            self.every = max(0.0, float(os.environ.get("ARKISTO_PROGRESS_SECONDS", "10")))
+        except ValueError:
+            self.every = 10.0
+        self.last = time.monotonic()
+        self.phase = ""
+
+    def __call__(self, p) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every or p.phase in ("scanning", "done"):
+            return
+        if p.phase == "writing" and self.phase == "writing":
+            return  # said once
+        self.last = now
+        self.phase = p.phase
+        current = progress_file(p)
+        _say(f"progress: {progress_line(p)}" + (f" · {current}" if current else ""))
+
+    def problem(self, line: str) -> None:
+        _say(line)
+
+    def stop(self) -> None:
+        pass
+
+
+class _RichProgress:
+    """Progress on a terminal: Rich's progress display (a bar, the percentage,
+    the progress line and below it the current file), redrawn from the indexer's reports at most ten
+    times a second.  No refresh thread: the indexer forks its parsers, and a
+    thread holding stderr's lock at a fork could hang the child."""
+
+    def __init__(self):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, ProgressColumn, TaskProgressColumn
+        from rich.text import Text
+
+        class LineColumn(ProgressColumn):
+            def render(self, task) -> Text:
+                # Texts, never markup: file names are untrusted.
+                out = Text(task.fields.get("line", ""), no_wrap=True, overflow="ellipsis")
+                current = task.fields.get("current", "")
+                if current:
+                    out.append("\n" + current, style="dim")
+                return out
+
+        self.Text = Text
+        self.console = Console(file=sys.stderr, highlight=False)
+        self.progress = Progress(BarColumn(bar_width=24), TaskProgressColumn(), LineColumn(),
+                                 console=self.console, auto_refresh=False, transient=True,
+                                 redirect_stdout=False, redirect_stderr=False)
+        self.task = self.progress.add_task("index", total=1000, line="finding files…")
         self.last = 0.0
-        self.width = 0
+        self.phase = ""
+        self.live = True
+        try:
+            self.progress.start()
+        except OSError:
+            self.live = False
 
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if not self.enabled:
+    def __call__(self, p) -> None:
+        if not self.live:
             return
         now = time.monotonic()
-        if now - self.last < 0.1 and done + 1 < total:
+        if now - self.last < 0.1 and p.phase == self.phase:
             return
-        self.last = now
-        cols = 28
-        filled = int(cols * (done + 1) / max(total, 1))
-        name = escape_controls(os.path.basename(path))[:40]
-        line = f"\r[{'#' * filled}{'.' * (cols - filled)}] {done + 1}/{total} {name}"
-        pad = max(0, self.width - len(line))
-        self.width = len(line)
+        self.last, self.phase = now, p.phase
+        self.progress.update(self.task, completed=int(p.fraction * 1000), line=progress_line(p),
+                             current=progress_file(p))
         try:
-            sys.stderr.write(line + " " * pad)
-            sys.stderr.flush()
+            self.progress.refresh()
         except OSError:  # the terminal went away (SIGHUP): indexing goes on
-            self.enabled = False
+            self.live = False
 
-    def clear(self) -> None:
-        if self.enabled and self.width:
+    def problem(self, line: str) -> None:
+        if not self.live:
+            _say(line)
+            return
+        try:
+            self.console.print(self.Text(line), soft_wrap=True)
+        except OSError:
+            self.live = False
+
+    def stop(self) -> None:
+        if self.live:
             try:
-                sys.stderr.write("\r" + " " * self.width + "\r")
-                sys.stderr.flush()
+                self.progress.stop()
             except OSError:
-                self.enabled = False
-            self.width = 0
+                pass
+            self.live = False
 
 
 def _index(args, index_dir: Path) -> int:
@@ -290,20 +399,28 @@ def _index(args, index_dir: Path) -> int:
             return EXIT_USAGE
         if not args.quiet and not args.json:
             print("updating from " + ", ".join(escape_controls(p) for p in paths), file=sys.stderr)
-    progress = _Progress(sys.stderr.isatty() and not args.quiet and not args.json)
+    progress: _RichProgress | _PlainProgress | None = None
+    if not args.quiet and not args.json:
+        progress = _RichProgress() if _isatty(sys.stderr) else _PlainProgress()
 
     def on_problem(p) -> None:
         if args.quiet and p.severity != "error":
             return
         if args.json:
             return
-        progress.clear()
         label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
-        _say(f"{label}: {p}")  # Problem's str is one line, controls escaped
+        line = f"{label}: {p}"  # Problem's str is one line, controls escaped
+        if progress is not None:
+            progress.problem(line)
+        else:
+            _say(line)
 
-    report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
-                         lock_wait=max(0.0, args.wait))
-    progress.clear()
+    try:
+        report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
+                             lock_wait=max(0.0, args.wait))
+    finally:
+        if progress is not None:
+            progress.stop()
     if args.json:
         out = {
             "index": str(index_dir),
@@ -312,6 +429,7 @@ def _index(args, index_dir: Path) -> int:
             "files_indexed": report.files_indexed,
             "files_unchanged": report.files_unchanged,
             "files_skipped": report.files_skipped,
+            "files_skipped_unchanged": report.files_skipped_unchanged,
             "files_deleted": report.files_deleted,
             "records": report.records,
             "doc_count": report.doc_count,
@@ -619,6 +737,36 @@ def _check(index_dir: Path) -> int:
         terms = svc.verify()
     print(f"index at {index_dir} is intact: {manifest.generation}, {manifest.doc_count} records, "
           f"{terms} terms, {len(manifest.sources)} source files")
+    return EXIT_OK
+
+
+# --- completion ---------------------------------------------------------------------------
+
+
+def _completion(args, parser: argparse.ArgumentParser) -> int:
+    """Write the completion script where the shell looks for it (or to
+    --output), atomically, and say how to enable it; ``-o -`` prints it."""
+    from .completion import default_path, how_to_enable, script
+
+    text = script(args.shell, parser)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    out = Path(args.output).expanduser() if args.output else default_path(args.shell, parser.prog)
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise from_os_error(exc, f"writing {safe_display(str(out))}",
+                            "Choose another file with --output, or print the script with `-o -`.") from None
+    print(f"wrote the {args.shell} completion for arkisto to {escape_controls(str(out))}", file=sys.stderr)
+    print(how_to_enable(args.shell, out, default=not args.output), file=sys.stderr)
     return EXIT_OK
 
 

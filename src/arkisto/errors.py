@@ -20,7 +20,8 @@ exit codes:
   1    search found nothing; show: no such id
   2    usage error (bad option or argument)
   3    no index at the given location (run `arkisto index PATH…` first)
-  4    index is locked by another arkisto process
+  4    index is locked by another arkisto process; search: the index is still
+       being built (its first build is running, by the pid named)
   5    index is damaged (rebuild it with `arkisto index --rebuild PATH…`)
   6    index was built by another version or analyzer (rebuild it)
   7    disk full
@@ -48,6 +49,16 @@ class NoIndexError(ArkistoError):
 
 class IndexLockedError(ArkistoError):
     exit_code = EXIT_LOCKED
+
+
+class IndexBuildingError(IndexLockedError):
+    """No index yet, because another process is building it (exit 4, as a
+    locked index): a search says so and by which pid, rather than inviting a
+    second build."""
+
+    def __init__(self, message: str, hint: str | None = None, pid: int | None = None):
+        super().__init__(message, hint)
+        self.pid = pid
 
 
 class IndexDamagedError(ArkistoError):

@@ -235,6 +235,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "cli_explain_filter": "rajaus {facet}",
         "cli_explain_matches": "{n} osuvaa tietuetta",
         "cli_explain_all_words": ", niistä {n} vastaa koko hakua",
+        "build_scanning": "Etsitään tiedostoja…",
+        "build_writing": "{records} tietuetta · kirjoitetaan hakemistoa…",
+        "build_detail": "{records} tietuetta · {rate} tiedostoa/s · jäljellä noin {eta}",
+        "build_page": "sivu {done}/{total}",
+        "index_building": "Toinen arkisto-prosessi (pid {pid}) rakentaa hakemistoa. "
+                          "Haku avautuu, kun se on valmis…",
     },
     "en": {
         "app_title": "arkisto",
@@ -466,6 +472,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "cli_explain_filter": "filter {facet}",
         "cli_explain_matches": "{n} matching records",
         "cli_explain_all_words": ", {n} of them matching the whole query",
+        "build_scanning": "Finding files…",
+        "build_writing": "{records} records · writing the index…",
+        "build_detail": "{records} records · {rate} files/s · about {eta} left",
+        "build_page": "page {done}/{total}",
+        "index_building": "Another arkisto process (pid {pid}) is building the index. "
+                          "The search opens when it has finished…",
     },
 }
 

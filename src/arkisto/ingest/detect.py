@@ -118,8 +118,12 @@ def file_digest(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
-def parse_path(path: Path) -> IngestResult:
-    """Parse one file into records, never raising for bad content."""
+def parse_path(path: Path, on_page: Callable[[int, int], None] | None = None) -> IngestResult:
+    """Parse one file into records, never raising for bad content.
+
+    ``on_page(pages read, pages)`` hears of a PDF's pages as their text is
+    extracted (from the parsing child, over its pipe), so that progress can
+    move inside a long document."""
     try:
         with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -147,14 +151,14 @@ def parse_path(path: Path) -> IngestResult:
     try:
         if kind == "pdf" and ISOLATE_PDF:
             # A child of its own: a fresh heap for each PDF, the costly kind.
-            return run_isolated(_parse_with, (kind, path, data), PDF_TIMEOUT, PDF_MEMORY_MB)
+            return run_isolated(_parse_with, (kind, path, data), PDF_TIMEOUT, PDF_MEMORY_MB, on_progress=on_page)
         if kind != "pdf" and ISOLATE:
             return _in_worker(kind, path, data)
     except IngestError as exc:
         r = IngestResult(path=str(path), format=kind)
         r.error(str(exc))
         return r
-    return _parse_with(kind, path, data)
+    return _parse_with(kind, path, data, progress=on_page)
 
 
 _WORKER: Worker | None = None
@@ -188,7 +192,18 @@ def stop_worker() -> None:
             _WORKER = None
 
 
-def _parse_with(kind: str, path: Path, data: bytes) -> IngestResult:
+def _parse_with(kind: str, path: Path, data: bytes, progress: Callable[[int, int], None] | None = None) -> IngestResult:
+    """The first candidate parser's result; ``progress`` hears of PDF pages
+    as they are read (see parse_path)."""
+    if progress is None:
+        return _parse_candidates(kind, path, data)
+    from .pdf import pages_to
+
+    with pages_to(progress):
+        return _parse_candidates(kind, path, data)
+
+
+def _parse_candidates(kind: str, path: Path, data: bytes) -> IngestResult:
     from . import parsers_for
 
     for parser in parsers_for(kind, path, data):

@@ -160,31 +160,44 @@ def _fork() -> int:
         return os.fork()
 
 
-def run_isolated(fn, args: tuple, timeout: float, memory_mb: int):
+def run_isolated(fn, args: tuple, timeout: float, memory_mb: int,
+                 on_progress: Callable[..., None] | None = None):
     """Run ``fn(*args)`` in a forked child with a wall-clock timeout and an
     address-space limit of ``memory_mb`` above what the process already maps.
-    Returns its result or raises IngestError saying which limit was hit."""
+    Returns its result or raises IngestError saying which limit was hit.
+
+    With ``on_progress``, the child calls ``fn(*args, progress=report)``, and
+    each ``report(*values)`` comes over the pipe to ``on_progress(*values)``
+    here while the parent waits (the timeout is for the whole call)."""
     recv, send = Pipe(duplex=False)
     parent = os.getpid()
     pid = _fork()
     if pid == 0:  # pragma: no cover - the child
         try:
             detach(send.fileno(), parent, timeout + CHILD_GRACE)
-            _child(send, fn, args, memory_mb)
+            _child(send, fn, args, memory_mb, on_progress is not None)
         finally:
             os._exit(0)
     send.close()
+    deadline = time.monotonic() + timeout
     try:
-        if not recv.poll(timeout):
-            raise _too_slow(timeout)
-        try:
-            status, value = recv.recv()
-        except EOFError:
-            code = _reap(pid, wait=5)
-            pid = 0
-            raise IngestError(f"the parser process died ({_describe(code)}); the file may be damaged or too large") from None
-        except Exception as exc:  # an answer that does not unpickle
-            raise IngestError(f"internal error while parsing ({type(exc).__name__}: {exc}); please report it") from None
+        while True:
+            if not recv.poll(max(0.0, deadline - time.monotonic())):
+                raise _too_slow(timeout)
+            try:
+                status, value = recv.recv()
+            except EOFError:
+                code = _reap(pid, wait=5)
+                pid = 0
+                raise IngestError(f"the parser process died ({_describe(code)}); "
+                                  "the file may be damaged or too large") from None
+            except Exception as exc:  # an answer that does not unpickle
+                raise IngestError(f"internal error while parsing ({type(exc).__name__}: {exc}); "
+                                  "please report it") from None
+            if status != "progress":
+                break
+            if on_progress is not None:
+                on_progress(*value)
     finally:
         if pid:
             _kill(pid)
@@ -271,10 +284,17 @@ def _limit_memory(memory_mb: int) -> None:  # pragma: no cover - runs in the chi
         pass
 
 
-def _child(conn: Connection, fn, args, memory_mb: int) -> None:  # pragma: no cover - runs in the child
+def _child(conn: Connection, fn, args, memory_mb: int, progress: bool) -> None:  # pragma: no cover - in the child
     _limit_memory(memory_mb)
+
+    def report(*values) -> None:
+        try:
+            conn.send(("progress", values))
+        except OSError:  # the parent is gone: this child ends with it
+            pass
+
     try:
-        result = fn(*args)
+        result = fn(*args, progress=report) if progress else fn(*args)
         conn.send(("ok", result))
     except MemoryError:
         conn.send(("memory", None))

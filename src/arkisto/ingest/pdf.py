@@ -4,10 +4,28 @@ parsers (CaseM, Tweb, annual reports) and the conventions reader
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+from collections.abc import Callable, Iterator
 
 from .common import IngestError
+
+# Told (pages read, pages in the document) each time a page's text is
+# extracted for the first time: extraction is what a long PDF spends its time
+# on, so a build's progress can move inside one file.  Set by ``pages_to``.
+_ON_PAGE: Callable[[int, int], None] | None = None
+
+
+@contextlib.contextmanager
+def pages_to(fn: Callable[[int, int], None] | None) -> Iterator[None]:
+    """Report page extraction to ``fn`` while the block runs."""
+    global _ON_PAGE
+    before, _ON_PAGE = _ON_PAGE, fn
+    try:
+        yield
+    finally:
+        _ON_PAGE = before
 
 
 def open_pdf(data: bytes):
@@ -56,6 +74,8 @@ class PdfDoc:
                 self._raw[index] = self.reader.pages[index].extract_text() or ""
             except Exception:  # one bad page must not lose the rest
                 self._raw[index] = ""
+            if _ON_PAGE is not None:
+                _ON_PAGE(len(self._raw), self.page_count)
         return self._raw[index]
 
     def page(self, index: int) -> str:

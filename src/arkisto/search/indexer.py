@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from typing import Any
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import __version__
@@ -25,8 +25,64 @@ from . import merge
 from .schema import build_schema, group_document, single_document
 from .store import IndexStore, Manifest
 
-ProgressFn = Callable[[int, int, str], None]
 
+
+@dataclass
+class BuildProgress:
+    """Where a build is, for a progress display (the CLI's, the TUI's).
+
+    The indexer hands a copy to its ``progress`` callback when a file is
+    started, as a PDF's pages are read (the parsing child reports each page),
+    and when the phase changes.  The fraction done and the ETA go by bytes,
+    not files: one 158-page PDF can take longer than a hundred small files,
+    and counting its pages moves the fraction inside it."""
+
+    phase: str = "scanning"  # "scanning" (finding files), "indexing", "writing" (committing), "done"
+    files_total: int = 0
+    files_done: int = 0  # files finished (indexed, unchanged or skipped)
+    records: int = 0  # records written so far in this run
+    current: str = ""  # the file being read
+    pages_done: int = 0  # of the current file (a PDF), 0 when it has none
+    pages_total: int = 0
+    bytes_total: int = 0
+    bytes_done: int = 0  # of the files finished
+    current_bytes: int = 0  # the size of the current file
+    elapsed: float = 0.0  # seconds since the files began
+
+    @property
+    def fraction(self) -> float:
+        """How much of the work is done, 0..1 (the current file's pages count)."""
+        if self.phase in ("writing", "done"):
+            return 1.0
+        done = float(self.bytes_done)
+        if self.pages_total:
+            done += self.current_bytes * min(self.pages_done, self.pages_total) / self.pages_total
+        if self.bytes_total:
+            return min(1.0, done / self.bytes_total)
+        return min(1.0, self.files_done / self.files_total) if self.files_total else 0.0
+
+    @property
+    def rate(self) -> float:
+        """Files finished per second."""
+        return self.files_done / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left, at the pace so far; None until a second has passed
+        and something is done (an earlier guess would be noise)."""
+        f = self.fraction
+        if self.phase != "indexing" or self.elapsed < 1.0 or f <= 0.0:
+            return None
+        return self.elapsed * (1.0 - f) / f
+
+
+ProgressFn = Callable[[BuildProgress], None]
+
+
+# What the manifest remembers of a file that could not be read: its first
+# few errors, each cut short.
+FAILED_KEPT = 5
+FAILED_CHARS = 500
 
 # A long build publishes what it has done every CHECKPOINT_SECONDS (or every
 # CHECKPOINT_FILES files), so that a kill, a power cut or a closed terminal
@@ -42,6 +98,7 @@ class IndexReport:
     files_indexed: int = 0
     files_unchanged: int = 0
     files_skipped: int = 0  # nothing could be read from them
+    files_skipped_unchanged: int = 0  # of those, unchanged since a run that could not read them
     files_deleted: int = 0
     files_moved: int = 0  # found again at a new path (same content)
     records: int = 0
@@ -62,7 +119,9 @@ class IndexReport:
         parts = [
             f"{self.records} records from {self.files_indexed} files indexed",
             f"{self.files_unchanged} unchanged",
-            f"{self.files_skipped} skipped",
+            f"{self.files_skipped} skipped" + (
+                f" ({self.files_skipped_unchanged} could not be read, unchanged since the last run)"
+                if self.files_skipped_unchanged else ""),
             f"{self.repaired} repaired",
             f"{self.warnings} warnings",
         ]
@@ -131,6 +190,9 @@ class IndexRun:
         self.checkpoint_seconds = checkpoint_seconds
         self.checkpoint_files = checkpoint_files
         self.report = IndexReport()
+        self.state = BuildProgress()
+        self.started = time.monotonic()
+        self.sizes: dict[Path, int] = {}  # file -> its size in bytes, for the progress
         self.files: list[Path] = []
         self.keys: dict[Path, str] = {}  # file -> its resolved path, the key of sources
         self.old: Manifest | None = None  # the live generation's manifest (None: a new index, or --rebuild)
@@ -157,6 +219,7 @@ class IndexRun:
         self.seen: set[str] = set()
         self.processed: set[str] = set()  # keys handled in this run
         self.unchanged: set[str] = set()  # keys passed over as unchanged
+        self.unread_unchanged: set[str] = set()  # of those, files an earlier run could not read
         self.dropped: set[str] = set()  # keys whose earlier records are deleted in this run
         self._missing_by_digest: dict[str, list[str]] | None = None
 
@@ -172,9 +235,36 @@ class IndexRun:
         if self.on_problem:
             self.on_problem(p)
 
+    # --- progress ---------------------------------------------------------------------
+
+    def _tell(self, **changes) -> None:
+        """Update the progress model and hand a copy to the callback."""
+        if self.progress is None:
+            return
+        st = self.state
+        for k, v in changes.items():
+            setattr(st, k, v)
+        st.records = self.report.records
+        st.elapsed = time.monotonic() - self.started
+        self.progress(replace(st))
+
+    def _on_page(self, done: int, total: int) -> None:
+        self._tell(pages_done=done, pages_total=total)
+
+    def _size(self, path: Path) -> int:
+        size = self.sizes.get(path)
+        if size is None:
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0
+            self.sizes[path] = size
+        return size
+
     # --- the run ----------------------------------------------------------------------
 
     def run(self, signals: _DeferSignals, lock_wait: float) -> IndexReport:
+        self._tell(phase="scanning")
         self._collect()
         with self.store.lock(wait=lock_wait, what="indexing"):
             # Until this run publishes, every one of its files counts as not
@@ -199,6 +289,7 @@ class IndexRun:
                     self.report.signal = signals.signum or 2
                     self.report.pending = [str(f) for f in self.files
                                            if self.keys[f] not in self.processed or self.keys[f] in self.forced]
+                self._tell(phase="writing", current="", pages_done=0, pages_total=0)
                 self._commit()
             except KeyboardInterrupt:
                 self._abandon()
@@ -226,6 +317,7 @@ class IndexRun:
             self._close_existing()
             self._publish()
             _write_pending(self.store.root, earlier + self.report.pending)
+        self._tell(phase="done")
         return self.report
 
     @property
@@ -330,17 +422,31 @@ class IndexRun:
     def _index_all(self, signals: _DeferSignals) -> None:
         self._remove_deleted()
         queue = list(self.files) + self._requeue()
+        track = self.progress is not None
+        if track:
+            self.started = time.monotonic()
+            self.state.bytes_total = sum(self._size(f) for f in queue)
         n = 0
         while n < len(queue):
             path = queue[n]
             n += 1
             signals.check()  # a signal takes effect here, between files
-            if self.progress:
-                self.progress(n - 1, len(queue), str(path))
+            if track:
+                self._tell(phase="indexing", files_done=n - 1, files_total=len(queue), current=str(path),
+                           pages_done=0, pages_total=0, current_bytes=self._size(path))
             self._index_file(path)
             self.processed.add(self.keys[path])
-            queue += self._requeue()
+            if track:
+                self.state.bytes_done += self.state.current_bytes
+                self.state.files_done = n
+            more = self._requeue()
+            if more:
+                queue += more
+                if track:
+                    self.state.bytes_total += sum(self._size(f) for f in more)
             if self._checkpoint_due():
+                if track:
+                    self._tell(phase="writing", current="", pages_done=0, pages_total=0)
                 self._checkpoint()
 
     def _requeue(self) -> list[Path]:
@@ -357,7 +463,12 @@ class IndexRun:
                 self.keys[path] = key
                 self.seen.add(key)
                 self.processed.discard(key)
-                if key in self.unchanged:
+                if key in self.unread_unchanged:
+                    self.unread_unchanged.discard(key)
+                    self.unchanged.discard(key)
+                    self.report.files_skipped -= 1
+                    self.report.files_skipped_unchanged -= 1
+                elif key in self.unchanged:
                     self.unchanged.discard(key)
                     self.report.files_unchanged -= 1
                 out.append(path)
@@ -425,13 +536,17 @@ class IndexRun:
         prev = self.sources.get(key)
         if prev and prev.get("sha256") == digest and prev.get("version") == __version__ \
                 and key not in self.forced:
-            report.files_unchanged += 1
             self.unchanged.add(key)
+            if prev.get("ids") or prev.get("gave_way"):
+                report.files_unchanged += 1
+            else:
+                self._still_unread(path, key, prev)
             return
         self.forced.discard(key)
         if prev is None:
             self._moved_from(key, digest)
-        result = parse_path(path)
+        # Pages are reported only to a listener (the parsing child sends each over its pipe).
+        result = parse_path(path, on_page=self._on_page) if self.progress else parse_path(path)
         for p in result.problems:
             self.problem(p)
         if prev:
@@ -467,7 +582,30 @@ class IndexRun:
         self.by_digest.setdefault(digest, set()).add(key)
         if gave_way:
             self.sources[key]["gave_way"] = gave_way
+        elif not ids:
+            # Remembered with the file's hash, so that a re-run, which does not
+            # read an unchanged file again, still lists it as unread.
+            errors = [p for p in result.problems if p.severity == "error"]
+            self.sources[key]["failed"] = [[p.where or "", p.message[:FAILED_CHARS]] for p in errors[:FAILED_KEPT]] \
+                or [["", "no records found in this file"]]
         self.changed_since_checkpoint += 1
+
+    def _still_unread(self, path: Path, key: str, prev: dict) -> None:
+        """An unchanged file that could not be read in an earlier run: it is
+        skipped again, and said so (from what the manifest remembers)."""
+        self.report.files_skipped += 1
+        self.report.files_skipped_unchanged += 1
+        self.unread_unchanged.add(key)
+        failed = prev.get("failed")
+        entries = []
+        if isinstance(failed, list):  # the manifest is read from disk: only strings, and short
+            for entry in failed[:FAILED_KEPT]:
+                if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
+                    entries.append((entry[0][:FAILED_CHARS] or None, entry[1][:FAILED_CHARS]))
+        if not entries:
+            entries = [(None, "could not be read")]
+        for where, message in entries:
+            self.problem(Problem(str(path), f"{message} (unchanged since the last run, not read again)", where))
 
     def _moved_from(self, key: str, digest: str) -> None:
         """A new path whose content an indexed path had, and that path is

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..errors import (
     ArkistoError,
+    IndexBuildingError,
     IndexDamagedError,
     IndexLockedError,
     NoIndexError,
@@ -176,6 +177,7 @@ class IndexStore:
         except FileNotFoundError:
             found = self._newest_complete()
             if found is None:
+                self._refuse_while_building()
                 raise NoIndexError(
                     f"no index at {self.root}",
                     "Build one with `arkisto index PATH…` (or point --index / ARKISTO_INDEX at an existing one).",
@@ -193,6 +195,42 @@ class IndexStore:
             shown = name[:40].encode("unicode_escape").decode("ascii")
             raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT names {shown!r})", REBUILD_HINT)
         return name
+
+    def _refuse_while_building(self) -> None:
+        """No index yet: if a writer holds the lock, it is building the
+        first one.  Say so, and by which pid, instead of "no index"."""
+        holder = self.builder()
+        if holder is None:
+            return
+        pid = holder.get("pid") if isinstance(holder.get("pid"), int) else None
+        raise IndexBuildingError(
+            f"the index at {self.root} is still being built by arkisto{_holder_text(holder)}",
+            "Search again when it has finished (its progress shows where it runs); "
+            "a second `arkisto index` would only wait for it.",
+            pid=pid,
+        )
+
+    def builder(self) -> dict | None:
+        """The holder's note ({pid, since, what}) when a writer holds the
+        lock now, else None.  Tested with a shared, non-blocking flock on
+        LOCK, released at once: a note left by a killed writer does not
+        count, and nothing is created."""
+        path = self.root / LOCK
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    return None
+                return _holder_info(path) or {}
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)
 
     def _newest_complete(self) -> str | None:
         """The newest generation whose manifest reads, or None."""
@@ -543,12 +581,27 @@ class Lease:
 REBUILD_HINT = "Rebuild it with `arkisto index --rebuild PATH…` (the index is a cache of your documents; nothing else is lost)."
 
 
-def _read_holder(path: Path) -> str:
+def _holder_info(path: Path) -> dict:
+    """The lock holder's note, {} when there is none or it does not read."""
     try:
         info = json.loads(path.read_text() or "{}")
     except (OSError, ValueError):
-        return ""
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _holder_text(info: dict) -> str:
+    """" (pid 123, indexing since 2026-12-05 11:20:00)", or "" (no note).
+    The note is read from disk: only its number and a known word are shown."""
     if not info:
         return ""
-    since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.get("since", 0)))
-    return f" (pid {info.get('pid')}, {info.get('what', 'writing')} since {since})"
+    pid = info.get("pid") if isinstance(info.get("pid"), int) else "?"
+    since_raw = info.get("since", 0)
+    since = time.strftime("%Y-%m-%d %H:%M:%S",
+                          time.localtime(since_raw if isinstance(since_raw, (int, float)) else 0))
+    what = info.get("what") if info.get("what") in ("indexing", "index") else "writing"
+    return f" (pid {pid}, {what} since {since})"
+
+
+def _read_holder(path: Path) -> str:
+    return _holder_text(_holder_info(path))

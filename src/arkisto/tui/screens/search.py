@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...errors import ArkistoError, NoIndexError, RebuildNeededError
+from ...errors import ArkistoError, IndexBuildingError, NoIndexError, RebuildNeededError
 from ...i18n import Strings
 from ...text import safe_display
 from ..backend import Request, run_in_daemon
@@ -43,6 +43,8 @@ RELATED_DELAY = 0.3  # seconds of rest on a hit before its related decisions are
 # scrolling it would only hold up the next result list.
 DETAIL_DELAY = 0.1
 MIN_WIDTH, MIN_HEIGHT = 80, 24
+BUILD_POLL = 1.0  # seconds between looks at an index another process is building
+PROGRESS_EVERY = 0.05  # seconds between progress reports shown while indexing
 
 
 # Where the focus is decides which keys the footer shows (4-6 of them,
@@ -98,12 +100,21 @@ def screen_bindings(s: Strings, place: str = RESULTS, filtered: bool = False, st
     ]
 
 
-class IndexProgress(Message):
-    """Files done while building or updating the index (from the indexer's thread)."""
+def _clock(seconds: float) -> str:
+    """0:07, 12:30, 1:02:03 (an ETA)."""
+    n = int(seconds + 0.5)
+    h, rest = divmod(n, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
-    def __init__(self, done: int, total: int, first_run: bool) -> None:
+
+class IndexProgress(Message):
+    """Where a build or update of the index is (from the indexer's thread):
+    an ``indexer.BuildProgress``."""
+
+    def __init__(self, progress, first_run: bool) -> None:
         super().__init__()
-        self.done, self.total, self.first_run = done, total, first_run
+        self.progress, self.first_run = progress, first_run
+        self.done, self.total = progress.files_done, progress.files_total
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, IndexProgress)
@@ -262,7 +273,7 @@ class SearchScreen(Screen):
     async def open_index(self) -> None:
         app = self.arkisto
         try:
-            await self.backend.submit(self.backend.open)
+            await self._open_when_built()
         except NoIndexError as exc:
             sample = app.sample_dir
             if sample is None:
@@ -292,6 +303,17 @@ class SearchScreen(Screen):
             self.status(self.s("index_ready", n=await self.ask(self.backend.doc_count)))
         self.search()
 
+    async def _open_when_built(self) -> None:
+        """Open the index.  While another process builds it for the first
+        time, say so (and by which pid) and wait for it, rather than start a
+        second build."""
+        while True:
+            try:
+                return await self.backend.submit(self.backend.open)
+            except IndexBuildingError as exc:
+                self.show_message(Text(self.s("index_building", pid=exc.pid or "?")))
+                await asyncio.sleep(BUILD_POLL)
+
     async def build_and_open(self, paths, rebuild: bool = False) -> bool:
         """Build the index (showing progress in place of the results), then
         open it.  False, with the reason shown, when either fails."""
@@ -309,12 +331,13 @@ class SearchScreen(Screen):
         from ...search.indexer import index_paths
 
         last = [0.0]
+        phase = [""]
 
-        def progress(done: int, total: int, _path: str) -> None:
+        def progress(p) -> None:
             now = time.monotonic()
-            if now - last[0] >= 0.05 or done + 1 >= total:
-                last[0] = now
-                self.post_message(IndexProgress(done, total, first_run))
+            if now - last[0] >= PROGRESS_EVERY or p.phase != phase[0]:
+                last[0], phase[0] = now, p.phase
+                self.post_message(IndexProgress(p, first_run))
 
         self._rebuilding = rebuild
         self._show_progress(0, 0, first_run)
@@ -341,15 +364,38 @@ class SearchScreen(Screen):
         return report
 
     def on_index_progress(self, event: IndexProgress) -> None:
-        self._show_progress(event.done, event.total, event.first_run)
+        self._show_progress(event.done, event.total, event.first_run, event.progress)
 
-    def _show_progress(self, done: int, total: int, first_run: bool) -> None:
+    def _show_progress(self, done: int, total: int, first_run: bool, progress=None) -> None:
         if first_run and self._rebuilding:
-            self.show_message(Text(self.s("rebuilding_index", done=done, total=total)))
+            text = Text(self.s("rebuilding_index", done=done, total=total))
         elif first_run:
-            self.show_message(Text(self.s("building_index", done=done, total=total)))
+            text = Text(self.s("building_index", done=done, total=total))
         else:
             self.status(self.s("reindexing", done=done, total=total))
+            return
+        if progress is not None:
+            text.append("\n\n" + self._progress_detail(progress))
+        self.show_message(text)
+
+    def _progress_detail(self, p) -> str:
+        """A text bar, records, rate, ETA and the current file (its page)."""
+        s = self.s
+        filled = int(round(p.fraction * 30))
+        lines = [f"{'█' * filled}{'░' * (30 - filled)} {p.fraction * 100:3.0f} %"]
+        if p.phase == "scanning":
+            lines.append(s("build_scanning"))
+        elif p.phase in ("writing", "done"):
+            lines.append(s("build_writing", records=p.records))
+        else:
+            eta = p.eta
+            lines.append(s("build_detail", records=p.records, rate=f"{p.rate:.1f}",
+                           eta=_clock(eta) if eta is not None else "–"))
+            name = safe_display(p.current.rsplit("/", 1)[-1])
+            if p.pages_total:
+                name += " · " + s("build_page", done=p.pages_done, total=p.pages_total)
+            lines.append(name)
+        return "\n".join(lines)
 
     # --- searching ----------------------------------------------------------------------
 

@@ -1,0 +1,86 @@
+"""The TUI while an index is built: the first run's progress (files,
+records, rate, ETA, the current file and its page), and waiting for a build
+that another process runs instead of starting a second one."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from tui_support import settle, sync
+
+from arkisto.tui.app import make_app
+from arkisto.tui.screens import SearchScreen
+from arkisto.tui.screens import search as search_screen
+from helpers import FIXTURES
+
+PDFS = [FIXTURES / "layouts" / "dev" / "ktweb-sv-pdf" / "nykarleby_stadsstyrelsen_2022-01-10.pdf",
+        FIXTURES / "layouts" / "dev" / "word-minutes-pdf" / "evijarvi_kunnanhallitus_2025-11-03.pdf"]
+
+
+def message(app) -> str:
+    return str(app.screen.query_one("#message").render())
+
+
+@sync
+async def test_first_run_shows_files_records_eta_and_the_page(tmp_path, monkeypatch):
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    for pdf in PDFS:
+        shutil.copy(pdf, sample / pdf.name)
+    monkeypatch.setattr(search_screen, "PROGRESS_EVERY", 0.0, raising=False)
+    shown: list[str] = []
+    real = SearchScreen.on_index_progress
+
+    def spy(self, event) -> None:
+        real(self, event)
+        shown.append(str(self.query_one("#message").render()))
+
+    monkeypatch.setattr(SearchScreen, "on_index_progress", spy)
+    app = make_app(tmp_path / "ix", sample_dir=sample)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.screen.ready and app.screen.result.total == 6
+    reading = [t for t in shown if "evijarvi_kunnanhallitus_2025-11-03.pdf" in t]
+    assert reading and all("Rakennetaan hakemistoa esimerkkiarkistosta… 0/2" in t for t in reading)
+    assert any("· sivu " in t and "/5" in t for t in reading)
+    assert all("0 tietuetta" in t and "jäljellä noin" in t for t in reading)
+    assert any("1/2" in t and "3 tietuetta" in t and "tiedostoa/s" in t for t in shown)
+    assert any("6 tietuetta · kirjoitetaan hakemistoa…" in t for t in shown)
+
+
+@sync
+async def test_a_build_by_another_process_is_named_and_waited_for(tmp_path, tui_archive):
+    index_dir = tmp_path / "ix"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time\nfrom arkisto.search.store import IndexStore\n"
+         f"with IndexStore({str(index_dir)!r}).lock(what='indexing'):\n"
+         "    print('locked', flush=True)\n    time.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        app = make_app(index_dir, sample_dir=tui_archive)
+        async with app.run_test() as pilot:
+            for _ in range(300):
+                await pilot.pause(0.05)
+                if "rakentaa hakemistoa" in message(app):
+                    break
+            text = message(app)
+            assert f"Toinen arkisto-prosessi (pid {holder.pid}) rakentaa hakemistoa" in text
+            assert not app.screen.ready
+            holder.kill()
+            holder.wait()
+            # The other build is gone without an index: this run builds it.
+            for _ in range(1200):
+                await pilot.pause(0.05)
+                if app.screen.ready:
+                    break
+            await settle(pilot)
+            assert app.screen.ready and app.screen.result.total == 6
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()

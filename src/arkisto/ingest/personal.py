@@ -545,6 +545,31 @@ def redact(rec: Decision | AnnualReport) -> Decision | AnnualReport:
     return type(rec).model_validate(data)
 
 
+# Oikaisuvaatimus and kunnallisvalitus: 14 days from notification.  The
+# notification date is not in the record; a member of the public is deemed
+# notified seven days after the minutes are published, and the minutes are
+# published soon after the meeting, so the meeting date + 14 days is the
+# earliest end of the period (``redact_after_days`` adds the margin).
+APPEAL_DAYS = 14
+
+
+def redaction_due(rec: Decision | AnnualReport, mode: str, after_days: int = 0, today: date | None = None) -> bool:
+    """Whether ``mode`` ("never", "always", "after-appeal") redacts this
+    record today.  A record with no date counts as past its appeal period."""
+    if mode == "always":
+        return True
+    if mode != "after-appeal":
+        return False
+    from datetime import timedelta
+
+    today = today or date.today()
+    if isinstance(rec, Decision):
+        when = rec.meeting_date
+    else:
+        when = date(rec.year, 12, 31) if rec.year else None
+    return when is None or today > when + timedelta(days=APPEAL_DAYS + after_days)
+
+
 def _set(data: dict, path: str, value: str) -> None:
     parts = path.split(".")
     obj: object = data

@@ -85,13 +85,17 @@ def index_paths(
     lock_wait: float = 10.0,
     checkpoint_seconds: float | None = None,
     checkpoint_files: int | None = None,
+    redact: bool = False,
 ) -> IndexReport:
-    """Index files and folders into ``index_dir``.  See the module docstring."""
+    """Index files and folders into ``index_dir``.  See the module docstring.
+    With ``redact``, personal data (ingest/personal.py) is replaced by its
+    kind before anything is stored: the index holds none of it."""
     run = IndexRun(
         [Path(p) for p in paths], Path(index_dir), rebuild=rebuild, progress=progress, on_problem=on_problem,
         checkpoint_seconds=CHECKPOINT_SECONDS if checkpoint_seconds is None else checkpoint_seconds,
         checkpoint_files=CHECKPOINT_FILES if checkpoint_files is None else checkpoint_files,
     )
+    run.redact = redact
     # Ctrl-C, SIGTERM and SIGHUP are held back and take effect at safe
     # points (between files), never inside Whoosh, halfway through a file's
     # records, or before the pending list is written.
@@ -159,6 +163,7 @@ class IndexRun:
         self.unchanged: set[str] = set()  # keys passed over as unchanged
         self.dropped: set[str] = set()  # keys whose earlier records are deleted in this run
         self._missing_by_digest: dict[str, list[str]] | None = None
+        self.redact = False  # store records with their personal data replaced (index --redact)
 
     # --- problems -------------------------------------------------------------------
 
@@ -432,6 +437,10 @@ class IndexRun:
         if prev is None:
             self._moved_from(key, digest)
         result = parse_path(path)
+        if self.redact:
+            from ..ingest.personal import redact
+
+            result.records = [redact(r) for r in result.records]
         for p in result.problems:
             self.problem(p)
         if prev:

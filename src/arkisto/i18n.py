@@ -164,6 +164,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Kieli: suomi",
         "theme_changed": "Teema: {theme} (tallennettu)",
         "settings_not_saved": "Asetuksia ei voitu tallentaa: {error}",
+        "personal_badge": "sisältää henkilötietoja",
+        "personal_masked": "henkilötiedot peitetty (m näyttää)",
+        "personal_shown": "henkilötiedot merkitty (m peittää)",
     },
     "en": {
         "app_title": "arkisto",
@@ -324,6 +327,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "lang_changed": "Language: English",
         "theme_changed": "Theme: {theme} (saved)",
         "settings_not_saved": "Could not save the settings: {error}",
+        "personal_badge": "contains personal data",
+        "personal_masked": "personal data masked (m shows it)",
+        "personal_shown": "personal data marked (m masks it)",
     },
 }
 

@@ -28,6 +28,7 @@ imports search or Textual.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -307,45 +308,55 @@ def _is_sensitive(rec: Decision | AnnualReport) -> bool:
 def find(text: str, officials: _Officials | None = None, sensitive: bool = False) -> list[tuple[str, int, int, str]]:
     """(kind, start, end, confidence) of the personal data in one text."""
     found: list[tuple[str, int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    # The spans taken so far: disjoint, sorted by start (so their ends are
+    # sorted too), searched by bisection (a text may hold thousands).
+    starts_taken: list[int] = []
+    ends_taken: list[int] = []
 
     def free(a: int, b: int) -> bool:
-        return not any(a < y and x < b for x, y in taken)
+        i = bisect.bisect_left(starts_taken, b)  # those starting before b: [:i]
+        return i == 0 or ends_taken[i - 1] <= a
 
     def add(kind: str, a: int, b: int, conf: str = "sure") -> None:
         if free(a, b):
             found.append((kind, a, b, conf))
-            taken.append((a, b))
+            i = bisect.bisect_left(starts_taken, a)
+            starts_taken.insert(i, a)
+            ends_taken.insert(i, b)
 
     # Cheap tests first: most texts have no code, no role and no e-mail, and
     # the big patterns need not run over them.
     lower = text.lower()
+    # The cues are searched in the lowered text, much faster than ignoring
+    # case; where lowering changes the length (a rare letter), in the text.
+    low = lower if len(lower) == len(text) else None
     if _HETU_HINT.search(text):
         for a, b in _hetus(text):
             add("hetu", a, b)
     names = list(_role_names(text, officials)) if any(h in lower for h in _ROLE_HINTS) else []
     for a, b in names:
         add("name", a, b)
+    starts = sorted(a for a, _ in names)  # _whose finds the nearest by bisection
     emails = _EMAIL.finditer(text) if any(h in lower for h in _EMAIL_HINTS) else iter(())
     for m in emails:
         local = re.split(r"\s?(?:@|\(|\[)", m.group(0), maxsplit=1)[0]
         if _PLACEHOLDER_EMAIL.match(local) or _FUNCTION_MAILBOX.match(local):
             continue
-        if _official_email(m.group(0), officials) or _whose(text, m.start(), names, officials) == "official":
+        if _official_email(m.group(0), officials) or _whose(text, m.start(), starts, officials, low) == "official":
             continue
         add("email", m.start(), m.end())
     if _PHONE_HINT.search(text):
         for m in _LABELLED_PHONE.finditer(text):
-            _maybe_phone(text, m.start(1), m.end(1), names, officials, add, labelled=True)
+            _maybe_phone(text, m.start(1), m.end(1), starts, officials, add, low)
         for m in _BARE_PHONE.finditer(text):
-            _maybe_phone(text, m.start(1), m.end(1), names, officials, add, labelled=False)
+            _maybe_phone(text, m.start(1), m.end(1), starts, officials, add, low)
     for m in _ADDRESS.finditer(text):
         street = m.group(1).split()[-1]
         if _ROAD.match(street):
             continue
         a, b = m.start(), m.end()
         apartment = bool(re.match(r"[ \n](?:[A-H][ \n]?\d|as\.?[ \n]?\d|bost|lh)", m.group(3)))
-        whose = _whose(text, a, names, officials)
+        whose = _whose(text, a, starts, officials, low)
         if whose == "official":
             continue
         if whose == "private" or apartment:
@@ -379,7 +390,7 @@ def _possible_names(text: str, officials: _Officials | None) -> Iterator[tuple[i
             pos = a + len(words[0])  # the second word may start a name
 
 
-def _maybe_phone(text, a, b, names, officials, add, labelled: bool) -> None:
+def _maybe_phone(text, a, b, starts, officials, add, low: str | None) -> None:
     digits = _digits(text[a:b])
     if not 7 <= len(digits) <= 12:
         return
@@ -388,7 +399,7 @@ def _maybe_phone(text, a, b, names, officials, add, labelled: bool) -> None:
         return
     if officials is not None and digits in officials.phones:
         return
-    if _whose(text, a, names, officials) == "official":
+    if _whose(text, a, starts, officials, low) == "official":
         return
     add("phone", a, b)
 
@@ -412,8 +423,11 @@ def _official_email(email: str, officials: _Officials | None) -> bool:
 _BOUNDARY = re.compile(r"\n\s*\n|[.!?](?=\s+[A-ZÅÄÖ])")
 
 
-def _whose(text: str, pos: int, names: list[tuple[int, int]], officials: _Officials | None) -> str | None:
-    """"official", "private" or None: the nearest cue before ``pos`` in its sentence."""
+def _whose(text: str, pos: int, starts: list[int], officials: _Officials | None,
+           low: str | None = None) -> str | None:
+    """"official", "private" or None: the nearest cue before ``pos`` in its
+    sentence.  ``starts`` are where the names in roles start (sorted);
+    ``low`` is the text lowered (of the same length), if known."""
     lo = max(0, pos - 200)
     window = text[lo:pos]
     cut = 0
@@ -421,18 +435,15 @@ def _whose(text: str, pos: int, names: list[tuple[int, int]], officials: _Offici
         cut = m.end()
     start = lo + cut
     best: tuple[int, str] | None = None
-    for a, b in names:
-        if start <= a < pos and (best is None or a > best[0]):
-            best = (a, "private")
-    for m in _ROLE.finditer(text, start, pos):
-        if best is None or m.start() > best[0]:
-            best = (m.start(), "private")
-    for m in _PRIVATE_CUE.finditer(text, start, pos):
-        if best is None or m.start() > best[0]:
-            best = (m.start(), "private")
-    for m in _OFFICIAL_CUE.finditer(text, start, pos):
-        if best is None or m.start() > best[0]:
-            best = (m.start(), "official")
+    i = bisect.bisect_left(starts, pos) - 1  # the last name before pos
+    if i >= 0 and starts[i] >= start:
+        best = (starts[i], "private")
+    cues = [(_ROLE, _ROLE_LOW, "private"), (_PRIVATE_CUE, _PRIVATE_CUE_LOW, "private"),
+            (_OFFICIAL_CUE, _OFFICIAL_CUE_LOW, "official")]
+    for folded, lowered, whose in cues:
+        for m in (lowered.finditer(low, start, pos) if low is not None else folded.finditer(text, start, pos)):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), whose)
     if officials is not None:
         for m in _PERSONLIKE.finditer(text, start, pos):
             if officials.is_official_name(m.group(0)) and (best is None or m.start() > best[0]):
@@ -449,6 +460,10 @@ _PRIVATE_CUE = re.compile(
     r"(?<!\w)kontaktuppgift\w*|(?<!\w)asunto\w*\s+osoit\w*",
     re.I,
 )
+# The same patterns for lowered text (all their letters are lower case).
+_ROLE_LOW = re.compile(_ROLE.pattern)
+_PRIVATE_CUE_LOW = re.compile(_PRIVATE_CUE.pattern)
+_OFFICIAL_CUE_LOW = re.compile(_OFFICIAL_CUE.pattern)
 
 
 def _role_names(text: str, officials: _Officials | None) -> Iterator[tuple[int, int]]:

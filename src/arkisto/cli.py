@@ -70,6 +70,14 @@ def _add_lang(p: argparse.ArgumentParser) -> None:
                    help="language of the output and its notes (default: config `lang`, else fi); JSON keys stay")
 
 
+def _add_redact(p: argparse.ArgumentParser) -> None:
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--redact", dest="redact", action="store_const", const=True, default=None,
+                   help="replace personal data by its kind ([nimi], [osoite], [henkilötunnus] …); "
+                        "the default comes from the config's `redact` setting")
+    g.add_argument("--no-redact", dest="redact", action="store_const", const=False, help="do not redact")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arkisto",
@@ -97,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--wait", type=float, default=10.0, metavar="SECONDS",
                    help="how long to wait for another indexer to finish (default 10)")
+    p.add_argument("--redact", action="store_true",
+                   help="replace personal data (identity codes, private contact details, names) by its kind "
+                        "before storing: the index holds none of it; the index stays redacted")
 
     p = sub.add_parser("search", help="search the index",
                        description="Search the index. Prints a readable list, or JSON with --json.",
@@ -113,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="show what the query became: base forms, compound parts and filters searched")
     _add_lang(p)
+    _add_redact(p)
 
     p = sub.add_parser("show", help="show one record, or the handlings of one case",
                        description="Show one record by its id; given a case id (diaarinumero, e.g. "
@@ -122,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
     _add_lang(p)
+    _add_redact(p)
 
     p = sub.add_parser("cite", help="print a citation of one record (text, CSL-JSON or BibTeX)",
                        description="A citation to paste into a memo or an appeal: municipality, body, date, "
@@ -150,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     _add_lang(p)
+    _add_redact(p)
 
     p = sub.add_parser("check", help="verify the index against its manifest (file hashes)",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -193,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             return _tui(index_dir, lang or settings.lang)
         if args.command == "index":
             return _index(args, index_dir)
+        args.redaction = _redaction(args, settings)
         if args.command == "search":
             return _search(args, index_dir)
         if args.command == "show":
@@ -402,6 +417,15 @@ def _index(args, index_dir: Path) -> int:
     progress: _RichProgress | _PlainProgress | None = None
     if not args.quiet and not args.json:
         progress = _RichProgress() if _isatty(sys.stderr) else _PlainProgress()
+    marker = index_dir / REDACTED_MARKER
+    redact = args.redact or marker.exists()
+    if redact and not marker.exists() and not args.rebuild:
+        from .search.indexer import indexed_roots
+
+        if indexed_roots(index_dir):
+            # Records already stored hold personal data: every file is read again.
+            args.rebuild = True
+            _say("arkisto index: --redact on an index built without it: rebuilding it")
 
     def on_problem(p) -> None:
         if args.quiet and p.severity != "error":
@@ -417,10 +441,13 @@ def _index(args, index_dir: Path) -> int:
 
     try:
         report = index_paths(paths, index_dir, rebuild=args.rebuild, progress=progress, on_problem=on_problem,
-                             lock_wait=max(0.0, args.wait))
+                             lock_wait=max(0.0, args.wait), redact=redact)
     finally:
         if progress is not None:
             progress.stop()
+    if redact and not report.discarded and not marker.exists():
+        marker.write_text("personal data is replaced by its kind in this index (arkisto index --redact)\n",
+                          encoding="utf-8")
     if args.json:
         out = {
             "index": str(index_dir),
@@ -476,6 +503,8 @@ def _search(args, index_dir: Path) -> int:
         try:
             res = svc.search(query, filters=_filters(args), sort=args.sort, limit=args.limit, offset=args.offset)
             explained = svc.explain(query, _filters(args)) if args.explain else None
+            for h in res.hits:
+                _redact_hit(h, svc, args.redaction)
         except ValueError as exc:
             print(f"arkisto search: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -634,6 +663,7 @@ def _show(args, index_dir: Path) -> int:
     if rec is None:
         print(f"arkisto show: {s('cli_no_record', id=repr(args.id))}", file=sys.stderr)
         return EXIT_NO_RESULTS
+    rec = _redacted(rec, args.redaction)
     if args.json:
         sys.stdout.write(rec.model_dump_json(indent=2) + "\n")
         return EXIT_OK
@@ -694,11 +724,12 @@ def _export(args, index_dir: Path) -> int:
             if res.all_words_total is not None:
                 print(s("cli_note", text=s("cli_export_all_words", n=res.all_words_total, total=res.total)),
                       file=sys.stderr)
+        source = _RedactingService(svc, args.redaction)
         if args.output:
-            n = _export_to_file(svc, args, query)
+            n = _export_to_file(source, args, query)
             print(f"exported {n} records to {escape_controls(args.output)}", file=sys.stderr)
         else:
-            n = write_export(svc, sys.stdout, args.format, query, _filters(args))
+            n = write_export(source, sys.stdout, args.format, query, _filters(args))
     return EXIT_OK
 
 
@@ -721,6 +752,76 @@ def _export_to_file(svc, args, query: str) -> int:
             pass
         raise from_os_error(exc, f"writing {safe_display(str(out))}", hint) from None
     return n
+
+
+# --- redaction (ingest/personal.py) ------------------------------------------------
+
+REDACTED_MARKER = "REDACTED"  # in an index built with --redact: later runs redact too
+
+
+def _redaction(args, settings) -> tuple[str, int]:
+    """(mode, days) for this command: --redact / --no-redact, else the config."""
+    flag = getattr(args, "redact", None)
+    if flag is True:
+        return "always", 0
+    if flag is False:
+        return "never", 0
+    return settings.redact, settings.redact_after_days
+
+
+def _redacted(rec, redaction: tuple[str, int]):
+    from .ingest.personal import redact, redaction_due
+
+    mode, days = redaction
+    return redact(rec) if redaction_due(rec, mode, days) else rec
+
+
+def _redact_hit(h, svc, redaction: tuple[str, int]) -> None:
+    """A hit's title and snippet without the record's personal data.  The
+    snippet is cut from the record's text: each span's text is replaced
+    where it appears in it (with any whitespace), and the highlights go."""
+    import re
+
+    from .ingest.personal import LABELS, field_text, redaction_due
+
+    mode, days = redaction
+    if mode == "never":
+        return
+    rec = h.record or svc.get(h.id)
+    if rec is None or not rec.personal or not redaction_due(rec, mode, days):
+        return
+    texts = sorted({(field_text(rec, s.field) or "")[s.start:s.end]: s.kind for s in rec.personal}.items(),
+                   key=lambda kv: -len(kv[0]))
+    snippet, title = h.snippet, h.title
+    for text, kind in texts:
+        if not text.strip():
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in text.split()))
+        snippet = pattern.sub(LABELS[kind], snippet)
+        title = pattern.sub(LABELS[kind], title)
+    if snippet != h.snippet:
+        h.highlights = []
+    h.snippet, h.title = snippet, title
+    if h.record is not None:
+        h.record = _redacted(h.record, redaction)
+
+
+class _RedactingService:
+    """The search service as export reads it, its records redacted as the
+    command asks."""
+
+    def __init__(self, svc, redaction: tuple[str, int]):
+        self.svc = svc
+        self.redaction = redaction
+
+    def records(self):
+        return (_redacted(r, self.redaction) for r in self.svc.records())
+
+    def iter_records(self, query, filters):
+        return (_redacted(r, self.redaction) for r in self.svc.iter_records(query, filters))
+
+    def __getattr__(self, name):
+        return getattr(self.svc, name)
 
 
 def _check(index_dir: Path) -> int:

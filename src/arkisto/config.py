@@ -5,6 +5,8 @@
     theme = "textual-dark"   # "arkisto-high-contrast" for a high-contrast theme
     index = "~/arkistot/index"
     page_size = 50
+    redact = "never"     # or "always", or "after-appeal": personal data replaced
+    redact_after_days = 0  # with "after-appeal": days after the appeal period
 
     [keys]               # the TUI's keys: action = "key" (or "key1,key2")
     copy = "ctrl+y"
@@ -128,6 +130,8 @@ class Settings:
     index: str | None = None
     page_size: int = 20
     keys: dict[str, str] = field(default_factory=dict)  # action -> Textual key list
+    redact: str = "never"
+    redact_after_days: int = 0
 
     @classmethod
     def load(cls, path: Path | None = None) -> tuple[Settings, list[str]]:
@@ -154,6 +158,13 @@ class Settings:
                 if not isinstance(value, int) or not 5 <= value <= 500:
                     problems.append(f"{path}: page_size must be a number from 5 to 500")
                     continue
+            elif key == "redact_after_days":
+                if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 36500:
+                    problems.append(f"{path}: redact_after_days must be a number of days, 0 or more")
+                    continue
+            elif key == "redact" and value not in ("never", "always", "after-appeal"):
+                problems.append(f"{path}: redact must be \"never\", \"always\" or \"after-appeal\"")
+                continue
             elif key == "lang" and value not in ("fi", "en"):
                 problems.append(f"{path}: lang must be \"fi\" or \"en\"")
                 continue

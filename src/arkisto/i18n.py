@@ -241,6 +241,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "build_page": "sivu {done}/{total}",
         "index_building": "Toinen arkisto-prosessi (pid {pid}) rakentaa hakemistoa. "
                           "Haku avautuu, kun se on valmis…",
+        "personal_badge": "sisältää henkilötietoja",
+        "personal_masked": "henkilötiedot peitetty (m näyttää)",
+        "personal_shown": "henkilötiedot merkitty (m peittää)",
     },
     "en": {
         "app_title": "arkisto",
@@ -478,6 +481,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "build_page": "page {done}/{total}",
         "index_building": "Another arkisto process (pid {pid}) is building the index. "
                           "The search opens when it has finished…",
+        "personal_badge": "contains personal data",
+        "personal_masked": "personal data masked (m shows it)",
+        "personal_shown": "personal data marked (m masks it)",
     },
 }
 

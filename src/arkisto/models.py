@@ -74,6 +74,19 @@ class Vote(_Model):
     result: str = ""
 
 
+class PersonalSpan(_Model):
+    """Personal data found in a record's text (ingest/personal.py): its kind,
+    the field it is in ("decision", "sections.2.text"), its character offsets
+    in that field, and how sure the finding is ("possible" for a name-like
+    run in a sensitive decision that no role names)."""
+
+    kind: Literal["hetu", "phone", "email", "address", "name"]
+    field: str
+    start: int
+    end: int
+    confidence: Literal["sure", "possible"] = "sure"
+
+
 class Decision(_Model):
     kind: Literal["decision"] = "decision"
     id: str = ""
@@ -105,6 +118,9 @@ class Decision(_Model):
     # listing entry, a copy of the file): merged into this record, whose
     # fields came from the richest of them (search/merge.py).
     also: list[Source] = Field(default_factory=list)
+    # Personal data in the text fields (ingest/personal.py); empty in records
+    # written before it was looked for.
+    personal: list[PersonalSpan] = Field(default_factory=list)
 
     @property
     def year(self) -> int | None:
@@ -138,6 +154,8 @@ class AnnualReport(_Model):
     # listing entry, a copy of the file): merged into this record, whose
     # fields came from the richest of them (search/merge.py).
     also: list[Source] = Field(default_factory=list)
+    # Personal data in the text fields (ingest/personal.py).
+    personal: list[PersonalSpan] = Field(default_factory=list)
 
     def citation(self) -> str:
         # "Kauhavan kaupunki Tilinpäätös 2024", not "… 2024 2024" (cite.py

@@ -221,8 +221,11 @@ def _parse_candidates(kind: str, path: Path, data: bytes) -> IngestResult:
             result = IngestResult(path=str(path), format=kind)
             result.error(f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
         if result is not None:
+            from .personal import detect
+
             for rec in result.records:
                 clean_record(rec)
+                rec.personal = detect(rec)  # on the cleaned text, whose offsets are kept
             return result
     result = IngestResult(path=str(path), format=kind)
     result.error(f"no parser for this {kind} file")

@@ -144,13 +144,17 @@ def index_paths(
     lock_wait: float = 10.0,
     checkpoint_seconds: float | None = None,
     checkpoint_files: int | None = None,
+    redact: bool = False,
 ) -> IndexReport:
-    """Index files and folders into ``index_dir``.  See the module docstring."""
+    """Index files and folders into ``index_dir``.  See the module docstring.
+    With ``redact``, personal data (ingest/personal.py) is replaced by its
+    kind before anything is stored: the index holds none of it."""
     run = IndexRun(
         [Path(p) for p in paths], Path(index_dir), rebuild=rebuild, progress=progress, on_problem=on_problem,
         checkpoint_seconds=CHECKPOINT_SECONDS if checkpoint_seconds is None else checkpoint_seconds,
         checkpoint_files=CHECKPOINT_FILES if checkpoint_files is None else checkpoint_files,
     )
+    run.redact = redact
     # Ctrl-C, SIGTERM and SIGHUP are held back and take effect at safe
     # points (between files), never inside Whoosh, halfway through a file's
     # records, or before the pending list is written.
@@ -222,6 +226,7 @@ class IndexRun:
         self.unread_unchanged: set[str] = set()  # of those, files an earlier run could not read
         self.dropped: set[str] = set()  # keys whose earlier records are deleted in this run
         self._missing_by_digest: dict[str, list[str]] | None = None
+        self.redact = False  # store records with their personal data replaced (index --redact)
 
     # --- problems -------------------------------------------------------------------
 
@@ -547,6 +552,10 @@ class IndexRun:
             self._moved_from(key, digest)
         # Pages are reported only to a listener (the parsing child sends each over its pipe).
         result = parse_path(path, on_page=self._on_page) if self.progress else parse_path(path)
+        if self.redact:
+            from ..ingest.personal import redact
+
+            result.records = [redact(r) for r in result.records]
         for p in result.problems:
             self.problem(p)
         if prev:

@@ -191,7 +191,7 @@ def partition(members: list[dict], load) -> list[list[dict]]:
 # --- merging ------------------------------------------------------------------
 
 
-_NOT_MERGED = {"kind", "id", "source", "also", "derived"}
+_NOT_MERGED = {"kind", "id", "source", "also", "derived", "personal"}
 
 
 def _empty(value) -> bool:
@@ -230,4 +230,10 @@ def merged(group: list[dict], load) -> tuple[Decision | AnnualReport, dict, list
                 break
     data["derived"] = list(dict.fromkeys(derived))
     data["also"] = [recs[i].source.model_dump() for i in order[1:]]
-    return type(primary).model_validate(data), group[order[0]], recs
+    rec = type(primary).model_validate(data)
+    # Its fields came from several members: the spans are found again in
+    # the merged text, not copied from one member.
+    from ..ingest.personal import detect
+
+    rec.personal = detect(rec)
+    return rec, group[order[0]], recs

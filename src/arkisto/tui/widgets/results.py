@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the search package imports Whoosh: not at startup
     from ...search.results import Hit, SearchResult
 
 PREV, NEXT = "\x00prev", "\x00next"
+PERSONAL = "bold yellow"  # the badge of a hit whose record holds personal data
 
 
 class ResultList(OptionList):
@@ -87,7 +88,11 @@ class ResultList(OptionList):
         for i, hit in enumerate(self.hits):
             if i:
                 options.append(None)
-            options.append(Option(hit_prompt(hit, s, result.offset + i + 1), id=hit.id))
+            prompt = hit_prompt(hit, s, result.offset + i + 1)
+            if hit.record is not None and hit.record.personal:
+                prompt.append("\n")
+                prompt.append(f"⚠ {s('personal_badge')}", style=PERSONAL)
+            options.append(Option(prompt, id=hit.id))
         if result.offset + len(self.hits) < result.total:
             options.append(None)
             options.append(Option(Text(s("next_page"), style="bold"), id=NEXT))

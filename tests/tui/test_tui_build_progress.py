@@ -84,3 +84,26 @@ async def test_a_build_by_another_process_is_named_and_waited_for(tmp_path, tui_
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+@sync
+async def test_an_update_run_shows_records_rate_eta_and_the_page_in_the_status_bar(tui_index, tui_archive):
+    """Re-indexing from the palette keeps the results on screen; its status
+    line still says how far it is: files, records, rate, ETA, file and page."""
+    from arkisto.search.indexer import BuildProgress
+    from arkisto.tui.screens.search import IndexProgress
+    from arkisto.tui.widgets.status import StatusBar
+
+    app = make_app(tui_index, sample_dir=tui_archive)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        scr = app.screen
+        p = BuildProgress(phase="indexing", files_total=63, files_done=12, records=140, current="/a/b/kauhava.pdf",
+                          pages_done=40, pages_total=158, bytes_total=1000, bytes_done=400, current_bytes=300,
+                          elapsed=6.0)
+        scr.post_message(IndexProgress(p, first_run=False))
+        await pilot.pause()
+        line = str(scr.query_one(StatusBar).render())
+        assert "12/63" in line and "140 tietuetta" in line and "2.0 tiedostoa/s" in line
+        assert "kauhava.pdf · sivu 40/158" in line and "jäljellä noin" in line
+        assert scr.result is not None and scr.result.total > 0  # the results stay

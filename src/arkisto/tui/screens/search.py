@@ -371,8 +371,11 @@ class SearchScreen(Screen):
             text = Text(self.s("rebuilding_index", done=done, total=total))
         elif first_run:
             text = Text(self.s("building_index", done=done, total=total))
-        else:
-            self.status(self.s("reindexing", done=done, total=total))
+        else:  # an update: one line in the status bar, the results stay
+            line = self.s("reindexing", done=done, total=total)
+            if progress is not None:
+                line += " · " + " · ".join(self._progress_detail(progress).split("\n")[1:])
+            self.status(line)
             return
         if progress is not None:
             text.append("\n\n" + self._progress_detail(progress))

@@ -91,3 +91,15 @@ def test_default_export_folder_follows_xdg_user_dirs(tmp_path: Path, monkeypatch
     (home / "Asiakirjat").mkdir()
     (home / ".config" / "user-dirs.dirs").write_text('XDG_DOCUMENTS_DIR="$HOME/Asiakirjat"\n', encoding="utf-8")
     assert default_export_folder(home) == home / "Asiakirjat"
+
+
+def test_csv_names_where_personal_data_is_in_words_not_python_reprs():
+    """The `personal` column says what and where ("name in preparation
+    12-25"), not "kind='name' field=…" as Python prints a model."""
+    from arkisto.export import csv_row
+    from arkisto.models import Decision, PersonalSpan, Source
+
+    rec = Decision(id="p1", preparation="Hakija Ilmari Kivimäki on hakenut lupaa.", source=Source(path="x", format="x"),
+                   personal=[PersonalSpan(kind="name", field="preparation", start=7, end=22),
+                             PersonalSpan(kind="name", field="title", start=0, end=5, confidence="possible")])
+    assert csv_row(rec)["personal"] == "name in preparation 7-22; name in title 0-5 (possible)"

@@ -91,6 +91,17 @@ def test_export_show_and_search_redact(labelled, tmp_path, capsys):
                             for line in out.splitlines())
         assert _leaks(out, texts) == [], fmt
         assert "[nimi]" in out
+    # An export of a query's matches (the CSV reads them with the words each
+    # lacks) and of a filter is redacted as much as the whole archive.
+    for args in (["hakija OR valittaja OR puhelin OR osoite"], ["--year", "2020-2030"], ["hakija", "toinen"]):
+        for fmt in ("jsonl", "csv"):
+            assert main(["export", *args, "--index", str(index), "--format", fmt, "--redact"]) == 0
+            out = capsys.readouterr().out
+            assert "[" in out, (args, fmt)
+            if fmt == "jsonl":
+                out = "\n".join(json.dumps(json.loads(line), ensure_ascii=False).replace("\\n", "\n")
+                                for line in out.splitlines())
+            assert _leaks(out, texts) == [], (args, fmt)
     assert main(["export", "--index", str(index)]) == 0
     assert _leaks(capsys.readouterr().out, texts)  # without --redact they are there
     assert main(["show", "p0", "--index", str(index), "--redact"]) == 0

@@ -499,12 +499,14 @@ def _search(args, index_dir: Path) -> int:
     if args.limit < 0 or args.offset < 0:
         print("arkisto search: --limit and --offset must be 0 or more", file=sys.stderr)
         return EXIT_USAGE
+    from .export import redact_hit
+
     with _service(index_dir) as svc:
         try:
             res = svc.search(query, filters=_filters(args), sort=args.sort, limit=args.limit, offset=args.offset)
             explained = svc.explain(query, _filters(args)) if args.explain else None
             for h in res.hits:
-                _redact_hit(h, svc, args.redaction)
+                redact_hit(h, svc, *args.redaction)
         except ValueError as exc:
             print(f"arkisto search: {exc}", file=sys.stderr)
             return EXIT_USAGE
@@ -724,7 +726,9 @@ def _export(args, index_dir: Path) -> int:
             if res.all_words_total is not None:
                 print(s("cli_note", text=s("cli_export_all_words", n=res.all_words_total, total=res.total)),
                       file=sys.stderr)
-        source = _RedactingService(svc, args.redaction)
+        from .export import Redacting
+
+        source = Redacting(svc, *args.redaction)
         if args.output:
             n = _export_to_file(source, args, query)
             print(f"exported {n} records to {escape_controls(args.output)}", file=sys.stderr)
@@ -770,58 +774,9 @@ def _redaction(args, settings) -> tuple[str, int]:
 
 
 def _redacted(rec, redaction: tuple[str, int]):
-    from .ingest.personal import redact, redaction_due
+    from .export import redacted
 
-    mode, days = redaction
-    return redact(rec) if redaction_due(rec, mode, days) else rec
-
-
-def _redact_hit(h, svc, redaction: tuple[str, int]) -> None:
-    """A hit's title and snippet without the record's personal data.  The
-    snippet is cut from the record's text: each span's text is replaced
-    where it appears in it (with any whitespace), and the highlights go."""
-    import re
-
-    from .ingest.personal import LABELS, field_text, redaction_due
-
-    mode, days = redaction
-    if mode == "never":
-        return
-    rec = h.record or svc.get(h.id)
-    if rec is None or not rec.personal or not redaction_due(rec, mode, days):
-        return
-    texts = sorted({(field_text(rec, s.field) or "")[s.start:s.end]: s.kind for s in rec.personal}.items(),
-                   key=lambda kv: -len(kv[0]))
-    snippet, title = h.snippet, h.title
-    for text, kind in texts:
-        if not text.strip():
-            continue
-        pattern = re.compile(r"\s+".join(re.escape(w) for w in text.split()))
-        snippet = pattern.sub(LABELS[kind], snippet)
-        title = pattern.sub(LABELS[kind], title)
-    if snippet != h.snippet:
-        h.highlights = []
-    h.snippet, h.title = snippet, title
-    if h.record is not None:
-        h.record = _redacted(h.record, redaction)
-
-
-class _RedactingService:
-    """The search service as export reads it, its records redacted as the
-    command asks."""
-
-    def __init__(self, svc, redaction: tuple[str, int]):
-        self.svc = svc
-        self.redaction = redaction
-
-    def records(self):
-        return (_redacted(r, self.redaction) for r in self.svc.records())
-
-    def iter_records(self, query, filters):
-        return (_redacted(r, self.redaction) for r in self.svc.iter_records(query, filters))
-
-    def __getattr__(self, name):
-        return getattr(self.svc, name)
+    return redacted(rec, *redaction)
 
 
 def _check(index_dir: Path) -> int:

@@ -73,7 +73,7 @@ def _cell(value: object) -> str:
 
 
 def _item(v: object) -> str:
-    from .models import Attachment, FundedProject, Section, Source, Vote
+    from .models import Attachment, FundedProject, PersonalSpan, Section, Source, Vote
 
     if isinstance(v, Person):
         return _person(v)
@@ -88,6 +88,9 @@ def _item(v: object) -> str:
         return f"{v.heading}: {v.text}" if v.text else v.heading
     if isinstance(v, Source):
         return _source(v)
+    if isinstance(v, PersonalSpan):  # "name in preparation 2057-2075 (possible)"
+        where = f"{v.kind} in {v.field} {v.start}-{v.end}"
+        return f"{where} ({v.confidence})" if v.confidence != "sure" else where
     return str(v)
 
 
@@ -174,3 +177,62 @@ def default_export_folder(home: Path | None = None) -> Path:
         if (home / fallback).is_dir():
             return home / fallback
     return home
+
+
+def redacted(rec: Decision | AnnualReport, mode: str, days: int = 0) -> Decision | AnnualReport:
+    """``rec`` with its personal data replaced by its kind where the
+    redaction mode ("never", "always", "after-appeal") says it is due."""
+    from .ingest.personal import redact, redaction_due
+
+    return redact(rec) if redaction_due(rec, mode, days) else rec
+
+
+class Redacting:
+    """A search service as an export reads it (``records``, ``iter_records``,
+    ``iter_matches``), each record redacted as ``mode`` and ``days`` ask.
+    Every way an export reads records goes through here, so none of them
+    can leak what the others hide."""
+
+    def __init__(self, svc, mode: str, days: int = 0):
+        self.svc, self.mode, self.days = svc, mode, days
+
+    def records(self):
+        return (redacted(r, self.mode, self.days) for r in self.svc.records())
+
+    def iter_records(self, query, filters=None):
+        return (redacted(r, self.mode, self.days) for r in self.svc.iter_records(query, filters))
+
+    def iter_matches(self, query, filters=None, *args, **kw):
+        return ((redacted(r, self.mode, self.days), missing)
+                for r, missing in self.svc.iter_matches(query, filters, *args, **kw))
+
+    def __getattr__(self, name):
+        return getattr(self.svc, name)
+
+
+def redact_hit(h, svc, mode: str, days: int = 0) -> None:
+    """A hit's title and snippet without its record's personal data, where
+    the redaction mode says it is due (a search's output, the TUI's list).
+    The snippet is cut from the record's text: each span's text is replaced
+    where it appears in it (with any whitespace), and the highlights go."""
+    from .ingest.personal import LABELS, field_text, redaction_due
+
+    if mode == "never":
+        return
+    rec = h.record or svc.get(h.id)
+    if rec is None or not rec.personal or not redaction_due(rec, mode, days):
+        return
+    texts = sorted({(field_text(rec, s.field) or "")[s.start:s.end]: s.kind for s in rec.personal}.items(),
+                   key=lambda kv: -len(kv[0]))
+    snippet, title = h.snippet, h.title
+    for text, kind in texts:
+        if not text.strip():
+            continue
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in text.split()))
+        snippet = pattern.sub(LABELS[kind], snippet)
+        title = pattern.sub(LABELS[kind], title)
+    if snippet != h.snippet:
+        h.highlights = []
+    h.snippet, h.title = snippet, title
+    if h.record is not None:
+        h.record = redacted(h.record, mode, days)

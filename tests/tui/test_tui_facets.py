@@ -168,8 +168,8 @@ async def test_every_facet_the_service_returns_is_shown(tui_index, monkeypatch):
 
     real_search = backend.Backend.search
 
-    def search(self, req):
-        res = real_search(self, req)
+    def search(self, req, *args):
+        res = real_search(self, req, *args)
         chosen = req.filters.get("official", ())
         res.facets["official"] = Facet("official", [FacetValue("Tiimipäällikkö", 2, "Tiimipäällikkö" in chosen),
                                                     FacetValue("Yksikön päällikkö", 1)])

@@ -166,9 +166,9 @@ def slow_backend(monkeypatch, seconds: float):
 
     real_search, real_text = backend.Backend.search, search_screen.record_text
 
-    def search(self, req):
+    def search(self, req, *args):
         time.sleep(seconds)
-        return real_search(self, req)
+        return real_search(self, req, *args)
 
     def record_text(*args, **kw):
         time.sleep(seconds)
@@ -220,9 +220,9 @@ async def test_keys_typed_within_the_debounce_start_one_search(tui_index, monkey
     searched: list[str] = []
     real_search = backend.Backend.search
 
-    def search(self, req):
+    def search(self, req, *args):
         searched.append(req.query)
-        return real_search(self, req)
+        return real_search(self, req, *args)
 
     monkeypatch.setattr(backend.Backend, "search", search)
     app = make_app(tui_index)
@@ -254,10 +254,10 @@ async def test_a_slow_search_shows_haetaan_until_it_answers(tui_index, monkeypat
     gate = threading.Event()
     real_search = backend.Backend.search
 
-    def search(self, req):
+    def search(self, req, *args):
         if req.query:
             gate.wait(10)
-        return real_search(self, req)
+        return real_search(self, req, *args)
 
     monkeypatch.setattr(backend.Backend, "search", search)
     app = make_app(tui_index, debounce=0, searching_delay=0.05)

@@ -74,3 +74,31 @@ async def test_config_redact_masks_by_default(tmp_path):
         assert detail.record_id == "p1"
         body = detail.query_one("#detail-body").render().plain
         assert "Kivimäki" not in body and "[nimi]" in body
+        # The list's snippet is cut from the same text: no name there either.
+        await pilot.press("ctrl+u", *"hakija")
+        await settle(pilot)
+        results = app.screen.query_one(ResultList)
+        prompt = str(results.get_option("p1").prompt)
+        assert "Kivimäki" not in prompt and "040 765" not in prompt and "[nimi]" in prompt, prompt
+
+
+@sync
+async def test_e_export_follows_the_configs_redaction(tmp_path):
+    """`e` writes what leaves arkisto: with `redact = "always"` in the
+    config, the file holds the kinds, not the applicant's name or phone."""
+    index = _index(tmp_path)
+    for mode, leaks in (("always", False), ("never", True)):
+        out = tmp_path / f"out-{mode}"
+        out.mkdir()
+        app = make_app(index, settings=Settings(redact=mode), export_dir=out)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await settle(pilot)
+            await pilot.press(*"naapurit", "down", "e")
+            await settle(pilot)
+            app.screen.query_one("#fmt-csv").value = True
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        text = next(out.glob("*.csv")).read_text(encoding="utf-8-sig")
+        assert ("Kivimäki" in text) is leaks and ("040 765 4321" in text) is leaks, mode
+        assert ("[nimi]" in text) is not leaks

@@ -221,10 +221,21 @@ class Backend:
     def doc_count(self) -> int:
         return self._recovering(self.svc.doc_count) if self.svc else 0
 
-    def search(self, req: Request) -> SearchResult:
-        return self._recovering(lambda: self._open_svc().search(
-            req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
-            offset=req.offset, facet_limit=None))
+    def search(self, req: Request, redaction: tuple[str, int] = ("never", 0)) -> SearchResult:
+        """The request's page of hits; with a redaction (the config's mode and
+        days) the hits' titles and snippets hold no personal data."""
+        def run() -> SearchResult:
+            svc = self._open_svc()
+            res = svc.search(req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
+                             offset=req.offset, facet_limit=None)
+            if redaction[0] != "never":
+                from ..export import redact_hit
+
+                for h in res.hits:
+                    redact_hit(h, svc, *redaction)
+            return res
+
+        return self._recovering(run)
 
     def get(self, record_id: str):
         return self._recovering(lambda: self._open_svc().get(record_id))
@@ -280,17 +291,19 @@ class Backend:
             return roots
         return sorted(p for p in self.svc.manifest.sources if Path(p).exists())
 
-    def export(self, req: Request, path: Path, fmt: str = "jsonl") -> tuple[int, Path]:
+    def export(self, req: Request, path: Path, fmt: str = "jsonl",
+               redaction: tuple[str, int] = ("never", 0)) -> tuple[int, Path]:
         """Write the request's results to ``path`` as ``fmt`` ("csv" or
-        "jsonl"), through a temporary file renamed into place."""
-        from ..export import write_export
+        "jsonl"), through a temporary file renamed into place, personal data
+        redacted as ``redaction`` (the config's mode and days) asks."""
+        from ..export import Redacting, write_export
 
         path = Path(path)
         tmp = path.with_name(path.name + ".part")
 
         def write() -> int:  # from the start again if run twice
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                return write_export(self.svc, fh, fmt, req.query, req.filter_lists())
+                return write_export(Redacting(self.svc, *redaction), fh, fmt, req.query, req.filter_lists())
 
         try:
             n = self._recovering(write)

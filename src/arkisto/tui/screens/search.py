@@ -419,7 +419,8 @@ class SearchScreen(Screen):
         self.workers.cancel_group(self, "detail")
         if delay:
             await asyncio.sleep(delay)
-        fut = self.backend.submit(self.backend.search, req)
+        settings = self.arkisto.settings  # the config's `redact` masks the list's snippets too
+        fut = self.backend.submit(self.backend.search, req, (settings.redact, settings.redact_after_days))
         try:
             done, _ = await asyncio.wait({fut}, timeout=self.arkisto.searching_delay)
             if not done:  # slow: say so until it answers
@@ -713,7 +714,9 @@ class SearchScreen(Screen):
     async def write_export(self, path, fmt: str) -> None:
         self.status(self.s("exporting"))
         try:
-            n, path = await self.ask(self.backend.export, self.request(), path, fmt)
+            settings = self.arkisto.settings  # the config's `redact` applies to what leaves arkisto
+            n, path = await self.ask(self.backend.export, self.request(), path, fmt,
+                                     (settings.redact, settings.redact_after_days))
         except (ArkistoError, OSError, ValueError) as exc:
             msg = exc.message if isinstance(exc, ArkistoError) else str(exc)
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)

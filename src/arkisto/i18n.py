@@ -241,6 +241,122 @@ STRINGS: dict[str, dict[str, str]] = {
         "build_page": "sivu {done}/{total}",
         "index_building": "Toinen arkisto-prosessi (pid {pid}) rakentaa hakemistoa. "
                           "Haku avautuu, kun se on valmis…",
+        # --- errors (errors.ArkistoError: a key and its parameters) ---
+        "err_no_index": "hakemistoa ei ole: {path}",
+        "hint_no_index": "Rakenna se komennolla `arkisto index KANSIO…` (tai osoita --index tai ARKISTO_INDEX "
+                         "olemassa olevaan hakemistoon).",
+        "err_building": "hakemistoa {path} rakentaa vielä toinen arkisto-prosessi{holder}",
+        "hint_building": "Hae uudelleen, kun se on valmis (sen edistyminen näkyy siellä, missä se ajaa); "
+                         "toinen `arkisto index` vain odottaisi sitä.",
+        "err_locked": "hakemisto {path} on toisen arkisto-prosessin lukitsema{holder}",
+        "hint_locked": "Odota, että se valmistuu, tai pysäytä se, ja aja komento sitten uudelleen.",
+        "holder_indexing": " (pid {pid}, indeksoi {since} alkaen)",
+        "holder_writing": " (pid {pid}, kirjoittaa {since} alkaen)",
+        "err_current_folder": "hakemisto {path} on vioittunut (CURRENT on kansio)",
+        "err_current_names": "hakemisto {path} on vioittunut (CURRENT nimeää {name})",
+        "err_no_manifest": "hakemisto {path} on vioittunut: kohteella {gen} ei ole luetteloa (manifest)",
+        "err_gen_not_folder": "hakemisto {path} on vioittunut: {gen} ei ole kansio",
+        "err_manifest_unreadable": "hakemisto {path} on vioittunut: luettelo (manifest) ei ole luettavissa ({error})",
+        "err_manifest_names": "hakemisto {path} on vioittunut: kohteen {gen} luettelo nimeää {name}",
+        "err_rebuild_whoosh": "hakemisto {path} on kirjoitettu Whooshin versiolla {theirs}; "
+                              "tämä arkisto käyttää versiota {ours}",
+        "err_rebuild_analyzer": "hakemisto {path} on rakennettu kielianalyysillä {theirs} (skeema {their_schema}); "
+                                "tämä arkisto käyttää analyysiä {ours} (skeema {our_schema})",
+        "hint_rebuild_folders": "Rakenna se uudelleen: `arkisto index --rebuild KANSIO…` niistä kansioista, "
+                                "joista se rakennettiin.",
+        "err_gen_missing": "hakemisto {path} on vioittunut: kohteesta {gen} puuttuu {files}",
+        "err_foreign_files": "hakemistossa {path} on tiedostoja, joita arkisto ei kirjoittanut: {file}",
+        "hint_foreign_files": "Poista ne tai rakenna hakemisto uudelleen; arkisto ei avaa tiedostoja, "
+                              "joista se ei voi vastata.",
+        "err_not_regular": "hakemisto {path} on vioittunut: {file} ei ole tavallinen tiedosto",
+        "err_wrong_size": "hakemisto {path} on vioittunut: tiedoston {file} koko on väärä",
+        "err_hash_mismatch": "hakemisto {path} on vioittunut: {file} ei vastaa tiivistettään",
+        "err_damaged_exc": "hakemisto {path} on vioittunut ({error})",
+        "err_damaged_whoosh": "hakemisto {path} on vioittunut ({error} Whooshin tiedoissa)",
+        "err_unreadable_record": "hakemistossa {path} on lukukelvoton tietue ({error})",
+        "err_keeps_changing": "hakemisto {path} muuttuu jatkuvasti sitä avattaessa",
+        "hint_try_again": "Yritä uudelleen.",
+        "err_closed": "hakemisto {path} on suljettu",
+        "err_removed_while_open": "hakemisto {path}: {gen} poistettiin, kun se oli auki",
+        "hint_reopen": "Avaa hakemisto uudelleen (siitä on uudempi versio).",
+        "hint_rebuild": "Rakenna se uudelleen komennolla `arkisto index --rebuild KANSIO…` (hakemisto on "
+                        "asiakirjojesi välimuisti; muuta ei menetetä).",
+        "hint_rebuild_short": "Rakenna se uudelleen komennolla `arkisto index --rebuild KANSIO…`.",
+        "err_disk_full": "levy täyttyi ({what})",
+        "hint_disk_full": "Vapauta tilaa ja aja komento uudelleen; edellinen hakemisto on tallella.",
+        "err_permission": "ei käyttöoikeutta ({what}){file}",
+        "hint_permission": "Tarkista hakemistokansion omistaja ja oikeudet, tai valitse toinen kansio "
+                           "valitsimella --index.",
+        "err_os": "virhe ({what}): {error}",
+        "err_os_index": "hakemistoa ei voitu lukea tai kirjoittaa ({what}): {error}",
+        "do_writing": "kirjoitettaessa {path}",
+        "do_reading": "luettaessa {path}",
+        "do_creating": "luotaessa {path}",
+        "do_preparing": "valmisteltaessa {path}",
+        "do_publishing": "julkaistaessa {path}",
+        "do_opening": "avattaessa {path}",
+        "do_locking": "lukittaessa {path}",
+        "do_writing_output": "tulostetta kirjoitettaessa",
+        "hint_output": "Tarkista, minne tuloste menee, ja aja komento uudelleen.",
+        "hint_export_output": "Valitse toinen tiedosto valitsimella --output tai vapauta tilaa.",
+        "hint_completion_output": "Valitse toinen tiedosto valitsimella --output tai tulosta skripti: `-o -`.",
+        # --- the CLI: index, check, paths, export, completion ---
+        "cli_interrupted": "keskeytetty",
+        "cli_nothing_to_resume": "ei mitään jatkettavaa",
+        "cli_index_give_paths": "anna ainakin yksi tiedosto tai kansio (tai --resume)",
+        "cli_updating_from": "päivitetään lähteistä {paths}",
+        "cli_progress": "tilanne: {line}",
+        "cli_scanning": "etsitään tiedostoja…",
+        "cli_files": "{done}/{total} tiedostoa",
+        "cli_records": "{n} tietuetta",
+        "cli_writing": "kirjoitetaan hakemistoa…",
+        "cli_rate": "{rate} tiedostoa/s",
+        "cli_eta": "jäljellä {clock}",
+        "cli_eta_unknown": "jäljellä –",
+        "cli_file_page": "{name} (sivu {done}/{total})",
+        "problem_error": "ohitettu",
+        "problem_warning": "varoitus",
+        "problem_repaired": "korjattu",
+        "problem_no_such_path": "tiedostoa tai kansiota ei ole",
+        "problem_cannot_resolve": "polkua ei voi selvittää ({error})",
+        "problem_current_repaired": "CURRENT puuttui; uusin valmis versio ({gen}) on taas hakemisto",
+        "problem_cannot_read": "tiedostoa ei voi lukea: {error}",
+        "problem_no_records": "tiedostosta ei löytynyt yhtään tietuetta",
+        "problem_not_read": "ei voitu lukea",
+        "problem_unchanged_unread": "{message} (ennallaan edellisestä ajosta, ei luettu uudelleen)",
+        "problem_duplicate_id": "tietueen tunnus {id} toistuu ({also}); ensimmäinen pidettiin",
+        "problem_earlier_here": "aiemmin tässä tiedostossa",
+        "problem_also_in": "myös tiedostossa {path}",
+        "sum_indexed": "{records} tietuetta {files} tiedostosta hakemistoon",
+        "sum_unchanged": "{n} ennallaan",
+        "sum_skipped": "{n} ohitettu",
+        "sum_skipped_unchanged": " ({n} ei voitu lukea; ennallaan edellisestä ajosta)",
+        "sum_repaired": "{n} korjattu",
+        "sum_warnings": "{n} varoitusta",
+        "sum_deleted": "{n} poistettu (tiedosto poistettu)",
+        "sum_moved": "{n} siirretty",
+        "sum_merged": "{n} yhdistetty (sama päätös toisesta tiedostosta)",
+        "sum_holds": ". Hakemistossa on {n} tietuetta.",
+        "cli_discarded": "Keskeytetty: uudelleenrakennus hylättiin, ja hakemisto on ennallaan ({n} tietuetta).",
+        "cli_pending": "Keskeytetty: {n} tiedostoa jäi tekemättä; `arkisto index --resume` tekee ne.",
+        "cli_interrupted_complete": "Keskeytetty, kun kaikki tiedostot oli tehty: hakemisto on valmis.",
+        "cli_limit_offset": "--limit ja --offset eivät voi olla negatiivisia",
+        "cli_check_ok": "hakemisto {path} on eheä: {gen}, {n} tietuetta, {terms} termiä, {sources} lähdetiedostoa",
+        "paths_config": "asetukset",
+        "paths_data": "tiedot",
+        "paths_index": "hakemisto",
+        "paths_sample": "esimerkit",
+        "paths_not_installed": "(ei asennettu)",
+        "cli_needs_terminal": "vuorovaikutteinen haku tarvitsee päätteen; käytä skripteissä "
+                              "komentoa `arkisto search HAKU --json`",
+        "cli_completion_written": "kirjoitettiin arkiston {shell}-täydennys tiedostoon {path}",
+        "completion_bash_auto": "Uudet bash-kuoret lataavat sen, jos bash-completion-paketti on asennettu.\n",
+        "completion_bash": "Ladataksesi sen itse lisää tämä rivi tiedostoon ~/.bashrc:\n  source {path}",
+        "completion_zsh": "Lisää nämä rivit tiedostoon ~/.zshrc (ennen muita compinit-rivejä) ja avaa uusi kuori:\n"
+                          "  fpath=({dir} $fpath)\n  autoload -Uz compinit && compinit",
+        "completion_fish_auto": "Uudet fish-kuoret lataavat sen.",
+        "completion_fish": "Fish lataa täydennykset kansiosta ~/.config/fish/completions; tai lisää "
+                           "tiedostoon config.fish:\n  source {path}",
     },
     "en": {
         "app_title": "arkisto",
@@ -478,6 +594,116 @@ STRINGS: dict[str, dict[str, str]] = {
         "build_page": "page {done}/{total}",
         "index_building": "Another arkisto process (pid {pid}) is building the index. "
                           "The search opens when it has finished…",
+        # --- errors (errors.ArkistoError: a key and its parameters) ---
+        "err_no_index": "no index at {path}",
+        "hint_no_index": "Build one with `arkisto index PATH…` (or point --index / ARKISTO_INDEX at an existing one).",
+        "err_building": "the index at {path} is still being built by arkisto{holder}",
+        "hint_building": "Search again when it has finished (its progress shows where it runs); "
+                         "a second `arkisto index` would only wait for it.",
+        "err_locked": "index at {path} is locked by another arkisto process{holder}",
+        "hint_locked": "Wait for it to finish, or stop it, then run the command again.",
+        "holder_indexing": " (pid {pid}, indexing since {since})",
+        "holder_writing": " (pid {pid}, writing since {since})",
+        "err_current_folder": "index at {path} is damaged (CURRENT is a folder)",
+        "err_current_names": "index at {path} is damaged (CURRENT names {name})",
+        "err_no_manifest": "index at {path} is damaged: {gen} has no manifest",
+        "err_gen_not_folder": "index at {path} is damaged: {gen} is not a folder",
+        "err_manifest_unreadable": "index at {path} is damaged: unreadable manifest ({error})",
+        "err_manifest_names": "index at {path} is damaged: {gen}'s manifest names {name}",
+        "err_rebuild_whoosh": "index at {path} was written by Whoosh {theirs}; this arkisto uses Whoosh {ours}",
+        "err_rebuild_analyzer": "index at {path} was built with analyzer {theirs} (schema {their_schema}); "
+                                "this arkisto uses {ours} (schema {our_schema})",
+        "hint_rebuild_folders": "Rebuild it: `arkisto index --rebuild PATH…` with the folders it was built from.",
+        "err_gen_missing": "index at {path} is damaged: {gen} is missing {files}",
+        "err_foreign_files": "index at {path} holds files arkisto did not write: {file}",
+        "hint_foreign_files": "Remove them or rebuild the index; arkisto will not open files it cannot vouch for.",
+        "err_not_regular": "index at {path} is damaged: {file} is not a regular file",
+        "err_wrong_size": "index at {path} is damaged: {file} has the wrong size",
+        "err_hash_mismatch": "index at {path} is damaged: {file} does not match its hash",
+        "err_damaged_exc": "index at {path} is damaged ({error})",
+        "err_damaged_whoosh": "index at {path} is damaged ({error} in Whoosh's data)",
+        "err_unreadable_record": "index at {path} holds an unreadable record ({error})",
+        "err_keeps_changing": "index at {path} keeps changing while it is opened",
+        "hint_try_again": "Try again.",
+        "err_closed": "index at {path} is closed",
+        "err_removed_while_open": "index at {path}: {gen} was removed while open",
+        "hint_reopen": "Open the index again (it has a newer generation).",
+        "hint_rebuild": "Rebuild it with `arkisto index --rebuild PATH…` (the index is a cache of your documents; "
+                        "nothing else is lost).",
+        "hint_rebuild_short": "Rebuild it with `arkisto index --rebuild PATH…`.",
+        "err_disk_full": "disk full while {what}",
+        "hint_disk_full": "Free some space and run the command again; the previous index is intact.",
+        "err_permission": "permission denied while {what}{file}",
+        "hint_permission": "Check the owner and permissions of the index directory, or choose another with --index.",
+        "err_os": "error while {what}: {error}",
+        "err_os_index": "cannot read or write the index while {what}: {error}",
+        "do_writing": "writing {path}",
+        "do_reading": "reading {path}",
+        "do_creating": "creating {path}",
+        "do_preparing": "preparing {path}",
+        "do_publishing": "publishing {path}",
+        "do_opening": "opening {path}",
+        "do_locking": "locking {path}",
+        "do_writing_output": "writing the output",
+        "hint_output": "Check where the output goes, and run the command again.",
+        "hint_export_output": "Choose another file with --output, or free some space.",
+        "hint_completion_output": "Choose another file with --output, or print the script with `-o -`.",
+        # --- the CLI: index, check, paths, export, completion ---
+        "cli_interrupted": "interrupted",
+        "cli_nothing_to_resume": "nothing to resume",
+        "cli_index_give_paths": "give at least one file or folder (or --resume)",
+        "cli_updating_from": "updating from {paths}",
+        "cli_progress": "progress: {line}",
+        "cli_scanning": "finding files…",
+        "cli_files": "{done}/{total} files",
+        "cli_records": "{n} records",
+        "cli_writing": "writing the index…",
+        "cli_rate": "{rate} files/s",
+        "cli_eta": "ETA {clock}",
+        "cli_eta_unknown": "ETA –",
+        "cli_file_page": "{name} (page {done}/{total})",
+        "problem_error": "skipped",
+        "problem_warning": "warning",
+        "problem_repaired": "repaired",
+        "problem_no_such_path": "no such file or folder",
+        "problem_cannot_resolve": "cannot resolve the path ({error})",
+        "problem_current_repaired": "CURRENT was missing; the newest complete generation ({gen}) is the index again",
+        "problem_cannot_read": "cannot read file: {error}",
+        "problem_no_records": "no records found in this file",
+        "problem_not_read": "could not be read",
+        "problem_unchanged_unread": "{message} (unchanged since the last run, not read again)",
+        "problem_duplicate_id": "duplicate record id {id} ({also}); kept the first",
+        "problem_earlier_here": "earlier in this file",
+        "problem_also_in": "also in {path}",
+        "sum_indexed": "{records} records from {files} files indexed",
+        "sum_unchanged": "{n} unchanged",
+        "sum_skipped": "{n} skipped",
+        "sum_skipped_unchanged": " ({n} could not be read, unchanged since the last run)",
+        "sum_repaired": "{n} repaired",
+        "sum_warnings": "{n} warnings",
+        "sum_deleted": "{n} removed (file deleted)",
+        "sum_moved": "{n} moved",
+        "sum_merged": "{n} merged (the same decision from another file)",
+        "sum_holds": ". The index holds {n} records.",
+        "cli_discarded": "Interrupted: the rebuild was abandoned, and the index is as it was ({n} records).",
+        "cli_pending": "Interrupted: {n} files not done; `arkisto index --resume` finishes them.",
+        "cli_interrupted_complete": "Interrupted after every file was done: the index is complete.",
+        "cli_limit_offset": "--limit and --offset must be 0 or more",
+        "cli_check_ok": "index at {path} is intact: {gen}, {n} records, {terms} terms, {sources} source files",
+        "paths_config": "config",
+        "paths_data": "data",
+        "paths_index": "index",
+        "paths_sample": "sample",
+        "paths_not_installed": "(not installed)",
+        "cli_needs_terminal": "the interactive search needs a terminal; use `arkisto search QUERY --json` in scripts",
+        "cli_completion_written": "wrote the {shell} completion for arkisto to {path}",
+        "completion_bash_auto": "New shells load it if the bash-completion package is installed.\n",
+        "completion_bash": "To load it yourself, add this line to ~/.bashrc:\n  source {path}",
+        "completion_zsh": "Add these lines to ~/.zshrc (before any other compinit), then open a new shell:\n"
+                          "  fpath=({dir} $fpath)\n  autoload -Uz compinit && compinit",
+        "completion_fish_auto": "New fish shells load it.",
+        "completion_fish": "Fish loads completions from ~/.config/fish/completions; or add to config.fish:\n"
+                           "  source {path}",
     },
 }
 
@@ -497,3 +723,27 @@ class Strings:
 
     def outcome(self, value: str | None) -> str:
         return self(f"outcome_{value}") if value else ""
+
+
+class Msg:
+    """A message not yet put into words: a key in STRINGS and its parameters
+    (a parameter may be a Msg too).  Errors carry one, so that the CLI and
+    the TUI say them in the UI's language; ``str()`` is the English, for
+    logs and tracebacks.  A key that STRINGS does not have is the text
+    itself (a message from elsewhere, shown as it is)."""
+
+    __slots__ = ("key", "params")
+
+    def __init__(self, key: str, **params: object):
+        self.key = key
+        self.params = params
+
+    def render(self, s: Strings) -> str:
+        kw = {k: v.render(s) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        return s(self.key, **kw)
+
+    def __str__(self) -> str:
+        return self.render(Strings("en"))
+
+    def __repr__(self) -> str:
+        return f"Msg({self.key!r}, **{self.params!r})"

@@ -144,3 +144,18 @@ def test_errors_carry_a_key_and_render_in_either_language():
     # A message from elsewhere is shown as it is, in any language.
     plain = NoIndexError("as it is {not a field}")
     assert plain.render(Strings("fi")) == ("as it is {not a field}", None)
+
+
+def test_settings_problems_in_the_chosen_language(tmp_path: Path):
+    cfg = tmp_path / "config" / "arkisto" / "config.toml"
+    cfg.parent.mkdir(parents=True)
+    cfg.write_text('bogus = 1\npage_size = 3\n[keys]\ncopy = "ctrl+nope"\n', encoding="utf-8")
+    r = run(tmp_path, "paths")
+    assert r.returncode == 0, r.stderr
+    assert f"arkisto: {cfg}: tuntematon asetus 'bogus' ohitettiin" in r.stderr
+    assert "page_size-arvon pitää olla luku 5–500" in r.stderr
+    assert "[keys] copy: 'ctrl+nope' ei ole näppäin; ohitettiin" in r.stderr
+    assert "ignored" not in r.stderr
+    r = run(tmp_path, "paths", "--lang", "en")
+    assert f"arkisto: {cfg}: unknown setting 'bogus' ignored" in r.stderr
+    assert "[keys] copy: 'ctrl+nope' is not a key; ignored" in r.stderr

@@ -184,13 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     from .config import Settings
 
     settings, config_problems = Settings.load()
-    for problem in config_problems:
-        print(f"arkisto: {problem}", file=sys.stderr)
     index_dir = resolve_index_dir(getattr(args, "index_sub", None) or args.index, settings.index)
     env_lang = os.environ.get("ARKISTO_LANG", "").lower()
     lang = getattr(args, "lang_sub", None) or args.lang or (env_lang if env_lang in ("fi", "en") else None)
     args.ui_lang = lang or settings.lang
     s = _strings(args)
+    for problem in config_problems:
+        print(f"arkisto: {problem.render(s)}", file=sys.stderr)
     try:
         if args.command == "paths":
             return _paths(index_dir, s)

@@ -327,6 +327,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "problem_duplicate_id": "tietueen tunnus {id} toistuu ({also}); ensimmäinen pidettiin",
         "problem_earlier_here": "aiemmin tässä tiedostossa",
         "problem_also_in": "myös tiedostossa {path}",
+        # --- problems in the settings file (config.py) ---
+        "cfg_unreadable": "{path}: ohitettiin ({error})",
+        "cfg_unknown_setting": "{path}: tuntematon asetus {name} ohitettiin",
+        "cfg_page_size": "{path}: page_size-arvon pitää olla luku 5–500",
+        "cfg_lang": "{path}: lang-arvon pitää olla \"fi\" tai \"en\"",
+        "cfg_not_string": "{path}: {name}-arvon pitää olla merkkijono",
+        "cfg_keys_not_table": "{path}: keys-kohdan pitää olla taulukko muotoa toiminto = \"näppäin\"",
+        "cfg_unknown_action": "{path}: [keys] tuntematon toiminto {action} ohitettiin (toiminnot: {actions})",
+        "cfg_key_needed": "{path}: [keys] {action}: arvon pitää olla näppäin, esimerkiksi \"y\" tai \"ctrl+y\"",
+        "cfg_not_a_key": "{path}: [keys] {action}: {name} ei ole näppäin; ohitettiin",
+        "cfg_key_taken": "{path}: [keys] {action}: {name} on jo {owner}; ohitettiin",
+        "cfg_owner_action": "toiminnon {action} näppäin",
+        "cfg_owner_reserved": "arkiston oma näppäin",
         "sum_indexed": "{records} tietuetta {files} tiedostosta hakemistoon",
         "sum_unchanged": "{n} ennallaan",
         "sum_skipped": "{n} ohitettu",
@@ -675,6 +688,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "problem_duplicate_id": "duplicate record id {id} ({also}); kept the first",
         "problem_earlier_here": "earlier in this file",
         "problem_also_in": "also in {path}",
+        # --- problems in the settings file (config.py) ---
+        "cfg_unreadable": "{path}: ignored ({error})",
+        "cfg_unknown_setting": "{path}: unknown setting {name} ignored",
+        "cfg_page_size": "{path}: page_size must be a number from 5 to 500",
+        "cfg_lang": "{path}: lang must be \"fi\" or \"en\"",
+        "cfg_not_string": "{path}: {name} must be a string",
+        "cfg_keys_not_table": "{path}: keys must be a table of action = \"key\"",
+        "cfg_unknown_action": "{path}: [keys] unknown action {action} ignored (actions: {actions})",
+        "cfg_key_needed": "{path}: [keys] {action} must be a key such as \"y\" or \"ctrl+y\"",
+        "cfg_not_a_key": "{path}: [keys] {action}: {name} is not a key; ignored",
+        "cfg_key_taken": "{path}: [keys] {action}: {name} is already {owner}; ignored",
+        "cfg_owner_action": "the key of {action}",
+        "cfg_owner_reserved": "kept by arkisto",
         "sum_indexed": "{records} records from {files} files indexed",
         "sum_unchanged": "{n} unchanged",
         "sum_skipped": "{n} skipped",
@@ -725,25 +751,30 @@ class Strings:
         return self(f"outcome_{value}") if value else ""
 
 
-class Msg:
+class Msg(str):
     """A message not yet put into words: a key in STRINGS and its parameters
-    (a parameter may be a Msg too).  Errors carry one, so that the CLI and
-    the TUI say them in the UI's language; ``str()`` is the English, for
-    logs and tracebacks.  A key that STRINGS does not have is the text
-    itself (a message from elsewhere, shown as it is)."""
+    (a parameter may be a Msg too).  Errors and settings problems carry one,
+    so that the CLI and the TUI say them in the UI's language (``render``).
+    As a string it is the English, for logs, tracebacks and JSON.  A key
+    that STRINGS does not have is the text itself (a message from elsewhere,
+    shown as it is)."""
 
-    __slots__ = ("key", "params")
+    key: str
+    params: dict[str, object]
 
-    def __init__(self, key: str, **params: object):
+    def __new__(cls, key: str, **params: object) -> Msg:
+        self = super().__new__(cls, _render(key, params, Strings("en")))
         self.key = key
         self.params = params
+        return self
 
     def render(self, s: Strings) -> str:
-        kw = {k: v.render(s) if isinstance(v, Msg) else v for k, v in self.params.items()}
-        return s(self.key, **kw)
-
-    def __str__(self) -> str:
-        return self.render(Strings("en"))
+        return _render(self.key, self.params, s)
 
     def __repr__(self) -> str:
         return f"Msg({self.key!r}, **{self.params!r})"
+
+
+def _render(key: str, params: dict[str, object], s: Strings) -> str:
+    kw = {k: v.render(s) if isinstance(v, Msg) else v for k, v in params.items()}
+    return s(key, **kw)

@@ -15,6 +15,16 @@ import pytest
 
 from helpers import FIXTURES, HEINOLA
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 ARKISTO = shutil.which("arkisto", path=str(Path(sys.executable).parent)) or shutil.which("arkisto")
 # Two minutes of a municipality, five pages each (the parser reads every page).
 PDFS = [FIXTURES / "layouts" / "dev" / "ktweb-sv-pdf" / "nykarleby_stadsstyrelsen_2022-01-10.pdf",

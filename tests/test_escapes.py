@@ -16,6 +16,16 @@ import pytest
 from arkisto.ingest import Problem
 from helpers import FIXTURES, decision
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 # ESC + CSI, BEL, C1 CSI, RLO, LRI, PDF, ALM, LRM, zero-width space, BOM
 BAD = "\x1b[2J\x07\x9b31m\u202e\u2066\u202c\u061c\u200e\u200b\ufeff"
 FORBIDDEN = set("\x1b\x07\x9b\u202e\u2066\u202c\u061c\u200e\u200b\ufeff")

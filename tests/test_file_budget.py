@@ -19,6 +19,16 @@ import arkisto.ingest as ingest
 import arkisto.ingest.detect as detect
 from helpers import FIXTURES, HEINOLA, decision
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 SAMPLES = {
     "text": ("hostile.txt", "Päätös Hyväksyttiin.\n\nEsittelijä Anna\n"),
     "html": ("hostile.html", "<html><body><p>Teksti</p></body></html>"),

@@ -21,6 +21,15 @@ from helpers import decision
 from test_reliability import doc_count, synthetic_archive
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 def _ids(ix: Path) -> set[str]:
     with SearchService(ix) as svc:
         return {r.id for r in svc.records()}

@@ -20,6 +20,16 @@ from arkisto.search.service import SearchService
 from arkisto.search.store import IndexStore
 from helpers import HEINOLA, decision
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 WORDS = ("hanke rakennuslupa päätös talousarvio koulu päiväkoti katu kaavoitus avustus sopimus "
          "hankinta vuokra tontti liikunta kirjasto nuoriso vanhus sote ympäristö liikenne").split()
 

@@ -21,6 +21,16 @@ from arkisto.ingest import iter_files, parse_path
 from arkisto.ingest.detect import file_digest
 from helpers import HEINOLA
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and Unix sockets")
 
 

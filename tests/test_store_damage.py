@@ -22,6 +22,15 @@ from arkisto.search.store import CURRENT, LOCK, MANIFEST, IndexStore, _edge_hash
 from helpers import decision
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "arkisto", *args], capture_output=True, text=True, timeout=120)
 

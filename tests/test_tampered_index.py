@@ -19,6 +19,15 @@ from arkisto.search.store import MANIFEST, IndexStore, _edge_hash, sha256_file
 from helpers import decision
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    """These tests read the CLI's English messages (Finnish is the default),
+    the module's own fixtures too."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
 def _payload(marker: Path) -> bytes:
     """A protocol-0 pickle that creates ``marker`` when unpickled."""
     return b"cposix\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."

@@ -20,6 +20,7 @@ from .errors import (
     ArkistoError,
     from_os_error,
 )
+from .i18n import Msg
 from .locations import resolve_index_dir
 from .text import escape_controls, one_line, safe_display
 
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--redact", action="store_true",
                    help="replace personal data (identity codes, private contact details, names) by its kind "
                         "before storing: the index holds none of it; the index stays redacted")
+    _add_lang(p)
 
     p = sub.add_parser("search", help="search the index",
                        description="Search the index. Prints a readable list, or JSON with --json.",
@@ -168,8 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="verify the index against its manifest (file hashes)",
                        epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--index", dest="index_sub", metavar="DIR")
+    _add_lang(p)
 
-    sub.add_parser("paths", help="print where the config, data and index live")
+    p = sub.add_parser("paths", help="print where the config, data and index live")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    _add_lang(p)
 
     from .completion import SHELLS
 
@@ -179,10 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
                        "enable it.", epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("shell", choices=SHELLS)
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead (- prints it)")
+    _add_lang(p)
 
     p = sub.add_parser("tui", help="open the interactive search (the default)")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
-    p.add_argument("--lang", dest="lang_sub", choices=["fi", "en"])
+    _add_lang(p)
     return parser
 
 
@@ -192,19 +198,20 @@ def main(argv: list[str] | None = None) -> int:
     from .config import Settings
 
     settings, config_problems = Settings.load()
-    for problem in config_problems:
-        print(f"arkisto: {problem}", file=sys.stderr)
     index_dir = resolve_index_dir(getattr(args, "index_sub", None) or args.index, settings.index)
     env_lang = os.environ.get("ARKISTO_LANG", "").lower()
     lang = getattr(args, "lang_sub", None) or args.lang or (env_lang if env_lang in ("fi", "en") else None)
     args.ui_lang = lang or settings.lang
+    s = _strings(args)
+    for problem in config_problems:
+        print(f"arkisto: {problem.render(s)}", file=sys.stderr)
     try:
         if args.command == "paths":
-            return _paths(index_dir)
+            return _paths(index_dir, s)
         if args.command == "completion":
             return _completion(args, parser)
         if args.command in (None, "tui"):
-            return _tui(index_dir, lang or settings.lang)
+            return _tui(index_dir, lang or settings.lang, s)
         if args.command == "index":
             return _index(args, index_dir)
         args.redaction = _redaction(args, settings)
@@ -219,14 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "cite":
             return _cite(args, index_dir)
         if args.command == "check":
-            return _check(index_dir)
+            return _check(index_dir, s)
     except ArkistoError as exc:
-        print(f"arkisto: {exc.message}", file=sys.stderr)
-        if exc.hint:
-            print(exc.hint, file=sys.stderr)
+        message, hint = exc.render(s)
+        print(f"arkisto: {message}", file=sys.stderr)
+        if hint:
+            print(hint, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        _say("arkisto: interrupted")
+        _say(f"arkisto: {s('cli_interrupted')}")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # `arkisto export | head`: the reader went away; that is fine.
@@ -238,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         # Writing to a terminal that was closed, a full disk under an
         # output file, …: the message and its exit code, never a traceback.
-        err = from_os_error(exc, "writing the output", "Check where the output goes, and run the command again.")
-        _say(f"arkisto: {err.message}")
+        err = from_os_error(exc, "writing_output", hint=Msg("hint_output"))
+        _say(f"arkisto: {err.render(s)[0]}")
         return err.exit_code
     parser.error(f"unknown command {args.command}")
     return EXIT_USAGE
@@ -274,28 +282,31 @@ def _clock(seconds: float) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
 
 
-def progress_line(p) -> str:
-    """A build's progress (``indexer.BuildProgress``) in words: files done
-    and total, records, rate and ETA."""
+def progress_line(p, s) -> str:
+    """A build's progress (``indexer.BuildProgress``) in words, in the
+    language of ``s``: files done and total, records, rate and ETA."""
     if p.phase == "scanning":
-        return "finding files…"
+        return s("cli_scanning")
+    files = s("cli_files", done=p.files_done, total=p.files_total)
+    records = s("cli_records", n=p.records)
     if p.phase in ("writing", "done"):
-        return f"{p.files_done}/{p.files_total} files · {p.records} records · writing the index…"
-    parts = [f"{p.files_done}/{p.files_total} files", f"{p.records} records"]
+        return f"{files} · {records} · {s('cli_writing')}"
+    parts = [files, records]
     if p.files_done:
-        parts.append(f"{p.rate:.1f} files/s")
+        rate = f"{p.rate:.1f}"
+        parts.append(s("cli_rate", rate=rate.replace(".", ",") if s.lang == "fi" else rate))
     eta = p.eta
-    parts.append(f"ETA {_clock(eta)}" if eta is not None else "ETA –")
+    parts.append(s("cli_eta", clock=_clock(eta)) if eta is not None else s("cli_eta_unknown"))
     return " · ".join(parts)
 
 
-def progress_file(p) -> str:
+def progress_file(p, s) -> str:
     """The file being read, and its page for a PDF.  File names are
     untrusted: control characters escaped."""
     if p.phase != "indexing" or not p.current:
         return ""
     name = escape_controls(os.path.basename(p.current))
-    return f"{name} (page {p.pages_done}/{p.pages_total})" if p.pages_total else name
+    return s("cli_file_page", name=name, done=p.pages_done, total=p.pages_total) if p.pages_total else name
 
 
 class _PlainProgress:
@@ -303,7 +314,8 @@ class _PlainProgress:
     line now and then (every ARKISTO_PROGRESS_SECONDS, 10 by default), never
     a carriage return or an escape sequence.  A short run prints none."""
 
-    def __init__(self):
+    def __init__(self, s):
+        self.s = s
         try:
             self.every = max(0.0, float(os.environ.get("ARKISTO_PROGRESS_SECONDS", "10")))
         except ValueError:
@@ -319,8 +331,8 @@ class _PlainProgress:
             return  # said once
         self.last = now
         self.phase = p.phase
-        current = progress_file(p)
-        _say(f"progress: {progress_line(p)}" + (f" · {current}" if current else ""))
+        current = progress_file(p, self.s)
+        _say(self.s("cli_progress", line=progress_line(p, self.s)) + (f" · {current}" if current else ""))
 
     def problem(self, line: str) -> None:
         _say(line)
@@ -335,7 +347,8 @@ class _RichProgress:
     times a second.  No refresh thread: the indexer forks its parsers, and a
     thread holding stderr's lock at a fork could hang the child."""
 
-    def __init__(self):
+    def __init__(self, s):
+        self.s = s
         from rich.console import Console
         from rich.progress import BarColumn, Progress, ProgressColumn, TaskProgressColumn
         from rich.text import Text
@@ -354,7 +367,7 @@ class _RichProgress:
         self.progress = Progress(BarColumn(bar_width=24), TaskProgressColumn(), LineColumn(),
                                  console=self.console, auto_refresh=False, transient=True,
                                  redirect_stdout=False, redirect_stderr=False)
-        self.task = self.progress.add_task("index", total=1000, line="finding files…")
+        self.task = self.progress.add_task("index", total=1000, line=s("cli_scanning"))
         self.last = 0.0
         self.phase = ""
         self.live = True
@@ -370,8 +383,8 @@ class _RichProgress:
         if now - self.last < 0.1 and p.phase == self.phase:
             return
         self.last, self.phase = now, p.phase
-        self.progress.update(self.task, completed=int(p.fraction * 1000), line=progress_line(p),
-                             current=progress_file(p))
+        self.progress.update(self.task, completed=int(p.fraction * 1000), line=progress_line(p, self.s),
+                             current=progress_file(p, self.s))
         try:
             self.progress.refresh()
         except OSError:  # the terminal went away (SIGHUP): indexing goes on
@@ -398,11 +411,12 @@ class _RichProgress:
 def _index(args, index_dir: Path) -> int:
     from .search.indexer import index_paths, read_pending
 
+    s = _strings(args)
     paths = list(args.paths)
     if args.resume:
         pending = read_pending(index_dir)
         if not pending and not paths:
-            print("arkisto: nothing to resume", file=sys.stderr)
+            print(f"arkisto: {s('cli_nothing_to_resume')}", file=sys.stderr)
             return EXIT_OK
         paths += pending
     if not paths:
@@ -410,13 +424,13 @@ def _index(args, index_dir: Path) -> int:
 
         paths = indexed_roots(index_dir)
         if not paths:
-            print("arkisto index: give at least one file or folder (or --resume)", file=sys.stderr)
+            print(f"arkisto index: {s('cli_index_give_paths')}", file=sys.stderr)
             return EXIT_USAGE
         if not args.quiet and not args.json:
-            print("updating from " + ", ".join(escape_controls(p) for p in paths), file=sys.stderr)
+            print(s("cli_updating_from", paths=", ".join(escape_controls(p) for p in paths)), file=sys.stderr)
     progress: _RichProgress | _PlainProgress | None = None
     if not args.quiet and not args.json:
-        progress = _RichProgress() if _isatty(sys.stderr) else _PlainProgress()
+        progress = _RichProgress(s) if _isatty(sys.stderr) else _PlainProgress(s)
     marker = index_dir / REDACTED_MARKER
     redact = args.redact or marker.exists()
     if redact and not marker.exists() and not args.rebuild:
@@ -425,15 +439,16 @@ def _index(args, index_dir: Path) -> int:
         if indexed_roots(index_dir):
             # Records already stored hold personal data: every file is read again.
             args.rebuild = True
-            _say("arkisto index: --redact on an index built without it: rebuilding it")
+            _say("arkisto index: " + s("cli_redact_rebuilding"))
 
     def on_problem(p) -> None:
         if args.quiet and p.severity != "error":
             return
         if args.json:
             return
-        label = {"error": "skipped", "warning": "warning", "repaired": "repaired"}[p.severity]
-        line = f"{label}: {p}"  # Problem's str is one line, controls escaped
+        # The framing in the UI's language; what was wrong (the parser's
+        # words) as the problem says it.  Problem's str is one line, controls escaped.
+        line = f"{s('problem_' + p.severity)}: {p.line(s)}"
         if progress is not None:
             progress.problem(line)
         else:
@@ -472,14 +487,13 @@ def _index(args, index_dir: Path) -> int:
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
     elif report.discarded:
-        _say(f"Interrupted: the rebuild was abandoned, and the index is as it was ({report.doc_count} records).\n"
-             f"Index: {index_dir}")
+        _say(f"{s('cli_discarded', n=report.doc_count)}\n{s('help_index', path=index_dir)}")
     else:
-        _say(f"{report.summary()}\nIndex: {index_dir}")
+        _say(f"{report.summary(s)}\n{s('help_index', path=index_dir)}")
         if report.interrupted and report.pending:
-            _say(f"Interrupted: {len(report.pending)} files not done; `arkisto index --resume` finishes them.")
+            _say(s("cli_pending", n=len(report.pending)))
         elif report.interrupted:
-            _say("Interrupted after every file was done: the index is complete.")
+            _say(s("cli_interrupted_complete"))
     if report.interrupted:
         return 128 + report.signal if report.signal else EXIT_INTERRUPTED
     return EXIT_OK
@@ -497,7 +511,7 @@ def _service(index_dir: Path):
 def _search(args, index_dir: Path) -> int:
     query = " ".join(args.query)
     if args.limit < 0 or args.offset < 0:
-        print("arkisto search: --limit and --offset must be 0 or more", file=sys.stderr)
+        print(f"arkisto search: {_strings(args)('cli_limit_offset')}", file=sys.stderr)
         return EXIT_USAGE
     from .export import redact_hit
 
@@ -731,7 +745,7 @@ def _export(args, index_dir: Path) -> int:
         source = Redacting(svc, *args.redaction)
         if args.output:
             n = _export_to_file(source, args, query)
-            print(f"exported {n} records to {escape_controls(args.output)}", file=sys.stderr)
+            print(_strings(args)("exported", n=n, path=escape_controls(args.output)), file=sys.stderr)
         else:
             n = write_export(source, sys.stdout, args.format, query, _filters(args))
     return EXIT_OK
@@ -744,7 +758,6 @@ def _export_to_file(svc, args, query: str) -> int:
 
     out = Path(args.output)
     tmp = out.with_name(f".{out.name}.part")
-    hint = "Choose another file with --output, or free some space."
     try:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             n = write_export(svc, fh, args.format, query, _filters(args))
@@ -754,7 +767,7 @@ def _export_to_file(svc, args, query: str) -> int:
             tmp.unlink()
         except OSError:
             pass
-        raise from_os_error(exc, f"writing {safe_display(str(out))}", hint) from None
+        raise from_os_error(exc, "writing", safe_display(str(out)), Msg("hint_export_output")) from None
     return n
 
 
@@ -779,7 +792,7 @@ def _redacted(rec, redaction: tuple[str, int]):
     return redacted(rec, *redaction)
 
 
-def _check(index_dir: Path) -> int:
+def _check(index_dir: Path, s) -> int:
     from .search.store import IndexStore
 
     from .search.service import SearchService
@@ -791,8 +804,8 @@ def _check(index_dir: Path) -> int:
     # everything, through the restricted unpickler.
     with SearchService(index_dir) as svc:
         terms = svc.verify()
-    print(f"index at {index_dir} is intact: {manifest.generation}, {manifest.doc_count} records, "
-          f"{terms} terms, {len(manifest.sources)} source files")
+    print(s("cli_check_ok", path=index_dir, gen=manifest.generation, n=manifest.doc_count, terms=terms,
+            sources=len(manifest.sources)))
     return EXIT_OK
 
 
@@ -819,30 +832,30 @@ def _completion(args, parser: argparse.ArgumentParser) -> int:
             tmp.unlink()
         except OSError:
             pass
-        raise from_os_error(exc, f"writing {safe_display(str(out))}",
-                            "Choose another file with --output, or print the script with `-o -`.") from None
-    print(f"wrote the {args.shell} completion for arkisto to {escape_controls(str(out))}", file=sys.stderr)
-    print(how_to_enable(args.shell, out, default=not args.output), file=sys.stderr)
+        raise from_os_error(exc, "writing", safe_display(str(out)), Msg("hint_completion_output")) from None
+    s = _strings(args)
+    print(s("cli_completion_written", shell=args.shell, path=escape_controls(str(out))), file=sys.stderr)
+    print(how_to_enable(args.shell, out, default=not args.output, s=s), file=sys.stderr)
     return EXIT_OK
 
 
 # --- TUI -----------------------------------------------------------------------------------
 
 
-def _paths(index_dir: Path) -> int:
+def _paths(index_dir: Path, s) -> int:
     from .locations import config_file, data_home, sample_data_dir
 
-    print(f"config:  {config_file()}")
-    print(f"data:    {data_home()}")
-    print(f"index:   {index_dir}")
-    print(f"sample:  {sample_data_dir() or '(not installed)'}")
+    rows = [("paths_config", config_file()), ("paths_data", data_home()), ("paths_index", index_dir),
+            ("paths_sample", sample_data_dir() or s("paths_not_installed"))]
+    width = max(len(s(key)) for key, _ in rows) + 2
+    for key, value in rows:
+        print(f"{s(key) + ':':<{width}} {value}")
     return EXIT_OK
 
 
-def _tui(index_dir: Path, lang: str | None) -> int:
+def _tui(index_dir: Path, lang: str | None, s) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        print("arkisto: the interactive search needs a terminal; use `arkisto search QUERY --json` in scripts",
-              file=sys.stderr)
+        print(f"arkisto: {s('cli_needs_terminal')}", file=sys.stderr)
         return EXIT_USAGE
     from .tui.app import run
 

@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import Strings
+
 SHELLS = ("bash", "zsh", "fish")
 
 
@@ -104,16 +106,17 @@ def default_path(shell: str, prog: str = "arkisto") -> Path:
     return _xdg("XDG_CONFIG_HOME", ".config") / "fish" / "completions" / f"{prog}.fish"
 
 
-def how_to_enable(shell: str, path: Path, default: bool) -> str:
+def how_to_enable(shell: str, path: Path, default: bool, s: Strings | None = None) -> str:
+    """How to make the shell load the script, in the language of ``s``
+    (English when none is given)."""
+    s = s or Strings("en")
     if shell == "bash":
-        auto = ("New shells load it if the bash-completion package is installed.\n" if default else "")
-        return auto + f"To load it yourself, add this line to ~/.bashrc:\n  source {path}"
+        return (s("completion_bash_auto") if default else "") + s("completion_bash", path=path)
     if shell == "zsh":
-        return (f"Add these lines to ~/.zshrc (before any other compinit), then open a new shell:\n"
-                f"  fpath=({path.parent} $fpath)\n  autoload -Uz compinit && compinit")
+        return s("completion_zsh", dir=path.parent)
     if default:
-        return "New fish shells load it."
-    return f"Fish loads completions from ~/.config/fish/completions; or add to config.fish:\n  source {path}"
+        return s("completion_fish_auto")
+    return s("completion_fish", path=path)
 
 
 # --- bash ------------------------------------------------------------------------------

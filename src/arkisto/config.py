@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from .i18n import Msg
 from .locations import config_file
 
 
@@ -87,24 +88,24 @@ def key_name(key: str) -> str | None:
     return "+".join([*mods, base])
 
 
-def check_keys(value: object, where: str) -> tuple[dict[str, str], list[str]]:
+def check_keys(value: object, where: str) -> tuple[dict[str, str], list[Msg]]:
     """The valid part of a ``[keys]`` table (action -> Textual key list) and
     a problem for each line left out."""
     if not isinstance(value, dict):
-        return {}, [f"{where}: keys must be a table of action = \"key\""]
+        return {}, [Msg("cfg_keys_not_table", path=where)]
     keys: dict[str, str] = {}
-    problems: list[str] = []
+    problems: list[Msg] = []
     for action, spec in value.items():
         if action not in KEY_ACTIONS:
-            problems.append(f"{where}: [keys] unknown action {action!r} ignored "
-                            f"(actions: {', '.join(KEY_ACTIONS)})")
+            problems.append(Msg("cfg_unknown_action", path=where, action=repr(action),
+                                actions=", ".join(KEY_ACTIONS)))
         elif not isinstance(spec, str) or not spec.strip():
-            problems.append(f"{where}: [keys] {action} must be a key such as \"y\" or \"ctrl+y\"")
+            problems.append(Msg("cfg_key_needed", path=where, action=action))
         else:
             names = [key_name(k) for k in spec.split(",")]
             bad = [k.strip() for k, n in zip(spec.split(","), names) if n is None]
             if bad:
-                problems.append(f"{where}: [keys] {action}: {bad[0]!r} is not a key; ignored")
+                problems.append(Msg("cfg_not_a_key", path=where, action=action, name=repr(bad[0])))
             else:
                 keys[action] = ",".join(n for n in names if n)
     # A key bound twice would run only one of its actions: a line that takes
@@ -116,8 +117,8 @@ def check_keys(value: object, where: str) -> tuple[dict[str, str], list[str]]:
             bound.update((k, action) for k in keys[action].split(","))
             continue
         k = taken[0]
-        owner = f"the key of {bound[k]}" if k in bound else "kept by arkisto"
-        problems.append(f"{where}: [keys] {action}: {k!r} is already {owner}; ignored")
+        owner = Msg("cfg_owner_action", action=bound[k]) if k in bound else Msg("cfg_owner_reserved")
+        problems.append(Msg("cfg_key_taken", path=where, action=action, name=repr(k), owner=owner))
         del keys[action]
         bound.update((k, action) for k in KEY_ACTIONS[action].split(",") if k not in bound)
     return keys, problems
@@ -134,21 +135,22 @@ class Settings:
     redact_after_days: int = 0
 
     @classmethod
-    def load(cls, path: Path | None = None) -> tuple[Settings, list[str]]:
-        """Settings and a list of problems (a bad file never stops arkisto)."""
+    def load(cls, path: Path | None = None) -> tuple[Settings, list[Msg]]:
+        """Settings and a list of problems (a bad file never stops arkisto),
+        each said in the UI's language where it is shown (``Msg.render``)."""
         path = path or config_file()
-        problems: list[str] = []
+        problems: list[Msg] = []
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls(), problems
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            return cls(), [f"{path}: ignored ({exc})"]
+            return cls(), [Msg("cfg_unreadable", path=str(path), error=str(exc))]
         s = cls()
         types = {f.name: f.type for f in fields(cls)}
         for key, value in data.items():
             if key not in types:
-                problems.append(f"{path}: unknown setting {key!r} ignored")
+                problems.append(Msg("cfg_unknown_setting", path=str(path), name=repr(key)))
                 continue
             if key == "keys":
                 s.keys, key_problems = check_keys(value, str(path))
@@ -156,20 +158,20 @@ class Settings:
                 continue
             if key == "page_size":
                 if not isinstance(value, int) or not 5 <= value <= 500:
-                    problems.append(f"{path}: page_size must be a number from 5 to 500")
+                    problems.append(Msg("cfg_page_size", path=str(path)))
                     continue
             elif key == "redact_after_days":
                 if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 36500:
-                    problems.append(f"{path}: redact_after_days must be a number of days, 0 or more")
+                    problems.append(Msg("cfg_redact_after_days", path=str(path)))
                     continue
             elif key == "redact" and value not in ("never", "always", "after-appeal"):
-                problems.append(f"{path}: redact must be \"never\", \"always\" or \"after-appeal\"")
+                problems.append(Msg("cfg_redact", path=str(path)))
                 continue
             elif key == "lang" and value not in ("fi", "en"):
-                problems.append(f"{path}: lang must be \"fi\" or \"en\"")
+                problems.append(Msg("cfg_lang", path=str(path)))
                 continue
             elif not isinstance(value, str):
-                problems.append(f"{path}: {key} must be a string")
+                problems.append(Msg("cfg_not_string", path=str(path), name=key))
                 continue
             setattr(s, key, value)
         return s, problems

@@ -3,6 +3,8 @@ with what to do, and its own exit code (documented in ``arkisto --help``)."""
 
 from __future__ import annotations
 
+from .i18n import Msg, Strings
+
 EXIT_OK = 0
 EXIT_NO_RESULTS = 1
 EXIT_USAGE = 2
@@ -32,12 +34,37 @@ exit codes:
 
 
 class ArkistoError(Exception):
+    """An error with its exit code.  Its message and hint are :class:`Msg`
+    (a key in i18n.STRINGS and its parameters), said in the UI's language
+    where they are shown (:meth:`render`); ``message``, ``hint`` and
+    ``str()`` are the English.  A plain string is a message as it is."""
+
     exit_code = 2
 
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, message: str | Msg, hint: str | Msg | None = None):
+        self.msg = message if isinstance(message, Msg) else Msg(message)
+        self.hint_msg = hint if isinstance(hint, Msg) or hint is None else Msg(hint)
+        super().__init__(str(self.msg))
+
+    @property
+    def key(self) -> str:
+        return self.msg.key
+
+    @property
+    def params(self) -> dict:
+        return self.msg.params
+
+    @property
+    def message(self) -> str:
+        return str(self.msg)
+
+    @property
+    def hint(self) -> str | None:
+        return str(self.hint_msg) if self.hint_msg is not None else None
+
+    def render(self, s: Strings) -> tuple[str, str | None]:
+        """(message, hint) in the language of ``s``."""
+        return self.msg.render(s), self.hint_msg.render(s) if self.hint_msg is not None else None
 
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -56,7 +83,7 @@ class IndexBuildingError(IndexLockedError):
     locked index): a search says so and by which pid, rather than inviting a
     second build."""
 
-    def __init__(self, message: str, hint: str | None = None, pid: int | None = None):
+    def __init__(self, message: str | Msg, hint: str | Msg | None = None, pid: int | None = None):
         super().__init__(message, hint)
         self.pid = pid
 
@@ -77,19 +104,21 @@ class PermissionDeniedError(ArkistoError):
     exit_code = EXIT_PERMISSION
 
 
-def from_os_error(exc: OSError, what: str, hint: str | None = None) -> ArkistoError:
-    """The error (and exit code) for an OSError while ``what``.  ``hint``
-    replaces the index-specific advice for errors about other files."""
+def from_os_error(exc: OSError, action: str, path: object = "", hint: str | Msg | None = None) -> ArkistoError:
+    """The error (and exit code) for an OSError while doing ``action`` (a key
+    ``do_<action>``: writing, reading, creating …) to ``path``.  ``hint``
+    replaces the index-specific advice for errors about other files.  The
+    operating system's own words (``strerror``) stay as it gives them."""
     import errno
 
+    what = Msg(f"do_{action}", path=str(path))
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return DiskFullError(f"disk full while {what}",
-                             hint or "Free some space and run the command again; the previous index is intact.")
+        return DiskFullError(Msg("err_disk_full", what=what), hint or Msg("hint_disk_full"))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return PermissionDeniedError(
-            f"permission denied while {what}: {exc.filename or ''}".rstrip(": "),
-            hint or "Check the owner and permissions of the index directory, or choose another with --index.",
+            Msg("err_permission", what=what, file=f": {exc.filename}" if exc.filename else ""),
+            hint or Msg("hint_permission"),
         )
     if hint is not None:
-        return ArkistoError(f"error while {what}: {exc.strerror or exc}", hint)
-    return IndexDamagedError(f"cannot read or write the index while {what}: {exc}", "Rebuild it with `arkisto index --rebuild PATH…`.")
+        return ArkistoError(Msg("err_os", what=what, error=str(exc.strerror or exc)), hint)
+    return IndexDamagedError(Msg("err_os_index", what=what, error=str(exc)), Msg("hint_rebuild_short"))

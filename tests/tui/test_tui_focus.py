@@ -301,6 +301,18 @@ def test_keys_table_is_read_and_bad_lines_are_reported(tmp_path):
 
 
 @sync
+async def test_settings_problems_are_told_in_the_ui_language(tui_index, tmp_path):
+    settings, problems = Settings.load(write_config(tmp_path, '[keys]\nbogus = "b"\n'))
+    for lang, said in (("fi", "tuntematon toiminto 'bogus' ohitettiin"), ("en", "unknown action 'bogus' ignored")):
+        app = make_app(tui_index, lang, settings=settings)
+        app.settings_problems = problems
+        async with app.run_test(notifications=True) as pilot:
+            await settle(pilot)
+            told = [str(n.message) for n in app._notifications]
+            assert any(said in m for m in told), (lang, told)
+
+
+@sync
 async def test_the_keymap_moves_keys_in_the_app_footer_and_help(tui_index, tmp_path):
     cfg = write_config(tmp_path, '[keys]\ncopy = "ctrl+y"\nhelp = "f3"\nbogus = "b"\n')
     settings, problems = Settings.load(cfg)

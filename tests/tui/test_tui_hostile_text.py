@@ -227,7 +227,7 @@ async def test_notifications_show_file_names_as_text(tui_index, tmp_path):
         await settle(pilot)
         messages = [str(n.message) for n in app._notifications]
         assert messages == [f"{tmp_path}/asetukset [@click=app.quit]x[/] /config.toml: "
-                            "unknown setting 'tuntematon' ignored"]
+                            "tuntematon asetus 'tuntematon' ohitettiin"]  # in the UI's language
         assert_clean(app)
         assert app.is_running
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..i18n import Msg, Strings
 from ..models import AnnualReport, Decision, FundedProject, Outcome, Source, Vote, stable_id
 from ..text import clean, decode_bytes, escape_controls, one_line
 
@@ -26,11 +27,25 @@ class Problem:
     message: str
     where: str | None = None  # "record 3", "line 12", "page 4", "§ 45"
     severity: str = "error"  # "error": item skipped; "warning": kept, with a gap; "repaired"
+    # The message as a key and parameters, for the problems the indexer
+    # itself finds (a missing path, a file with no records): said in the UI's
+    # language.  The parsers' own findings have none and stay as written.
+    msg: Msg | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, path: str, msg: Msg, where: str | None = None, severity: str = "error") -> Problem:
+        return cls(path, str(msg), where, severity, msg)
 
     def __str__(self) -> str:
         """One line, whatever the file name holds (control characters escaped)."""
+        return self.line()
+
+    def line(self, s: Strings | None = None) -> str:
+        """One line, with the message in the language of ``s`` where it has
+        a key (English when no ``s`` is given)."""
         loc = f"{self.path}: {self.where}" if self.where else self.path
-        return escape_controls(f"{loc}: {self.message}")
+        message = self.msg.render(s) if self.msg is not None and s is not None else self.message
+        return escape_controls(f"{loc}: {message}")
 
 
 @dataclass

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import from_os_error
+from ..i18n import Msg, Strings
 from ..ingest import Problem, iter_files, parse_path
 from ..ingest.detect import file_digest
 from . import merge
@@ -115,23 +116,25 @@ class IndexReport:
     generation: str = ""
     by_format: dict[str, int] = field(default_factory=dict)
 
-    def summary(self) -> str:
+    def summary(self, s: Strings | None = None) -> str:
+        """The counts in one sentence, in the language of ``s`` (English
+        when none is given)."""
+        s = s or Strings("en")
         parts = [
-            f"{self.records} records from {self.files_indexed} files indexed",
-            f"{self.files_unchanged} unchanged",
-            f"{self.files_skipped} skipped" + (
-                f" ({self.files_skipped_unchanged} could not be read, unchanged since the last run)"
-                if self.files_skipped_unchanged else ""),
-            f"{self.repaired} repaired",
-            f"{self.warnings} warnings",
+            s("sum_indexed", records=self.records, files=self.files_indexed),
+            s("sum_unchanged", n=self.files_unchanged),
+            s("sum_skipped", n=self.files_skipped) + (
+                s("sum_skipped_unchanged", n=self.files_skipped_unchanged) if self.files_skipped_unchanged else ""),
+            s("sum_repaired", n=self.repaired),
+            s("sum_warnings", n=self.warnings),
         ]
         if self.files_deleted:
-            parts.append(f"{self.files_deleted} removed (file deleted)")
+            parts.append(s("sum_deleted", n=self.files_deleted))
         if self.files_moved:
-            parts.append(f"{self.files_moved} moved")
+            parts.append(s("sum_moved", n=self.files_moved))
         if self.merged:
-            parts.append(f"{self.merged} merged (the same decision from another file)")
-        return "; ".join(parts) + f". The index holds {self.doc_count} records."
+            parts.append(s("sum_merged", n=self.merged))
+        return "; ".join(parts) + s("sum_holds", n=self.doc_count)
 
 
 def index_paths(
@@ -312,7 +315,7 @@ class IndexRun:
             except BaseException as exc:
                 self._abandon()
                 if isinstance(exc, OSError):
-                    raise from_os_error(exc, f"writing {self.gen_dir}") from None
+                    raise from_os_error(exc, "writing", self.gen_dir) from None
                 raise
             # A signal that came while the last commit ran: everything is
             # done and is published, but the user asked to stop and is told.
@@ -335,13 +338,13 @@ class IndexRun:
         seen: set[str] = set()
         for root in self.roots:
             if not root.exists() and not root.is_symlink():
-                self.problem(Problem(str(root), "no such file or folder"))
+                self.problem(Problem.of(str(root), Msg("problem_no_such_path")))
                 continue
             for f in iter_files([root], on_problem=self._not_read):
                 try:
                     key = str(f.resolve())
                 except (OSError, RuntimeError) as exc:  # a symlink loop
-                    self.problem(Problem(str(f), f"cannot resolve the path ({exc})"))
+                    self.problem(Problem.of(str(f), Msg("problem_cannot_resolve", error=str(exc))))
                     continue
                 if key not in seen:
                     seen.add(key)
@@ -363,8 +366,8 @@ class IndexRun:
         try:
             repaired = store.repair_current()
             if repaired:
-                self.problem(Problem(str(store.root), f"CURRENT was missing; the newest complete generation "
-                                     f"({repaired}) is the index again", severity="repaired"))
+                self.problem(Problem.of(str(store.root), Msg("problem_current_repaired", gen=repaired),
+                                        severity="repaired"))
             store.clean_partial()
             self.old_live = None
             if store.exists():
@@ -374,7 +377,7 @@ class IndexRun:
                     self.old = self.old_live
             self.gen_dir = store.new_generation(copy_current=self.old is not None)
         except OSError as exc:
-            raise from_os_error(exc, f"preparing {store.root}") from None
+            raise from_os_error(exc, "preparing", store.root) from None
         try:
             if self.old is None:
                 self.ix = windex.create_in(str(self.gen_dir), build_schema())
@@ -383,7 +386,7 @@ class IndexRun:
             self.writer = _writer(self.ix, fresh=self.old is None, files=len(self.files))
         except OSError as exc:
             store.discard(self.gen_dir)
-            raise from_os_error(exc, f"creating {self.gen_dir}") from None
+            raise from_os_error(exc, "creating", self.gen_dir) from None
         self.sources = dict(self.old.sources) if self.old else {}
         for key, info in self.sources.items():
             self.by_digest.setdefault(info.get("sha256", ""), set()).add(key)
@@ -535,7 +538,7 @@ class IndexRun:
         try:
             digest = file_digest(path)  # reads regular files only
         except OSError as exc:
-            self.problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
+            self.problem(Problem.of(str(path), Msg("problem_cannot_read", error=str(exc.strerror or exc))))
             report.files_skipped += 1
             return
         prev = self.sources.get(key)
@@ -585,7 +588,7 @@ class IndexRun:
         else:
             report.files_skipped += 1
             if not any(p.severity == "error" for p in result.problems) and not gave_way:
-                self.problem(Problem(str(path), "no records found in this file"))
+                self.problem(Problem.of(str(path), Msg("problem_no_records")))
         self.sources[key] = {"sha256": digest, "ids": ids, "format": result.format, "version": __version__,
                              "errors": sum(1 for p in result.problems if p.severity == "error")}
         self.by_digest.setdefault(digest, set()).add(key)
@@ -596,7 +599,7 @@ class IndexRun:
             # read an unchanged file again, still lists it as unread.
             errors = [p for p in result.problems if p.severity == "error"]
             self.sources[key]["failed"] = [[p.where or "", p.message[:FAILED_CHARS]] for p in errors[:FAILED_KEPT]] \
-                or [["", "no records found in this file"]]
+                or [["", str(Msg("problem_no_records"))]]
         self.changed_since_checkpoint += 1
 
     def _still_unread(self, path: Path, key: str, prev: dict) -> None:
@@ -612,9 +615,13 @@ class IndexRun:
                 if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
                     entries.append((entry[0][:FAILED_CHARS] or None, entry[1][:FAILED_CHARS]))
         if not entries:
-            entries = [(None, "could not be read")]
+            entries = [(None, str(Msg("problem_not_read")))]
+        known = {str(Msg(key)): Msg(key) for key in ("problem_no_records", "problem_not_read")}
         for where, message in entries:
-            self.problem(Problem(str(path), f"{message} (unchanged since the last run, not read again)", where))
+            # What was wrong as the manifest remembers it (the parser's words;
+            # the indexer's own in the UI's language).
+            said = known.get(message, Msg(message))
+            self.problem(Problem.of(str(path), Msg("problem_unchanged_unread", message=said), where))
 
     def _moved_from(self, key: str, digest: str) -> None:
         """A new path whose content an indexed path had, and that path is
@@ -642,9 +649,9 @@ class IndexRun:
             return True
         if first is not None:
             shown = first[0]
-            also = "earlier in this file" if shown == str(path) else f"also in {shown}"
-            self.problem(Problem(str(path), f"duplicate record id {rec.id} ({also}); kept the first",
-                                 severity="warning"))
+            also = Msg("problem_earlier_here") if shown == str(path) else Msg("problem_also_in", path=shown)
+            self.problem(Problem.of(str(path), Msg("problem_duplicate_id", id=rec.id, also=also),
+                                    severity="warning"))
             return False
         if self.existing is not None:
             other = self.existing.document(id=rec.id)
@@ -661,8 +668,8 @@ class IndexRun:
                     self._drop_source(opath)
                     self.report.files_moved += 1
                     return True
-                self.problem(Problem(str(path), f"duplicate record id {rec.id} (also in {opath}); kept the first",
-                                     severity="warning"))
+                self.problem(Problem.of(str(path), Msg("problem_duplicate_id", id=rec.id,
+                                                       also=Msg("problem_also_in", path=opath)), severity="warning"))
                 return False
         return True
 
@@ -810,7 +817,7 @@ class IndexRun:
             store.publish(self.gen_dir, manifest)
         except OSError as exc:
             store.discard(self.gen_dir)
-            raise from_os_error(exc, f"publishing {self.gen_dir}") from None
+            raise from_os_error(exc, "publishing", self.gen_dir) from None
         self.report.doc_count = doc_count
         self.report.generation = self.gen_dir.name
 

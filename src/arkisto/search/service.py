@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..errors import IndexDamagedError
+from ..i18n import Msg
 from ..models import NO_DATE, AnnualReport, Decision
 from ..notes import Note
 from .query import KIND_ALIASES, OUTCOME_ALIASES, expand_years, match_values
@@ -153,7 +154,7 @@ class SearchService:
         """The generation this call works on: the pinned one, else the live one."""
         gen = getattr(self._local, "pinned", None) or self._gen
         if gen is None:
-            raise IndexDamagedError(f"index at {self.index_dir} is closed")
+            raise IndexDamagedError(Msg("err_closed", path=str(self.index_dir)))
         return gen
 
     def _pin(self):
@@ -182,8 +183,8 @@ class SearchService:
         open files still read, but they are no longer the index.  One stat
         per call; the TUI then opens the live generation."""
         if gen is not None and not (self.index_dir / gen.name).is_dir():
-            raise IndexDamagedError(f"index at {self.index_dir}: {gen.name} was removed while open",
-                                    "Open the index again (it has a newer generation).")
+            raise IndexDamagedError(Msg("err_removed_while_open", path=str(self.index_dir), gen=gen.name),
+                                    Msg("hint_reopen"))
 
     def _damage(self):
         """Context manager: index data that does not decode (or names code
@@ -195,8 +196,8 @@ class SearchService:
             try:
                 yield
             except DECODE_ERRORS as exc:
-                raise IndexDamagedError(
-                    f"index at {self.index_dir} is damaged ({type(exc).__name__}: {exc})", REBUILD_HINT) from None
+                raise IndexDamagedError(Msg("err_damaged_exc", path=str(self.index_dir),
+                                            error=f"{type(exc).__name__}: {exc}"), REBUILD_HINT) from None
             except Exception as exc:
                 # Raised by Whoosh's own reading code (KeyError, IndexError,
                 # "Block tag error" …), this means its structures hold what
@@ -204,9 +205,8 @@ class SearchService:
                 # says (a usage error, a bug).
                 if not _raised_in_whoosh(exc):
                     raise
-                raise IndexDamagedError(
-                    f"index at {self.index_dir} is damaged ({type(exc).__name__} in Whoosh's data)",
-                    REBUILD_HINT) from None
+                raise IndexDamagedError(Msg("err_damaged_whoosh", path=str(self.index_dir),
+                                            error=type(exc).__name__), REBUILD_HINT) from None
 
         return mapped()
 
@@ -719,7 +719,7 @@ class SearchService:
         try:
             rec = load_record(stored)
         except Exception as exc:
-            raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record ({exc})") from None
+            raise IndexDamagedError(Msg("err_unreadable_record", path=str(self.index_dir), error=str(exc))) from None
         text = record_text(rec)
         snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
         also = [src.model_dump(exclude_none=True) for src in rec.also]
@@ -909,8 +909,8 @@ class SearchService:
                 except DECODE_ERRORS:
                     raise
                 except Exception as exc:
-                    raise IndexDamagedError(f"index at {self.index_dir} holds an unreadable record "
-                                            f"({type(exc).__name__})", REBUILD_HINT) from None
+                    raise IndexDamagedError(Msg("err_unreadable_record", path=str(self.index_dir),
+                                                error=type(exc).__name__), REBUILD_HINT) from None
             terms = 0
             for field, btext in px.all_terms():
                 ids, _w, vals = engine._read(px, field, btext, values=True)

@@ -40,6 +40,7 @@ from ..errors import (
     RebuildNeededError,
     from_os_error,
 )
+from ..i18n import Msg
 from .analysis import analyzer_id
 from .schema import SCHEMA_VERSION
 from .whoosh_format import whoosh_version
@@ -178,22 +179,19 @@ class IndexStore:
             found = self._newest_complete()
             if found is None:
                 self._refuse_while_building()
-                raise NoIndexError(
-                    f"no index at {self.root}",
-                    "Build one with `arkisto index PATH…` (or point --index / ARKISTO_INDEX at an existing one).",
-                ) from None
+                raise NoIndexError(Msg("err_no_index", path=str(self.root)), Msg("hint_no_index")) from None
             # CURRENT was removed (by hand, or by a tool that tidied up):
             # the newest complete generation is the index.
             self.recovered_current = found
             return found
         except IsADirectoryError:
-            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT is a folder)", REBUILD_HINT) from None
+            raise IndexDamagedError(Msg("err_current_folder", path=str(self.root)), REBUILD_HINT) from None
         except OSError as exc:
-            raise from_os_error(exc, f"reading {self.root / CURRENT}") from None
+            raise from_os_error(exc, "reading", self.root / CURRENT) from None
         name = raw.decode("utf-8", "replace").strip()
         if not _GEN_NAME.fullmatch(name):
             shown = name[:40].encode("unicode_escape").decode("ascii")
-            raise IndexDamagedError(f"index at {self.root} is damaged (CURRENT names {shown!r})", REBUILD_HINT)
+            raise IndexDamagedError(Msg("err_current_names", path=str(self.root), name=repr(shown)), REBUILD_HINT)
         return name
 
     def _refuse_while_building(self) -> None:
@@ -203,12 +201,8 @@ class IndexStore:
         if holder is None:
             return
         pid = holder.get("pid") if isinstance(holder.get("pid"), int) else None
-        raise IndexBuildingError(
-            f"the index at {self.root} is still being built by arkisto{_holder_text(holder)}",
-            "Search again when it has finished (its progress shows where it runs); "
-            "a second `arkisto index` would only wait for it.",
-            pid=pid,
-        )
+        raise IndexBuildingError(Msg("err_building", path=str(self.root), holder=_holder_text(holder)),
+                                 Msg("hint_building"), pid=pid)
 
     def builder(self) -> dict | None:
         """The holder's note ({pid, since, what}) when a writer holds the
@@ -251,16 +245,17 @@ class IndexStore:
         try:
             m = Manifest.from_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise IndexDamagedError(f"index at {self.root} is damaged: {gen} has no manifest", REBUILD_HINT) from None
+            raise IndexDamagedError(Msg("err_no_manifest", path=str(self.root), gen=gen), REBUILD_HINT) from None
         except NotADirectoryError:
-            raise IndexDamagedError(f"index at {self.root} is damaged: {gen} is not a folder", REBUILD_HINT) from None
+            raise IndexDamagedError(Msg("err_gen_not_folder", path=str(self.root), gen=gen), REBUILD_HINT) from None
         except (ValueError, TypeError) as exc:
-            raise IndexDamagedError(f"index at {self.root} is damaged: unreadable manifest ({exc})", REBUILD_HINT) from None
+            raise IndexDamagedError(Msg("err_manifest_unreadable", path=str(self.root), error=str(exc)),
+                                    REBUILD_HINT) from None
         except OSError as exc:
-            raise from_os_error(exc, f"reading {path}") from None
+            raise from_os_error(exc, "reading", path) from None
         if m.generation != gen:
-            raise IndexDamagedError(f"index at {self.root} is damaged: {gen}'s manifest names {m.generation[:40]!r}",
-                                    REBUILD_HINT)
+            raise IndexDamagedError(Msg("err_manifest_names", path=str(self.root), gen=gen,
+                                        name=repr(m.generation[:40])), REBUILD_HINT)
         return m
 
     def check(self, manifest: Manifest, deep: bool = False) -> None:
@@ -268,34 +263,33 @@ class IndexStore:
         check compares names and sizes; ``deep`` also compares SHA-256."""
         if manifest.whoosh != whoosh_version():
             raise RebuildNeededError(
-                f"index at {self.root} was written by Whoosh {manifest.whoosh or '(unknown version)'}; "
-                f"this arkisto uses Whoosh {whoosh_version()}",
-                "Rebuild it: `arkisto index --rebuild PATH…` with the folders it was built from.",
+                Msg("err_rebuild_whoosh", path=str(self.root), theirs=manifest.whoosh or "?", ours=whoosh_version()),
+                Msg("hint_rebuild_folders"),
             )
         if manifest.schema_version != SCHEMA_VERSION or manifest.analyzer != analyzer_id():
             raise RebuildNeededError(
-                f"index at {self.root} was built with analyzer {manifest.analyzer!r} "
-                f"(schema {manifest.schema_version}); this arkisto uses {analyzer_id()!r} (schema {SCHEMA_VERSION})",
-                "Rebuild it: `arkisto index --rebuild PATH…` with the folders it was built from.",
+                Msg("err_rebuild_analyzer", path=str(self.root), theirs=repr(manifest.analyzer),
+                    their_schema=manifest.schema_version, ours=repr(analyzer_id()), our_schema=SCHEMA_VERSION),
+                Msg("hint_rebuild_folders"),
             )
         gen_dir = self.root / manifest.generation
         try:
             present = {p.name for p in gen_dir.iterdir()} - {MANIFEST}
         except NotADirectoryError:
-            raise IndexDamagedError(f"index at {self.root} is damaged: {manifest.generation} is not a folder",
+            raise IndexDamagedError(Msg("err_gen_not_folder", path=str(self.root), gen=manifest.generation),
                                     REBUILD_HINT) from None
         except OSError as exc:
-            raise from_os_error(exc, f"opening {gen_dir}") from None
+            raise from_os_error(exc, "opening", gen_dir) from None
         expected = set(manifest.files)
         if not expected <= present:
             missing = ", ".join(sorted(expected - present)[:3])
-            raise IndexDamagedError(f"index at {self.root} is damaged: {manifest.generation} is missing {missing}",
-                                    REBUILD_HINT)
+            raise IndexDamagedError(Msg("err_gen_missing", path=str(self.root), gen=manifest.generation,
+                                        files=missing), REBUILD_HINT)
         foreign = sorted(n for n in present - expected if not _is_lock(n))
         if foreign:
             raise IndexDamagedError(
-                f"index at {self.root} holds files arkisto did not write: {manifest.generation}/{foreign[0]}",
-                "Remove them or rebuild the index; arkisto will not open files it cannot vouch for.",
+                Msg("err_foreign_files", path=str(self.root), file=f"{manifest.generation}/{foreign[0]}"),
+                Msg("hint_foreign_files"),
             )
         for name, info in manifest.files.items():
             p = gen_dir / name
@@ -303,21 +297,21 @@ class IndexStore:
                 st = p.lstat()
                 if not stat.S_ISREG(st.st_mode):
                     raise IndexDamagedError(
-                        f"index at {self.root} is damaged: {manifest.generation}/{name} is not a regular file",
+                        Msg("err_not_regular", path=str(self.root), file=f"{manifest.generation}/{name}"),
                         REBUILD_HINT)
                 if st.st_size != info["size"]:
                     raise IndexDamagedError(
-                        f"index at {self.root} is damaged: {manifest.generation}/{name} has the wrong size",
+                        Msg("err_wrong_size", path=str(self.root), file=f"{manifest.generation}/{name}"),
                         REBUILD_HINT)
                 if deep:
                     ok = sha256_file(p) == info["sha256"]
                 else:
                     ok = "edges" not in info or _edge_hash(p) == info["edges"]
             except OSError as exc:
-                raise from_os_error(exc, f"reading {p}") from None
+                raise from_os_error(exc, "reading", p) from None
             if not ok:
                 raise IndexDamagedError(
-                    f"index at {self.root} is damaged: {manifest.generation}/{name} does not match its hash",
+                    Msg("err_hash_mismatch", path=str(self.root), file=f"{manifest.generation}/{name}"),
                     REBUILD_HINT,
                 )
 
@@ -342,16 +336,16 @@ class IndexStore:
                 return storage.open_index(), manifest, lease
             except (OSError, EOFError, ValueError, KeyError, windex.IndexError) as exc:
                 lease.release()
-                raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})",
-                                        REBUILD_HINT) from None
+                raise IndexDamagedError(Msg("err_damaged_exc", path=str(self.root),
+                                            error=f"{type(exc).__name__}: {exc}"), REBUILD_HINT) from None
             except ArkistoError:
                 lease.release()
                 raise
             except Exception as exc:  # UnpicklingError (and UnsafeIndexData) and friends
                 lease.release()
-                raise IndexDamagedError(f"index at {self.root} is damaged ({type(exc).__name__}: {exc})",
-                                        REBUILD_HINT) from None
-        raise IndexDamagedError(f"index at {self.root} keeps changing while it is opened", "Try again.")
+                raise IndexDamagedError(Msg("err_damaged_exc", path=str(self.root),
+                                            error=f"{type(exc).__name__}: {exc}"), REBUILD_HINT) from None
+        raise IndexDamagedError(Msg("err_keeps_changing", path=str(self.root)), Msg("hint_try_again"))
 
     # --- reader leases -----------------------------------------------------------
 
@@ -428,7 +422,7 @@ class IndexStore:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as exc:
-            raise from_os_error(exc, f"creating {path}") from None
+            raise from_os_error(exc, "creating", path) from None
         acquired = False
         try:
             deadline = time.monotonic() + wait
@@ -439,19 +433,17 @@ class IndexStore:
                     break
                 except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                        raise from_os_error(exc, f"locking {path}") from None
+                        raise from_os_error(exc, "locking", path) from None
                     if time.monotonic() >= deadline:
                         holder = _read_holder(path)
-                        raise IndexLockedError(
-                            f"index at {self.root} is locked by another arkisto process{holder}",
-                            "Wait for it to finish, or stop it, then run the command again.",
-                        ) from None
+                        raise IndexLockedError(Msg("err_locked", path=str(self.root), holder=holder),
+                                               Msg("hint_locked")) from None
                     time.sleep(0.1)
             try:
                 os.ftruncate(fd, 0)
                 os.pwrite(fd, json.dumps({"pid": os.getpid(), "since": time.time(), "what": what}).encode(), 0)
             except OSError as exc:
-                raise from_os_error(exc, f"writing {path}") from None
+                raise from_os_error(exc, "writing", path) from None
             yield
         finally:
             # Only the holder clears the holder's note: a waiter that gave up
@@ -465,7 +457,7 @@ class IndexStore:
         try:
             self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
-            raise from_os_error(exc, f"creating {self.root}") from None
+            raise from_os_error(exc, "creating", self.root) from None
 
     def generations(self) -> list[str]:
         try:
@@ -578,7 +570,7 @@ class Lease:
                 os.close(fd)
 
 
-REBUILD_HINT = "Rebuild it with `arkisto index --rebuild PATH…` (the index is a cache of your documents; nothing else is lost)."
+REBUILD_HINT = Msg("hint_rebuild")
 
 
 def _holder_info(path: Path) -> dict:
@@ -590,7 +582,7 @@ def _holder_info(path: Path) -> dict:
     return info if isinstance(info, dict) else {}
 
 
-def _holder_text(info: dict) -> str:
+def _holder_text(info: dict) -> Msg | str:
     """" (pid 123, indexing since 2026-12-05 11:20:00)", or "" (no note).
     The note is read from disk: only its number and a known word are shown."""
     if not info:
@@ -599,9 +591,9 @@ def _holder_text(info: dict) -> str:
     since_raw = info.get("since", 0)
     since = time.strftime("%Y-%m-%d %H:%M:%S",
                           time.localtime(since_raw if isinstance(since_raw, (int, float)) else 0))
-    what = info.get("what") if info.get("what") in ("indexing", "index") else "writing"
-    return f" (pid {pid}, {what} since {since})"
+    what = "indexing" if info.get("what") in ("indexing", "index") else "writing"
+    return Msg(f"holder_{what}", pid=pid, since=since)
 
 
-def _read_holder(path: Path) -> str:
+def _read_holder(path: Path) -> Msg | str:
     return _holder_text(_holder_info(path))

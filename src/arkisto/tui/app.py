@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from ..config import Settings
-from ..i18n import Strings
+from ..i18n import Msg, Strings
 from ..text import safe_display
 from .backend import Backend
 from .commands import ArkistoCommands
@@ -142,7 +142,8 @@ class ArkistoApp(App[int]):
         self.push_screen(SearchScreen())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         for problem in self.settings_problems:
-            self.tell(problem, severity="warning")
+            # In the UI's language (a problem from Settings.load is a Msg).
+            self.tell(problem.render(self.strings) if isinstance(problem, Msg) else problem, severity="warning")
 
     def tell(self, message: str, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
         """A notification of plain text.  Messages name files and quote

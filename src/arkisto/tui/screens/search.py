@@ -246,11 +246,17 @@ class SearchScreen(Screen):
         self.remove_class("-message")
 
     def show_error(self, exc: ArkistoError) -> None:
+        message, hint = exc.render(self.s)
         text = Text()
-        text.append(self.s("index_error", message=safe_display(exc.message)), style="bold")
-        if exc.hint:
-            text.append("\n\n" + safe_display(exc.hint))
+        text.append(self.s("index_error", message=safe_display(message)), style="bold")
+        if hint:
+            text.append("\n\n" + safe_display(hint))
         self.show_message(text, error=True)
+
+    def error_line(self, exc: ArkistoError, with_hint: bool = True) -> str:
+        """An error in the UI's language, for the status bar."""
+        message, hint = exc.render(self.s)
+        return message + (f" {hint}" if hint and with_hint else "")
 
     def status(self, text: str, error: bool = False) -> None:
         self.query_one(StatusBar).say(text, error)
@@ -278,7 +284,7 @@ class SearchScreen(Screen):
             sample = app.sample_dir
             if sample is None:
                 self.show_message(self.s("index_missing", path=str(self.backend.index_dir)), error=True)
-                self.status(exc.message, error=True)
+                self.status(self.error_line(exc, with_hint=False), error=True)
                 return
             if not await self.build_and_open([sample]):
                 return
@@ -350,7 +356,7 @@ class SearchScreen(Screen):
             if first_run:
                 self.show_error(exc)
             else:
-                self.status(exc.message + (f" {exc.hint}" if exc.hint else ""), error=True)
+                self.status(self.error_line(exc), error=True)
             return None
         except Exception as exc:  # an indexer bug: say so plainly, never a traceback
             text = self.s("build_failed", error=safe_display(str(exc)) or type(exc).__name__)
@@ -718,7 +724,7 @@ class SearchScreen(Screen):
             n, path = await self.ask(self.backend.export, self.request(), path, fmt,
                                      (settings.redact, settings.redact_after_days))
         except (ArkistoError, OSError, ValueError) as exc:
-            msg = exc.message if isinstance(exc, ArkistoError) else str(exc)
+            msg = self.error_line(exc, with_hint=False) if isinstance(exc, ArkistoError) else str(exc)
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)
             return
         self.status(self.s("exported", n=n, path=str(path)))

@@ -263,3 +263,9 @@ def test_completion_scripts_parse_in_their_shell(shell: str, tmp_path: Path):
     assert run("completion", shell, "-o", str(script)).returncode == 0
     r = subprocess.run([exe, "-n", str(script)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
+
+
+def test_completion_knows_the_shells_the_cli_offers():
+    from arkisto import cli, completion
+
+    assert cli.SHELLS == completion.SHELLS

@@ -79,6 +79,11 @@ def _add_redact(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-redact", dest="redact", action="store_const", const=False, help="do not redact")
 
 
+# The shells `arkisto completion` writes for (completion.SHELLS; not imported
+# here, so that building the parser for a search stays light).
+SHELLS = ("bash", "zsh", "fish")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="arkisto",
@@ -175,8 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("paths", help="print where the config, data and index live")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     _add_lang(p)
-
-    from .completion import SHELLS
 
     p = sub.add_parser("completion", help="write a shell completion script (bash, zsh or fish)",
                        description="Write a completion script for the subcommands and options of arkisto, "

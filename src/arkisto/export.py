@@ -215,10 +215,10 @@ def redact_hit(h, svc, mode: str, days: int = 0) -> None:
     the redaction mode says it is due (a search's output, the TUI's list).
     The snippet is cut from the record's text: each span's text is replaced
     where it appears in it (with any whitespace), and the highlights go."""
+    if mode == "never":  # before the import: a plain search never loads the detector
+        return
     from .ingest.personal import LABELS, field_text, redaction_due
 
-    if mode == "never":
-        return
     rec = h.record or svc.get(h.id)
     if rec is None or not rec.personal or not redaction_due(rec, mode, days):
         return

@@ -135,3 +135,39 @@ def test_after_appeal_counts_from_the_meeting_date():
     assert redaction_due(rec, "after-appeal", 30, today=date(2025, 3, 1) + timedelta(days=45))
     assert redaction_due(rec.model_copy(update={"meeting_date": None}), "after-appeal", 0)
     assert not redaction_due(rec, "never") and redaction_due(rec, "always")
+
+
+def test_officials_contacts_stay_unless_asked(tmp_path, capsys, monkeypatch):
+    """An official's published phone and e-mail are not personal data of a
+    private person: --redact leaves them; --redact-officials (or the
+    config's redact_officials) replaces them too, in the text and in the
+    presenter's contact fields, and the private applicant's as always."""
+    from arkisto.config import Settings
+
+    path = tmp_path / "records.jsonl"
+    rec = {"kind": "decision", "id": "o1", "title": "Poikkeamislupa", "source": {"path": "x", "format": "x"},
+           "presenter": {"name": "Liisa Rakentaja", "title": "rakennustarkastaja", "phone": "040 123 4567",
+                         "email": "liisa.rakentaja@kunta.fi"},
+           "preparation": "Hakija: Ilmari Kivimäki, puh. 050 765 4321. Lisätietoja antaa rakennustarkastaja "
+                          "Liisa Rakentaja, puh. 040 123 4567, liisa.rakentaja@kunta.fi."}
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    index = tmp_path / "ix"
+    assert main(["index", str(path), "--index", str(index), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["show", "o1", "--index", str(index), "--json", "--redact"]) == 0
+    out = capsys.readouterr().out
+    assert "050 765 4321" not in out and "Kivimäki" not in out
+    assert "040 123 4567" in out and "liisa.rakentaja@kunta.fi" in out
+    assert main(["show", "o1", "--index", str(index), "--json", "--redact-officials"]) == 0
+    out = capsys.readouterr().out
+    assert "040 123 4567" not in out and "liisa.rakentaja@kunta.fi" not in out and "050 765 4321" not in out
+    assert json.loads(out)["presenter"] == {"name": "Liisa Rakentaja", "title": "rakennustarkastaja",
+                                            "phone": "[puhelin]", "email": "[sähköposti]"}
+    # The config's setting, kept and read back as TOML.
+    cfg = tmp_path / "config.toml"
+    Settings(redact="always", redact_officials=True).save(cfg)
+    settings, problems = Settings.load(cfg)
+    assert problems == [] and settings.redact_officials is True
+    monkeypatch.setattr("arkisto.config.config_file", lambda: cfg)
+    assert main(["export", "--index", str(index), "--format", "csv"]) == 0
+    assert "040 123 4567" not in capsys.readouterr().out

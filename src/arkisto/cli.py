@@ -77,6 +77,10 @@ def _add_redact(p: argparse.ArgumentParser) -> None:
                    help="replace personal data by its kind ([nimi], [osoite], [henkilötunnus] …); "
                         "the default comes from the config's `redact` setting")
     g.add_argument("--no-redact", dest="redact", action="store_const", const=False, help="do not redact")
+    p.add_argument("--redact-officials", action="store_true", default=None,
+                   help="with --redact: the officials' published phone numbers and e-mails too (presenter, "
+                        "preparers; left as they are otherwise); the default comes from the config's "
+                        "`redact_officials`")
 
 
 # The shells `arkisto completion` writes for (completion.SHELLS; not imported
@@ -779,17 +783,20 @@ def _export_to_file(svc, args, query: str) -> int:
 REDACTED_MARKER = "REDACTED"  # in an index built with --redact: later runs redact too
 
 
-def _redaction(args, settings) -> tuple[str, int]:
-    """(mode, days) for this command: --redact / --no-redact, else the config."""
+def _redaction(args, settings) -> tuple[str, int, bool]:
+    """(mode, days, officials) for this command: --redact / --no-redact,
+    else the config; --redact-officials (or the config's) adds the
+    officials' published contact details, and implies --redact."""
+    officials = bool(getattr(args, "redact_officials", None) or settings.redact_officials)
     flag = getattr(args, "redact", None)
-    if flag is True:
-        return "always", 0
+    if flag is True or (flag is None and getattr(args, "redact_officials", None)):
+        return "always", 0, officials
     if flag is False:
-        return "never", 0
-    return settings.redact, settings.redact_after_days
+        return "never", 0, officials
+    return settings.redact, settings.redact_after_days, officials
 
 
-def _redacted(rec, redaction: tuple[str, int]):
+def _redacted(rec, redaction: tuple[str, int, bool]):
     from .export import redacted
 
     return redacted(rec, *redaction)

@@ -7,6 +7,7 @@
     page_size = 50
     redact = "never"     # or "always", or "after-appeal": personal data replaced
     redact_after_days = 0  # with "after-appeal": days after the appeal period
+    redact_officials = false  # true: officials' published phones and e-mails too
 
     [keys]               # the TUI's keys: action = "key" (or "key1,key2")
     copy = "ctrl+y"
@@ -133,6 +134,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)  # action -> Textual key list
     redact: str = "never"
     redact_after_days: int = 0
+    redact_officials: bool = False
 
     @classmethod
     def load(cls, path: Path | None = None) -> tuple[Settings, list[Msg]]:
@@ -164,6 +166,10 @@ class Settings:
                 if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 36500:
                     problems.append(Msg("cfg_redact_after_days", path=str(path)))
                     continue
+            elif key == "redact_officials":
+                if not isinstance(value, bool):
+                    problems.append(Msg("cfg_redact_officials", path=str(path)))
+                    continue
             elif key == "redact" and value not in ("never", "always", "after-appeal"):
                 problems.append(Msg("cfg_redact", path=str(path)))
                 continue
@@ -183,7 +189,9 @@ class Settings:
         for key, value in asdict(self).items():
             if value is None or key == "keys":
                 continue
-            if isinstance(value, int):
+            if isinstance(value, bool):  # before int: a bool is one
+                lines.append(f"{key} = {'true' if value else 'false'}")
+            elif isinstance(value, int):
                 lines.append(f"{key} = {value}")
             else:
                 escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')

@@ -179,12 +179,14 @@ def default_export_folder(home: Path | None = None) -> Path:
     return home
 
 
-def redacted(rec: Decision | AnnualReport, mode: str, days: int = 0) -> Decision | AnnualReport:
+def redacted(rec: Decision | AnnualReport, mode: str, days: int = 0,
+             officials: bool = False) -> Decision | AnnualReport:
     """``rec`` with its personal data replaced by its kind where the
-    redaction mode ("never", "always", "after-appeal") says it is due."""
+    redaction mode ("never", "always", "after-appeal") says it is due;
+    ``officials``: their published phone numbers and e-mails too."""
     from .ingest.personal import redact, redaction_due
 
-    return redact(rec) if redaction_due(rec, mode, days) else rec
+    return redact(rec, officials) if redaction_due(rec, mode, days) else rec
 
 
 class Redacting:
@@ -193,36 +195,41 @@ class Redacting:
     Every way an export reads records goes through here, so none of them
     can leak what the others hide."""
 
-    def __init__(self, svc, mode: str, days: int = 0):
-        self.svc, self.mode, self.days = svc, mode, days
+    def __init__(self, svc, mode: str, days: int = 0, officials: bool = False):
+        self.svc, self.mode, self.days, self.officials = svc, mode, days, officials
+
+    def _r(self, rec):
+        return redacted(rec, self.mode, self.days, self.officials)
 
     def records(self):
-        return (redacted(r, self.mode, self.days) for r in self.svc.records())
+        return (self._r(r) for r in self.svc.records())
 
     def iter_records(self, query, filters=None):
-        return (redacted(r, self.mode, self.days) for r in self.svc.iter_records(query, filters))
+        return (self._r(r) for r in self.svc.iter_records(query, filters))
 
     def iter_matches(self, query, filters=None, *args, **kw):
-        return ((redacted(r, self.mode, self.days), missing)
-                for r, missing in self.svc.iter_matches(query, filters, *args, **kw))
+        return ((self._r(r), missing) for r, missing in self.svc.iter_matches(query, filters, *args, **kw))
 
     def __getattr__(self, name):
         return getattr(self.svc, name)
 
 
-def redact_hit(h, svc, mode: str, days: int = 0) -> None:
+def redact_hit(h, svc, mode: str, days: int = 0, officials: bool = False) -> None:
     """A hit's title and snippet without its record's personal data, where
     the redaction mode says it is due (a search's output, the TUI's list).
     The snippet is cut from the record's text: each span's text is replaced
     where it appears in it (with any whitespace), and the highlights go."""
     if mode == "never":  # before the import: a plain search never loads the detector
         return
-    from .ingest.personal import LABELS, field_text, redaction_due
+    from .ingest.personal import LABELS, field_text, official_contact_spans, redaction_due
 
     rec = h.record or svc.get(h.id)
-    if rec is None or not rec.personal or not redaction_due(rec, mode, days):
+    if rec is None or not redaction_due(rec, mode, days):
         return
-    texts = sorted({(field_text(rec, s.field) or "")[s.start:s.end]: s.kind for s in rec.personal}.items(),
+    spans = list(rec.personal) + (official_contact_spans(rec) if officials else [])
+    if not spans:
+        return
+    texts = sorted({(field_text(rec, s.field) or "")[s.start:s.end]: s.kind for s in spans}.items(),
                    key=lambda kv: -len(kv[0]))
     snippet, title = h.snippet, h.title
     for text, kind in texts:
@@ -235,4 +242,4 @@ def redact_hit(h, svc, mode: str, days: int = 0) -> None:
         h.highlights = []
     h.snippet, h.title = snippet, title
     if h.record is not None:
-        h.record = redacted(h.record, mode, days)
+        h.record = redacted(h.record, mode, days, officials)

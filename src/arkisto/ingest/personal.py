@@ -570,15 +570,45 @@ def redact_text(text: str, spans: list[tuple[str, int, int, str]]) -> tuple[str,
     return "".join(out), new
 
 
-def redact(rec: Decision | AnnualReport) -> Decision | AnnualReport:
+def official_contact_spans(rec: Decision | AnnualReport) -> list[PersonalSpan]:
+    """Where the record's text gives the phone numbers and e-mails of its
+    own officials (presenter, preparers).  They are published on purpose and
+    not personal data of a private person: detection leaves them out, and
+    only a redaction that asks for it (``officials=True``) replaces them."""
+    if not isinstance(rec, Decision):
+        return []
+    values = []
+    for p in ([rec.presenter] if rec.presenter else []) + list(rec.preparers):
+        values += [("phone", p.phone)] if p.phone else []
+        values += [("email", p.email)] if p.email else []
+    patterns = [(kind, re.compile(r"\s*".join(re.escape(w) for w in value.split()), re.I))
+                for kind, value in values if value.split()]
+    spans = []
+    for path, text in text_fields(rec):
+        for kind, pattern in patterns:
+            spans += [PersonalSpan.model_validate({"kind": kind, "field": path, "start": m.start(), "end": m.end()})
+                      for m in pattern.finditer(text)]
+    return spans
+
+
+def redact(rec: Decision | AnnualReport, officials: bool = False) -> Decision | AnnualReport:
     """A copy of the record with its personal data replaced by labels; its
-    spans then point at the labels."""
-    if not rec.personal:
+    spans then point at the labels.  ``officials``: the officials' published
+    phone numbers and e-mails too, in the text and in their contact fields."""
+    spans_in = list(rec.personal) + (official_contact_spans(rec) if officials else [])
+    people = officials and isinstance(rec, Decision) and any(
+        p.phone or p.email for p in ([rec.presenter] if rec.presenter else []) + list(rec.preparers))
+    if not spans_in and not people:
         return rec
     by_field: dict[str, list[PersonalSpan]] = {}
-    for s in rec.personal:
+    for s in spans_in:
         by_field.setdefault(s.field, []).append(s)
     data = rec.model_dump()
+    if people:
+        for person in ([data["presenter"]] if data.get("presenter") else []) + list(data["preparers"]):
+            for key in ("phone", "email"):
+                if person.get(key):
+                    person[key] = LABELS[key]
     spans: list[dict] = []
     for path, group in by_field.items():
         text = field_text(rec, path)

@@ -221,7 +221,7 @@ class Backend:
     def doc_count(self) -> int:
         return self._recovering(self.svc.doc_count) if self.svc else 0
 
-    def search(self, req: Request, redaction: tuple[str, int] = ("never", 0)) -> SearchResult:
+    def search(self, req: Request, redaction: tuple = ("never", 0)) -> SearchResult:
         """The request's page of hits; with a redaction (the config's mode and
         days) the hits' titles and snippets hold no personal data."""
         def run() -> SearchResult:
@@ -292,7 +292,7 @@ class Backend:
         return sorted(p for p in self.svc.manifest.sources if Path(p).exists())
 
     def export(self, req: Request, path: Path, fmt: str = "jsonl",
-               redaction: tuple[str, int] = ("never", 0)) -> tuple[int, Path]:
+               redaction: tuple = ("never", 0)) -> tuple[int, Path]:
         """Write the request's results to ``path`` as ``fmt`` ("csv" or
         "jsonl"), through a temporary file renamed into place, personal data
         redacted as ``redaction`` (the config's mode and days) asks."""

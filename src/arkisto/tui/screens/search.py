@@ -426,7 +426,8 @@ class SearchScreen(Screen):
         if delay:
             await asyncio.sleep(delay)
         settings = self.arkisto.settings  # the config's `redact` masks the list's snippets too
-        fut = self.backend.submit(self.backend.search, req, (settings.redact, settings.redact_after_days))
+        fut = self.backend.submit(self.backend.search, req,
+                                  (settings.redact, settings.redact_after_days, settings.redact_officials))
         try:
             done, _ = await asyncio.wait({fut}, timeout=self.arkisto.searching_delay)
             if not done:  # slow: say so until it answers
@@ -722,7 +723,7 @@ class SearchScreen(Screen):
         try:
             settings = self.arkisto.settings  # the config's `redact` applies to what leaves arkisto
             n, path = await self.ask(self.backend.export, self.request(), path, fmt,
-                                     (settings.redact, settings.redact_after_days))
+                                     (settings.redact, settings.redact_after_days, settings.redact_officials))
         except (ArkistoError, OSError, ValueError) as exc:
             msg = self.error_line(exc, with_hint=False) if isinstance(exc, ArkistoError) else str(exc)
             self.status(self.s("export_failed", error=safe_display(msg)), error=True)

@@ -686,7 +686,9 @@ def _show(args, index_dir: Path) -> int:
     if rec is None:
         print(f"arkisto show: {s('cli_no_record', id=repr(args.id))}", file=sys.stderr)
         return EXIT_NO_RESULTS
-    rec = _redacted(rec, args.redaction)
+    from .export import redacted
+
+    rec = redacted(rec, *args.redaction)
     if args.json:
         sys.stdout.write(rec.model_dump_json(indent=2) + "\n")
         return EXIT_OK
@@ -794,12 +796,6 @@ def _redaction(args, settings) -> tuple[str, int, bool]:
     if flag is False:
         return "never", 0, officials
     return settings.redact, settings.redact_after_days, officials
-
-
-def _redacted(rec, redaction: tuple[str, int, bool]):
-    from .export import redacted
-
-    return redacted(rec, *redaction)
 
 
 def _check(index_dir: Path, s) -> int:

@@ -8,7 +8,7 @@ Whoosh.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Literal, Union
 
@@ -44,10 +44,47 @@ class Person(_Model):
     email: str | None = None
 
 
+AmountRole = Literal["applied", "granted", "own_share", "total_cost", "other"]
+
+# What a record does with a project: applies for it, grants or accepts its
+# funding, decides the municipality's own share, reports on it, closes it, or
+# only names it.
+ProjectStage = Literal["application", "grant", "acceptance", "own_share", "report", "closure", "mention"]
+
+
+class Amount(_Model):
+    """A sum of money a record states for a project: its value in euros, what
+    it is (applied for, granted, the municipality's own share, the total
+    cost), the year it is for where the text says, and the words as written
+    ("0,3 milj. €", "enintään 120 000 euroa")."""
+
+    euros: float
+    role: AmountRole = "other"
+    year: int | None = None
+    text: str = ""
+
+
 class FundedProject(_Model):
+    """A funded project as one record names it.
+
+    ``name`` and ``funder`` are as written; ``key`` is the project's
+    normalised name (the same for "VALSSI", "VALSSI-hanke" and "VALSSI
+    -digitaalinen laadunarviointijärjestelmä"), ``funders`` the normalised
+    funders ("OKM", "ELY-keskus", "EAKR", "Heinolan kaupunki"), ``programme``
+    the funding programme the project belongs to where the text names one
+    (a ministry's special grant with many recipients), ``sentence`` the
+    sentence that names the project in this record."""
+
     name: str
-    funder: str | None = None
-    amount: str | None = None  # as written, e.g. "120 000 €"
+    funder: str | None = None  # as written, e.g. "opetus- ja kulttuuriministeriöltä" or "OKM/AVI"
+    amount: str | None = None  # the first amount as written, e.g. "120 000 €"
+    key: str = ""
+    funders: list[str] = Field(default_factory=list)
+    amounts: list[Amount] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    stage: ProjectStage | None = None
+    programme: str | None = None
+    sentence: str | None = None
 
 
 class Attachment(_Model):
@@ -121,6 +158,9 @@ class Decision(_Model):
     # Personal data in the text fields (ingest/personal.py); empty in records
     # written before it was looked for.
     personal: list[PersonalSpan] = Field(default_factory=list)
+    # When the record first entered this index (UTC), kept when the same
+    # record is indexed again; None in records indexed before it was kept.
+    first_indexed: datetime | None = None
 
     @property
     def year(self) -> int | None:
@@ -156,6 +196,8 @@ class AnnualReport(_Model):
     also: list[Source] = Field(default_factory=list)
     # Personal data in the text fields (ingest/personal.py).
     personal: list[PersonalSpan] = Field(default_factory=list)
+    # When the record first entered this index (UTC); see Decision.
+    first_indexed: datetime | None = None
 
     def citation(self) -> str:
         # "Kauhavan kaupunki Tilinpäätös 2024", not "… 2024 2024" (cite.py

@@ -94,11 +94,12 @@ def test_paths_in_the_chosen_language(tmp_path: Path):
     r = run(tmp_path, "paths", "--index", str(tmp_path / "ix"))
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["asetukset", "tiedot", "hakemisto", "esimerkit"]
+    assert [line.split(":")[0] for line in lines] == ["asetukset", "tiedot", "hakemisto", "tallennetut haut", "esimerkit"]
     assert lines[2].endswith(str(tmp_path / "ix"))
     r = run(tmp_path, "paths", "--index", str(tmp_path / "ix"), "--lang", "en")
-    assert [line.split(":")[0] for line in r.stdout.splitlines()] == ["config", "data", "index", "sample"]
-    assert r.stdout.splitlines()[2] == f"index:   {tmp_path / 'ix'}"
+    assert [line.split(":")[0] for line in r.stdout.splitlines()] == ["config", "data", "index", "saved searches", "sample"]
+    # The values line up after the longest name ("saved searches:").
+    assert r.stdout.splitlines()[2] == f"{'index:':<16} {tmp_path / 'ix'}"
 
 
 @pytest.mark.parametrize("command", [["search", "hanke"], ["show", "x"], ["cite", "x"], ["export"], ["check"]])

@@ -193,6 +193,52 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead (- prints it)")
     _add_lang(p)
 
+    p = sub.add_parser("new", help="what is new in the saved searches since the last `arkisto new` (for cron)",
+                       description="Print the records that first entered the index since the last `arkisto new`, "
+                       "grouped by saved search (all of them, or NAME), then remember the newest one printed: "
+                       "each record is printed once across runs. With nothing new it prints one line "
+                       "(none with --quiet) and exits 0. Opening a search in the TUI does not change what "
+                       "this prints (the two keep their own marks).",
+                       epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("name", nargs="?", metavar="NAME", help="one saved search (default: all)")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--json", action="store_true",
+                   help='print JSON: {"searches": [{"name", "query", "filters", "since", "new": [records]}], "total"}')
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing when nothing is new (for cron)")
+    p.add_argument("--keep-mark", action="store_true",
+                   help="print what is new without marking it seen (the next run prints it again)")
+    _add_lang(p)
+    _add_redact(p)
+
+    p = sub.add_parser("saved", help="saved searches: add, list, remove",
+                       description="Saved searches live in saved.json in the user's data directory "
+                       "(`arkisto paths`; $ARKISTO_SAVED names another file). `arkisto new` prints what is "
+                       "new in them.", epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    # --index and --lang go after the action (`saved list --lang en`): an
+    # action's own defaults would overwrite them given before it.
+    ssub = p.add_subparsers(dest="saved_command", metavar="ACTION", required=True)
+    sp = ssub.add_parser("add", help="save a query and filters under a name",
+                         epilog=QUERY_HELP + "\n" + EXIT_CODES_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp.add_argument("name", metavar="NAME")
+    sp.add_argument("query", nargs="*", metavar="QUERY")
+    sp.add_argument("--index", dest="index_sub", metavar="DIR")
+    _add_filters(sp)
+    sp.add_argument("--replace", action="store_true", help="replace a saved search of the same name")
+    _add_lang(sp)
+    sp = ssub.add_parser("list", help="the saved searches with what is new in each", epilog=EXIT_CODES_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp.add_argument("--index", dest="index_sub", metavar="DIR")
+    sp.add_argument("--json", action="store_true",
+                    help='print JSON: [{"name", "query", "filters", "created", "opened", "reported", '
+                         '"new", "new_since_opened"}]')
+    _add_lang(sp)
+    sp = ssub.add_parser("remove", help="remove a saved search", epilog=EXIT_CODES_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp.add_argument("name", metavar="NAME")
+    sp.add_argument("--index", dest="index_sub", metavar="DIR")
+    _add_lang(sp)
+
     p = sub.add_parser("tui", help="open the interactive search (the default)")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     _add_lang(p)
@@ -221,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
             return _tui(index_dir, lang or settings.lang, s)
         if args.command == "index":
             return _index(args, index_dir)
+        if args.command == "saved":
+            return _saved(args, index_dir)
         args.redaction = _redaction(args, settings)
         if args.command == "search":
             return _search(args, index_dir)
@@ -234,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cite(args, index_dir)
         if args.command == "check":
             return _check(index_dir, s)
+        if args.command == "new":
+            return _new(args, index_dir)
     except ArkistoError as exc:
         message, hint = exc.render(s)
         print(f"arkisto: {message}", file=sys.stderr)
@@ -845,13 +895,130 @@ def _completion(args, parser: argparse.ArgumentParser) -> int:
     return EXIT_OK
 
 
+# --- saved searches and what is new --------------------------------------------------------
+
+
+def _filters_text(filters: dict[str, list[str]]) -> str:
+    """Filters as the query language writes them (committee:"X Y")."""
+    out = []
+    for facet, values in filters.items():
+        for v in values:
+            out.append(f'{facet}:"{v}"' if any(c in v for c in ' "()') else f"{facet}:{v}")
+    return " ".join(out)
+
+
+def _saved(args, index_dir: Path) -> int:
+    from . import saved
+
+    s = _strings(args)
+    if args.saved_command == "add":
+        newest = None
+        try:
+            with _service(index_dir) as svc:
+                newest = svc.newest_indexed()
+        except ArkistoError:
+            pass  # no index yet (or one to rebuild): everything it gets later is new
+        item = saved.add(args.name, " ".join(args.query), _filters(args), newest, replace=args.replace)
+        print(s("saved_added", name=escape_controls(item.name)))
+        return EXIT_OK
+    if args.saved_command == "remove":
+        item = saved.remove(args.name)
+        print(s("saved_removed", name=escape_controls(item.name)))
+        return EXIT_OK
+    searches = saved.load()
+    counts: dict[str, tuple[int | None, int | None]] = {}
+    problem = None
+    if searches:
+        try:
+            with _service(index_dir) as svc:
+                for item in searches:
+                    counts[item.name] = (svc.count_new(item.query, item.filters, item.reported),
+                                         svc.count_new(item.query, item.filters, item.opened))
+        except ArkistoError as exc:
+            problem = exc.render(s)[0]  # the list still shows; the counts are unknown
+    if args.json:
+        out = []
+        for item in searches:
+            new, new_opened = counts.get(item.name, (None, None))
+            out.append({**item.to_json(), "new": new, "new_since_opened": new_opened})
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif not searches:
+        print(s("saved_none"))
+    else:
+        for item in searches:
+            new = counts.get(item.name, (None, None))[0]
+            what = " ".join(x for x in (item.query, _filters_text(item.filters)) if x) or s("saved_everything")
+            count = s("saved_new_count", n=new) if new is not None else "?"
+            print(f"{escape_controls(item.name)}\t{escape_controls(what)}\t{count}")
+    if problem:
+        print(f"arkisto: {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _new(args, index_dir: Path) -> int:
+    """``arkisto new``: print, then move the marks (a run killed between
+    the two prints the same again: nothing is lost)."""
+    from . import saved
+    from .cite import citation
+    from .export import redacted
+
+    s = _strings(args)
+    searches = saved.load()
+    if args.name is not None:
+        searches = [saved.find(searches, args.name)]
+    found = []
+    if searches:
+        with _service(index_dir) as svc:
+            for item in searches:
+                found.append((item, svc.new_since(item.query, item.filters, item.reported)))
+    total = sum(len(recs) for _item, recs in found)
+    if args.json:
+        out = {"searches": [{"name": item.name, "query": item.query, "filters": item.filters,
+                             "since": saved._iso(item.reported),
+                             "new": [json.loads(redacted(r, *args.redaction).model_dump_json(exclude_none=True))
+                                     for r in recs]} for item, recs in found],
+               "total": total}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif not searches:
+        if not args.quiet:
+            print(s("saved_none"))
+    elif not total:
+        if not args.quiet:
+            print(s("new_nothing"))
+    else:
+        for item, recs in found:
+            if not recs:
+                continue
+            print(s("new_heading", name=escape_controls(item.name), n=len(recs)))
+            for rec in recs:
+                rec = redacted(rec, *args.redaction)
+                title = one_line(safe_display(rec.title or ""))
+                cited = one_line(safe_display(citation(rec)))
+                print(f"  {cited}")
+                if title and title != cited:
+                    print(f"    {title}")
+                print(f"    id {escape_controls(rec.id)}")
+            print()
+    sys.stdout.flush()
+    if not args.keep_mark:
+        newest = {item.name: max((r.first_indexed for r in recs if r.first_indexed is not None), default=None)
+                  for item, recs in found}
+        saved.advance("reported", newest)
+    return EXIT_OK
+
+
 # --- TUI -----------------------------------------------------------------------------------
 
 
 def _paths(index_dir: Path, s) -> int:
     from .locations import config_file, data_home, sample_data_dir
 
+    from .saved import default_path
+
     rows = [("paths_config", config_file()), ("paths_data", data_home()), ("paths_index", index_dir),
+            ("paths_saved", default_path()),
             ("paths_sample", sample_data_dir() or s("paths_not_installed"))]
     width = max(len(s(key)) for key, _ in rows) + 2
     for key, value in rows:

@@ -14,7 +14,8 @@
     quit = "q,f10"
 
 The actions are those of ``KEY_ACTIONS`` (help, search, back, copy, export,
-sort, clear_filters, refresh, explain, quit, open_source).  A key is a character ("y",
+sort, clear_filters, refresh, explain, quit, open_source, save_search,
+saved_searches).  A key is a character ("y",
 "?"), a named key ("f5", "escape", "enter", "pageup") or either with
 modifiers ("ctrl+y", "alt+e").  An unknown action, a key that is not a key,
 or a key that another action or a list already uses is reported and that
@@ -45,6 +46,8 @@ KEY_ACTIONS: dict[str, str] = {
     "explain": "f2",
     "quit": "q",
     "open_source": "o",
+    "save_search": "ctrl+s",
+    "saved_searches": "ctrl+o",
 }
 # Keys the lists, the field and the app keep for themselves (moving, pages,
 # the palette, quitting from the field): an action bound to one would never run.

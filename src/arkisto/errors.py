@@ -14,12 +14,14 @@ EXIT_DAMAGED = 5
 EXIT_REBUILD = 6
 EXIT_DISK_FULL = 7
 EXIT_PERMISSION = 8
+EXIT_SAVED_DAMAGED = 9
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = """\
 exit codes:
-  0    success (search: at least one result)
-  1    search found nothing; show: no such id
+  0    success (search: at least one result; new: also when nothing is new)
+  1    search found nothing; show: no such id; new, saved remove: no saved
+       search of that name (the message names those there are)
   2    usage error (bad option or argument)
   3    no index at the given location (run `arkisto index PATH…` first)
   4    index is locked by another arkisto process; search: the index is still
@@ -28,6 +30,8 @@ exit codes:
   6    index was built by another version or analyzer (rebuild it)
   7    disk full
   8    permission denied
+  9    the saved searches file could not be read: it was moved aside (both
+       paths are named) and nothing else was done; the next run starts afresh
   130  interrupted (Ctrl-C; 129 for SIGHUP, 143 for SIGTERM); the index keeps
        what was done, or is as it was after an interrupted --rebuild
 """

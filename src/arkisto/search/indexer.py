@@ -230,6 +230,12 @@ class IndexRun:
         self.dropped: set[str] = set()  # keys whose earlier records are deleted in this run
         self._missing_by_digest: dict[str, list[str]] | None = None
         self.redact = False  # store records with their personal data replaced (index --redact)
+        # When records first entered the index (saved searches' "new"): the
+        # times of ids the index had are kept, from ``existing`` or, for a
+        # --rebuild, from the index it replaces (``previous``); new ids get
+        # the clock's time, which never goes back past the index's newest.
+        self.previous: Any = None
+        self.clock = _Clock()
 
     # --- problems -------------------------------------------------------------------
 
@@ -392,6 +398,12 @@ class IndexRun:
             self.by_digest.setdefault(info.get("sha256", ""), set()).add(key)
         # The records already in the index, to keep ids unique across runs.
         self.existing = self.ix.searcher() if self.old is not None else None
+        if self.existing is not None:
+            self.clock.after(_newest_time(self.existing))
+        elif self.old_live is not None:
+            self.previous = _open_previous(store.root / self.old_live.generation)
+            if self.previous is not None:
+                self.clock.after(_newest_time(self.previous))
 
     @staticmethod
     def _open_gen(gen_dir: Path):
@@ -418,6 +430,12 @@ class IndexRun:
             self.store.discard(self.gen_dir)
 
     def _close_existing(self) -> None:
+        if self.previous is not None:
+            try:
+                self.previous.close()
+            except Exception:
+                pass
+            self.previous = None
         if self.existing is not None:
             try:
                 self.existing.close()
@@ -577,6 +595,7 @@ class IndexRun:
                 gave_way.append(rec.id)
                 continue
             self.ids_written[rec.id] = (str(path), key)
+            rec.first_indexed = self._first_indexed(rec.id)
             keys = merge.keys(rec, digest, position)
             self._note_keys(keys, key, bool(twins))
             self.writer.add_document(**single_document(rec, keys, key))
@@ -601,6 +620,23 @@ class IndexRun:
             self.sources[key]["failed"] = [[p.where or "", p.message[:FAILED_CHARS]] for p in errors[:FAILED_KEPT]] \
                 or [["", str(Msg("problem_no_records"))]]
         self.changed_since_checkpoint += 1
+
+    def _first_indexed(self, record_id: str):
+        """When the record first entered the index: the time the index has
+        for its id (None for a record indexed before times were kept: it
+        stays old), else now."""
+        for searcher in (self.existing, self.previous):
+            if searcher is None:
+                continue
+            try:
+                found, when = _stored_time(searcher, record_id)
+            except Exception:  # the index a --rebuild replaces may be damaged: its times are lost
+                if searcher is self.previous:
+                    self.previous = None
+                continue
+            if found:
+                return when
+        return self.clock.now()
 
     def _still_unread(self, path: Path, key: str, prev: dict) -> None:
         """An unchanged file that could not be read in an earlier run: it is
@@ -820,6 +856,87 @@ class IndexRun:
             raise from_os_error(exc, "publishing", self.gen_dir) from None
         self.report.doc_count = doc_count
         self.report.generation = self.gen_dir.name
+
+
+class _Clock:
+    """Times for new records: UTC, strictly increasing, and never before a
+    floor (the newest time the index already has, should the system clock
+    have gone back).  Each record gets its own time, so that a saved
+    search's mark (the newest time a user was shown) splits records shown
+    from records not yet shown even when a run publishes checkpoints."""
+
+    def __init__(self):
+        self.last = 0  # microseconds since the epoch
+
+    def after(self, us: int | None) -> None:
+        if us is not None and us > self.last:
+            self.last = us
+
+    def now(self):
+        from .schema import from_micros
+
+        us = max(time.time_ns() // 1000, self.last + 1)
+        self.last = us
+        return from_micros(us)
+
+
+def _newest_time(searcher) -> int | None:
+    """The newest ``first_indexed`` in an index (microseconds), None when it
+    has none (or no such column: an index from before times were kept)."""
+    from .whoosh_format import WhooshPostings
+
+    try:
+        col = WhooshPostings(searcher).column("first_indexed")
+    except Exception:
+        return None
+    if col is None:
+        return None
+    values, present = col
+    return int(values[present].max()) if present.any() else None
+
+
+def _open_previous(gen_dir: Path):
+    """A searcher over the generation a --rebuild replaces, for the times
+    its records first entered the index; None when it cannot be read (it may
+    be damaged, or from an older version: the rebuild goes on without)."""
+    try:
+        return IndexRun._open_gen(gen_dir).searcher()
+    except Exception:
+        return None
+
+
+def _stored_time(searcher, record_id: str):
+    """(found, first_indexed) of a record id in an index: its own document,
+    or the merged one it is a member of (the member's own time).  The index
+    is untrusted: a time that does not read is None (old)."""
+    import json
+
+    docnum = searcher.document_number(id=record_id)
+    if docnum is None and "aliases" in searcher.schema:
+        docnum = searcher.document_number(aliases=merge.id_token(record_id))
+    if docnum is None:
+        return False, None
+    stored = searcher.stored_fields(docnum)
+    raw = stored.get("record")
+    for m in merge.members_of(stored) if stored.get("members") else ():
+        data = json.loads(m.get("record") or "{}")
+        if isinstance(data, dict) and data.get("id") == record_id:
+            raw = m["record"]
+            break
+    data = json.loads(raw) if isinstance(raw, str) else {}
+    return True, _parse_time(data.get("first_indexed") if isinstance(data, dict) else None)
+
+
+def _parse_time(value):
+    from datetime import datetime, timezone
+
+    if not isinstance(value, str):
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
 
 
 def _postings(searcher, field: str, text: str) -> set[int]:

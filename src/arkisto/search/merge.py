@@ -21,7 +21,8 @@ as the same file in two folders (a copy).  The index keeps it once:
   is left alone).  A copy (``c``) is always the same.
 - **Fields.**  The richer record (more fields, then more text) is the
   record; each field it lacks is filled from the next richest that has it;
-  the others' sources are listed in ``also``.
+  the others' sources are listed in ``also``; ``first_indexed`` is the
+  earliest member's (the decision was in the index since then).
 
 The index stores a merged record's members (``MEMBERS``), so that when one
 of its sources is deleted or changes, the others are merged again without
@@ -191,7 +192,7 @@ def partition(members: list[dict], load) -> list[list[dict]]:
 # --- merging ------------------------------------------------------------------
 
 
-_NOT_MERGED = {"kind", "id", "source", "also", "derived", "personal"}
+_NOT_MERGED = {"kind", "id", "source", "also", "derived", "personal", "first_indexed"}
 
 
 def _empty(value) -> bool:
@@ -205,6 +206,14 @@ def richness(rec: Decision | AnnualReport) -> tuple[int, int]:
     filled = sum(1 for name in type(rec).model_fields
                  if name not in _NOT_MERGED and name != "language" and not _empty(getattr(rec, name)))
     return filled, len(record_text(rec)) + len(rec.title or "")
+
+
+def earliest(recs: list) -> object:
+    """When the decision first entered the index: its earliest member's
+    time.  A member without one was indexed before times were kept, so it is
+    the oldest (None): a merged record is new only when all of it is."""
+    times = [r.first_indexed for r in recs]
+    return None if any(t is None for t in times) else min(times)
 
 
 def merged(group: list[dict], load) -> tuple[Decision | AnnualReport, dict, list]:
@@ -229,6 +238,7 @@ def merged(group: list[dict], load) -> tuple[Decision | AnnualReport, dict, list
                 derived += [d for d in recs[i].derived if d == name or d.startswith(name + ":")]
                 break
     data["derived"] = list(dict.fromkeys(derived))
+    data["first_indexed"] = earliest(recs)
     data["also"] = [recs[i].source.model_dump() for i in order[1:]]
     rec = type(primary).model_validate(data)
     # Its fields came from several members: the spans are found again in

@@ -7,6 +7,8 @@ as JSON so that results, export and the detail pane need no re-parse."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..deciders import is_official
@@ -15,7 +17,8 @@ from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 12  # 12: officials' titles in a facet of their own (official), bodies in committee
+SCHEMA_VERSION = 13  # 13: first_indexed (when a record entered the index), for saved searches' new matches
+# 12: officials' titles in a facet of their own (official), bodies in committee
 
 # Facets: name -> (index field, multi-valued?)
 FACETS: dict[str, tuple[str, bool]] = {
@@ -78,6 +81,10 @@ def build_schema() -> Schema:
         funder=KEYWORD(commas=True, lowercase=False),
         date=DATETIME(sortable=True),
         section_n=NUMERIC(sortable=True),
+        # When the record first entered the index, in microseconds since the
+        # epoch (UTC): a column, so that "new since" is one comparison per
+        # document.  Absent for records indexed before it was kept (old).
+        first_indexed=NUMERIC(int, 64, signed=False, sortable=True, shift_step=0),
         record=STORED(),
     )
 
@@ -97,8 +104,6 @@ def _kw(values: list[str]) -> str:
 
 
 def to_document(rec: Decision | AnnualReport) -> dict:
-    from datetime import datetime
-
     projects = [p.name for p in rec.funded_projects]
     funders = [f for p in rec.funded_projects if p.funder for f in p.funder.split("/")]
     if isinstance(rec, Decision):
@@ -164,7 +169,27 @@ def to_document(rec: Decision | AnnualReport) -> dict:
         doc["date"] = date
     if isinstance(rec, Decision) and rec.section and rec.section.isdigit():
         doc["section_n"] = int(rec.section)
+    if rec.first_indexed is not None:
+        doc["first_indexed"] = to_micros(rec.first_indexed)
     return doc
+
+
+def to_micros(when: datetime) -> int:
+    """A UTC time as microseconds since the epoch (the ``first_indexed``
+    column's unit); a naive time is taken as UTC."""
+    from datetime import timezone
+
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    delta = when - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(us: int) -> datetime:
+    """The inverse of ``to_micros``: an aware UTC datetime."""
+    from datetime import timedelta, timezone
+
+    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=int(us))
 
 
 def single_document(rec: Decision | AnnualReport, keys: list[str], path_key: str) -> dict:

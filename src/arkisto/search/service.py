@@ -25,6 +25,7 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,7 @@ class _Generation:
         self.facets: FacetArrays | None = None
         self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
         self.lexicon: _Lexicon | None = None  # the text field's words, for "did you mean" (built on first use)
+        self.first_indexed: tuple[np.ndarray, np.ndarray] | None = None  # (microseconds, present) per document
 
     def close(self) -> None:
         with self.lock:
@@ -919,6 +921,71 @@ class SearchService:
                 terms += 1
             self.facet_cache()
             return terms
+
+    # --- what is new (saved searches) -----------------------------------------------
+
+    def _first_indexed(self) -> tuple[np.ndarray, np.ndarray]:
+        """(microseconds, present) of each document's ``first_indexed``,
+        read once per generation; none present in an index without it."""
+        gen = self._cur()
+        if gen.first_indexed is None:
+            px = self.postings()
+            with gen.lock, self._damage():
+                col = px.column("first_indexed") if px.has_field("first_indexed") else None
+                if col is None:
+                    n = px.doc_count_all()
+                    col = (np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=bool))
+                gen.first_indexed = col
+        return gen.first_indexed
+
+    def newest_indexed(self) -> datetime | None:
+        """The newest ``first_indexed`` of the live records: where a new
+        saved search's marks start (what the index holds now is not new)."""
+        from .schema import from_micros
+
+        with self._pin():
+            values, present = self._first_indexed()
+            have = present & self.engine().live
+            return from_micros(int(values[have].max())) if have.any() else None
+
+    def _new_mask(self, query: str, filters: dict[str, list[str]] | None, since: datetime | None) -> np.ndarray:
+        from .schema import to_micros
+
+        r = self._resolve(query, filters)
+        values, present = self._first_indexed()
+        mask = r.matches & present & self.engine().live
+        if since is not None:
+            mask &= values > np.uint64(to_micros(since))
+        return mask
+
+    def count_new(self, query: str, filters: dict[str, list[str]] | None, since: datetime | None) -> int:
+        """How many records match and first entered the index after
+        ``since`` (None: every record with a time; a record without one was
+        indexed before times were kept, and is never new)."""
+        with self._pin():
+            return int(np.count_nonzero(self._new_mask(query, filters, since)))
+
+    def newest_match(self, query: str, filters: dict[str, list[str]] | None) -> datetime | None:
+        """The newest ``first_indexed`` among the matches: the mark of a
+        saved search opened now (all its matches are shown)."""
+        from .schema import from_micros
+
+        with self._pin():
+            mask = self._new_mask(query, filters, None)
+            values, _present = self._first_indexed()
+            return from_micros(int(values[mask].max())) if mask.any() else None
+
+    def new_since(self, query: str, filters: dict[str, list[str]] | None,
+                  since: datetime | None) -> list[Decision | AnnualReport]:
+        """The records ``count_new`` counts, in the order they entered the
+        index (the last one's ``first_indexed`` is the newest shown)."""
+        with self._pin():
+            mask = self._new_mask(query, filters, since)
+            values, _present = self._first_indexed()
+            docs = np.flatnonzero(mask)
+            docs = docs[np.argsort(values[docs], kind="stable")]
+            searcher = self.searcher()
+            return [load_record(searcher.stored_fields(int(d))) for d in docs]
 
     def records(self) -> Iterator[Decision | AnnualReport]:
         """Every record, in index order (for export)."""

@@ -51,6 +51,7 @@ class ArkistoApp(App[int]):
         opener: Callable[[str], bool] | None = None,
         debounce: float = 0.15,
         searching_delay: float = 0.3,
+        saved_path: Path | None = None,
     ) -> None:
         """
         Args:
@@ -71,6 +72,7 @@ class ArkistoApp(App[int]):
             debounce: seconds of rest after a keystroke in the query before it is
                 searched (keys typed within it start no search of their own).
             searching_delay: seconds a search may take before "Haetaan…" shows.
+            saved_path: the saved searches file (None: saved.default_path(), $ARKISTO_SAVED).
         """
         super().__init__()
         if settings is None:
@@ -104,6 +106,7 @@ class ArkistoApp(App[int]):
         self.stale_poll_seconds = stale_poll_seconds
         self.debounce = debounce
         self.searching_delay = searching_delay
+        self.saved_path = saved_path
         self.page_size = settings.page_size
         for theme in THEMES:
             self.register_theme(theme)

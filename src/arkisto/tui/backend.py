@@ -263,6 +263,17 @@ class Backend:
 
         return [line(h) for h in rel["same_case"]], [(*line(h), list(h.shared)) for h in rel["similar"]]
 
+    # Saved searches: what is new (search/service.py).
+
+    def count_new(self, query: str, filters: dict[str, list[str]], since) -> int:
+        return self._recovering(lambda: self._open_svc().count_new(query, filters, since))
+
+    def newest_indexed(self):
+        return self._recovering(lambda: self._open_svc().newest_indexed())
+
+    def newest_match(self, query: str, filters: dict[str, list[str]]):
+        return self._recovering(lambda: self._open_svc().newest_match(query, filters))
+
     def reopen(self) -> int:
         self._open_svc().reopen()
         self._opened = self._identity(self._open_svc().generation)

@@ -64,6 +64,8 @@ class ArkistoCommands(Provider):
             for sort in ("relevance", "newest", "oldest"):
                 yield (s("cmd_sort", sort=s(f"sort_{sort}")), s("cmd_sort_help"), partial(screen.action_cycle_sort, sort))
             yield (s("clear_filters"), s("cmd_clear_help"), screen.action_clear_filters)
+            yield (s("key_save_search"), s("cmd_save_search_help"), screen.action_save_search)
+            yield (s("key_saved_searches"), s("cmd_saved_searches_help"), screen.action_saved_searches)
             # Filter by any value of any facet of the current results:
             # "Rajaa: Toimielin – Kaupunginhallitus (129)".
             result = getattr(screen, "result", None)

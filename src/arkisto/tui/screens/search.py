@@ -94,6 +94,9 @@ def screen_bindings(s: Strings, place: str = RESULTS, filtered: bool = False, st
         # Following a case (detail pane) and opening the source.
         key("o", "open_source", s("key_open_source"), "open_source"),
         key("backspace", "detail_back", s("key_detail_back"), "detail_back"),
+        # Saved searches: Ctrl keys, so that they work from the query field too.
+        key("ctrl+s", "save_search", s("key_save_search"), "save_search"),
+        key("ctrl+o", "saved_searches", s("key_saved_searches"), "saved_searches"),
         key("q", "app.quit", quit_, "quit"),
         # Ctrl+Q quits everywhere (Textual's own key); shown where q is typed.
         Binding("ctrl+q", "app.quit", quit_, show="quit_anywhere" in shown, priority=True),
@@ -803,6 +806,97 @@ class SearchScreen(Screen):
             self.update_keys()
 
     # --- language --------------------------------------------------------------------------
+
+    # --- saved searches (screens/saved.py) ------------------------------------------------
+
+    def action_save_search(self) -> None:
+        """Ctrl+S: ask a name, and save the current query and filters."""
+        if not self.ready:
+            return
+        from .saved import SaveSearchScreen
+
+        req = self.request()
+        query, filters = req.query, req.filter_lists()
+        self.arkisto.push_screen(SaveSearchScreen(query, filters, self.s),
+                                 lambda name: self._save_named(name, query, filters))
+
+    def _save_named(self, name: str | None, query: str, filters: dict[str, list[str]]) -> None:
+        if name is None:
+            self.status(self.s("save_cancelled"))
+            return
+        self.save_search(name, query, filters)
+
+    @work(exclusive=True, group="saved", exit_on_error=False)
+    async def save_search(self, name: str, query: str, filters: dict[str, list[str]]) -> None:
+        from ... import saved
+
+        try:
+            newest = await self.ask(self.backend.newest_indexed)  # what is there now is not new
+        except Exception:
+            newest = None
+        try:
+            item = await run_in_daemon(saved.add, name, query, filters, newest, self.arkisto.saved_path)
+        except saved.SavedDamagedError as exc:
+            self.arkisto.tell(self.error_line(exc), severity="warning", timeout=30)
+            return
+        except ArkistoError as exc:
+            self.status(self.error_line(exc, with_hint=False), error=True)
+            return
+        self.status(self.s("saved_added", name=item.name))
+
+    @work(exclusive=True, group="saved", exit_on_error=False)
+    async def action_saved_searches(self) -> None:
+        """Ctrl+O: the saved searches with their new counts; Enter opens one."""
+        from ... import saved
+        from .saved import SavedSearchesScreen
+
+        try:
+            searches = await run_in_daemon(saved.load, self.arkisto.saved_path)
+        except saved.SavedDamagedError as exc:
+            # Reported with both paths, in a notice that stays a while; the list is empty now.
+            self.arkisto.tell(self.error_line(exc), severity="warning", timeout=30)
+            searches = []
+        except ArkistoError as exc:
+            self.status(self.error_line(exc, with_hint=False), error=True)
+            return
+        self.arkisto.push_screen(SavedSearchesScreen(searches, self.s), self._open_saved)
+
+    def _open_saved(self, item) -> None:
+        """Apply a saved search's query and filters, and move its TUI mark."""
+        if item is None or not self.ready:
+            return
+        self.state.filters = {k: tuple(v) for k, v in item.filters.items() if v}
+        self.state.offset = 0
+        self.state.query = item.query
+        bar = self.query_one(QueryBar)
+        if bar.value != item.query:
+            bar.input.value = item.query
+        self.query_one(ResultList).focus()
+        self.update_keys()
+        self.search()
+        self.status(self.s("saved_opened", name=item.name))
+        self.mark_opened(item)
+
+    @work(group="saved-mark", exit_on_error=False)
+    async def mark_opened(self, item) -> None:
+        from ... import saved
+
+        try:
+            newest = await self.ask(self.backend.newest_match, item.query, item.filters)
+            await run_in_daemon(saved.move_mark, item.name, "opened", newest, self.arkisto.saved_path)
+        except ArkistoError as exc:
+            self.status(self.error_line(exc, with_hint=False), error=True)
+
+    @work(group="saved-mark", exit_on_error=False)
+    async def remove_saved(self, item) -> None:
+        from ... import saved
+
+        try:
+            await run_in_daemon(saved.remove, item.name, self.arkisto.saved_path)
+        except ArkistoError as exc:
+            self.status(self.error_line(exc, with_hint=False), error=True)
+            return
+        self.status(self.s("saved_removed", name=item.name))
 
     def retranslate(self) -> None:
         """Redraw every string in the current language."""

@@ -118,3 +118,9 @@ def test_projects_path_does_not_import_textual(ix):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.stdout.strip() == "False", r.stderr
+
+
+def test_search_explain_names_the_amount_filter(ix):
+    r = run("search", "summa:>100000", "--explain", "--index", str(ix), "--lang", "en")
+    assert "filter amounts: summa:>100000" in r.stdout
+    assert "2 matching records" in r.stdout

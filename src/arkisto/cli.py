@@ -603,6 +603,8 @@ def _print_explain(ex: dict, s) -> None:
     for facet, values in ex["filters"].items():
         out.write(f"  {s('cli_explain_filter', facet=s(facet).lower())}: "
                   f"{' OR '.join(safe_display(v) for v in values)}\n")
+    for typed in ex.get("amounts", []):
+        out.write(f"  {s('cli_explain_filter', facet=s('amounts_col'))}: {safe_display(typed)}\n")
     out.write("  " + s("cli_explain_matches", n=ex["matches"]))
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
         out.write(s("cli_explain_all_words", n=ex["all_words_matches"]))

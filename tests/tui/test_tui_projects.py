@@ -217,3 +217,12 @@ async def test_the_list_never_blocks_the_keyboard(projects_index, monkeypatch):
         gate.set()
         await settle(pilot)
         assert [r.split("  ")[0] for r in rows(app)] == ["VALSSI"]
+
+
+def test_explain_screen_names_the_amount_filter():
+    from arkisto.i18n import Strings
+    from arkisto.tui.screens.explain import explain_text
+
+    ex = {"query": "summa:>100000", "analyzer": "voikko", "words": [], "expanded": "", "filters": {},
+          "amounts": ["summa:>100000"], "hints": [], "matches": 2}
+    assert "Summat: summa:>100000" in explain_text(ex, Strings("fi")).plain

@@ -23,7 +23,7 @@ funder split at "/".  The normalisation itself is ``arkisto.projects``'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -136,16 +136,14 @@ def _pairs(engine, px, fieldname: str, parts: int) -> _Pairs:
                   np.concatenate(ords) if ords else np.zeros(0, dtype=np.int32), terms)
 
 
-@dataclass
 class Amounts:
     """A project's amounts by role: each distinct (euros, year) the records state."""
 
-    by_role: dict[str, list[tuple[float, int | None]]] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.by_role: dict[str, dict[tuple[float, int | None], None]] = {}
 
     def add(self, role: str, euros: float, year: int | None) -> None:
-        vals = self.by_role.setdefault(role, [])
-        if (euros, year) not in vals:
-            vals.append((euros, year))
+        self.by_role.setdefault(role, {})[(euros, year)] = None
 
     def sorted(self) -> dict[str, list[tuple[float, int | None]]]:
         return {r: sorted(self.by_role[r], key=lambda v: (v[1] or 0, v[0])) for r in ROLES if r in self.by_role}
@@ -161,14 +159,16 @@ class ProjectArrays:
         self.funder = _pairs(engine, px, "project_funder", 2)
         self.amount = _pairs(engine, px, "project_amount", 4)
         self.programme = _pairs(engine, px, "project_programme", 4)
-        parsed = []
-        for _key, role, euros, _year in self.amount.terms:
+        # Each amount term read once: (key, role, euros, year).
+        self.amounts: list[tuple[str, str, float, int | None]] = []
+        for key, role, euros, year in self.amount.terms:
             try:
-                parsed.append((float(euros), ROLES.index(role) if role in ROLES else ROLES.index("other")))
+                value = float(euros)
             except ValueError:
-                parsed.append((float("nan"), ROLES.index("other")))
-        euros_of = np.array([e for e, _r in parsed] or [0.0], dtype=np.float64)
-        role_of = np.array([r for _e, r in parsed] or [0], dtype=np.int8)
+                value = float("nan")
+            self.amounts.append((key, role if role in ROLES else "other", value, int(year) if year.isdigit() else None))
+        euros_of = np.array([a[2] for a in self.amounts] or [0.0], dtype=np.float64)
+        role_of = np.array([ROLES.index(a[1]) for a in self.amounts] or [0], dtype=np.int8)
         self.amount_euros = euros_of[self.amount.ords] if len(self.amount.ords) else np.zeros(0)
         self.amount_role = role_of[self.amount.ords] if len(self.amount.ords) else np.zeros(0, dtype=np.int8)
         col = px.column("date")
@@ -390,9 +390,11 @@ class Aggregate:
         programmes = self._term_counts(cache.programme, 2, at=3)
         amounts: dict[str, Amounts] = {}
         _d, ords = self.kept(cache.amount)
+        parsed = cache.amounts
         for o in np.unique(ords).tolist():
-            key, role, euros, year = cache.amount.terms[o]
-            amounts.setdefault(key, Amounts()).add(role, float(euros), int(year) if year.isdigit() else None)
+            key, role, euros, year = parsed[o]
+            if euros == euros:  # not NaN
+                amounts.setdefault(key, Amounts()).add(role, euros, year)
         out = []
         for o in np.flatnonzero(counts).tolist():
             key = self.known[o]
@@ -441,9 +443,9 @@ class Aggregate:
         if len(aords):
             sel = np.isin(adocs, np.fromiter((d for d, _k in wanted), dtype=np.int64, count=len(wanted)))
             for d, o in zip(adocs[sel].tolist(), aords[sel].tolist()):
-                key, role, euros, year = cache.amount.terms[o]
-                if (d, key) in wanted:
-                    per_doc.setdefault((d, key), []).append((role, float(euros), int(year) if year.isdigit() else None))
+                key, role, euros, year = cache.amounts[o]
+                if (d, key) in wanted and euros == euros:
+                    per_doc.setdefault((d, key), []).append((role, euros, year))
         out = []
         for (funder, pkey), g in groups.items():
             recipients = []

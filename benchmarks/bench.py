@@ -326,6 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         result[name]["search"] = lat
     log(f"search p50/p95 arkisto {A['search']['all']['p50_ms']:.1f}/{A['search']['all']['p95_ms']:.1f} ms, "
         f"fts5 {F['search']['all']['p50_ms']:.1f}/{F['search']['all']['p95_ms']:.1f} ms")
+    A["projects"] = projects_bench(svc)
+    log(f"projects: first {A['projects']['first_ms']:.0f} ms (arrays built), list p50 "
+        f"{A['projects']['list_p50_ms']:.1f} ms, filtered p50 {A['projects']['filtered_p50_ms']:.1f} ms, "
+        f"programmes p50 {A['projects']['programmes_p50_ms']:.1f} ms, summa: search p50 "
+        f"{A['projects']['amount_search_p50_ms']:.1f} ms")
     svc.close()
     conn.close()
 
@@ -403,6 +408,28 @@ def main(argv: list[str] | None = None) -> int:
     print(render_table(result))
     log(f"wrote {out_path}")
     return 0 if all(c["ok"] for c in checks) else 1
+
+
+def projects_bench(svc, rounds: int = 7) -> dict:
+    """The funded projects' side (issue 17): the first projects list (which
+    builds the generation's project arrays), then the list of every
+    project, a filtered list, the programmes and an amount-filtered search."""
+    out: dict = {}
+    t0 = time.perf_counter()
+    projects, _notes = svc.projects()
+    out["first_ms"] = (time.perf_counter() - t0) * 1000
+    out["projects"] = len(projects)
+    for name, fn in (("list", lambda: svc.projects()),
+                     ("filtered", lambda: svc.projects("summa:>100000", funder="OKM")),
+                     ("programmes", lambda: svc.programmes()),
+                     ("amount_search", lambda: svc.search("summa:>100000 hankkeen", limit=20))):
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t0) * 1000)
+        out[f"{name}_p50_ms"] = pct(times, 50)
+    return out
 
 
 def table_rows(res: dict) -> list[dict]:

@@ -11,7 +11,9 @@ administrative vocabulary in realistic inflected forms (about 90 nouns in nine
 forms each, 30 verbs in five, 15 adjectives in five, plus committees, people,
 organisations and places in their own cases).  Around it: 15 committees, 60
 presenters with titles, 200 funded projects with funders (OKM, OPH, AVI, EU,
-ELY, STM …), meeting dates over 20 years (2005–2024), § numbers, case ids
+ELY, STM …; each mention with its normalised key and funders, the amount in
+its role and year, a stage, and for a third of the projects a funding
+programme shared with others of the same funder), meeting dates over 20 years (2005–2024), § numbers, case ids
 (diaarinumero) and outcomes.
 
 Each file is generated from its own random stream (seed, file number,
@@ -328,6 +330,28 @@ def _amount(rng: random.Random) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+_ROLES_OF_STAGE = {"application": "applied", "grant": "granted", "acceptance": "granted", "own_share": "own_share",
+                   "report": "total_cost", "closure": "total_cost"}
+_PROGRAMMES = ["erityisavustus", "kehittämisavustus", "valtionavustus", "hankehaku"]
+
+
+def _fill_projects(funded: list[dict], seed: int, recno: int, year: int) -> None:
+    """The fields the ingest fills on a project (key, funders, amounts with
+    their role and year, stage, programme), from the project as drawn and a
+    stream of their own, so the rest of the corpus is unchanged."""
+    rng = random.Random(f"{seed}:{recno}:projects")
+    for p in funded:
+        stage = rng.choice(list(_ROLES_OF_STAGE) + ["mention"])
+        euros = float(p["amount"].replace(" €", "").replace(" ", ""))
+        p.update(key=p["name"].casefold(), funders=[f.strip() for f in p["funder"].split("/")], years=[year],
+                 stage=stage, sentence=f"{p['name']} -hanke {p['amount']}.")
+        if stage != "mention":
+            p["amounts"] = [{"euros": euros, "role": _ROLES_OF_STAGE[stage], "year": year, "text": p["amount"]}]
+        theme = sum(map(ord, p["name"])) % 3  # a third of the projects belong to a programme of their funder
+        if theme == 0:
+            p["programme"] = f"{p['funder']} {_PROGRAMMES[len(p['name']) % len(_PROGRAMMES)]}"
+
+
 class Writer:
     def __init__(self, rng: random.Random, uni: Universe, committee: tuple, year: int, projects: list[dict],
                  presenter: dict):
@@ -487,6 +511,7 @@ def make_record(uni: Universe, rng: random.Random, seed: int, recno: int, path: 
     if meta_rng.random() < 0.4:
         for p in meta_rng.sample(uni.projects, meta_rng.choice([1, 1, 1, 2, 3])):
             funded.append({"name": p["name"], "funder": p["funder"], "amount": f"{_amount(meta_rng)} €"})
+    _fill_projects(funded, seed, recno, day.year)
     outcome = meta_rng.choices(OUTCOMES, OUTCOME_WEIGHTS)[0]
     section = meta_rng.randrange(1, 320)
     case_id = f"{committee[3]}/{meta_rng.randrange(1, 3000)}/{meta_rng.choice(TASK_CODES)}/{day.year}"

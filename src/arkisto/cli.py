@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
@@ -36,6 +37,8 @@ query language:
   viranhaltija:X  official:X    an official's decisions (tiimipäällikkö, rehtori …); toimielin: lists bodies
   hanke:X      project:X        rahoittaja:OKM  funder:OKM    tulos:hyväksytty  outcome:approved
   kunta:X      municipality:X   (values match case-insensitively, by prefix: toimielin:kasvatus)
+  summa:>100000  amount:<50000  summa:100000..500000   any amount of the record's funded projects;
+  myönnetty:/granted:  haettu:/applied:  omarahoitus:/own_share:  kokonaiskustannus:/total_cost:  one role
 """
 
 EPILOG = f"""\
@@ -146,6 +149,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="the record as JSON, with the model's field names")
     _add_lang(p)
     _add_redact(p)
+
+    p = sub.add_parser("projects", help="funded projects, a project's timeline, or funding programmes",
+                       description="The funded projects named by the records matching QUERY and the filters "
+                                   "(the search's query language: hanke:, rahoittaja:, summa:>100000 …), "
+                                   "most records first.  --timeline PROJECT prints one project's timeline; "
+                                   "--programmes groups the projects by funder and programme.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--index", dest="index_sub", metavar="DIR")
+    p.add_argument("--timeline", metavar="PROJECT", help="one project's timeline (its key or any written form; "
+                   "--project is the filter, as in search)")
+    p.add_argument("--programmes", action="store_true", help="the funding programmes with their recipients")
+    p.add_argument("--json", action="store_true", help="print JSON (see the README's Funded projects section)")
+    _add_filters(p)
+    _add_lang(p)
 
     p = sub.add_parser("cite", help="print a citation of one record (text, CSL-JSON or BibTeX)",
                        description="A citation to paste into a memo or an appeal: municipality, body, date, "
@@ -278,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             return _export(args, index_dir)
         if args.command == "related":
             return _related(args, index_dir)
+        if args.command == "projects":
+            return _projects(args, index_dir)
         if args.command == "cite":
             return _cite(args, index_dir)
         if args.command == "check":
@@ -633,10 +653,113 @@ def _print_explain(ex: dict, s) -> None:
     for facet, values in ex["filters"].items():
         out.write(f"  {s('cli_explain_filter', facet=s(facet).lower())}: "
                   f"{' OR '.join(safe_display(v) for v in values)}\n")
+    for typed in ex.get("amounts", []):
+        out.write(f"  {s('cli_explain_filter', facet=s('amounts_col'))}: {safe_display(typed)}\n")
     out.write("  " + s("cli_explain_matches", n=ex["matches"]))
     if ex.get("all_words_matches", ex["matches"]) != ex["matches"]:
         out.write(s("cli_explain_all_words", n=ex["all_words_matches"]))
     out.write("\n\n")
+
+
+def _projects(args, index_dir: Path) -> int:
+    """`arkisto projects`: the projects table, one project's timeline
+    (--project) or the programmes (--programmes); JSON with --json."""
+    query = " ".join(args.query)
+    s = _strings(args)
+    with _service(index_dir) as svc:
+        try:
+            if args.timeline:
+                return _project_timeline(args, svc.project(args.timeline), s)
+            if args.programmes:
+                progs = svc.programmes(query, _filters(args))
+                return _print_programmes(args, query, progs, s)
+            projects, notes = svc.projects(query, _filters(args))
+        except ValueError as exc:
+            print(f"arkisto projects: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.json:
+        from .notes import to_json
+
+        json.dump({"query": query, "total": len(projects), "projects": [p.to_json() for p in projects],
+                   "notes": [to_json(n, args.ui_lang) for n in notes]}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK if projects else EXIT_NO_RESULTS
+    for n in notes:
+        print(_note(s, n), file=sys.stderr)
+    if not projects:
+        print(f"arkisto projects: {s('cli_no_projects')}", file=sys.stderr)
+        return EXIT_NO_RESULTS
+    from .render import amounts_line, fi_date
+
+    rows = [(p.name, ", ".join(p.funders), amounts_line(p.amounts, s),
+             "–".join(dict.fromkeys(fi_date(d) for d in (p.first, p.last) if d)), str(p.records)) for p in projects]
+    head = (s("project_col"), s("funder_col"), s("amounts_col"), s("mentions_col"), s("records_col"))
+    _table(head, rows)
+    return EXIT_OK
+
+
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]], right: bool = True) -> None:
+    """Columns padded to their widest cell (the first two cut at 40; the
+    last, a count, to the right), the text one line and safe to print."""
+    cells = [tuple(one_line(safe_display(c)) for c in r) for r in [head, *rows]]
+    cells = [tuple(c[:39] + "…" if i < 2 and len(c) > 40 else c for i, c in enumerate(r)) for r in cells]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(head))]
+    for r in cells:
+        line = "  ".join(c.rjust(w) if right and i == len(head) - 1 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        sys.stdout.write(line.rstrip() + "\n")
+
+
+def _project_timeline(args, timeline, s) -> int:
+    if timeline is None:
+        print(f"arkisto projects: {s('cli_no_project', name=repr(args.timeline))}", file=sys.stderr)
+        return EXIT_NO_RESULTS
+    if args.json:
+        json.dump(timeline.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    from .render import amount_text, amounts_line, fi_date
+
+    p = timeline.project
+    out = sys.stdout
+    out.write(one_line(safe_display(s("cli_project_head", name=p.name, n=p.records))) + "\n")
+    for label, value in ((s("project_aliases"), ", ".join(p.aliases)), (s("funder_col"), ", ".join(p.funders)),
+                         (s("project_programme"), p.programme or ""), (s("amounts_col"), amounts_line(p.amounts, s)),
+                         (s("project_municipalities"), ", ".join(p.municipalities))):
+        if value:
+            out.write(f"  {label}: {one_line(safe_display(value))}\n")
+    out.write("\n")
+    for i, e in enumerate(timeline.entries, start=1):
+        when = fi_date(e.date) if e.date else (str(e.year) if e.year else s("timeline_undated"))
+        stage = f" · {s('stage_' + e.stage)}" if e.stage else ""
+        out.write(f"{i:>3}. {when} · {one_line(safe_display(e.citation))}{stage}\n")
+        if e.title:
+            out.write(f"     {one_line(safe_display(e.title))}\n")
+        if e.sentence:
+            out.write(f"     “{one_line(safe_display(e.sentence))}”\n")
+        if e.amounts:
+            out.write("     " + "; ".join(amount_text(a["role"], a["euros"], a["year"], s) for a in e.amounts) + "\n")
+        out.write(f"     id {escape_controls(e.id)}\n")
+    return EXIT_OK
+
+
+def _print_programmes(args, query: str, progs, s) -> int:
+    if args.json:
+        json.dump({"query": query, "programmes": [g.to_json() for g in progs]}, sys.stdout,
+                  ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK if progs else EXIT_NO_RESULTS
+    if not progs:
+        print(f"arkisto projects: {s('cli_no_projects')}", file=sys.stderr)
+        return EXIT_NO_RESULTS
+    from .render import amounts_line
+
+    for g in progs:
+        sys.stdout.write(one_line(safe_display(s("programme_head", name=g.name, funder=g.funder or "–",
+                                                   n=len(g.recipients)))) + "\n")
+        _table(("", s("project_col"), s("amounts_col")),
+               [(r.municipality or "–", r.name, amounts_line(r.amounts, s)) for r in g.recipients], right=False)
+        sys.stdout.write("\n")
+    return EXIT_OK
 
 
 def _related(args, index_dir: Path) -> int:

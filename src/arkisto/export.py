@@ -26,7 +26,11 @@ CUT_MARKER = " … [cut at 32,000 characters: the whole text is in the JSONL exp
 BOM = "\ufeff"
 
 # Every field of both models, in a stable order, then the search's own.
-CSV_FIELDS = list(dict.fromkeys([*Decision.model_fields, *AnnualReport.model_fields])) + ["missing"]
+# The funded projects' own columns (the funded_projects column keeps the
+# readable form): the projects' keys, their normalised funders, and each
+# amount as "project: role euros year" with the euros as a plain number.
+PROJECT_FIELDS = ["project_keys", "funders", "amounts"]
+CSV_FIELDS = list(dict.fromkeys([*Decision.model_fields, *AnnualReport.model_fields])) + PROJECT_FIELDS + ["missing"]
 
 
 def iter_records(svc, query: str = "", filters: dict[str, list[str]] | None = None):
@@ -120,8 +124,23 @@ def _safe_cell(text: str) -> str:
 def csv_row(rec: Decision | AnnualReport, missing: list[str] | None = None) -> dict[str, str]:
     row = {name: _safe_cell(_cell(getattr(rec, name))) for name in type(rec).model_fields}
     row["source"] = _safe_cell(_source(rec.source))
+    row.update({k: _safe_cell(v) for k, v in project_cells(rec).items()})
     row["missing"] = _safe_cell(", ".join(missing or []))
     return row
+
+
+def project_cells(rec: Decision | AnnualReport) -> dict[str, str]:
+    """The funded projects' columns of a record (PROJECT_FIELDS)."""
+    from .search.funding import funders_of, key_of
+
+    projects = rec.funded_projects
+    amounts = [f"{p.name}: {a.role} {a.euros:.2f}".rstrip("0").rstrip(".") + (f" {a.year}" if a.year else "")
+               for p in projects for a in p.amounts]
+    return {
+        "project_keys": _joined(list(dict.fromkeys(key_of(p) for p in projects))),
+        "funders": _joined(list(dict.fromkeys(f for p in projects for f in funders_of(p)))),
+        "amounts": _joined(amounts),
+    }
 
 
 def write_export(svc, out: TextIO, fmt: str, query: str = "", filters=None) -> int:

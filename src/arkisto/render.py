@@ -24,6 +24,41 @@ def fi_date(d: date | str | None) -> str:
     return f"{d.day}.{d.month}.{d.year}"
 
 
+def euros(value: float) -> str:
+    """120 000 €, 0,5 € : Finnish grouping, the sign after."""
+    whole = abs(value - round(value)) < 0.005
+    text = f"{value:,.0f}" if whole else f"{value:,.2f}"
+    return text.replace(",", " ").replace(".", ",") + " €"
+
+
+def amount_text(role: str, value: float, year: int | None, s: Strings) -> str:
+    """"myönnetty 100 000 € (2023)"."""
+    return f"{s('role_' + role)} {euros(value)}" + (f" ({year})" if year else "")
+
+
+def amounts_line(amounts: dict[str, list[tuple[float, int | None]]], s: Strings) -> str:
+    """A project's amounts by role on one line: "haettu 120 000 € (2023);
+    myönnetty 100 000 € (2023)"."""
+    return "; ".join(amount_text(role, e, y, s) for role, vals in amounts.items() for e, y in vals)
+
+
+def project_lines(p, s: Strings) -> list[str]:
+    """A record's funded project for reading: its name, funders, stage,
+    programme, amounts (role, year) and the sentence that names it."""
+    funders = ", ".join(p.funders) or p.funder or ""
+    head = f"• {p.name}" + "".join(f" ({x})" for x in (funders, None if p.amounts else p.amount) if x)
+    if p.stage:
+        head += f" · {s('stage_' + p.stage)}"
+    lines = [head]
+    if p.programme:
+        lines.append(f"  {s('project_programme')}: {p.programme}")
+    if p.amounts:
+        lines.append("  " + "; ".join(amount_text(a.role, a.euros, a.year, s) for a in p.amounts))
+    if p.sentence:
+        lines.append(f"  “{p.sentence}”")
+    return lines
+
+
 def person_line(p: Person) -> str:
     bits = [p.name]
     if p.title:
@@ -77,8 +112,7 @@ def record_sections(rec: Decision | AnnualReport, s: Strings) -> list[tuple[str,
         for sec in rec.sections:
             out.append((sec.heading, sec.text))
     if rec.funded_projects:
-        out.append((s("funded_projects"), "\n".join(
-            f"• {p.name}" + "".join(f" ({x})" for x in (p.funder, p.amount) if x) for p in rec.funded_projects)))
+        out.append((s("funded_projects"), "\n".join(line for p in rec.funded_projects for line in project_lines(p, s))))
     # Its own source, then those of the same decision from other files.
     lines = []
     for src in [rec.source, *rec.also]:

@@ -39,7 +39,7 @@ from ..notes import Note
 from . import swedish
 from .abbreviations import ABBREVIATIONS, capitals_only, expansion
 from .analysis import STOPWORDS, analyse_word, analysed, backend_name
-from .query import CASE_ID, FIELD_ALIASES, OUTCOME_ALIASES, bound_query
+from .query import AMOUNT_FIELDS, CASE_ID, FIELD_ALIASES, OUTCOME_ALIASES, bound_query, parse_amount
 from .schema import FINNISH_FIELDS, SWEDISH_FIELDS, TEXT_FIELDS
 
 # --- what the index is asked ---------------------------------------------------------
@@ -258,10 +258,26 @@ def _one(qs: tuple):
     return qs[0] if len(qs) == 1 else Any(qs)
 
 
+@dataclass(frozen=True)
+class AmountFilter:
+    """``summa:>100000`` and its kin: records with an amount of one of their
+    funded projects between ``lo`` and ``hi`` (None: open; ``*_open``: the
+    bound itself excluded), of ``role`` (None: any role).  Several amount
+    filters must all hold (each by any of the record's amounts)."""
+
+    typed: str
+    lo: float | None
+    hi: float | None
+    lo_open: bool = False
+    hi_open: bool = False
+    role: str | None = None
+
+
 @dataclass
 class Plan:
     """A planned query: its free-text tree (None for no free text), the
-    field filters typed in it (facet -> raw values), and notes."""
+    field filters typed in it (facet -> raw values), the amount filters,
+    and notes."""
 
     text: str  # the query as searched (bounded), filters included
     root: object | None
@@ -274,6 +290,7 @@ class Plan:
     form: str = "exact"
     loose: And | None = None  # for "phrase": its words one by one, nothing added
     searchable: bool = True  # False: the text had nothing to search (stop words, symbols)
+    amounts: list[AmountFilter] = field(default_factory=list)
 
     @property
     def query(self):
@@ -354,7 +371,7 @@ _RANGE = re.compile(r"[\[{]\s*([^\s\]}]*)\s+TO\s+([^\s\]}]*)\s*[\]}]")
 _OPS = {"OR", "AND", "NOT"}
 _WORD = re.compile(r'[^\s"()]+')
 _FIELDS_SHOWN = ", ".join(sorted(k for k in FIELD_ALIASES if not k.isascii()
-                                 or k in ("toimielin", "viranhaltija", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji")))
+                                 or k in ("toimielin", "viranhaltija", "vuosi", "hanke", "tulos", "kunta", "rahoittaja", "laji", "summa")))
 
 
 @dataclass
@@ -366,7 +383,8 @@ class _Tok:
     ident: Ident | None = None
 
 
-def _lex(text: str, filters: dict[str, list[str]], notes: list[str]) -> list[_Tok]:
+def _lex(text: str, filters: dict[str, list[str]], notes: list[str],
+         amounts: list[AmountFilter] | None = None) -> list[_Tok]:
     toks: list[_Tok] = []
     i, n = 0, len(text)
     at_start = True  # at the start of a token (after space or parenthesis)
@@ -413,6 +431,10 @@ def _lex(text: str, filters: dict[str, list[str]], notes: list[str]) -> list[_To
             if m and m.group("name").lower() in FIELD_ALIASES:
                 i = m.end()
                 _filter(m, filters, notes)
+                continue
+            if m and m.group("name").lower() in AMOUNT_FIELDS:
+                i = m.end()
+                _amount(m, amounts if amounts is not None else [], notes)
                 continue
             m = _CASE.match(text, i)
             if m and _boundary(text, m.end()):
@@ -469,6 +491,16 @@ def _filter(m: re.Match[str], filters: dict[str, list[str]], notes: list[str]) -
     if facet == "outcome":
         value = OUTCOME_ALIASES.get(value.lower(), value)
     filters.setdefault(facet, []).append(value)
+
+
+def _amount(m: re.Match[str], amounts: list[AmountFilter], notes: list[str]) -> None:
+    name = m.group("name").lower()
+    value = (m.group("q") if m.group("q") is not None else m.group("v") or "").strip()
+    bounds = parse_amount(value) if value else None
+    if bounds is None:
+        notes.append(Note("amount_invalid", name=name, value=value))
+        return
+    amounts.append(AmountFilter(f"{name}:{value}", *bounds, role=AMOUNT_FIELDS[name]))
 
 
 # --- parsing -------------------------------------------------------------------------
@@ -784,7 +816,8 @@ def build_plan(query: str, df: Callable[[str, str], int] | None = None, expand: 
     abbreviations to bare words."""
     text, notes = bound_query(query)
     filters: dict[str, list[str]] = {}
-    toks = _lex(text, filters, notes)
+    amounts: list[AmountFilter] = []
+    toks = _lex(text, filters, notes, amounts)
     has_ops = any(t.kind in ("op", "neg", "open", "close", "range") for t in toks) \
         or any(t.kind == "phrase" and (t.slop != 1 or t.boost != 1.0) for t in toks) \
         or any(t.kind == "word" and re.search(r"[*~^]", t.text) for t in toks)
@@ -798,7 +831,7 @@ def build_plan(query: str, df: Callable[[str, str], int] | None = None, expand: 
     planner = _Planner(df, expand, optional)
     parser = _Parser(toks, planner, notes)
     root = planner.group(parser.sequence(closing=False))
-    plan = Plan(text, root, filters, notes)
+    plan = Plan(text, root, filters, notes, amounts=amounts)
     if not toks:
         return plan
     if root is None or isinstance(root.query, Nothing):
@@ -879,7 +912,7 @@ def describe(q) -> str:
 
 
 __all__ = [
-    "Plan", "Word", "Phrase", "Ident", "Prefix", "Fuzzy", "Range", "And", "Or", "Not",
+    "Plan", "AmountFilter", "Word", "Phrase", "Ident", "Prefix", "Fuzzy", "Range", "And", "Or", "Not",
     "Term", "Terms", "FieldPhrase", "Pattern", "Any", "All", "Exclude", "Unscored", "Everything", "Nothing",
     "build_plan", "describe", "leaves", "typed_form",
 ]

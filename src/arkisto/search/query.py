@@ -5,6 +5,9 @@ prefix*, fuzzy~, and field filters in Finnish or English:
     viranhaltija:/official: (an official's decisions: tiimipäällikkö, rehtori …)
     hanke:/project:         rahoittaja:/funder:      tulos:/outcome:
     kunta:/municipality:    laji:/kind:
+    summa:/amount: (>100000, <50000, >=1000, 100000..500000: any amount of the record's projects)
+    myönnetty:/granted:  haettu:/applied:  omarahoitus:/own_share:  kokonaiskustannus:/total_cost:
+                            (the same, of amounts in that role only)
 
 Field filters become facet filters (matched case-insensitively against the
 values in the index), so they combine with facet selections.  This module
@@ -25,6 +28,15 @@ FIELD_ALIASES = {
     "tulos": "outcome", "outcome": "outcome",
     "kunta": "municipality", "municipality": "municipality",
     "laji": "kind", "kind": "kind",
+}
+
+# Amount filters: field -> the role of the amounts it reads (None: any role).
+AMOUNT_FIELDS: dict[str, str | None] = {
+    "summa": None, "amount": None,
+    "myönnetty": "granted", "myonnetty": "granted", "granted": "granted",
+    "haettu": "applied", "applied": "applied",
+    "omarahoitus": "own_share", "omavastuu": "own_share", "own_share": "own_share",
+    "kokonaiskustannus": "total_cost", "kustannus": "total_cost", "total_cost": "total_cost",
 }
 
 OUTCOME_ALIASES = {
@@ -121,3 +133,49 @@ CASE_ID = re.compile(
     r"\b(?:[A-ZÅÄÖ]{2,8}/\d{1,7}/[\d.]+/\d{4}|HEL \d{4}-\d{6}|\d{1,7}/[\d.]{5,}/\d{4}|[A-ZÅÄÖ]{2,8} \d{1,7}/[\d.]+/\d{4})\b",
     re.I,
 )
+
+
+# An amount as typed: 100000, 100 000, 100.000, 1,5 milj., 250k, 120 000 €.
+_NUMBER = r"\d(?:[\d\u00a0]| (?=\d)|\.(?=\d))*(?:,\d+)?\s*(?:k|t|milj\.?|m|M)?\s*(?:€|e|eur|euroa)?"
+_AMOUNT = re.compile(r"(?P<op><=|>=|<|>|=)?\s*(?P<a>%s)(?:\s*(?:\.\.|–|—|-)\s*(?P<b>%s))?" % (_NUMBER, _NUMBER))
+
+
+def _euros(text: str) -> float | None:
+    t = text.strip().replace("\u00a0", " ")
+    t = re.sub(r"\s*(?:€|eur|euroa|e)$", "", t)
+    scale = 1.0
+    m = re.search(r"\s*(k|t|milj\.?|m|M)$", t)
+    if m:
+        scale = 1000.0 if m.group(1) in ("k", "t") else 1_000_000.0
+        t = t[:m.start()]
+    t = t.replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):  # 100.000: thousands
+        t = t.replace(".", "")
+    t = t.replace(",", ".")
+    try:
+        return float(t) * scale
+    except ValueError:
+        return None
+
+
+def parse_amount(value: str) -> tuple[float | None, float | None, bool, bool] | None:
+    """An amount filter's value as bounds (lo, hi, lo excluded, hi
+    excluded): ">100000" -> (100000, None, True, False), "<=5000",
+    "100000..500000" (also with – or -) both ends included, a bare number
+    exactly that amount.  None when the value is no amount."""
+    m = _AMOUNT.fullmatch(value.strip())
+    if m is None:
+        return None
+    a = _euros(m.group("a"))
+    b = _euros(m.group("b")) if m.group("b") else None
+    op = m.group("op") or ""
+    if a is None or (m.group("b") and (b is None or op)):
+        return None
+    if b is not None:
+        lo, hi = sorted((a, b))
+        return lo, hi, False, False
+    if op in (">", ">="):
+        return a, None, op == ">", False
+    if op in ("<", "<="):
+        return None, a, False, op == "<"
+    return a, a, False, False

@@ -17,7 +17,8 @@ from ..names import canonical
 from .analysis import parts_analyzer, text_analyzer
 from .swedish import swedish_analyzer
 
-SCHEMA_VERSION = 13  # 13: first_indexed (when a record entered the index), for saved searches' new matches
+SCHEMA_VERSION = 13  # 13: first_indexed (when a record entered the index), for saved searches' new
+# matches; projects by their normalised key, normalised funders, amounts (funding.py)
 # 12: officials' titles in a facet of their own (official), bodies in committee
 
 # Facets: name -> (index field, multi-valued?)
@@ -77,8 +78,14 @@ def build_schema() -> Schema:
         municipality_as=ID(),  # the name the record's document uses (Jakobstad), for the facet's labels
         kind=ID(sortable=True),
         outcome=ID(sortable=True),
-        funded_project=KEYWORD(commas=True, lowercase=False),
-        funder=KEYWORD(commas=True, lowercase=False),
+        funded_project=KEYWORD(commas=True, lowercase=False),  # the normalised key (funding.key_of)
+        funder=KEYWORD(commas=True, lowercase=False),  # normalised funders (funding.funders_of)
+        # A record's projects' facts, one term each (funding.py): the
+        # projects list, timelines, programmes and summa: read these.
+        project_as=KEYWORD(commas=True, lowercase=False),
+        project_funder=KEYWORD(commas=True, lowercase=False),
+        project_amount=KEYWORD(commas=True, lowercase=False),
+        project_programme=KEYWORD(commas=True, lowercase=False),
         date=DATETIME(sortable=True),
         section_n=NUMERIC(sortable=True),
         # When the record first entered the index, in microseconds since the
@@ -104,8 +111,11 @@ def _kw(values: list[str]) -> str:
 
 
 def to_document(rec: Decision | AnnualReport) -> dict:
+    from .funding import index_terms
+
     projects = [p.name for p in rec.funded_projects]
     funders = [f for p in rec.funded_projects if p.funder for f in p.funder.split("/")]
+    project_terms = index_terms(rec.funded_projects)
     if isinstance(rec, Decision):
         people = [rec.presenter] if rec.presenter else []
         people += rec.preparers
@@ -161,10 +171,9 @@ def to_document(rec: Decision | AnnualReport) -> dict:
     ):
         if value:
             doc[key] = value
-    if projects:
-        doc["funded_project"] = _kw(projects)
-    if funders:
-        doc["funder"] = _kw(funders)
+    for fieldname, values in project_terms.items():
+        if values:
+            doc[fieldname] = _kw(values)
     if date:
         doc["date"] = date
     if isinstance(rec, Decision) and rec.section and rec.section.isdigit():

@@ -42,9 +42,14 @@ from .store import DECODE_ERRORS, REBUILD_HINT, IndexStore
 
 if TYPE_CHECKING:  # imported where first used: the engine and the planner load on the first search
     from .engine import Engine, FacetArrays
+    from .funding import ProjectArrays
     from .plan import Plan
 
 SORTS = ("relevance", "newest", "oldest")
+
+# The amount filters' entry among the facet filters of a resolved query:
+# not a facet, so it narrows every facet's counts.
+AMOUNT = "amount"
 
 # When fewer documents than this have every word of a plain query, the
 # results go on with documents that have some of the words: those with more
@@ -74,6 +79,7 @@ class _Generation:
         self.searchers: list = []
         self.engine: Engine | None = None  # built on first use
         self.facets: FacetArrays | None = None
+        self.projects: ProjectArrays | None = None  # funded projects' facts (funding.py), built on first use
         self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
         self.lexicon: _Lexicon | None = None  # the text field's words, for "did you mean" (built on first use)
         self.first_indexed: tuple[np.ndarray, np.ndarray] | None = None  # (microseconds, present) per document
@@ -262,6 +268,19 @@ class SearchService:
                     gen.facets = FacetArrays(engine, px, FACETS)
         return gen.facets
 
+    def project_cache(self):
+        """The generation's funded-project facts as arrays (funding.ProjectArrays)."""
+        gen = self._cur()
+        if gen.projects is None:
+            from .funding import ProjectArrays
+
+            engine = self.engine()
+            px = self.postings()
+            with gen.lock, self._damage():
+                if gen.projects is None:
+                    gen.projects = ProjectArrays(engine, px)
+        return gen.projects
+
     def doc_count(self) -> int:
         with self._pin():
             return self.searcher().doc_count()
@@ -372,6 +391,12 @@ class SearchService:
                     v.value = self._municipality_shown(v.value)
                 if "municipality" in shown:
                     shown["municipality"] = [self._municipality_shown(v) for v in shown["municipality"]]
+            if "funded_project" in facets:  # a project is counted by its key, shown as people write it
+                label = self.project_cache().label
+                for v in facets["funded_project"].values:
+                    v.value = label(v.value)
+                if "funded_project" in shown:
+                    shown["funded_project"] = [label(v) for v in shown["funded_project"]]
 
             hits: list[Hit] = []
             terms: list[str] = []
@@ -520,6 +545,10 @@ class SearchService:
                 return vals
         elif facet == "municipality":
             vals = self._municipality_matches(value, known) or [self._municipality_canon(value)]
+        elif facet == "funded_project":
+            vals = self._project_matches(value, known) or [value]
+        elif facet == "funder":
+            vals = self._funder_matches(value, known) or [value]
         else:
             if facet == "outcome":
                 value = OUTCOME_ALIASES.get(value.casefold(), value)
@@ -529,6 +558,37 @@ class SearchService:
         if not any(counts.get(v) for v in vals):
             hints.append(self._no_match(facet, value, counts))
         return vals
+
+    def _project_matches(self, pattern: str, known: list[str]) -> list[str]:
+        """The project keys a typed value means, by the key or any written
+        form (hanke:VALSSI, hanke:valssi-hanke, hanke:vals): exact, else
+        prefix, else substring, as ``match_values``; the domain's own key
+        of the value too, where ``arkisto.projects`` is there."""
+        names: dict[str, list[str]] = {}
+        aliases = self.project_cache().names
+        for k in known:
+            for name in [k, *aliases.get(k, [])]:
+                names.setdefault(name, []).append(k)
+        try:
+            from ..projects import project_key
+        except ImportError:
+            own: list[str] = []
+        else:
+            own = [k for k in known if k == project_key(pattern)]
+        found = [k for n in match_values(pattern, list(names)) for k in names[n]]
+        return list(dict.fromkeys(own + found))
+
+    def _funder_matches(self, pattern: str, known: list[str]) -> list[str]:
+        """The funders a typed value means: the code (rahoittaja:OKM), its
+        full name (rahoittaja:"opetus- ja kulttuuriministeriö"), as
+        ``match_values``."""
+        from .funding import funder_names
+
+        names: dict[str, str] = {k: k for k in known}
+        for code, full in funder_names().items():
+            if code in names:
+                names.setdefault(full, code)
+        return list(dict.fromkeys(names[n] for n in match_values(pattern, list(names))))
 
     def _no_match(self, facet: str, value: str, counts: dict[str, int]) -> Note:
         """The note for a filter value that finds nothing: the nearest
@@ -549,6 +609,8 @@ class SearchService:
         names = list(counts)
         if facet == "municipality":
             names = [self._municipality_shown(n) for n in names]
+        elif facet == "funded_project":
+            names = [self.project_cache().label(n) for n in names]
         nearest: list[str] = []
         year = re.search(r"\d{4}", value)
         if facet == "year" and year:
@@ -563,6 +625,8 @@ class SearchService:
         common = sorted(counts, key=lambda v: (-counts[v], v.casefold()))[:3]
         if facet == "municipality":
             common = [self._municipality_shown(n) for n in common]
+        elif facet == "funded_project":
+            common = [self.project_cache().label(n) for n in common]
         return Note("no_match_common", facet=facet, value=value, nearest=common)
 
     def _with_examples(self, note: str) -> str:
@@ -578,6 +642,8 @@ class SearchService:
         common = sorted(counts, key=lambda v: (-counts[v], v.casefold()))[:3]
         if facet == "municipality":
             common = [self._municipality_shown(v).split(" (")[0] for v in common]
+        elif facet == "funded_project":
+            common = [self.project_cache().label(v) for v in common]
         if not common:
             return note
         examples = [f'{name}:"{v}"' if re.search(r'[\s"()]', v) else f"{name}:{v}" for v in common]
@@ -593,6 +659,8 @@ class SearchService:
         memo: dict = {}
         base, scores = engine.run(px, plan.query, memo)
         facet_sets = {f: engine.any_of(px, FACETS[f][0], vals) for f, vals in selected.items()}
+        if plan.amounts:  # not a facet: it narrows every facet's counts
+            facet_sets[AMOUNT] = self._amount_mask(plan.amounts)
         matches = base
         for docs in facet_sets.values():
             matches = matches & docs
@@ -624,6 +692,14 @@ class SearchService:
         for docs in facet_sets.values():
             matches = matches & docs
         return _Resolved(plan, selected, hints, base, facet_sets, matches, scores, words)
+
+    def _amount_mask(self, amounts) -> np.ndarray:
+        """The documents every amount filter holds for (summa:>100000)."""
+        cache = self.project_cache()
+        out = self.engine().live.copy()
+        for a in amounts:
+            out &= cache.amount_mask(a)
+        return out
 
     def _per_word(self, plan, memo: dict) -> _Words | None:
         """The words of a plain query one by one, from the plan: which
@@ -888,11 +964,100 @@ class SearchService:
                 "expanded": typed_form(plan.root),
                 "index_query": describe(plan.query),
                 "filters": r.selected,
+                "amounts": [a.typed for a in plan.amounts],
                 "matches": int(np.count_nonzero(r.matches)),
                 "all_words_matches": r.words.all_words_total if r.words is not None and r.words.relaxed
                 else int(np.count_nonzero(r.matches)),
                 "hints": r.hints,
             }
+
+    # --- funded projects ----------------------------------------------------------------
+
+    def _aggregate(self, query: str, filters: dict[str, list[str]] | None, funder: str | None):
+        """The (document, project) pairs a projects query lists: the
+        records matching ``query`` and ``filters``, and of their projects
+        those the project, funder and amount filters name (a record naming
+        VALSSI and DigiOne lists only VALSSI under hanke:VALSSI)."""
+        from .funding import Aggregate
+
+        filters = {k: list(v) for k, v in (filters or {}).items()}
+        if funder:
+            filters.setdefault("funder", []).append(funder)
+        r = self._resolve(query, filters)
+        agg = Aggregate(self.project_cache(), self.facet_cache(), r.matches,
+                        keys=r.selected.get("funded_project"), funders=r.selected.get("funder"),
+                        amounts=r.plan.amounts)
+        return agg, r
+
+    def projects(self, query: str = "", filters: dict[str, list[str]] | None = None,
+                 funder: str | None = None) -> tuple[list, list[str]]:
+        """The funded projects named by the records that match ``query``
+        and ``filters`` (the search's query language and facets; ``funder``
+        adds a funder filter), most records first: (``funding.ProjectSummary``
+        list, notes about the query).  Counted from the index's project
+        terms, no record read."""
+        with self._pin():
+            agg, r = self._aggregate(query, filters, funder)
+            return agg.summaries(), r.hints
+
+    def programmes(self, query: str = "", filters: dict[str, list[str]] | None = None,
+                   funder: str | None = None) -> list:
+        """The funding programmes of those projects (``funding.Programme``):
+        the projects with the same funder and programme grouped, each
+        recipient (municipality, project) with its amounts there, most
+        recipients first."""
+        with self._pin():
+            agg, _r = self._aggregate(query, filters, funder)
+            return agg.programmes()
+
+    def project_key(self, value: str) -> str | None:
+        """The key of the project a typed value means (its key or a written
+        form, any case; else the only project it is a prefix of)."""
+        with self._pin():
+            cache = self.facet_cache()
+            counts = cache.count("funded_project", self.engine().live)
+            known = [k for k in cache.known.get("funded_project", []) if k in counts]
+            value = value.strip()
+            found = self._project_matches(value, known) if value else []
+            names = self.project_cache().names
+            exact = [k for k in found if value.casefold() in (n.casefold() for n in [k, *names.get(k, [])])]
+            if exact:
+                return exact[0]
+            return found[0] if len(found) == 1 else None
+
+    def project(self, key: str):
+        """A project's timeline (``funding.ProjectTimeline``): its summary,
+        and every record naming it, oldest first (undated last), each with
+        the sentence that names it, its stage and amounts.  None when no
+        record names it.  ``key`` may be any written form."""
+        from ..cite import citation
+        from .funding import Aggregate, ProjectTimeline, TimelineEntry, funders_of, indexed_key
+
+        with self._pin():
+            k = self.project_key(key)
+            if k is None:
+                return None
+            engine, px, searcher = self.engine(), self.postings(), self.searcher()
+            agg = Aggregate(self.project_cache(), self.facet_cache(), engine.live, keys=[k])
+            summary = next(iter(agg.summaries()), None)
+            if summary is None:
+                return None
+            cand = np.flatnonzero(engine.any_of(px, FACETS["funded_project"][0], [k]))
+            rank = engine.date_rank(px, newest=False)
+            entries = []
+            for d in engine.top(cand, rank[cand].astype(np.float64), len(cand), descending=False).tolist():
+                rec = load_record(searcher.stored_fields(d))
+                for p in rec.funded_projects:
+                    if indexed_key(p) != k:
+                        continue
+                    day = rec.meeting_date if isinstance(rec, Decision) else None
+                    entries.append(TimelineEntry(
+                        id=rec.id, kind=rec.kind, date=day.isoformat() if day else None,
+                        year=rec.year, municipality=rec.municipality, citation=citation(rec),
+                        title=rec.title, name=p.name, stage=p.stage, sentence=p.sentence,
+                        funders=funders_of(p), programme=p.programme,
+                        amounts=[a.model_dump() for a in p.amounts]))
+            return ProjectTimeline(summary, entries)
 
     def verify(self) -> int:
         """Read everything the generation holds: every stored record, every

@@ -156,6 +156,7 @@ class Backend:
         # Warm the facet cache so the first search does not pay for it.
         self._open_svc().searcher()
         self._open_svc().facet_cache()
+        self._open_svc().project_cache()  # the project facet's labels, the projects view
         # Everything loaded so far (Textual, Whoosh, the analyser, the
         # caches) lives as long as the app: move it out of the cyclic
         # collector's sight.  A full collection over it took 50-80 ms and,
@@ -236,6 +237,22 @@ class Backend:
             return res
 
         return self._recovering(run)
+
+    def projects(self, req: Request, programmes: bool = False) -> tuple[list, list]:
+        """The funded projects (or, with ``programmes``, the programmes with
+        their recipients) of the request's query and filters, and the
+        query's notes."""
+        def run() -> tuple[list, list]:
+            svc = self._open_svc()
+            if programmes:
+                return svc.programmes(req.query, req.filter_lists()), svc.plan(req.query).notes
+            return svc.projects(req.query, req.filter_lists())
+
+        return self._recovering(run)
+
+    def project(self, key: str):
+        """A project's timeline (``funding.ProjectTimeline``), or None."""
+        return self._recovering(lambda: self._open_svc().project(key))
 
     def get(self, record_id: str):
         return self._recovering(lambda: self._open_svc().get(record_id))

@@ -79,6 +79,7 @@ class ArkistoCommands(Provider):
                         yield (title, "", partial(screen.toggle_filter, facet, v.value))
             yield (s("key_refresh"), s("cmd_refresh_help"), screen.action_refresh)
             yield (s("explain"), s("explain_help"), screen.action_explain)
+            yield (s("key_projects"), s("cmd_projects_help"), screen.action_projects)
             yield (s("help"), s("cmd_help_help"), screen.action_help)
         yield (s("quit"), "", app.action_quit)
 

@@ -44,11 +44,14 @@ def explain_text(ex: dict, s) -> Text:
     if ex["expanded"] != ex["query"]:
         out.append("\n" + s("explain_searched_as") + "\n", style="bold")
         out.append(one_line(safe_display(ex["expanded"])) + "\n")
-    if ex["filters"]:
+    if ex["filters"] or ex.get("amounts"):
         out.append("\n" + s("explain_filters") + "\n", style="bold")
         for facet, values in ex["filters"].items():
             out.append(f"{s(facet)}: ")
             out.append(" | ".join(one_line(safe_display(v)) for v in values) + "\n")
+        for typed in ex.get("amounts", []):  # summa:>100000: all of them hold
+            out.append(f"{s('amounts_col').capitalize()}: ")
+            out.append(one_line(safe_display(typed)) + "\n")
     for hint in ex["hints"]:
         out.append("\n" + s("query_hint", hint=one_line(safe_display(note_text(hint, s.lang)))) + "\n",
                    style="italic")

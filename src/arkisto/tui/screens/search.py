@@ -93,6 +93,7 @@ def screen_bindings(s: Strings, place: str = RESULTS, filtered: bool = False, st
         key("f2", "explain", s("explain"), "explain"),
         # Following a case (detail pane) and opening the source.
         key("o", "open_source", s("key_open_source"), "open_source"),
+        key("h", "projects", s("key_projects"), "projects"),
         key("backspace", "detail_back", s("key_detail_back"), "detail_back"),
         # Saved searches: Ctrl keys, so that they work from the query field too.
         key("ctrl+s", "save_search", s("key_save_search"), "save_search"),
@@ -626,6 +627,14 @@ class SearchScreen(Screen):
             self.show_error(exc)
             return
         self.arkisto.push_screen(ExplainScreen(ex))
+
+    def action_projects(self) -> None:
+        """`h`: the funded projects of the current query and filters."""
+        if not self.ready:
+            return
+        from .projects import ProjectsScreen
+
+        self.arkisto.push_screen(ProjectsScreen(self.state.query, dict(self.state.filters or {})))
 
     def action_help(self) -> None:
         from .help import HelpScreen

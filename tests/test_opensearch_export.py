@@ -123,6 +123,7 @@ def test_the_mapping_describes_the_design(bulk):
     assert props["parts"]["index_options"] == "freqs"  # no positions: the Whoosh field has none
     for facet in ("municipality", "committee", "year", "outcome", "official", "project", "funder"):
         assert props[facet]["type"] == "keyword" and props[facet].get("doc_values", True)
+        assert props[facet]["ignore_above"] <= 8191  # a long value never makes Lucene refuse the record
     assert props["amount"]["type"] == "scaled_float"
     assert props["record"] == {"type": "object", "enabled": False}
     assert body["settings"]["index"]["number_of_shards"] == 1

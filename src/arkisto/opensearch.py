@@ -44,6 +44,8 @@ DEFAULT_INDEX = "arkisto"
 BYTES_PER_RECORD = 4_500
 SHARD_BYTES = 12 * 1024**3
 
+IGNORE_ABOVE = 1024
+
 # Facet fields as the search index has them (schema.to_document), and how
 # each is written: a list (multi-valued) or one value.
 KEYWORDS = ("committee", "official", "presenter", "year", "municipality", "municipality_as",
@@ -148,7 +150,11 @@ def shards_for(records: int) -> int:
 
 
 def _keyword(**extra) -> dict:
-    return {"type": "keyword", **extra}
+    """A keyword field.  A value over IGNORE_ABOVE characters (a project
+    name that swallowed a paragraph) is kept in ``_source`` but not
+    indexed, where Lucene would refuse the whole document (a term is at
+    most 32,766 bytes)."""
+    return {"type": "keyword", "ignore_above": IGNORE_ABOVE, **extra}
 
 
 def _tokens(analyzer: str, positions: bool = True) -> dict:

@@ -230,7 +230,8 @@ def test_completion_bash_is_written_where_bash_completion_looks_and_completes(tm
     assert _bash_complete(script, "arkisto", "") == _subcommands()
     assert "completion" in _subcommands()
     assert _bash_complete(script, "arkisto", "search", "--sort", "") == ["relevance", "newest", "oldest"]
-    assert _bash_complete(script, "arkisto", "--index", "/tmp", "export", "--format", "") == ["jsonl", "csv"]
+    assert _bash_complete(script, "arkisto", "--index", "/tmp", "export", "--format", "") == ["jsonl", "csv", "opensearch-bulk"]
+    assert _bash_complete(script, "arkisto", "export", "--bulk") == ["--bulk-index"]
     assert _bash_complete(script, "arkisto", "completion", "") == ["bash", "zsh", "fish"]
     assert "--rebuild" in _bash_complete(script, "arkisto", "index", "--re")
     (tmp_path / "archive-folder").mkdir()

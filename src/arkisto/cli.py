@@ -183,14 +183,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _add_lang(p)
 
-    p = sub.add_parser("export", help="export records as JSON Lines or CSV",
-                       description="Export every record (or those matching QUERY and filters) with the model's field names.",
+    p = sub.add_parser("export", help="export records as JSON Lines, CSV or OpenSearch bulk NDJSON",
+                       description="Export every record (or those matching QUERY and filters) with the model's field "
+                       "names. --format opensearch-bulk writes an OpenSearch bulk file of arkisto's analysed tokens "
+                       "and, beside it, the index mapping that reads them (FILE.mapping.json, or --mapping FILE); "
+                       "see docs/scale.md.",
                        epilog=QUERY_HELP + "\n" + EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("query", nargs="*", metavar="QUERY")
     p.add_argument("--index", dest="index_sub", metavar="DIR")
     _add_filters(p)
-    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    p.add_argument("--format", choices=["jsonl", "csv", "opensearch-bulk"], default="jsonl")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="opensearch-bulk: write the index mapping here (default: FILE.mapping.json beside --output)")
+    p.add_argument("--bulk-index", metavar="NAME",
+                   help="opensearch-bulk: the index the bulk actions name (default arkisto)")
     _add_lang(p)
     _add_redact(p)
 
@@ -266,6 +273,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "export" and args.format != "opensearch-bulk" and (args.mapping or args.bulk_index):
+        parser.error("--mapping and --bulk-index go with --format opensearch-bulk")
     from .config import Settings
 
     settings, config_problems = Settings.load()
@@ -929,8 +938,25 @@ def _export(args, index_dir: Path) -> int:
             n = _export_to_file(source, args, query)
             print(_strings(args)("exported", n=n, path=escape_controls(args.output)), file=sys.stderr)
         else:
-            n = write_export(source, sys.stdout, args.format, query, _filters(args))
+            n = write_export(source, sys.stdout, args.format, query, _filters(args), args.bulk_index)
+        if args.format == "opensearch-bulk":
+            _export_mapping(args, n)
     return EXIT_OK
+
+
+def _export_mapping(args, records: int) -> None:
+    """The index mapping an OpenSearch bulk export needs, at --mapping, else
+    at FILE.mapping.json beside --output.  A bulk file on standard output
+    without --mapping gets none, and a note says how to have it."""
+    from .opensearch import write_mapping
+
+    s = _strings(args)
+    path = args.mapping or (args.output + ".mapping.json" if args.output else None)
+    if path is None:
+        print(s("cli_note", text=s("cli_export_no_mapping")), file=sys.stderr)
+        return
+    _write_atomically(Path(path), lambda fh: write_mapping(fh, records))
+    print(s("exported_mapping", path=escape_controls(path)), file=sys.stderr)
 
 
 def _export_to_file(svc, args, query: str) -> int:
@@ -938,11 +964,16 @@ def _export_to_file(svc, args, query: str) -> int:
     full disk or an error halfway never leaves half a file under its name."""
     from .export import write_export
 
-    out = Path(args.output)
+    return _write_atomically(Path(args.output),
+                             lambda fh: write_export(svc, fh, args.format, query, _filters(args), args.bulk_index))
+
+
+def _write_atomically(out: Path, write):
+    """``write(file)`` to a file beside ``out``, then renamed into place."""
     tmp = out.with_name(f".{out.name}.part")
     try:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            n = write_export(svc, fh, args.format, query, _filters(args))
+            n = write(fh)
         os.replace(tmp, out)
     except OSError as exc:
         try:

@@ -1,4 +1,4 @@
-"""Export records as JSON Lines or CSV.
+"""Export records as JSON Lines, CSV or OpenSearch bulk NDJSON.
 
 JSON Lines holds each record whole, with the model's field names: the
 export to process further.  CSV is for people who open it in a spreadsheet:
@@ -7,7 +7,9 @@ one column per field, lists written out readably ("Anna Virtanen
 byte order mark so that Excel reads the encoding right, no cell over
 CELL_LIMIT characters (a spreadsheet cell holds 32,767; a longer text is cut
 with a visible marker, and the whole text is in the JSON Lines export), and
-a ``missing`` column naming the query's words a partial match lacks."""
+a ``missing`` column naming the query's words a partial match lacks.
+The OpenSearch bulk file (opensearch.py) carries arkisto's analysed tokens
+for a cluster without a Finnish analyser (docs/scale.md)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import TextIO
 
 from .models import AnnualReport, Decision, Person
 
-FORMATS = ("csv", "jsonl")
+FORMATS = ("csv", "jsonl", "opensearch-bulk")
 CELL_LIMIT = 32_000
 CUT_MARKER = " … [cut at 32,000 characters: the whole text is in the JSONL export]"
 BOM = "\ufeff"
@@ -143,11 +145,16 @@ def project_cells(rec: Decision | AnnualReport) -> dict[str, str]:
     }
 
 
-def write_export(svc, out: TextIO, fmt: str, query: str = "", filters=None) -> int:
+def write_export(svc, out: TextIO, fmt: str, query: str = "", filters=None, bulk_index: str | None = None) -> int:
     """Write every record matching ``query`` and ``filters`` (all of them
-    when both are empty) to ``out``; the number written."""
+    when both are empty) to ``out``; the number written.  ``bulk_index``:
+    the ``_index`` of an OpenSearch bulk file's actions."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    if fmt == "opensearch-bulk":
+        from .opensearch import DEFAULT_INDEX, write_bulk
+
+        return write_bulk(iter_records(svc, query, filters), out, bulk_index or DEFAULT_INDEX)
     n = 0
     if fmt == "jsonl":
         for rec in iter_records(svc, query, filters):

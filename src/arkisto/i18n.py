@@ -71,6 +71,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "copied": "Kopioitu: {text}",
         "citation": "Viite: {text}",
         "exported": "Vietiin {n} tietuetta tiedostoon {path}",
+        "exported_mapping": "OpenSearch-indeksin määritys (mapping) tiedostossa {path}",
+        "cli_export_no_mapping": "indeksin määritystä (mapping) ei kirjoitettu: anna --mapping TIEDOSTO "
+                                 "tai --output TIEDOSTO (määritys menee silloin tiedostoon TIEDOSTO.mapping.json)",
         "export_failed": "Vienti epäonnistui: {error}",
         "building_index": "Rakennetaan hakemistoa esimerkkiarkistosta… {done}/{total}",
         "rebuilding_index": "Hakemisto on tehty toisella arkiston versiolla tai analysaattorilla; "
@@ -497,6 +500,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "copied": "Copied: {text}",
         "citation": "Citation: {text}",
         "exported": "Exported {n} records to {path}",
+        "exported_mapping": "The OpenSearch index mapping is in {path}",
+        "cli_export_no_mapping": "no index mapping written: give --mapping FILE, or --output FILE "
+                                 "(the mapping then goes to FILE.mapping.json)",
         "export_failed": "Export failed: {error}",
         "building_index": "Building the index from the sample archive… {done}/{total}",
         "rebuilding_index": "The index was built by another arkisto version or analyzer; "

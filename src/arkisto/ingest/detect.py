@@ -151,6 +151,7 @@ def parse_path(path: Path, on_page: Callable[[int, int], None] | None = None) ->
     try:
         if kind == "pdf" and ISOLATE_PDF:
             # A child of its own: a fresh heap for each PDF, the costly kind.
+            preload_pdf()
             return run_isolated(_parse_with, (kind, path, data), PDF_TIMEOUT, PDF_MEMORY_MB, on_progress=on_page)
         if kind != "pdf" and ISOLATE:
             return _in_worker(kind, path, data)
@@ -159,6 +160,26 @@ def parse_path(path: Path, on_page: Callable[[int, int], None] | None = None) ->
         r.error(str(exc))
         return r
     return _parse_with(kind, path, data, progress=on_page)
+
+
+_PRELOADED = False
+
+
+def preload_pdf() -> None:
+    """Import the PDF readers here, in the parent, once: a forked child
+    inherits them.  Each child importing them itself (PDFium, the four
+    readers, personal-data detection) cost 0.48 s per PDF, more than parsing
+    a short one takes (benchmarks/README.md, "PDF-heavy build")."""
+    global _PRELOADED
+    if _PRELOADED:
+        return
+    _PRELOADED = True
+    from . import PARSERS, personal  # noqa: F401  (imported for the children)
+    from .pdf import ENGINE
+
+    PARSERS["pdf"]()
+    if ENGINE == "pdfium":
+        import pypdfium2  # noqa: F401
 
 
 _WORKER: Worker | None = None

@@ -466,7 +466,10 @@ class _RichProgress:
         if not self.live:
             return
         now = time.monotonic()
-        if now - self.last < 0.1 and p.phase == self.phase:
+        # A PDF's first page is always shown: PDFium reads a short one within
+        # the 0.1 s between redraws, and "(page 1/5)" would never appear.
+        first_page = p.pages_done == 1 and p.pages_total > 0
+        if now - self.last < 0.1 and p.phase == self.phase and not first_page:
             return
         self.last, self.phase = now, p.phase
         self.progress.update(self.task, completed=int(p.fraction * 1000), line=progress_line(p, self.s),

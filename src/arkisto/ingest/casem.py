@@ -86,19 +86,13 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
 
 
 def _source_html(doc, result: IngestResult) -> str | None:
-    keys = []
-    for k in doc.metadata:
-        ks = str(k)
-        if ks.startswith(META_PREFIX):
-            suffix = ks[len(META_PREFIX):]
-            if suffix.isdigit():
-                keys.append((int(suffix), ks))
-    if not keys:
+    numbers = doc.meta_numbered(META_PREFIX)
+    if not numbers:
         return None
-    keys.sort()
-    if [n for n, _ in keys] != list(range(len(keys))):
+    if numbers != list(range(len(numbers))):
         result.warn("embedded CaseM HTML has missing parts; parsed the PDF text instead")
         return None
+    keys = [(n, f"{META_PREFIX}{n}") for n in numbers]
     b64 = "".join(doc.meta_str(k) for _, k in keys)
     try:
         raw = base64.b64decode(re.sub(r"\s+", "", b64), validate=False)

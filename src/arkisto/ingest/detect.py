@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 from . import isolate
 from .common import IngestError, IngestResult, Problem, clean_record
-from .isolate import Worker, run_isolated
+from .isolate import Child, Worker
 
 Parser = Callable[[Path, bytes], IngestResult]
 
@@ -124,6 +124,40 @@ def parse_path(path: Path, on_page: Callable[[int, int], None] | None = None) ->
     ``on_page(pages read, pages)`` hears of a PDF's pages as their text is
     extracted (from the parsing child, over its pipe), so that progress can
     move inside a long document."""
+    source = read_source(path)
+    if isinstance(source, IngestResult):
+        return source
+    kind, data = source
+    try:
+        if kind == "pdf" and ISOLATE_PDF:
+            # A child of its own: a fresh heap for each PDF, the costly kind.
+            return start_pdf(path, data).wait(on_page)
+        if kind != "pdf" and ISOLATE:
+            return _in_worker(kind, path, data)
+    except IngestError as exc:
+        return failed(path, kind, exc)
+    return _parse_with(kind, path, data, progress=on_page)
+
+
+def failed(path: Path, kind: str, exc: IngestError) -> IngestResult:
+    """The result of a file whose parsing stopped (a limit, a dead child)."""
+    r = IngestResult(path=str(path), format=kind)
+    r.error(str(exc))
+    return r
+
+
+def start_pdf(path: Path, data: bytes) -> Child:
+    """A PDF's parsing child, started (forked from the calling thread) with
+    the PDF limits; ``.wait(on_page)`` gives its IngestResult or raises
+    IngestError."""
+    preload_pdf()
+    return Child(_parse_with, ("pdf", path, data), PDF_TIMEOUT, PDF_MEMORY_MB, progress=True)
+
+
+def read_source(path: Path) -> tuple[str, bytes] | IngestResult:
+    """A source file's kind (sniffed from its content) and bytes, or the
+    result that says why it is not parsed (unreadable, empty, binary, over
+    its size limit)."""
     try:
         with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
@@ -148,17 +182,27 @@ def parse_path(path: Path, on_page: Callable[[int, int], None] | None = None) ->
         limit, what = (MAX_PDF_BYTES, "PDFs") if kind == "pdf" else (MAX_TEXT_BYTES, "text inputs")
         r.error(f"file is {size // (1024 * 1024)} MiB; {what} over {limit // (1024 * 1024)} MiB are skipped")
         return r
-    try:
-        if kind == "pdf" and ISOLATE_PDF:
-            # A child of its own: a fresh heap for each PDF, the costly kind.
-            return run_isolated(_parse_with, (kind, path, data), PDF_TIMEOUT, PDF_MEMORY_MB, on_progress=on_page)
-        if kind != "pdf" and ISOLATE:
-            return _in_worker(kind, path, data)
-    except IngestError as exc:
-        r = IngestResult(path=str(path), format=kind)
-        r.error(str(exc))
-        return r
-    return _parse_with(kind, path, data, progress=on_page)
+    return kind, data
+
+
+_PRELOADED = False
+
+
+def preload_pdf() -> None:
+    """Import the PDF readers here, in the parent, once: a forked child
+    inherits them.  Each child importing them itself (PDFium, the four
+    readers, personal-data detection) cost 0.48 s per PDF, more than parsing
+    a short one takes (benchmarks/README.md, "PDF-heavy build")."""
+    global _PRELOADED
+    if _PRELOADED:
+        return
+    _PRELOADED = True
+    from . import PARSERS, personal  # noqa: F401  (imported for the children)
+    from .pdf import ENGINE
+
+    PARSERS["pdf"]()
+    if ENGINE == "pdfium":
+        import pypdfium2  # noqa: F401
 
 
 _WORKER: Worker | None = None

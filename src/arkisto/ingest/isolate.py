@@ -35,6 +35,8 @@ from .common import IngestError
 CHILD_GRACE = 5
 # The exit code of a child whose parent died before it could ask to die with it.
 PARENT_GONE = 86
+# Seconds between looks at a cancel event while a child parses.
+CANCEL_POLL = 0.1
 # True in a parsing child: a MemoryError there is the memory limit, which the
 # parent reports.
 IN_CHILD = False
@@ -169,44 +171,78 @@ def run_isolated(fn, args: tuple, timeout: float, memory_mb: int,
     With ``on_progress``, the child calls ``fn(*args, progress=report)``, and
     each ``report(*values)`` comes over the pipe to ``on_progress(*values)``
     here while the parent waits (the timeout is for the whole call)."""
-    recv, send = Pipe(duplex=False)
-    parent = os.getpid()
-    pid = _fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            detach(send.fileno(), parent, timeout + CHILD_GRACE)
-            _child(send, fn, args, memory_mb, on_progress is not None)
-        finally:
-            os._exit(0)
-    send.close()
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            if not recv.poll(max(0.0, deadline - time.monotonic())):
-                raise _too_slow(timeout)
+    return Child(fn, args, timeout, memory_mb, progress=on_progress is not None).wait(on_progress)
+
+
+class Child:
+    """One ``fn(*args)`` in a forked, detached child, started at once and
+    waited for later: a build forks the next PDF's child from its own thread
+    (never from another thread, which might hold a lock the child would
+    need), and a thread of its own may wait for it (see ingest/ahead.py).
+    The time limit runs from the start."""
+
+    def __init__(self, fn, args: tuple, timeout: float, memory_mb: int, progress: bool = False):
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        recv, send = Pipe(duplex=False)
+        parent = os.getpid()
+        pid = _fork()
+        if pid == 0:  # pragma: no cover - the child
             try:
-                status, value = recv.recv()
-            except EOFError:
-                code = _reap(pid, wait=5)
-                pid = 0
-                raise IngestError(f"the parser process died ({_describe(code)}); "
-                                  "the file may be damaged or too large") from None
-            except Exception as exc:  # an answer that does not unpickle
-                raise IngestError(f"internal error while parsing ({type(exc).__name__}: {exc}); "
-                                  "please report it") from None
-            if status != "progress":
-                break
-            if on_progress is not None:
-                on_progress(*value)
-    finally:
-        if pid:
-            _kill(pid)
-        recv.close()
-    if status == "ok":
-        return value
-    if status == "memory":
-        raise _too_big(memory_mb)
-    raise IngestError(value)
+                detach(send.fileno(), parent, timeout + CHILD_GRACE)
+                _child(send, fn, args, memory_mb, progress)
+            finally:
+                os._exit(0)
+        send.close()
+        self.pid = pid
+        self.recv = recv
+        self.deadline = time.monotonic() + timeout
+
+    def wait(self, on_progress: Callable[..., None] | None = None, cancel: threading.Event | None = None):
+        """The child's result, or IngestError saying which limit was hit.
+        ``cancel`` set (by the thread that stops a build) ends the child
+        within CANCEL_POLL seconds; IngestError says so."""
+        pid, recv = self.pid, self.recv
+        try:
+            while True:
+                left = max(0.0, self.deadline - time.monotonic())
+                if not recv.poll(left if cancel is None else min(left, CANCEL_POLL)):
+                    if cancel is not None and cancel.is_set():
+                        raise IngestError("parsing stopped: the build is ending")
+                    if time.monotonic() < self.deadline:
+                        continue
+                    raise _too_slow(self.timeout)
+                try:
+                    status, value = recv.recv()
+                except EOFError:
+                    code = _reap(pid, wait=5)
+                    pid = 0
+                    raise IngestError(f"the parser process died ({_describe(code)}); "
+                                      "the file may be damaged or too large") from None
+                except Exception as exc:  # an answer that does not unpickle
+                    raise IngestError(f"internal error while parsing ({type(exc).__name__}: {exc}); "
+                                      "please report it") from None
+                if status != "progress":
+                    break
+                if on_progress is not None:
+                    on_progress(*value)
+        finally:
+            if pid:
+                _kill(pid)
+            self.pid = 0
+            recv.close()
+        if status == "ok":
+            return value
+        if status == "memory":
+            raise _too_big(self.memory_mb)
+        raise IngestError(value)
+
+    def stop(self) -> None:
+        """End the child without waiting for its answer."""
+        if self.pid:
+            _kill(self.pid)
+            self.pid = 0
+        self.recv.close()
 
 
 def _too_slow(timeout: float) -> IngestError:

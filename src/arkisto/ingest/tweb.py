@@ -165,7 +165,12 @@ def _strip_headers(pages: list[str]) -> tuple[str | None, date | None, str | Non
 
 
 def _label_at(lines: list[str], i: int, prev: str, block_empty: bool = False) -> tuple[str, str, int, str] | None:
-    """(compact label, display label, lines used, text after the label)."""
+    """(compact label, display label, lines used, text after the label).
+
+    A weak label with its text on the same line ("Päätös Päätösesitys
+    hyväksyttiin.") is one after a sentence's end, or at the start of a
+    paragraph (after an empty line: PDFium, which sets a label and its text
+    on one line, marks the gap before it)."""
     # Wrapped labels: two to four short lines that make one label.
     for k in (4, 3, 2):
         parts = lines[i:i + k]
@@ -194,7 +199,8 @@ def _label_at(lines: list[str], i: int, prev: str, block_empty: bool = False) ->
     if m and not block_empty:
         word = m.group(1).lower()
         if word in LABELS and LABELS[word] != "date":
-            if word in _WEAK and prev and not re.search(r"[.!?:]$|^-$", prev):
+            after_gap = i > 0 and not lines[i - 1]
+            if word in _WEAK and prev and not after_gap and not re.search(r"[.!?:]$|^-$", prev):
                 return None
             return word, m.group(1), 1, m.group(2)
     return None

@@ -21,6 +21,7 @@ from .. import __version__
 from ..errors import from_os_error
 from ..i18n import Msg, Strings
 from ..ingest import Problem, iter_files, parse_path
+from ..ingest.ahead import ParseAhead, default_jobs
 from ..ingest.detect import file_digest
 from . import merge
 from .schema import build_schema, group_document, single_document
@@ -236,6 +237,7 @@ class IndexRun:
         # the clock's time, which never goes back past the index's newest.
         self.previous: Any = None
         self.clock = _Clock()
+        self.ahead: ParseAhead | None = None  # PDFs parsed ahead while a file is indexed
 
     # --- problems -------------------------------------------------------------------
 
@@ -446,6 +448,29 @@ class IndexRun:
     # --- files ------------------------------------------------------------------------
 
     def _index_all(self, signals: _DeferSignals) -> None:
+        self.ahead = ParseAhead(default_jobs())
+        try:
+            self._index_queue(signals)
+        finally:
+            self.ahead.close()
+            self.ahead = None
+
+    def _read_ahead(self, queue: list[Path], n: int) -> None:
+        """Start parsing the PDFs among the next files (this one included)
+        in children of their own, while this thread indexes (see
+        ingest/ahead.py)."""
+        ahead = self.ahead
+        if ahead is None or ahead.jobs < 2:
+            return
+        for path in queue[n:n + ahead.jobs]:
+            if not ahead.wanted(path):
+                continue
+            key = self.keys[path]
+            prev = self.sources.get(key)
+            same = prev is not None and prev.get("version") == __version__ and key not in self.forced
+            ahead.start(path, prev.get("sha256") if same and prev is not None else None)
+
+    def _index_queue(self, signals: _DeferSignals) -> None:
         self._remove_deleted()
         queue = list(self.files) + self._requeue()
         track = self.progress is not None
@@ -460,6 +485,7 @@ class IndexRun:
             if track:
                 self._tell(phase="indexing", files_done=n - 1, files_total=len(queue), current=str(path),
                            pages_done=0, pages_total=0, current_bytes=self._size(path))
+            self._read_ahead(queue, n - 1)
             self._index_file(path)
             self.processed.add(self.keys[path])
             if track:
@@ -553,8 +579,11 @@ class IndexRun:
         """Index one file (or pass it over when its content is unchanged)."""
         report = self.report
         key = self.keys[path]
+        # Read ahead (a PDF parsed in a child while the file before was
+        # indexed), or now.
+        early = self.ahead.take(path, self._on_page if self.progress else None) if self.ahead else None
         try:
-            digest = file_digest(path)  # reads regular files only
+            digest = early.digest if early is not None else file_digest(path)  # reads regular files only
         except OSError as exc:
             self.problem(Problem.of(str(path), Msg("problem_cannot_read", error=str(exc.strerror or exc))))
             report.files_skipped += 1
@@ -572,7 +601,10 @@ class IndexRun:
         if prev is None:
             self._moved_from(key, digest)
         # Pages are reported only to a listener (the parsing child sends each over its pipe).
-        result = parse_path(path, on_page=self._on_page) if self.progress else parse_path(path)
+        if early is not None and early.result is not None:
+            result = early.result
+        else:
+            result = parse_path(path, on_page=self._on_page) if self.progress else parse_path(path)
         if self.redact:
             from ..ingest.personal import redact
 

@@ -28,7 +28,9 @@ from pathlib import Path
 
 from ..models import AnnualReport, FundedProject, Section, Source, stable_id
 from ..text import join_lines, one_line
+from ..projects import normalise_funders, parse_amounts, project_key, years_in
 from .common import IngestResult, extract_projects
+from .funding import stage_of
 
 FORMAT = "annual-report-pdf"
 MIN_PAGES = 10
@@ -270,7 +272,6 @@ _FUNDER_WORDS: list[tuple[str, str]] = [
     (r"Euroopan unioni|\bEU[:-]", "EU"),
     (r"\bvaltion\b[^.]{0,40}avustu|valtionavustu|valtion hankerahoitu", "valtio"),
 ]
-_AMOUNT = re.compile(r"\b(\d{1,3}(?:[ .]\d{3})+|\d{2,9})(?:,\d+)?\s*(?:euroa|euron|eur\b|€)", re.I)
 _HANKE = re.compile(r"(?:(?<=\S)[-–]|\s[-–]\s?|\s)(hanke|hankkee(?:n|seen|ssa|sta|lla|lle|na)|hanketta)\b")
 _NOT_IN_NAME = {
     "on", "oli", "ovat", "olivat", "myönsi", "sai", "saivat", "päätti", "käynnisti", "aloitti", "toteutti",
@@ -286,11 +287,6 @@ def _funder(text: str) -> str | None:
         if re.search(pat, text, re.I):
             return name
     return None
-
-
-def _amount(text: str) -> str | None:
-    m = _AMOUNT.search(text)
-    return one_line(m.group(0)) if m else None
 
 
 def _sentences(para: str) -> list[str]:
@@ -315,11 +311,24 @@ def funded_projects(raw_sections: list[list[str]]) -> list[FundedProject]:
     unique: list[FundedProject] = []
     seen: set[str] = set()
     for p in found:
-        key = p.name.casefold()
+        key = p.key or p.name.casefold()
         if key not in seen:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+def _project(name: str, sent: str, amounts: bool = True) -> FundedProject:
+    """A project as the report's sentence states it: the funder as written
+    (the first the sentence names), the normalised funders, the sums the
+    sentence gives (not for a list of several projects, whose sums are not
+    each one's), the years, and what the sentence says happened."""
+    found = parse_amounts(sent) if amounts else []
+    return FundedProject(
+        name=name, funder=_funder(sent), amount=found[0].text if found else None,
+        key=project_key(name), funders=normalise_funders(sent), amounts=found, years=years_in(sent),
+        stage=stage_of(sent), sentence=sent,  # type: ignore[arg-type]
+    )
 
 
 def _named_hanke(sent: str) -> list[FundedProject]:
@@ -355,7 +364,7 @@ def _named_hanke(sent: str) -> list[FundedProject]:
         name = " ".join(name_tokens).strip(" ,;:-–\"'”“()")
         if len(name) < 3 or _ORG_END.search(name):
             continue
-        out.append(FundedProject(name=name, funder=_funder(sent), amount=_amount(sent)))
+        out.append(_project(name, sent))
     return out
 
 
@@ -367,7 +376,7 @@ def _hanke_list(sent: str) -> list[FundedProject]:
         for name in re.split(r"\s*,\s*|\s+ja\s+", m.group(1)):
             name = name.strip(" .;")
             if len(name) >= 3 and name[:1].isupper():
-                out.append(FundedProject(name=name, funder=_funder(sent), amount=None))
+                out.append(_project(name, sent, amounts=False))
     return out
 
 
@@ -400,6 +409,6 @@ def _heading_projects(lines: list[str]) -> list[FundedProject]:
             para = one_line(join_lines("\n".join(lines[i + used:i + used + 8])).split("\n\n")[0])
             first = _sentences(para)[0]
             if re.search(r"avustu|hankerahoitu|rahoitu\w* hanke", first, re.I):
-                out.append(FundedProject(name=head, funder=_funder(first), amount=_amount(first)))
+                out.append(_project(head, first))
         i += 1
     return out

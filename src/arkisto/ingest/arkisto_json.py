@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from ..models import Record, stable_id
+from ..projects import completed
 from .common import IngestError, IngestResult
 from .common import read_text
 
@@ -58,6 +59,8 @@ def _add(obj: object, path: Path, index: int, where: str, result: IngestResult) 
         result.error(f"not a valid record: {errs}", where)
         return
     rec.source = rec.source.model_copy(update={"record": index}) if rec.source.record is None else rec.source
+    # Records exported before projects had keys, normalised funders and sums.
+    rec.funded_projects = [completed(p) for p in rec.funded_projects]
     if not rec.id:
         # The file the record came in, not the path it claims to be from:
         # two files of id-less records must not collide.

@@ -14,7 +14,9 @@ from pydantic import BaseModel
 
 from ..i18n import Msg, Strings
 from ..models import AnnualReport, Decision, FundedProject, Outcome, Source, Vote, stable_id
+from ..projects import STATE_FUNDERS, normalise_funders, parse_amounts, project_key, years_in
 from ..text import clean, decode_bytes, escape_controls, one_line
+from .funding import decision_projects
 
 Record = Decision | AnnualReport
 
@@ -330,7 +332,9 @@ def extract_projects(text: str | None) -> list[FundedProject]:
     if not text:
         return []
     found: list[FundedProject] = []
+    special = False
     for para in re.split(r"\n\s*\n|\n(?=\s*[•◦▪‣●])", text):
+        special = special or "erityisavustu" in para.lower()
         start = 0
         for m in _PAREN.finditer(para):
             segment = para[start : m.start()]
@@ -340,9 +344,24 @@ def extract_projects(text: str | None) -> list[FundedProject]:
             name = _project_name(segment)
             if len(name) < 3 or len(name) > 200:
                 continue
+            # "… enintään 0,3 milj. € Euroopan aluekehitysrahastosta (EAKR)":
+            # the parenthesis spells out a funder, the text before is no name.
+            if not name[:1].isupper() or normalise_funders(name) or parse_amounts(name):
+                continue
             amount = m.group("amount")
-            found.append(FundedProject(name=name, funder=_funder_name(m.group("funders")),
-                                       amount=one_line(amount) if amount else None))
+            funders = normalise_funders(m.group("funders"))
+            # A list introduced as special grants ("erityisavustuksilla
+            # rahoitettuja kehittämishankkeita olivat:") from a state funder:
+            # each project is its grant's programme, named by its topic.
+            found.append(FundedProject(
+                name=name, funder=_funder_name(m.group("funders")),
+                amount=one_line(amount) if amount else None,
+                key=project_key(name), funders=funders,
+                amounts=parse_amounts(one_line(amount)) if amount else [],
+                years=years_in(one_line(para)), stage="mention",
+                programme=name if special and any(f in STATE_FUNDERS for f in funders) else None,
+                sentence=one_line(segment + para[m.start():m.end()]) or None,
+            ))
     seen: set[tuple[str, str | None]] = set()
     unique = []
     for p in found:
@@ -494,11 +513,19 @@ def votes_from_text(text: str | None) -> list[Vote]:
     return votes
 
 
-def funded_projects(*texts: str | None) -> list[FundedProject]:
+def funded_projects(*texts: str | None, title: str | None = None) -> list[FundedProject]:
     """extract_projects over the texts, without "names" that are whole
-    sentences (a funder in parentheses after a long clause)."""
+    sentences (a funder in parentheses after a long clause), then the
+    projects the decision's sentences name (ingest.funding), each once by
+    its normalised key."""
     found = extract_projects("\n\n".join(t for t in texts if t))
-    return [p for p in found if len(p.name.split()) <= 10]
+    found = [p for p in found if len(p.name.split()) <= 10]
+    keys = {p.key for p in found}
+    for p in decision_projects(title, *texts, known=frozenset(keys)):
+        if p.key not in keys:
+            keys.add(p.key)
+            found.append(p)
+    return found
 
 
 _FI_WORDS = {"ja", "on", "että", "ei", "sekä", "tai", "joka", "ovat", "kaupungin", "mukaan", "osalta", "myös"}
@@ -550,7 +577,8 @@ def new_decision(source: Source, key: tuple[object, ...], *, proposal: str | Non
         decision=decision,
         preparation=preparation,
         outcome=outcome if outcome is not None else detect_outcome(decision, proposal),
-        funded_projects=funded_projects(proposal, decision, preparation),
+        funded_projects=funded_projects(proposal, decision, preparation,
+                                        title=fields.get("title") if isinstance(fields.get("title"), str) else None),
         source=source,
         **fields,  # type: ignore[arg-type]
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..models import Decision, Source, stable_id
 from ..text import join_lines
-from .common import IngestResult, extract_projects, parse_date
+from .common import IngestResult, funded_projects, parse_date
 from .common import read_text, title_from_text
 
 FORMAT = "generic-text"
@@ -20,11 +20,12 @@ def from_text(text: str, path: Path, fmt: str, result: IngestResult, page: int |
         result.error("no text found")
         return result
     source = Source(path=str(path), format=fmt, page=page)
+    title = title_from_text(text)
     rec = Decision(
-        title=title_from_text(text),
+        title=title,
         meeting_date=parse_date(text[:2000]),
         preparation=body,
-        funded_projects=extract_projects(body),
+        funded_projects=funded_projects(body, title=title),
         derived=["title", "meeting_date"],
         source=source,
     )

@@ -107,3 +107,18 @@ async def test_an_update_run_shows_records_rate_eta_and_the_page_in_the_status_b
         assert "12/63" in line and "140 tietuetta" in line and "2.0 tiedostoa/s" in line
         assert "kauhava.pdf · sivu 40/158" in line and "jäljellä noin" in line
         assert scr.result is not None and scr.result.total > 0  # the results stay
+
+
+def test_a_pdfs_first_page_is_never_replaced_by_later_progress():
+    """PDFium reads a short PDF (or one parsed ahead, its pages replayed at
+    once) faster than the screen updates: a later progress message must not
+    replace the queued first page, or "sivu 1/5" never shows."""
+    from arkisto.search.indexer import BuildProgress
+    from arkisto.tui.screens.search import IndexProgress
+
+    first = IndexProgress(BuildProgress(phase="indexing", current="a.pdf", pages_done=1, pages_total=5), True)
+    third = IndexProgress(BuildProgress(phase="indexing", current="a.pdf", pages_done=3, pages_total=5), True)
+    nxt = IndexProgress(BuildProgress(phase="indexing", current="b.txt", files_done=1), True)
+    assert not third.can_replace(first)
+    assert not nxt.can_replace(first)
+    assert nxt.can_replace(third)

@@ -121,7 +121,14 @@ class IndexProgress(Message):
         self.done, self.total = progress.files_done, progress.files_total
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, IndexProgress)
+        # A PDF's first page is never replaced by what follows: PDFium reads
+        # a short PDF (or one parsed ahead) faster than the screen updates,
+        # and "sivu 1/5" would never show.
+        return isinstance(message, IndexProgress) and not _first_page(message.progress)
+
+
+def _first_page(p) -> bool:
+    return p.pages_total > 0 and p.pages_done == 1
 
 
 @dataclass
@@ -345,7 +352,7 @@ class SearchScreen(Screen):
 
         def progress(p) -> None:
             now = time.monotonic()
-            if now - last[0] >= PROGRESS_EVERY or p.phase != phase[0]:
+            if now - last[0] >= PROGRESS_EVERY or p.phase != phase[0] or _first_page(p):
                 last[0], phase[0] = now, p.phase
                 self.post_message(IndexProgress(p, first_run))
 

@@ -572,13 +572,14 @@ def new_decision(source: Source, key: tuple[object, ...], *, proposal: str | Non
     noted) unless the parser knows better (a recorded vote), the funded
     projects its texts name, and an id that stays the same across runs,
     from the file and what identifies the item in it (``key``)."""
+    title = fields.get("title")
     rec = Decision(
         proposal=proposal,
         decision=decision,
         preparation=preparation,
         outcome=outcome if outcome is not None else detect_outcome(decision, proposal),
         funded_projects=funded_projects(proposal, decision, preparation,
-                                        title=fields.get("title") if isinstance(fields.get("title"), str) else None),
+                                        title=title if isinstance(title, str) else None),
         source=source,
         **fields,  # type: ignore[arg-type]
     )

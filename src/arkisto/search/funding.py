@@ -16,9 +16,9 @@ as the facets are (``engine.FacetArrays``): listing the projects of a query's
 matches is array arithmetic over them, never a record unpickled per row.
 
 Records written before projects were normalised have no ``key`` and no
-``funders``: their key is the name case-folded, their funders the written
-funder split at "/".  The normalisation itself is ``arkisto.projects``'
-(the ingest fills ``key`` and ``funders``); nothing here normalises names.
+``funders``: they are derived here from the name and the funder as written,
+with ``arkisto.projects``' normalisation (which the ingest uses to fill
+them); nothing here has a normaliser of its own.
 """
 
 from __future__ import annotations
@@ -28,32 +28,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import FundedProject
+from ..projects import FUNDER_NAMES, normalise_funders, programme_key, project_key
 
 SEP = "|"
 ROLES = ("applied", "granted", "own_share", "total_cost", "other")
 
 
-def _programme_key(text: str) -> str:
-    try:
-        from ..projects import programme_key  # the domain's key, where it is there
-    except ImportError:
-        return " ".join(text.casefold().split())
-    return programme_key(text)
-
-
 def funder_names() -> dict[str, str]:
-    """Canonical funder code -> its full Finnish name (``projects.FUNDER_NAMES``;
-    empty where that module is not there)."""
-    try:
-        from ..projects import FUNDER_NAMES
-    except ImportError:
-        return {}
+    """Canonical funder code -> its full Finnish name."""
     return dict(FUNDER_NAMES)
 
 
 def key_of(p: FundedProject) -> str:
-    """The project's normalised key (its case-folded name in older records)."""
-    return p.key or " ".join(p.name.casefold().split())
+    """The project's normalised key (``projects.project_key`` of its name in
+    records made before the key was kept)."""
+    return p.key or project_key(p.name)
 
 
 def indexed_key(p: FundedProject) -> str:
@@ -62,17 +51,18 @@ def indexed_key(p: FundedProject) -> str:
 
 
 def funders_of(p: FundedProject) -> list[str]:
-    """The project's normalised funders (the written funder split at "/" in
-    older records)."""
+    """The project's normalised funders (normalised from the funder as
+    written in records made before they were kept)."""
     if p.funders:
         return list(dict.fromkeys(p.funders))
     if not p.funder:
         return []
-    return list(dict.fromkeys(f.strip() for f in p.funder.split("/") if f.strip()))
+    found = normalise_funders(p.funder)
+    return found or list(dict.fromkeys(f.strip() for f in p.funder.split("/") if f.strip()))
 
 
 def programme_key_of(p: FundedProject) -> str:
-    return _programme_key(p.programme) if p.programme else ""
+    return programme_key(p.programme) if p.programme else ""
 
 
 def _clean(value: str) -> str:

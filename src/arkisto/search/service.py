@@ -563,18 +563,15 @@ class SearchService:
         """The project keys a typed value means, by the key or any written
         form (hanke:VALSSI, hanke:valssi-hanke, hanke:vals): exact, else
         prefix, else substring, as ``match_values``; the domain's own key
-        of the value too, where ``arkisto.projects`` is there."""
+        of the value too."""
         names: dict[str, list[str]] = {}
         aliases = self.project_cache().names
         for k in known:
             for name in [k, *aliases.get(k, [])]:
                 names.setdefault(name, []).append(k)
-        try:
-            from ..projects import project_key
-        except ImportError:
-            own: list[str] = []
-        else:
-            own = [k for k in known if k == project_key(pattern)]
+        from ..projects import project_key
+
+        own = [k for k in known if k == project_key(pattern)]
         found = [k for n in match_values(pattern, list(names)) for k in names[n]]
         return list(dict.fromkeys(own + found))
 

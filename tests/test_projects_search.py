@@ -194,3 +194,21 @@ def test_schema_terms_of_an_old_record():
     t = index_terms([FundedProject(name="DigiOne, vaihe 2", funder="OKM/AVI")])
     assert t["funded_project"] == ["digione vaihe 2"]  # no comma: the field splits at commas
     assert t["funder"] == ["OKM", "AVI"] and t["project_amount"] == []
+
+
+def test_a_plain_search_reads_only_the_projects_written_forms(tmp_path):
+    """A search on a fresh process shows the project facet's labels, which
+    need only the written forms; the funders', amounts' and programmes'
+    terms (thousands of distinct amounts in a large archive) are read when
+    the projects list or an amount filter first asks for them.  Reading them
+    all made `arkisto search` start 0.85 s instead of 0.44 s at 10k."""
+    from arkisto.search.service import SearchService
+
+    with SearchService(build_index(tmp_path)) as s:
+        res = s.search("")
+        assert res.facets["funded_project"].values  # the labels are there
+        read = s.project_cache().__dict__
+        assert not {"amount", "funder", "programme"} & set(read)
+        assert s.search("summa:>100000").total
+        assert "amount" in s.project_cache().__dict__
+        assert s.projects()[0]

@@ -24,6 +24,7 @@ them); nothing here has a normaliser of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -140,32 +141,21 @@ class Amounts:
 
 
 class ProjectArrays:
-    """The generation's project facts as arrays (see the module's doc)."""
+    """The generation's project facts as arrays (see the module's doc).
 
-    def __init__(self, engine, px):
+    The written forms (the project facet's labels, which every search with
+    projects shows) are read at once; the funders, amounts, programmes and
+    dates only when the projects list, a timeline or an amount filter asks
+    for them: a plain search on a fresh process reads none of their terms."""
+
+    def __init__(self, engine, px, later=None):
+        """``later(read)`` runs ``read(engine, px)`` for a fact read when
+        first asked for, with the asking thread's view of the index, under
+        the generation's lock (the service's); by default with ``px``."""
         self.n = engine.n
+        self._later = later or (lambda read: read(engine, px))
         self.kords: dict[int, np.ndarray] = {}  # a field's terms' project ordinals (Aggregate._term_kords)
         self.alias = _pairs(engine, px, "project_as", 2)
-        self.funder = _pairs(engine, px, "project_funder", 2)
-        self.amount = _pairs(engine, px, "project_amount", 4)
-        self.programme = _pairs(engine, px, "project_programme", 4)
-        # Each amount term read once: (key, role, euros, year).
-        self.amounts: list[tuple[str, str, float, int | None]] = []
-        for key, role, euros, year in self.amount.terms:
-            try:
-                value = float(euros)
-            except ValueError:
-                value = float("nan")
-            self.amounts.append((key, role if role in ROLES else "other", value, int(year) if year.isdigit() else None))
-        euros_of = np.array([a[2] for a in self.amounts] or [0.0], dtype=np.float64)
-        role_of = np.array([ROLES.index(a[1]) for a in self.amounts] or [0], dtype=np.int8)
-        self.amount_euros = euros_of[self.amount.ords] if len(self.amount.ords) else np.zeros(0)
-        self.amount_role = role_of[self.amount.ords] if len(self.amount.ords) else np.zeros(0, dtype=np.int8)
-        col = px.column("date")
-        if col is None:
-            self.date_keys, self.dated = np.zeros(self.n, dtype=np.uint64), np.zeros(self.n, dtype=bool)
-        else:
-            self.date_keys, self.dated = col
         # Each key's written forms, most common first (the facet's label).
         counts: dict[str, dict[str, int]] = {}
         for o, n in enumerate(np.bincount(self.alias.ords, minlength=len(self.alias.terms)).tolist()):
@@ -173,6 +163,55 @@ class ProjectArrays:
             counts.setdefault(key, {})[name] = counts.setdefault(key, {}).get(name, 0) + n
         self.names = {k: [n for n, _c in sorted(v.items(), key=lambda kv: (-kv[1], kv[0].casefold()))]
                       for k, v in counts.items()}
+
+    @cached_property
+    def funder(self) -> _Pairs:
+        return self._later(lambda e, px: _pairs(e, px, "project_funder", 2))
+
+    @cached_property
+    def programme(self) -> _Pairs:
+        return self._later(lambda e, px: _pairs(e, px, "project_programme", 4))
+
+    @cached_property
+    def amount(self) -> _Pairs:
+        return self._later(lambda e, px: _pairs(e, px, "project_amount", 4))
+
+    @cached_property
+    def amounts(self) -> list[tuple[str, str, float, int | None]]:
+        """Each amount term read once: (key, role, euros, year)."""
+        out: list[tuple[str, str, float, int | None]] = []
+        for key, role, euros, year in self.amount.terms:
+            try:
+                value = float(euros)
+            except ValueError:
+                value = float("nan")
+            out.append((key, role if role in ROLES else "other", value, int(year) if year.isdigit() else None))
+        return out
+
+    @cached_property
+    def amount_euros(self) -> np.ndarray:
+        euros_of = np.array([a[2] for a in self.amounts] or [0.0], dtype=np.float64)
+        return euros_of[self.amount.ords] if len(self.amount.ords) else np.zeros(0)
+
+    @cached_property
+    def amount_role(self) -> np.ndarray:
+        role_of = np.array([ROLES.index(a[1]) for a in self.amounts] or [0], dtype=np.int8)
+        return role_of[self.amount.ords] if len(self.amount.ords) else np.zeros(0, dtype=np.int8)
+
+    @cached_property
+    def _dates(self) -> tuple[np.ndarray, np.ndarray]:
+        col = self._later(lambda e, px: px.column("date"))
+        if col is None:
+            return np.zeros(self.n, dtype=np.uint64), np.zeros(self.n, dtype=bool)
+        return col
+
+    @property
+    def date_keys(self) -> np.ndarray:
+        return self._dates[0]
+
+    @property
+    def dated(self) -> np.ndarray:
+        return self._dates[1]
 
     def label(self, key: str) -> str:
         """A key as people wrote it most often (the key itself if no one did)."""

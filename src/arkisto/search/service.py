@@ -276,9 +276,15 @@ class SearchService:
 
             engine = self.engine()
             px = self.postings()
+
+            def later(read):
+                view = self.postings()
+                with gen.lock, self._damage():
+                    return read(engine, view)
+
             with gen.lock, self._damage():
                 if gen.projects is None:
-                    gen.projects = ProjectArrays(engine, px)
+                    gen.projects = ProjectArrays(engine, px, later)
         return gen.projects
 
     def doc_count(self) -> int:

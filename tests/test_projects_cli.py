@@ -63,7 +63,7 @@ def test_projects_timeline(ix):
     r = run("projects", "--timeline", "valssi-hanke", "--index", str(ix), "--lang", "fi")
     assert r.returncode == 0, r.stderr
     text = r.stdout
-    assert text.startswith("VALSSI (3 tietuetta)")
+    assert text.startswith("VALSSI · tietueita: 3")
     order = [text.index(d) for d in ("14.2.2023 ·", "1.6.2023 ·", "12.3.2024 ·")]
     assert order == sorted(order)
     assert "“Lautakunta päättää hakea OKM:ltä 120 000 euroa VALSSI-hankkeelle.”" in text
@@ -79,7 +79,7 @@ def test_projects_timeline(ix):
 def test_projects_programmes(ix):
     r = run("projects", "--programmes", "--index", str(ix), "--lang", "fi")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("Sitouttava kouluyhteisötyö · OKM · 2 saajaa")
+    assert r.stdout.startswith("OKM · saajia: 2 · Sitouttava kouluyhteisötyö")
     assert "Helsinki  Sitouttava kouluyhteisötyö Helsingissä  myönnetty 500 000 € (2024); omarahoitus 125 000 €" \
         in r.stdout
     out = json.loads(run("projects", "--programmes", "--json", "--index", str(ix)).stdout)

@@ -125,7 +125,7 @@ async def test_timeline_by_date_and_a_record_from_it(projects_index):
         assert "hakemus" in entries[0]
         assert "“Lautakunta päättää hakea OKM:ltä 120 000 euroa VALSSI-hankkeelle.”" in entries[0]
         head = str(app.screen.query_one("#timeline-head", Static).render())
-        assert "VALSSI (3 tietuetta)" in head and "VALSSI-hanke" in head
+        assert "VALSSI · tietueita: 3" in head and "VALSSI-hanke" in head
         await pilot.press("down", "enter")  # the grant's acceptance
         await settle(pilot)
         assert isinstance(app.screen, RecordScreen)
@@ -151,7 +151,7 @@ async def test_g_shows_the_programmes_with_their_recipients(projects_index):
         await pilot.press("g")
         await settle(pilot)
         listed = rows(app)
-        assert listed[0] == "Sitouttava kouluyhteisötyö · OKM · 2 saajaa"
+        assert listed[0] == "OKM · saajia: 2 · Sitouttava kouluyhteisötyö"
         assert listed[1].split()[:3] == ["Heinola", "Yhdessä", "koulussa"] and "myönnetty 60 000 €" in listed[1]
         assert listed[2].split()[0] == "Helsinki" and "omarahoitus 125 000 €" in listed[2]
         await pilot.press("enter")  # a recipient opens its project's timeline

@@ -47,7 +47,7 @@ async def test_ctrl_s_saves_the_query_and_filters_under_a_name(tui_index, saved_
         name = app.screen.query_one("#save-name", Input)
         assert name.value == "hankkeet"  # the query, to start from
         assert 'committee:Kaupunginhallitus' in str(app.screen.query_one("#save-what").render())
-        name.value = ""
+        # The offered name is selected: what is typed replaces it.
         await pilot.press(*"[b]Hankkeet[/b]", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, SaveSearchScreen)

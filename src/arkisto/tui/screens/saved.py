@@ -75,9 +75,11 @@ class SaveSearchScreen(ModalScreen[str | None]):
                 yield Button(s("save_button"), id="save-ok", variant="primary")
 
     def on_mount(self) -> None:
+        # The query is offered as the name, selected: typing replaces it,
+        # an arrow key keeps it to edit.
         field = self.query_one("#save-name", Input)
         field.focus()
-        field.cursor_position = len(field.value)
+        field.select_all()
 
     @on(Input.Submitted, "#save-name")
     @on(Button.Pressed, "#save-ok")

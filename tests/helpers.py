@@ -13,3 +13,16 @@ def decision(**kw) -> dict:
     base = {"kind": "decision", "source": {"path": "test", "format": "arkisto-json"}}
     base.update(kw)
     return base
+
+
+def cpu_seconds(fn, *args, repeat: int = 3) -> float:
+    """The least CPU time of ``repeat`` calls (for ratio checks of linear
+    time, never for a timed assertion)."""
+    import time
+
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn(*args)
+        best = min(best, time.process_time() - t0)
+    return max(best, 1e-4)

@@ -7,7 +7,6 @@ The checks are ratios of process time with generous margins, not timings."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 import arkisto.ingest.detect as detect
 from arkisto.ingest import parse_path
 from arkisto.text import _HYPHEN_END, _SUSPENDED, _normalise_bullet, join_lines, squash
-from helpers import FIXTURES, HEINOLA
+from helpers import FIXTURES, HEINOLA, cpu_seconds
 
 MAX_RATIO = 30  # for 10x the input; a quadratic step gives about 100
 
@@ -79,14 +78,6 @@ def test_join_lines_means_what_it_meant(lines: list[str]):
     assert new.count("-") <= old.count("-")
 
 
-def _cpu(fn, *args, repeat: int = 3) -> float:
-    """The least process time of a few runs (the least disturbed one)."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn(*args)
-        best = min(best, time.process_time() - t0)
-    return max(best, 1e-4)
 
 
 def _reflow_input(size: int) -> str:
@@ -108,7 +99,7 @@ def _reflow_input(size: int) -> str:
 def test_join_lines_is_linear():
     small, big = _reflow_input(200_000), _reflow_input(2_000_000)
     join_lines(small)  # warm up
-    ratio = _cpu(join_lines, big, repeat=1) / _cpu(join_lines, small)
+    ratio = cpu_seconds(join_lines, big, repeat=1) / cpu_seconds(join_lines, small)
     assert ratio < MAX_RATIO, f"10x the text took {ratio:.0f}x the time"
 
 
@@ -124,7 +115,7 @@ def test_big_minutes_text_file_parses_in_linear_time(tmp_path: Path):
     small.write_text(_minutes(500_000), encoding="utf-8")
     big.write_text(_minutes(5_000_000), encoding="utf-8")
     parse_path(small)  # warm up (imports)
-    ratio = _cpu(parse_path, big, repeat=1) / _cpu(parse_path, small)
+    ratio = cpu_seconds(parse_path, big, repeat=1) / cpu_seconds(parse_path, small)
     result = parse_path(big)
     assert result.format == "minutes-text" and len(result.records) == 1
     assert len(result.records[0].preparation) > 4_500_000
@@ -168,7 +159,7 @@ def test_hostile_inputs_parse_in_linear_time(tmp_path: Path):
             f = tmp_path / f"{size}-{fname}"
             f.write_text(content, encoding="utf-8")
             parse_path(f) if size == 100_000 else None  # warm up
-            times.append(_cpu(parse_path, f, repeat=3 if size == 100_000 else 1))
+            times.append(cpu_seconds(parse_path, f, repeat=3 if size == 100_000 else 1))
         if times[1] / times[0] >= MAX_RATIO:
             slow.append(f"{name}: {times[1] / times[0]:.0f}x")
     assert slow == []

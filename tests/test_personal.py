@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from helpers import FIXTURES, decision
 
 sys.path.insert(0, str(FIXTURES / "personal"))
 import generate  # noqa: E402
+from helpers import cpu_seconds
 
 CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
@@ -139,13 +139,6 @@ def test_labelled_set_dev_half_meets_the_goals():
     assert s["decoys_flagged"].get("official", 0) == 0
 
 
-def _cpu(fn, *args) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.process_time()
-        fn(*args)
-        best = min(best, time.process_time() - t0)
-    return max(best, 1e-4)
 
 
 def test_detection_is_linear_in_the_text():
@@ -155,5 +148,5 @@ def test_detection_is_linear_in_the_text():
             "kiinteistö 111-401-5-12, päätös 12.3.2024. " + "a" * 300 + " Kaupunki" * 20 + "\n")
     small, big = unit * (200_000 // len(unit)), unit * (2_000_000 // len(unit))
     find(small)
-    ratio = _cpu(find, big) / _cpu(find, small)
+    ratio = cpu_seconds(find, big) / cpu_seconds(find, small)
     assert ratio < 30, f"10x the text took {ratio:.0f}x the time"

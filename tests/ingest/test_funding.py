@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from arkisto.ingest.common import funded_projects
 from arkisto.ingest.funding import decision_projects
 from arkisto.projects import programme_key
 from helpers import FIXTURES, HEINOLA
+from helpers import cpu_seconds
 
 OWN = FIXTURES / "projects"
 
@@ -179,13 +179,6 @@ def test_the_order_of_decisions_does_not_change_which_projects_are_read(rnd):
     assert keys == {"kylät kuntoon", "vesireitti", "ilmastoteot arkeen"}
 
 
-def _cpu(fn, *args) -> float:
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.process_time()
-        fn(*args)
-        best = min(best, time.process_time() - t0)
-    return max(best, 1e-4)
 
 
 def test_reading_projects_is_linear():
@@ -199,7 +192,7 @@ def test_reading_projects_is_linear():
         return "\n\n".join(re.sub("Kylät", f"Kylät{rnd.randint(0, 10**6)}", unit) for _ in range(n))
 
     small, big = text(20), text(200)
-    ratio = _cpu(decision_projects, None, big) / _cpu(decision_projects, None, small)
+    ratio = cpu_seconds(decision_projects, None, big) / cpu_seconds(decision_projects, None, small)
     assert ratio < 30, f"10x the text took {ratio:.0f}x the time"
 
 

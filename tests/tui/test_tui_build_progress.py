@@ -109,16 +109,35 @@ async def test_an_update_run_shows_records_rate_eta_and_the_page_in_the_status_b
         assert scr.result is not None and scr.result.total > 0  # the results stay
 
 
-def test_a_pdfs_first_page_is_never_replaced_by_later_progress():
+@sync
+async def test_a_pdfs_first_page_is_never_replaced_by_later_progress():
     """PDFium reads a short PDF (or one parsed ahead, its pages replayed at
-    once) faster than the screen updates: a later progress message must not
-    replace the queued first page, or "sivu 1/5" never shows."""
+    once) faster than the screen updates: later progress queued behind the
+    first page must not replace it in Textual's message queue, or "sivu 1/5"
+    never shows.  Later pages still replace each other (the queue stays short)."""
+    from textual.app import App
+
     from arkisto.search.indexer import BuildProgress
     from arkisto.tui.screens.search import IndexProgress
 
-    first = IndexProgress(BuildProgress(phase="indexing", current="a.pdf", pages_done=1, pages_total=5), True)
-    third = IndexProgress(BuildProgress(phase="indexing", current="a.pdf", pages_done=3, pages_total=5), True)
-    nxt = IndexProgress(BuildProgress(phase="indexing", current="b.txt", files_done=1), True)
-    assert not third.can_replace(first)
-    assert not nxt.can_replace(first)
-    assert nxt.can_replace(third)
+    seen: list[tuple[str, int]] = []
+
+    class Recorder(App):
+        def on_index_progress(self, event: IndexProgress) -> None:
+            seen.append((event.progress.current, event.progress.pages_done))
+
+    def at(name: str, page: int, pages: int = 5) -> IndexProgress:
+        return IndexProgress(BuildProgress(phase="indexing", current=name, pages_done=page,
+                                           pages_total=pages), True)
+
+    app = Recorder()
+    async with app.run_test() as pilot:
+        # One burst, queued before the app handles any of it.
+        for message in (at("a.pdf", 1), at("a.pdf", 2), at("a.pdf", 3), at("a.pdf", 4),
+                        at("b.pdf", 1, 2), at("b.pdf", 2, 2)):
+            app.post_message(message)
+        await pilot.pause()
+        await pilot.pause()
+    assert ("a.pdf", 1) in seen and ("b.pdf", 1) in seen
+    assert seen[-1] == ("b.pdf", 2)
+    assert ("a.pdf", 2) not in seen and ("a.pdf", 3) not in seen  # replaced by what followed

@@ -121,10 +121,12 @@ class IndexProgress(Message):
         self.done, self.total = progress.files_done, progress.files_total
 
     def can_replace(self, message: Message) -> bool:
-        # A PDF's first page is never replaced by what follows: PDFium reads
-        # a short PDF (or one parsed ahead) faster than the screen updates,
-        # and "sivu 1/5" would never show.
-        return isinstance(message, IndexProgress) and not _first_page(message.progress)
+        # Textual asks the queued message whether the one behind it (the
+        # argument) may take its place.  A PDF's first page is never
+        # replaced by what follows: PDFium reads a short PDF (or one parsed
+        # ahead) faster than the screen updates, and "sivu 1/5" would never
+        # show.  Later pages give way to newer progress.
+        return isinstance(message, IndexProgress) and not _first_page(self.progress)
 
 
 def _first_page(p) -> bool:

@@ -372,6 +372,42 @@ def analysed(text: str) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]
     return out
 
 
+_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+_WORDS_NAME: str | None = None
+_WORDS_MEMO: tuple[object, list] = (None, [])
+
+
+def index_words(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(lemmas, parts) of every non-stop word of ``text``, in order: what
+    indexing needs (``analysed`` without the offsets).  Cached per surface
+    form, stop words included, and the last text remembered by identity (a
+    record's lemma and parts fields are one string)."""
+    global _WORDS_MEMO, _WORDS_NAME
+    memo_text, memo = _WORDS_MEMO
+    if text is memo_text:
+        return memo
+    name = _NAME or backend_name()
+    if name != _WORDS_NAME:
+        _WORDS.clear()
+        _WORDS_NAME = name
+    cache = _WORDS
+    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    append = out.append
+    for word in _TOKEN_RE.findall(text):
+        if word in cache:
+            hit = cache[word]
+        else:
+            hit = None if word.lower() in STOPWORDS else analyse_word(word)
+            if len(cache) > 1_000_000:
+                cache.clear()
+            cache[word] = hit
+        if hit is not None:
+            append(hit)
+    _WORDS_MEMO = (text, out)
+    return out
+
+
+
 class FinnishTokenizer(Tokenizer):
     """Words to lemmas (``emit="lemmas"``) or to compound parts
     (``emit="parts"``) in one pass.

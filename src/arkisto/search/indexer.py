@@ -810,7 +810,7 @@ class IndexRun:
             return
         # The writer's documents are the committed ones the searcher read:
         # the same numbers.
-        self.writer = self.ix.writer(limitmb=256)
+        self.writer = bulk_writer(self.ix)
         for docnums, groups in changes:
             for docnum in docnums:
                 self.writer.delete_document(docnum)
@@ -1045,9 +1045,20 @@ def _writer(ix, fresh: bool, files: int):
     if fresh and files >= 200 and procs > 1 and os.environ.get("ARKISTO_INDEX_PROCS", "") != "1":
         from .whoosh_format import prepare_subwriters
 
-        prepare_subwriters()  # Ctrl-C and a killed parent: see there
-        return ix.writer(procs=procs, multisegment=True, limitmb=256)
-    return ix.writer(limitmb=256)
+        prepare_subwriters()  # Ctrl-C, a killed parent, arkisto's writer: see there
+        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+    return bulk_writer(ix)
+
+
+# Memory a writer's postings may take before it writes them to a run file.
+WRITER_MB = 256
+
+
+def bulk_writer(ix):
+    """One writer of Whoosh segments, arkisto's (``bulkwrite.BulkWriter``)."""
+    from .bulkwrite import BulkWriter
+
+    return BulkWriter(ix, limitmb=WRITER_MB)
 
 
 PENDING = "PENDING.json"

@@ -25,8 +25,9 @@ ways and check which one ran.  Index data that does not decode raises
 ``safe_pickle.UnsafeIndexData`` (a damaged index): nothing read here runs
 code (pickles go through ``safe_pickle``).
 
-``prepare_subwriters`` is arkisto's one change to Whoosh's behaviour: its
-sub-writer processes ignore Ctrl-C and die with their parent.
+``prepare_subwriters`` changes Whoosh's sub-writer processes: they ignore
+Ctrl-C, die with their parent, and write with arkisto's ``BulkWriter``
+(bulkwrite.py, which writes Whoosh's files by Whoosh's own codec, faster).
 """
 
 from __future__ import annotations
@@ -530,17 +531,23 @@ def prepare_subwriters() -> None:
     parent commits what is done, and needs them for that) and must not
     outlive a parent that was killed (they would wait for work forever).
     Whoosh has no setting for either, so its task's ``run`` is wrapped,
-    once per process."""
+    once per process.  They write with arkisto's ``BulkWriter``."""
     global _PATCHED
     if _PATCHED:
         return
     import signal
 
+    import whoosh.multiproc
     from whoosh.multiproc import SubWriterTask
+
+    from .bulkwrite import BulkWriter
 
     original = SubWriterTask.run
 
     def run(self):
+        # In the sub-writer's process only: its writer is arkisto's (Whoosh
+        # looks the name up there; the parent's MpWriter keeps Whoosh's).
+        whoosh.multiproc.SegmentWriter = BulkWriter
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             import ctypes

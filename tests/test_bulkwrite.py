@@ -1,0 +1,138 @@
+"""arkisto's segment writer (search/bulkwrite.py) writes what Whoosh's own
+writer writes, byte for byte: the same documents through both give the same
+segment files (postings, term index, stored fields, lengths, columns), also
+when its pool spills to run files and when older segments are merged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from whoosh import index
+from whoosh.writing import SegmentWriter
+
+from arkisto.ingest.detect import parse_path
+from arkisto.search.bulkwrite import BulkWriter
+from arkisto.search.merge import keys as merge_keys
+from arkisto.search.schema import build_schema, group_document, single_document
+from helpers import FIXTURES
+
+SOURCES = ["espoo-dynasty", "helsinki-ahjo", "helsinki-ahjo-sv", "lapua-cloudnc", "mikkeli-cloudnc",
+           "oulu-tweb", "annual-reports", "heinola", "projects"]
+
+
+def _documents() -> list[dict]:
+    docs: list[dict] = []
+    for name in SOURCES:
+        for path in sorted((FIXTURES / name).rglob("*")):
+            if not path.is_file():
+                continue
+            result = parse_path(path)
+            for i, rec in enumerate(result.records):
+                docs.append(single_document(rec, merge_keys(rec, "d" + path.name, i), f"{name}/{path.name}"))
+    assert len(docs) > 60
+    return docs
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[dict]:
+    docs = _documents()
+    # Enough of them that common terms have several of Whoosh's 128-posting
+    # blocks, a merged decision (stored members, aliases, paths), and edge
+    # cases: nothing but stop words, a word hundreds of times, no text.
+    out = [dict(d) for _ in range(4) for d in docs]
+    first = docs[0]
+    out.append({**first, "id": "only-stops", "text": "ja tai sekä että eli on ei", "parts": "ja tai"})
+    out.append({**first, "id": "repeated", "text": " ".join(["päiväkoti hanke"] * 300)})
+    out.append({k: v for k, v in first.items() if k not in ("text", "title", "parts")} | {"id": "bare"})
+    group = [{"path": "a.json", "keys": ["c1"], "record": docs[1]["record"]},
+             {"path": "b.json", "keys": ["c2"], "record": docs[2]["record"]}]
+    out.append(group_document(group))
+    return out
+
+
+def _segment_files(folder: Path, skip: set[str] = frozenset()) -> dict[str, bytes]:
+    """The segment files by their extension (segment names are random)."""
+    out = {}
+    for name in os.listdir(folder):
+        if name in skip or name.endswith((".toc", ".lock")) or "." not in name:
+            continue
+        ext = name.split(".", 1)[1]
+        assert ext not in out, f"two segments in {folder}"
+        out[ext] = (folder / name).read_bytes()
+    return out
+
+
+def _write(folder: Path, cls, docs: list[dict], limitmb: int = 128) -> None:
+    folder.mkdir(exist_ok=True)
+    ix = index.create_in(str(folder), build_schema())
+    w = cls(ix, limitmb=limitmb, compound=False)
+    for doc in docs:
+        w.add_document(**doc)
+    if cls is BulkWriter and limitmb <= 2:
+        assert w.pool.runs, "the pool never wrote a run file"
+    w.commit()
+
+
+def _assert_same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert sorted(a) == sorted(b)
+    assert {"pst", "trm", "_stored.col"} <= set(a)
+    differ = [ext for ext in a if a[ext] != b[ext]]
+    assert not differ, f"files differ from Whoosh's: {differ}"
+
+
+def test_the_same_files_as_whooshs_writer(tmp_path, documents):
+    _write(tmp_path / "whoosh", SegmentWriter, documents)
+    _write(tmp_path / "bulk", BulkWriter, documents)
+    _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
+
+
+def test_the_same_files_when_the_pool_spills_to_runs(tmp_path, documents):
+    """A pool over its memory limit writes runs and merges them term by
+    term at the end: still Whoosh's files."""
+    _write(tmp_path / "whoosh", SegmentWriter, documents)
+    _write(tmp_path / "bulk", BulkWriter, documents, limitmb=1)
+    _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
+
+
+def test_the_same_files_when_older_segments_are_merged(tmp_path, documents):
+    """An update that merges older segments (with a deleted document) into
+    the new one: Whoosh's merge code hands their postings to the pool."""
+    base = tmp_path / "base"
+    base.mkdir()
+    ix = index.create_in(str(base), build_schema())
+    third = len(documents) // 3
+    for part in (documents[:third], documents[third:2 * third]):
+        w = SegmentWriter(ix, compound=False)
+        for doc in part:
+            w.add_document(**doc)
+        w.commit(merge=False)
+    w = SegmentWriter(ix, compound=False)
+    w.delete_document(5)
+    w.commit(merge=False)
+    before = set(os.listdir(base))
+    made = {}
+    for cls in (SegmentWriter, BulkWriter):
+        folder = tmp_path / cls.__name__
+        shutil.copytree(base, folder)
+        w = cls(index.open_dir(str(folder)), compound=False)
+        for doc in documents[2 * third:]:
+            w.add_document(**doc)
+        w.commit(optimize=True)
+        made[cls] = _segment_files(folder, skip=before)
+    _assert_same(made[SegmentWriter], made[BulkWriter])
+
+
+def test_an_index_written_in_bulk_is_searched_as_before(tmp_path, documents):
+    from whoosh.qparser import QueryParser
+
+    _write(tmp_path / "w", SegmentWriter, documents)
+    _write(tmp_path / "b", BulkWriter, documents)
+    hits = {}
+    for name in ("w", "b"):
+        with index.open_dir(str(tmp_path / name)).searcher() as s:
+            q = QueryParser("text", s.schema).parse('päiväkoti OR "talousarvio" OR hanke')
+            hits[name] = [(h["id"], round(h.score, 6)) for h in s.search(q, limit=30)]
+    assert hits["w"] and hits["w"] == hits["b"]

@@ -130,16 +130,16 @@ def test_interrupted_rebuild_keeps_the_complete_index(tmp_path: Path, monkeypatc
     ix = tmp_path / "ix"
     index_paths([a], ix)
     gen = IndexStore(ix).current_name()
-    real = indexer.parse_path
+    real = indexer.IndexRun._index_file
     calls = {"n": 0}
 
-    def interrupt_fifth(path):
+    def interrupt_fifth(self, path):  # Ctrl-C as the fifth file is taken up
         calls["n"] += 1
         if calls["n"] == 5:
             raise KeyboardInterrupt
-        return real(path)
+        return real(self, path)
 
-    monkeypatch.setattr(indexer, "parse_path", interrupt_fifth)
+    monkeypatch.setattr(indexer.IndexRun, "_index_file", interrupt_fifth)
     report = index_paths([a], ix, rebuild=True)
     monkeypatch.undo()
     assert report.interrupted and report.discarded

@@ -124,3 +124,73 @@ def test_the_build_uses_the_jobs_asked_for(jobs: str, monkeypatch):
     assert default_jobs() == int(jobs)
     monkeypatch.setattr(detect, "ISOLATE_PDF", False)  # PDFium in this process: one thread only
     assert default_jobs() == 1
+
+
+def _json_folder(tmp_path: Path, names: list[str]) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    for i, name in enumerate(names):
+        (src / name).write_text(json.dumps([decision(id=f"j{i}", title=f"Päätös {i}")]), encoding="utf-8")
+    return src
+
+
+def _marking_json_parser(marks: Path, slow: str = "", hold: float = 0.0):
+    """arkisto JSON's parser, leaving a mark as it starts on a file (and
+    sleeping ``hold`` s on a file whose name has ``slow`` in it)."""
+    from arkisto.ingest import arkisto_json
+
+    def parse(path: Path, data: bytes):
+        (marks / path.name).touch()
+        if slow and slow in path.name:
+            time.sleep(hold)
+        return arkisto_json.parse_json(path, data)
+
+    return parse
+
+
+def test_the_next_json_file_is_parsed_while_this_one_is_indexed(tmp_path: Path, monkeypatch):
+    """Files other than PDFs are parsed one ahead in a worker of their own:
+    b.json's parsing starts before a.json's records are written (with
+    one file at a time it cannot: a.json's indexing waits for it in vain)."""
+    import arkisto.search.indexer as indexer
+
+    src = _json_folder(tmp_path, ["a.json", "b.json", "c.json"])
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setitem(ingest.PARSERS, "json", lambda: [_marking_json_parser(marks)])
+    monkeypatch.setenv("ARKISTO_PARSE_JOBS", "2")
+    real = indexer.IndexRun._index_file
+    seen_ahead = {}
+
+    def index_file(self, path):
+        real(self, path)
+        after = {"a.json": "b.json", "b.json": "c.json"}.get(path.name)
+        if after:
+            deadline = time.monotonic() + 10
+            while not (marks / after).exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            seen_ahead[path.name] = (marks / after).exists()
+
+    monkeypatch.setattr(indexer.IndexRun, "_index_file", index_file)
+    report = index_paths([src], tmp_path / "ix")
+    assert report.files_indexed == 3 and report.records == 3
+    assert seen_ahead == {"a.json": True, "b.json": True}
+
+
+def test_a_json_file_parsed_ahead_keeps_its_time_limit(tmp_path: Path, monkeypatch):
+    """A file too slow to parse in the read-ahead's worker is stopped at its
+    limit and named; the worker is replaced and the files after it are
+    indexed."""
+    src = _json_folder(tmp_path, ["a.json", "b_slow.json", "c.json", "d.json"])
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setitem(ingest.PARSERS, "json", lambda: [_marking_json_parser(marks, "slow", 120)])
+    monkeypatch.setattr(detect, "FILE_TIMEOUT", 2.0)
+    monkeypatch.setenv("ARKISTO_PARSE_JOBS", "2")
+    problems = []
+    report = index_paths([src], tmp_path / "ix", on_problem=problems.append)
+    assert report.files_indexed == 3 and report.files_skipped == 1
+    [slow] = [p for p in problems if p.severity == "error"]
+    assert "b_slow.json" in str(slow) and "longer than 2 s" in slow.message
+    with SearchService(tmp_path / "ix") as svc:
+        assert sorted(r.id for r in svc.records()) == ["j0", "j2", "j3"]

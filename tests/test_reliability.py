@@ -282,16 +282,16 @@ def test_ctrl_c_keeps_done_work_and_resume_finishes(tmp_path: Path, monkeypatch)
     synthetic_archive(a, 6, 5)
     ix = tmp_path / "ix"
     index_paths([HEINOLA], ix)
-    real = indexer.parse_path
+    real = indexer.IndexRun._index_file
     calls = {"n": 0}
 
-    def interrupt_third(path):
+    def interrupt_third(self, path):  # Ctrl-C as the third file is taken up
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt
-        return real(path)
+        return real(self, path)
 
-    monkeypatch.setattr(indexer, "parse_path", interrupt_third)
+    monkeypatch.setattr(indexer.IndexRun, "_index_file", interrupt_third)
     report = index_paths([a], ix)
     monkeypatch.undo()
     assert report.interrupted

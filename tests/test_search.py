@@ -190,10 +190,10 @@ def test_interrupted_run_keeps_previous_index(tmp_path: Path, facet_archive: Pat
     before = IndexStore(ix).current_name()
     import arkisto.search.indexer as indexer
 
-    def boom(path):
+    def boom(self, path):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(indexer, "parse_path", boom)
+    monkeypatch.setattr(indexer.IndexRun, "_index_file", boom)
     (facet_archive / "more.json").write_text(json.dumps([decision(id="z9", title="Uusi")]), encoding="utf-8")
     with pytest.raises(DiskFullError) as e:
         index_paths([facet_archive], ix)

@@ -10,10 +10,13 @@ reads its pipe, so the child never waits to send its pages and its answer.
 The build takes the results in its own order, so records, their ids and the
 progress are as with one child at a time.
 
-Only PDFs are parsed ahead: they are the costly kind, and their children
-are forked per file.  Every other file goes to the reused worker
-(isolate.Worker), from the building thread as before.  Memory stays bounded:
-at most ``jobs`` files are read and wait to be taken.
+Every other kind (JSON, HTML, text) is parsed one file ahead too, in a
+reused worker of the read-ahead's own (isolate.Worker, forked once by the
+building thread, replaced after a file it could not finish), with the same
+time and memory limits as the build's worker: a folder of 10,000 JSON
+decisions spent a third of its build waiting for that worker
+(benchmarks/README.md, "Build").  Memory stays bounded: at most ``jobs``
+PDFs and one other file are read and wait to be taken.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import detect
+from . import detect, isolate
 from .common import IngestError, IngestResult
 
 
@@ -65,20 +68,33 @@ class ParseAhead:
         self.jobs = jobs
         self.cancel = threading.Event()
         self.started: dict[Path, _Job] = {}
+        self.worker: isolate.Worker | None = None  # other kinds, one file at a time
+        self.in_worker: _Job | None = None
 
-    @staticmethod
-    def wanted(path: Path) -> bool:
-        return path.suffix.lower() == ".pdf"
+    def wanted(self, path: Path) -> bool:
+        """Whether ``start`` may take ``path`` now: a PDF, or another file
+        when the worker is free (none is under way in it)."""
+        if path.suffix.lower() == ".pdf":
+            return True
+        return detect.ISOLATE and self.in_worker is None
 
     def start(self, path: Path, prev_sha: str | None) -> None:
         """Read ``path`` and fork its parsing child, unless it is under way,
         ``jobs`` are, or its content hash is ``prev_sha`` (unchanged: the
         build passes it over).  Anything that is not a plain readable PDF is
         left to the build (parse_path says what is wrong with it)."""
-        if self.jobs < 2 or path in self.started or len(self.started) >= self.jobs:
+        if self.jobs < 2 or path in self.started:
+            return
+        pdfs = sum(1 for job in self.started.values() if job is not self.in_worker)
+        if path.suffix.lower() == ".pdf" and pdfs >= self.jobs:
             return
         source = detect.read_source(path)
-        if isinstance(source, IngestResult) or source[0] != "pdf":
+        if isinstance(source, IngestResult):
+            return
+        if source[0] != "pdf":
+            self._start_in_worker(path, *source, prev_sha)
+            return
+        if pdfs >= self.jobs:
             return
         kind, data = source
         job = _Job(digest=hashlib.sha256(data).hexdigest())
@@ -104,6 +120,41 @@ class ParseAhead:
         job.thread = threading.Thread(target=wait, name="arkisto-parse", daemon=True)
         job.thread.start()
 
+    def _start_in_worker(self, path: Path, kind: str, data: bytes, prev_sha: str | None) -> None:
+        """A file other than a PDF, parsed in the read-ahead's worker while
+        the building thread indexes; a thread waits for its answer, so the
+        worker never waits to send it."""
+        if not detect.ISOLATE or self.in_worker is not None:
+            return
+        job = _Job(digest=hashlib.sha256(data).hexdigest())
+        self.started[path] = job
+        if job.digest == prev_sha:
+            job.pages.put(None)
+            return
+        try:
+            self.worker = worker = detect.worker_for(self.worker)
+            worker.send((kind, path, data), detect.FILE_TIMEOUT)
+        except IngestError as exc:
+            job.result = detect.failed(path, kind, exc)
+            job.pages.put(None)
+            return
+        except OSError:  # no fork (out of processes): the build parses it itself
+            self.started.pop(path)
+            return
+        self.in_worker = job
+        del data
+
+        def wait() -> None:
+            try:
+                job.result = worker.receive()
+            except IngestError as exc:
+                job.result = detect.failed(path, kind, exc)
+            finally:
+                job.pages.put(None)
+
+        job.thread = threading.Thread(target=wait, name="arkisto-parse", daemon=True)
+        job.thread.start()
+
     def take(self, path: Path, on_page=None) -> Parsed | None:
         """The file's reading, once done (its pages told to ``on_page`` as
         they come, in this thread), or None if it was not started."""
@@ -116,11 +167,21 @@ class ParseAhead:
                 break
             if on_page is not None:
                 on_page(*event)
+        if job is self.in_worker:
+            self.in_worker = None
         return Parsed(digest=job.digest, result=job.result)
 
     def close(self) -> None:
         """Stop: children still parsing are ended, their results dropped."""
         self.cancel.set()
+        if self.worker is not None:
+            job = self.in_worker
+            if job is not None and job.thread is not None:
+                self.worker.interrupt()  # its answer is not wanted; the waiting thread sees it end
+                job.thread.join()
+            self.worker.stop()
+            self.worker = None
+            self.in_worker = None
         for job in self.started.values():
             if job.thread is not None:
                 job.thread.join()

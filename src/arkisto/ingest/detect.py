@@ -212,18 +212,25 @@ _WORKER_LOCK = threading.Lock()
 def _in_worker(kind: str, path: Path, data: bytes) -> IngestResult:
     """_parse_with in the reused worker, within FILE_TIMEOUT and FILE_MEMORY_MB."""
     global _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
+            atexit.register(stop_worker)
+        _WORKER = worker_for(_WORKER)
+        return _WORKER.call((kind, path, data), FILE_TIMEOUT)
+
+
+def worker_for(worker: Worker | None) -> Worker:
+    """``worker`` if it can parse the next file (alive, forked by this
+    thread, with today's parsers), else a new one (the old one ended)."""
     from . import PARSERS
 
     # A worker forked before a parser was swapped (tests do) would run the old one.
     key = tuple(PARSERS.items())
-    with _WORKER_LOCK:
-        if _WORKER is None or not _WORKER.usable(_parse_with, FILE_MEMORY_MB, key):
-            if _WORKER is not None:
-                _WORKER.stop()
-            else:
-                atexit.register(stop_worker)
-            _WORKER = Worker(_parse_with, FILE_MEMORY_MB, key)
-        return _WORKER.call((kind, path, data), FILE_TIMEOUT)
+    if worker is not None and worker.usable(_parse_with, FILE_MEMORY_MB, key):
+        return worker
+    if worker is not None:
+        worker.stop()
+    return Worker(_parse_with, FILE_MEMORY_MB, key)
 
 
 def stop_worker() -> None:

@@ -394,13 +394,33 @@ class Worker:
 
     def call(self, args: tuple, timeout: float):
         """``fn(*args)`` in the worker; raises IngestError as run_isolated does."""
+        self.send(args, timeout)
+        return self.receive()
+
+    def send(self, args: tuple, timeout: float) -> None:
+        """Start ``fn(*args)`` in the worker; ``receive`` (from any one
+        thread) gives its answer, within ``timeout`` of now."""
+        self.deadline = time.monotonic() + timeout
+        self.timeout = timeout
         try:
             self.conn.send((timeout, args))
-            ready = self.conn.poll(timeout)
+        except (EOFError, OSError):
+            code = _reap(self.pid, wait=5)
+            self.pid = 0
+            self.conn.close()
+            raise IngestError(f"the parser process died ({_describe(code)}); "
+                              "the file may be damaged or too large") from None
+
+    def receive(self):
+        """The answer to what ``send`` started; raises IngestError as
+        run_isolated does."""
+        timeout = self.timeout
+        try:
+            ready = self.conn.poll(max(0.0, self.deadline - time.monotonic()))
             if ready:
                 status, value = self.conn.recv()
         except (EOFError, OSError):
-            code = _reap(self.pid, wait=5)
+            code = _reap(self.pid, wait=5) if self.pid else None  # never waitpid(0): any child
             self.pid = 0
             self.conn.close()
             raise IngestError(f"the parser process died ({_describe(code)}); "
@@ -424,6 +444,15 @@ class Worker:
             _kill(self.pid)
             self.pid = 0
         self.conn.close()
+
+    def interrupt(self) -> None:
+        """End the child now, from another thread than the one in
+        ``receive``, which then sees it end (and reaps it)."""
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def _serve(conn: Connection, fn) -> None:  # pragma: no cover - runs in the child

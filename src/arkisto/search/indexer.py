@@ -238,6 +238,7 @@ class IndexRun:
         self.previous: Any = None
         self.clock = _Clock()
         self.ahead: ParseAhead | None = None  # PDFs parsed ahead while a file is indexed
+        self._next: tuple[list[Path], int] | None = None  # the queue and where the next file is
 
     # --- problems -------------------------------------------------------------------
 
@@ -457,12 +458,12 @@ class IndexRun:
 
     def _read_ahead(self, queue: list[Path], n: int) -> None:
         """Start parsing the PDFs among the next files (this one included)
-        in children of their own, while this thread indexes (see
-        ingest/ahead.py)."""
+        in children of their own, and the next other file in the read-ahead's
+        worker, while this thread indexes (see ingest/ahead.py)."""
         ahead = self.ahead
         if ahead is None or ahead.jobs < 2:
             return
-        for path in queue[n:n + ahead.jobs]:
+        for path in queue[n:n + max(ahead.jobs, 2)]:
             if not ahead.wanted(path):
                 continue
             key = self.keys[path]
@@ -486,7 +487,9 @@ class IndexRun:
                 self._tell(phase="indexing", files_done=n - 1, files_total=len(queue), current=str(path),
                            pages_done=0, pages_total=0, current_bytes=self._size(path))
             self._read_ahead(queue, n - 1)
+            self._next = (queue, n)
             self._index_file(path)
+            self._next = None
             self.processed.add(self.keys[path])
             if track:
                 self.state.bytes_done += self.state.current_bytes
@@ -582,6 +585,8 @@ class IndexRun:
         # Read ahead (a PDF parsed in a child while the file before was
         # indexed), or now.
         early = self.ahead.take(path, self._on_page if self.progress else None) if self.ahead else None
+        if self._next is not None:  # the files after this one start while it is indexed
+            self._read_ahead(*self._next)
         try:
             digest = early.digest if early is not None else file_digest(path)  # reads regular files only
         except OSError as exc:

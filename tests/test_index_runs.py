@@ -273,3 +273,29 @@ def test_rebuild_of_an_existing_index_publishes_no_checkpoints(tmp_path: Path):
     index_paths([a], ix)
     r = index_paths([a], ix, rebuild=True, checkpoint_files=2)
     assert r.checkpoints == 0 and r.doc_count == 36
+
+
+@pytest.mark.parametrize("files", [3, 210])
+def test_a_build_never_copies_its_segments_into_memory(tmp_path: Path, monkeypatch, files: int):
+    """Every reader a build opens on its own segments (to merge decisions,
+    to count and publish) reads them from the file: a memory-mapped
+    compound segment is copied whole into memory by each reader (1 GB
+    resident for a moment in a 100k build).  3 files: one writer; 210:
+    one sub-writer per core."""
+    from whoosh.filedb import compound
+
+    a = tmp_path / "a"
+    synthetic_archive(a, files, 2)
+    mapped = []
+    real = compound.CompoundStorage.__init__
+
+    def spy(self, dbfile, use_mmap=True, basepos=0):
+        mapped.append(use_mmap)
+        real(self, dbfile, use_mmap=use_mmap, basepos=basepos)
+
+    monkeypatch.setattr(compound.CompoundStorage, "__init__", spy)
+    report = index_paths([a], tmp_path / "ix")
+    assert report.doc_count == 2 * files
+    assert mapped and not any(mapped)
+    index_paths([a], tmp_path / "ix", rebuild=True)
+    assert not any(mapped)

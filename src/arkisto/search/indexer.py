@@ -369,8 +369,6 @@ class IndexRun:
 
     def _prepare(self) -> None:
         """Repair what a crash or a user left, and open a new generation to write."""
-        from whoosh import index as windex
-
         store = self.store
         try:
             repaired = store.repair_current()
@@ -389,7 +387,12 @@ class IndexRun:
             raise from_os_error(exc, "preparing", store.root) from None
         try:
             if self.old is None:
-                self.ix = windex.create_in(str(self.gen_dir), build_schema())
+                # Without mmap, as every generation is opened (_open_gen): a
+                # mapped compound segment is copied whole into memory by each
+                # reader of the build (1 GB resident for a moment at 100k).
+                from whoosh.filedb.filestore import FileStorage
+
+                self.ix = FileStorage(str(self.gen_dir), supports_mmap=False).create_index(build_schema())
             else:
                 self.ix = self._open_gen(self.gen_dir)
             self.writer = _writer(self.ix, fresh=self.old is None, files=len(self.files))

@@ -372,6 +372,10 @@ def analysed(text: str) -> list[tuple[int, int, tuple[str, ...], tuple[str, ...]
     return out
 
 
+# Word forms index_words remembers: a build meets new ones to the end
+# (numbers, names, case ids), so the cache is emptied when it is full; a
+# word's analysis itself stays in the per-backend cache below it.
+WORDS_CACHED = 200_000
 _WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
 _WORDS_NAME: str | None = None
 _WORDS_MEMO: tuple[object, list] = (None, [])
@@ -397,8 +401,10 @@ def index_words(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         if word in cache:
             hit = cache[word]
         else:
-            hit = None if word.lower() in STOPWORDS else analyse_word(word)
-            if len(cache) > 1_000_000:
+            # Past the shared cache (analyse_word's): this one is the
+            # indexer's, and a build would hold every word form twice.
+            hit = None if word.lower() in STOPWORDS else _analyse_uncached(word, name)
+            if len(cache) > WORDS_CACHED:
                 cache.clear()
             cache[word] = hit
         if hit is not None:

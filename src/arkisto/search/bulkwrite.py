@@ -44,6 +44,12 @@ from .analysis import FinnishTokenizer, index_words
 _UINT = struct.Struct("!I")
 _RUN_HEAD = struct.Struct("<III")  # a run's term: len(field, NUL, term), postings, len(values)
 _pack_uint = _UINT.pack
+# What the pool's memory is counted as (measured: a 100k build's sub-writers
+# held about twice what 120 + len / 48 + len counted): a new term's dict
+# entry, key, three containers and their first allocations; a posting's id,
+# weight, list slot and bytes object, besides its value's length.
+_TERM_BYTES = 420
+_POSTING_BYTES = 72
 
 
 class TermPool:
@@ -90,14 +96,14 @@ class TermPool:
             entry = terms.get(btext)
             if entry is None:
                 entry = terms[btext] = [array("I"), array("f"), []]
-                size += 120 + len(btext)
+                size += _TERM_BYTES + 2 * len(btext)
             elif entry[0][-1] >= docnum:
                 self.ordered = False
             entry[0].append(docnum)
             entry[1].append(weight)
             entry[2].append(vbytes or b"")
             length += freq
-            size += 48 + len(vbytes or b"")
+            size += _POSTING_BYTES + len(vbytes or b"")
         self.grew(size)
         return length
 
@@ -266,12 +272,12 @@ def _finnish_indexer(emit: str, field_boost: float, positions: bool):
             entry = terms.get(w)
             if entry is None:
                 entry = terms[w] = [array("I"), array("f"), []]
-                size += 120 + len(w)
+                size += _TERM_BYTES + 2 * len(w)
             entry[0].append(docnum)
             entry[1].append(n * field_boost)
             entry[2].append(value_bytes)
             length += n
-            size += 48 + len(value_bytes)
+            size += _POSTING_BYTES + len(value_bytes)
         pool.grew(size)
         return length
 

@@ -1058,8 +1058,10 @@ def _writer(ix, fresh: bool, files: int):
     return bulk_writer(ix)
 
 
-# Memory a writer's postings may take before it writes them to a run file.
-WRITER_MB = 256
+# Memory a writer's postings may take before it writes them to a run file
+# (each of a full build's sub-writers has its own): at 96 MB a 100k build's
+# sub-writers each write a few runs, and stay near 200 MB.
+WRITER_MB = int(os.environ.get("ARKISTO_WRITER_MB", "96") or 96)
 
 
 def bulk_writer(ix):

@@ -29,8 +29,9 @@ imports search or Textual.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ..models import AnnualReport, Decision, PersonalSpan
@@ -99,14 +100,14 @@ _FUNCTION_MAILBOX = re.compile(
     r"ymparisto\w*|tekninen\w*|hallinto|toimisto|kunta|kaupunki|postmaster|noreply|no-reply)\b",
     re.I,
 )
-_PHONE_LABEL = (r"(?:puhelinnumero|puhelin|puh|p|tel|telefon|telefonnummer|tfn|gsm|mob|mobiili|"
-                r"matkapuhelin|matkapuh|mobil)")
-_LABELLED_PHONE = re.compile(
-    r"(?<!\w)" + _PHONE_LABEL + r"\.?\s?(?:nro\.?\s?)?:?\s?"
+_PHONE_LABELS = ["puhelinnumero", "puhelin", "puh", "p", "tel", "telefon", "telefonnummer", "tfn", "gsm", "mob",
+                 "mobiili", "matkapuhelin", "matkapuh", "mobil"]
+_PHONE_NUMBER = (
+    r"\.?\s?(?:nro\.?\s?)?:?\s?"
     r"((?:\+358|00358)[ \-\n]?\(?0?\)?[ \-\n]?\d{1,3}(?:[ \-\n]?\d{2,4}){1,4}|\(?0\d{1,4}\)?(?:[ \-\n]?\d{2,4}){1,4})"
-    r"(?![\w\-/.]\d)(?!\w)",
-    re.I,
+    r"(?![\w\-/.]\d)(?!\w)"
 )
+_LABELLED_PHONE = re.compile(r"(?<!\w)(?:" + "|".join(_PHONE_LABELS) + ")" + _PHONE_NUMBER, re.I)
 # Without a label: an international number, or a mobile number (04x, 050).
 _BARE_PHONE = re.compile(
     r"(?<![\w/.,\-+])(?<!\d )((?:\+358|00358)[ \-]?\(?0?\)?[ \-]?\d{1,3}(?:[ \-]?\d{2,4}){1,4}"
@@ -127,16 +128,18 @@ _ADDRESS = re.compile(
     r"((?:[ \n](?:[A-H][ \n]?\d{1,3}|as\.?[ \n]?\d{1,3}|bost\.?[ \n]?\d{1,3}|lh\.?[ \n]?\d{1,3}|[A-H]))?"
     r"(?:,?[ \n]\d{5}[ \n][A-ZÅÄÖ][a-zåäö\-]+)?)(?![\w])"
 )
-# What an address needs to be there at all: a street word's ending before a
-# number (most texts have none, and the full pattern tries every word).
-_NUMBER_AFTER_SPACE = re.compile(r"(?<=[ \n])\d")
+# What an address needs to be there at all: a street word's ending right
+# before a space and a number ("…katu 5"; most texts have none, and the full
+# pattern tries every word).  The pattern starts with the space, so the
+# regex engine skips to the spaces, and only at a space before a digit does
+# it look back for the endings.
 _SUFFIXES = tuple(_STREET_SUFFIX[3:-1].split("|"))
+_ADDRESS_HINT = re.compile(r"[ \n]\d(?:" + "|".join(rf"(?<={s}[ \n]\d)" for s in _SUFFIXES) + ")")
 
 
 def _address_hint(text: str) -> bool:
-    """A street word's ending right before a number ("…katu 5"): checked at
-    each number after a space, far fewer places than the full pattern tries."""
-    return any(text.endswith(_SUFFIXES, 0, m.start() - 1) for m in _NUMBER_AFTER_SPACE.finditer(text))
+    """A street word's ending right before a space and a number."""
+    return _ADDRESS_HINT.search(text) is not None
 
 
 # Road numbers, not addresses: "valtatie 4", "Kantatie 54".
@@ -145,16 +148,16 @@ _ROAD = re.compile(r"^(?:valta|kanta|seutu|maan|yhdys|moottori|kehä)tie$", re.I
 # Whose a contact detail is: the nearest cue before it decides.  The cues
 # are found anywhere in a word ("rakennustarkastaja", "lisätietoja"): no
 # ``\w*`` around them, which made the search quadratic in a word's length.
-_OFFICIAL_CUE = re.compile(
-    r"(?:" + "|".join(re.escape(h) for h in TITLE_HINTS if len(h) > 4 and h not in
-                      ("tekninen", "talous", "vastaava", "jäsen")) + r"|lisätied|lisätiet|"
+_OFFICIAL_CUES = [re.escape(h) for h in TITLE_HINTS if len(h) > 4 and h not in
+                  ("tekninen", "talous", "vastaava", "jäsen")] + (
+    r"lisätied|lisätiet|"
     r"yhteyshenkilö|kirjaamo|registratur|kaupungintalo|kunnantalo|virastotalo|virasto|"
     r"toimipiste|palvelupiste|asiointipiste|käyntiosoite|postiosoite|toimisto|hallinto-oikeu|"
     r"oikeus|tuomioistuin|stadshus|kommunhus|förvaltningsdomstol|"
     r"upplysning|kontaktperson|besöksadress|postadress|kaupunki|kaupungin|kunnan|kunta|stad|"
-    r"kommun|oikaisuvaatimus\s+(?:on\s+)?(?:osoitet|toimite)|valitus\s+(?:on\s+)?(?:osoitet|toimite))",
-    re.I,
-)
+    r"kommun").split("|") + [r"oikaisuvaatimus\s+(?:on\s+)?(?:osoitet|toimite)",
+                             r"valitus\s+(?:on\s+)?(?:osoitet|toimite)"]
+_OFFICIAL_CUE = re.compile(r"(?:" + "|".join(_OFFICIAL_CUES) + ")", re.I)
 
 # --- names in roles -------------------------------------------------------------------
 
@@ -206,14 +209,26 @@ _SENSITIVE = re.compile(
 _PERSONLIKE = re.compile(rf"(?<![\w\-]){_WORD}[ \t]+{_WORD}(?![\w\-])")
 
 # What each kind needs to be there at all (tested before its pattern runs).
-_HETU_HINT = re.compile(r"\d{6}[+\-A-FU-Y]")
+# Each starts with a character or a set of them, never a look-behind, so
+# that the regex engine skips to where one can start: six digits and a
+# century sign are looked for at the sign, rarer than digits.
+_HETU_HINT = re.compile(r"[+\-A-FU-Y](?<=\d\d\d\d\d\d[+\-A-FU-Y])")
 # A phone number: an international prefix, or 0 and digits, then more digits
-# after at most one separator (a date's "01.02." is not one).
-_PHONE_HINT = re.compile(r"\+358|00358|(?<!\d)0\d{1,4}\)?[ \-\n]?\d{2}")
-_EMAIL_HINTS = ("@", "(at)", "[at]", "(a)", "[a]", "(ät)", "[ät]")
+# after at most one separator (a date's "01.02." is not one).  The 0 has no
+# digit before it ("0(?<!\d0)" is "(?<!\d)0" with the 0 first).
+_PHONE_HINT = re.compile(r"\+358|00358|0(?<!\d0)\d{1,4}\)?[ \-\n]?\d{2}")
+# Any of "@", "(at)", "[at]", "(a)", "[a]", "(ät)", "[ät]", in the lowered text.
+_EMAIL_HINT = re.compile(r"@|\((?:at|a|ät)\)|\[(?:at|a|ät)\]")
 _ROLE_HINTS = ("hakij", "valittaj", "valituksen", "oikaisuvaatimuksen", "muistutuksen", "naapur", "asiakas",
                "asiakka", "asiakkai", "avustuksen", "avustuksensaaj", "kantelij", "sökande", "rättelseyrk",
                "besvärande", "grann", "klient", "mottagare", "anmärkning")
+# Every role word holds one of these, lowered, at most _ROLE_LEAD letters
+# from its start ("muutoksenhakija": "hakij" at 9; "ändringssökande",
+# "bidragsmottagare"): a role is looked for only there.  (The hints above,
+# each holding one of these at its start.)
+_ROLE_SEEDS = ("hakij", "valit", "oikaisuvaatimuksen", "muistutuksen", "naapur", "asiak", "avustuksen", "kantelij",
+               "sökande", "rättelseyrk", "besvärande", "grann", "klient", "mottagare", "anmärkning")
+_ROLE_LEAD = 9
 
 # --- fields -----------------------------------------------------------------------
 
@@ -307,8 +322,9 @@ def detect(rec: Decision | AnnualReport) -> list[PersonalSpan]:
     spans: list[PersonalSpan] = []
     for path, text in text_fields(rec):
         for kind, start, end, confidence in find(text, officials, sensitive):
-            spans.append(PersonalSpan.model_validate(
-                {"kind": kind, "field": path, "start": start, "end": end, "confidence": confidence}))
+            # Built without validation: the values are of the model's types.
+            spans.append(PersonalSpan.model_construct(
+                kind=kind, field=path, start=start, end=end, confidence=confidence))
     return spans
 
 
@@ -344,14 +360,18 @@ def find(text: str, officials: _Officials | None = None, sensitive: bool = False
     # The cues are searched in the lowered text, much faster than ignoring
     # case; where lowering changes the length (a rare letter), in the text.
     low = lower if len(lower) == len(text) else None
+    # Where matching the lowered text is the same as ignoring case: also no
+    # "ı" or "ſ", which match "i" and "s" ignoring case but are their own
+    # lower case.
+    folded = low if low is not None and "ı" not in low and "ſ" not in low else None
     if _HETU_HINT.search(text):
         for a, b in _hetus(text):
             add("hetu", a, b)
-    names = list(_role_names(text, officials)) if any(h in lower for h in _ROLE_HINTS) else []
+    names = list(_role_names(text, _roles(text, lower, folded), officials))
     for a, b in names:
         add("name", a, b)
     starts = sorted(a for a, _ in names)  # _whose finds the nearest by bisection
-    emails = _EMAIL.finditer(text) if any(h in lower for h in _EMAIL_HINTS) else iter(())
+    emails = _EMAIL.finditer(text) if _EMAIL_HINT.search(lower) else iter(())
     for m in emails:
         local = re.split(r"\s?(?:@|\(|\[)", m.group(0), maxsplit=1)[0]
         if _PLACEHOLDER_EMAIL.match(local) or _FUNCTION_MAILBOX.match(local):
@@ -360,10 +380,14 @@ def find(text: str, officials: _Officials | None = None, sensitive: bool = False
             continue
         add("email", m.start(), m.end())
     if _PHONE_HINT.search(text):
-        for m in _LABELLED_PHONE.finditer(text):
-            _maybe_phone(text, m.start(1), m.end(1), starts, officials, add, low)
-        for m in _BARE_PHONE.finditer(text):
-            _maybe_phone(text, m.start(1), m.end(1), starts, officials, add, low)
+        labelled = (_LABELLED_PHONE_LOW.finditer(folded) if folded is not None
+                    else _LABELLED_PHONE.finditer(text))
+        tried: set[tuple[int, int]] = set()  # a labelled number is often a bare one too
+        for m in itertools.chain(labelled, _bare_phones(text)):
+            span = m.span(1)
+            if span not in tried:
+                tried.add(span)
+                _maybe_phone(text, span[0], span[1], starts, officials, add, low)
     addresses = _ADDRESS.finditer(text) if _address_hint(text) else iter(())
     for m in addresses:
         street = m.group(1).split()[-1]
@@ -403,6 +427,25 @@ def _possible_names(text: str, officials: _Officials | None) -> Iterator[tuple[i
             pos = b
         else:
             pos = a + len(words[0])  # the second word may start a name
+
+
+# Where a bare phone number can start: "+358", "00358", "04…" or "050".
+# One character is taken, so every place is tried.
+_BARE_PHONE_START = re.compile(r"\+(?=358)|0(?=0358|4\d|50)")
+
+
+def _bare_phones(text: str) -> Iterator[re.Match]:
+    """``_BARE_PHONE.finditer(text)``, trying the pattern only where a
+    number can start (its look-behinds first make the engine try every
+    place)."""
+    end = 0
+    for c in _BARE_PHONE_START.finditer(text):
+        at = c.start()
+        if at >= end:
+            m = _BARE_PHONE.match(text, at)
+            if m:
+                end = m.end()
+                yield m
 
 
 def _maybe_phone(text, a, b, starts, officials, add, low: str | None) -> None:
@@ -470,23 +513,67 @@ def _whose(text: str, pos: int, starts: list[int], officials: _Officials | None,
 
 # Cues of a private person's details ("osoitteessa" alone is as often an
 # office's or a site's address, and is no cue).
-_PRIVATE_CUE = re.compile(
-    r"(?<!\w)(?:koti|asuin)osoit\w*|(?<!\w)yhteystied\w*|(?<!\w)hemadress\w*|(?<!\w)asuu|(?<!\w)bor\s+på|"
-    r"(?<!\w)kontaktuppgift\w*|(?<!\w)asunto\w*\s+osoit\w*",
-    re.I,
-)
+_PRIVATE_CUES = [r"kotiosoit\w*", r"asuinosoit\w*", r"yhteystied\w*", r"hemadress\w*", r"asuu", r"bor\s+på",
+                  r"kontaktuppgift\w*", r"asunto\w*\s+osoit\w*"]
+_PRIVATE_CUE = re.compile("|".join(r"(?<!\w)" + c for c in _PRIVATE_CUES), re.I)
+
+
+def _by_first_letter(alternatives: list[str], word_start: bool = False) -> str:
+    """The alternation of ``alternatives`` (each starting with a letter) for
+    lowered text, grouped by their first letter: it matches what the plain
+    alternation matches (the alternatives that can match at one place share
+    their first letter and keep their order), but the regex engine skips to
+    the places where one of the letters is and tries only that letter's
+    group, where the plain alternation tries every alternative at every
+    place.  ``word_start``: each at the start of a word, which is tested
+    after the first letter (a look-behind first makes the engine try every
+    place)."""
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        assert alt[:1].isalpha() and alt[:1].lower() == alt[:1] and alt[1:2] not in ("*", "+", "?", "{"), alt
+        groups.setdefault(alt[0], []).append(alt[1:])
+    after = r"(?<!\w.)" if word_start else ""
+    return "(?:" + "|".join(f"{c}{after}(?:{'|'.join(rests)})" for c, rests in groups.items()) + ")"
+
+
 # The same patterns for lowered text (all their letters are lower case).
 _ROLE_LOW = re.compile(_ROLE.pattern)
-_PRIVATE_CUE_LOW = re.compile(_PRIVATE_CUE.pattern)
-_OFFICIAL_CUE_LOW = re.compile(_OFFICIAL_CUE.pattern)
+_PRIVATE_CUE_LOW = re.compile(_by_first_letter(_PRIVATE_CUES, word_start=True))
+_OFFICIAL_CUE_LOW = re.compile(_by_first_letter(_OFFICIAL_CUES))
+_LABELLED_PHONE_LOW = re.compile(_by_first_letter(_PHONE_LABELS, word_start=True) + _PHONE_NUMBER)
 
 
-def _role_names(text: str, officials: _Officials | None) -> Iterator[tuple[int, int]]:
-    """The names right after a role word: "Hakija: Matti Virtanen", "naapurit
-    Maija ja Pekka Laine", "Oikaisuvaatimuksen on tehnyt Anna-Liisa Koski"."""
-    for role in _ROLE.finditer(text):
-        gap = _ROLE_GAP.match(text, role.end())
-        at = gap.end() if gap else role.end()
+def _roles(text: str, lower: str, folded: str | None) -> Iterator[int]:
+    """Where each role word of the text ends, as ``_ROLE.finditer(text)``
+    finds them.  In a text whose lowered form can stand for it (``folded``)
+    a role can only start at most _ROLE_LEAD letters before a seed, and only
+    there is it tried: most texts have no seed, some a few."""
+    if folded is None:
+        if any(h in lower for h in _ROLE_HINTS):
+            yield from (m.end() for m in _ROLE.finditer(text))
+        return
+    tries: set[int] = set()
+    for seed in _ROLE_SEEDS:
+        i = folded.find(seed)
+        while i >= 0:
+            tries.update(range(max(0, i - _ROLE_LEAD), i + 1))
+            i = folded.find(seed, i + 1)
+    end = 0
+    for at in sorted(tries):
+        if at >= end:  # finditer's matches do not overlap
+            m = _ROLE_LOW.match(folded, at)
+            if m:
+                end = m.end()
+                yield end
+
+
+def _role_names(text: str, roles: Iterable[int], officials: _Officials | None) -> Iterator[tuple[int, int]]:
+    """The names right after a role word (``roles``: where each ends):
+    "Hakija: Matti Virtanen", "naapurit Maija ja Pekka Laine",
+    "Oikaisuvaatimuksen on tehnyt Anna-Liisa Koski"."""
+    for role_end in roles:
+        gap = _ROLE_GAP.match(text, role_end)
+        at = gap.end() if gap else role_end
         m = _NAMES.match(text, at)
         if not m:
             continue

@@ -1,6 +1,6 @@
 """Personal-data detection finds exactly what it found before it was made
 faster (issue 18): the spans of tests/fixtures/personal/parity.json.gz were
-written by the detector of commit cbc4d77 (make_parity.py says how), over
+written by the detector of commit cbc4d77 (tests/make_personal_parity.py says how), over
 the real corpus's records, generated benchmark decisions, the labelled set
 and texts mixed from all of them with odd letters and line breaks."""
 

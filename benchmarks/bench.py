@@ -265,6 +265,14 @@ class Sampler:
             s["dir_mb"] = round(dir_size(self.watch_dir) / 2**20, 1)
         return s
 
+    def add(self, s: dict) -> None:
+        """Keep a sample, with the records per second since the last sample
+        that knew how far the build was (not every sample does)."""
+        prev = next((x for x in reversed(self.samples) if "records_est" in x), {"t_s": 0.0, "records_est": 0})
+        if "records_est" in s and s["t_s"] > prev["t_s"]:
+            s["records_per_s"] = round((s["records_est"] - prev["records_est"]) / (s["t_s"] - prev["t_s"]), 1)
+        self.samples.append(s)
+
     def _run(self) -> None:
         while not self._stop.wait(self.every):
             try:
@@ -272,10 +280,7 @@ class Sampler:
             except Exception as exc:  # a sample is not worth stopping the run
                 log(f"{self.name}: sample failed: {exc}")
                 continue
-            prev = self.samples[-1] if self.samples else {"t_s": 0.0, "records_est": 0}
-            if "records_est" in s and "records_est" in prev and s["t_s"] > prev["t_s"]:
-                s["records_per_s"] = round((s["records_est"] - prev["records_est"]) / (s["t_s"] - prev["t_s"]), 1)
-            self.samples.append(s)
+            self.add(s)
             log(f"{self.name}: {s['t_s']:.0f} s, memory {s['pss_mb']:.0f} MB over {s['processes']} processes "
                 f"(largest {s['rss_max_mb']:.0f}, peak {s['hwm_mb']:.0f}), CPU {s['cpu_s']:.0f} s, "
                 f"read {s['read_mb']:.0f} MB"
@@ -479,6 +484,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fts-timeout", type=float, help="seconds for FTS5's build (default: 5 ms × N, at least 15 min)")
     ap.add_argument("--sample-seconds", type=float, help="how often a running build is sampled "
                     "(default: 30 s, 5 s under 100k decisions)")
+    ap.add_argument("--reuse-run", action="store_true",
+                    help="no builds and no update: measure search, cold start and the TUI on the run folder an "
+                    "earlier run left (its FTS5 database, and arkisto's index as published: complete, or the "
+                    "last checkpoint of a build killed at its timeout)")
     ap.add_argument("--compare", type=Path, nargs="+", metavar="JSON",
                     help="print the tables of these runs side by side and exit")
     args = ap.parse_args(argv)
@@ -493,11 +502,17 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()
 
-    src = corpus(workdir, n, seed, k, args.gen_workers)
     run = workdir / f"run-n{n}-s{seed}-k{k}"
-    shutil.rmtree(run, ignore_errors=True)
     docs = run / "docs"
-    how = copy_corpus(src, docs)
+    if args.reuse_run:
+        if not (run / "index").is_dir():
+            print(f"bench.py: {run} holds no index to reuse", file=sys.stderr)
+            return 2
+        how = "reused"
+    else:
+        src = corpus(workdir, n, seed, k, args.gen_workers)
+        shutil.rmtree(run, ignore_errors=True)
+        how = copy_corpus(src, docs)
     ix = run / "index"
     db = run / "fts.db"
     corpus_bytes = dir_size(docs)
@@ -532,34 +547,10 @@ def main(argv: list[str] | None = None) -> int:
         save(result, out_path)
         log(f"{name} (load {os.getloadavg()[0]:.2f}) …")
 
-    # Full builds: FTS5 first, so that its figures exist even if arkisto's does not finish.
-    phase(f"fts5: full build of {n} decisions")
-    sampler = Sampler("fts5 build", every, docs, k, corpus_bytes)
-    r = run_measured([PY, str(HERE / "sqlite_fts.py"), "build", str(db), str(docs)], timeout=limits["fts_s"],
-                     sampler=sampler)
-    rep = last_json(r["stdout"]) or {}
-    F["build"] = {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "docs_per_s": n / r["wall_s"],
-                  "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"], "timed_out": r["timed_out"], "report": rep,
-                  "index_mb": sum(os.path.getsize(p) for p in run.glob("fts.db*")) / 2**20,
-                  "samples": sampler.samples}
-    fts_ok = rep.get("doc_count") == n
-    log(f"fts5: build {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB"
-        + (f" (killed at the {limits['fts_s']:.0f} s timeout)" if r["timed_out"] else ""))
-    check(fts_ok, f"fts5 full build holds {rep.get('doc_count')} of {n}")
-
-    phase(f"arkisto: full build of {n} decisions")
-    sampler = Sampler("arkisto build", every, docs, k, corpus_bytes, ix)
-    r = arkisto_build(docs, ix, limits["build_s"], sampler, run / "arkisto-build.log", every)
-    A["build"] = {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "docs_per_s": n / r["wall_s"],
-                  "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"], "timed_out": r["timed_out"], "report": r["report"],
-                  "index_mb": dir_size(ix) / 2**20, "live_generation_mb": dir_size(live_generation(ix)) / 2**20,
-                  "problems": r["problems"], "samples": sampler.samples}
-    if r["rc"] != 0:
-        A["build"]["stderr"] = r["stderr"][-3000:]
-    log(f"arkisto: build {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB, report {r['report']}")
-    ark_ok = r["rc"] == 0 and r["report"].get("doc_count") == n
-    check(ark_ok, f"arkisto full build holds {r['report'].get('doc_count')} of {n}"
-          + (f" (killed at the {limits['build_s']:.0f} s timeout)" if r["timed_out"] else ""))
+    if args.reuse_run:
+        ark_ok, fts_ok = reused(result, ix, db)
+    else:
+        ark_ok, fts_ok = full_builds(result, n, k, run, docs, ix, db, limits, every, corpus_bytes, phase, check)
 
     # Search latency (in process, interleaved) ----------------------------------------
     from arkisto.search.analysis import backend_name
@@ -677,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"tui: {A['tui'].get('status')}")
 
     # Incremental update ----------------------------------------------------------------------
+    if args.reuse_run:
+        return finish(result, out_path)
     changed, deleted = incremental_plan(n, seed, k)
     uni = generate.Universe.for_n(seed, n)
     for f in changed:
@@ -726,14 +719,74 @@ def main(argv: list[str] | None = None) -> int:
         conn.close()
         check(revised == len(changed) * k, f"fts5: \"korjattu versio\" finds {revised} (expected {len(changed) * k})")
 
-    # Table -----------------------------------------------------------------------------------
+    return finish(result, out_path)
+
+
+def finish(result: dict, out_path: Path) -> int:
+    """The table, printed and saved with the load at the end."""
     result["load"]["end"] = [round(x, 2) for x in os.getloadavg()]
     result["status"] = "complete"
     result["table"] = table_rows(result)
     save(result, out_path)
     print(render_table(result))
     log(f"wrote {out_path}")
-    return 0 if all(c["ok"] for c in checks) else 1
+    return 0 if all(c["ok"] for c in result["checks"]) else 1
+
+
+def full_builds(result: dict, n: int, k: int, run: Path, docs: Path, ix: Path, db: Path, limits: dict,
+                every: float, corpus_bytes: int, phase, check) -> tuple[bool, bool]:
+    """Both full builds, FTS5 first (so that its figures exist even if
+    arkisto's does not finish); whether each holds all N records."""
+    A, F = result["arkisto"], result["fts5"]
+    phase(f"fts5: full build of {n} decisions")
+    sampler = Sampler("fts5 build", every, docs, k, corpus_bytes)
+    r = run_measured([PY, str(HERE / "sqlite_fts.py"), "build", str(db), str(docs)], timeout=limits["fts_s"],
+                     sampler=sampler)
+    rep = last_json(r["stdout"]) or {}
+    F["build"] = {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "docs_per_s": n / r["wall_s"],
+                  "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"], "timed_out": r["timed_out"], "report": rep,
+                  "index_mb": sum(os.path.getsize(p) for p in run.glob("fts.db*")) / 2**20,
+                  "samples": sampler.samples}
+    fts_ok = rep.get("doc_count") == n
+    log(f"fts5: build {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB"
+        + (f" (killed at the {limits['fts_s']:.0f} s timeout)" if r["timed_out"] else ""))
+    check(fts_ok, f"fts5 full build holds {rep.get('doc_count')} of {n}")
+
+    phase(f"arkisto: full build of {n} decisions")
+    sampler = Sampler("arkisto build", every, docs, k, corpus_bytes, ix)
+    r = arkisto_build(docs, ix, limits["build_s"], sampler, run / "arkisto-build.log", every)
+    A["build"] = {"wall_s": r["wall_s"], "cpu_s": r["cpu_s"], "docs_per_s": n / r["wall_s"],
+                  "peak_rss_mb": r["peak_rss_mb"], "rc": r["rc"], "timed_out": r["timed_out"], "report": r["report"],
+                  "index_mb": dir_size(ix) / 2**20, "live_generation_mb": dir_size(live_generation(ix)) / 2**20,
+                  "problems": r["problems"], "samples": sampler.samples}
+    if r["rc"] != 0:
+        A["build"]["stderr"] = r["stderr"][-3000:]
+    log(f"arkisto: build {r['wall_s']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB, report {r['report']}")
+    ark_ok = r["rc"] == 0 and r["report"].get("doc_count") == n
+    check(ark_ok, f"arkisto full build holds {r['report'].get('doc_count')} of {n}"
+          + (f" (killed at the {limits['build_s']:.0f} s timeout)" if r["timed_out"] else ""))
+    return ark_ok, fts_ok
+
+
+def reused(result: dict, ix: Path, db: Path) -> tuple[bool, bool]:
+    """The index and database an earlier run left; the records each holds
+    (a killed build's last checkpoint holds fewer than N) go in the table."""
+    from arkisto.search.service import SearchService
+
+    ark = fts = None
+    try:
+        svc = SearchService(ix)
+        ark = svc.doc_count()
+        svc.close()
+    except Exception as exc:
+        log(f"arkisto: the index does not open: {type(exc).__name__}: {exc}")
+    if db.exists():
+        conn = sqlite3.connect(str(db))
+        fts = conn.execute("SELECT count(*) FROM docs").fetchone()[0]
+        conn.close()
+    result["arkisto"]["doc_count"], result["fts5"]["doc_count"] = ark, fts
+    log(f"reusing {ix.parent}: arkisto's index holds {ark} records, FTS5's {fts}")
+    return bool(ark), bool(fts)
 
 
 def save(result: dict, out_path: Path) -> None:
@@ -792,6 +845,8 @@ def table_rows(res: dict) -> list[dict]:
     add("index dir after update, all generations (MB)", inc_a.get("index_mb"),
         sum(os.path.getsize(p) for p in Path(db).parent.glob("fts.db*")) / 2**20 if db else None, "{:.1f}")
     add("live generation after update (MB)", inc_a.get("live_generation_mb"), None, "{:.1f}")
+    if A.get("doc_count") is not None or F.get("doc_count") is not None:
+        add("records in the index searched", A.get("doc_count"), F.get("doc_count"), "{:,}")
     AS, FS = A.get("search", {}), F.get("search", {})
     for kind, label in (("all", "all"), ("word1", "1 word"), ("word2", "2 words"), ("word3", "3 words"),
                         ("phrase", "phrase"), ("filtered", "year+committee filter")):

@@ -104,3 +104,30 @@ def test_a_build_killed_at_its_timeout_leaves_its_cells_empty_and_says_how_far_i
     assert "N = 1,000,000 decisions" in text
     assert ("arkisto full build did not finish (killed at the 5400 s timeout, after 5400 s, peak RSS 2100 MB); "
             "last sample at 5390 s: memory 2050 MB, about 612340 records done") in text
+
+
+def test_the_build_rate_is_taken_from_the_last_sample_that_knew_the_progress():
+    # A sample between progress lines knows no record count; the next rate
+    # spans both intervals instead of being reported as 0 records/s.
+    s = bench.Sampler("build", 30)
+    for sample in ({"t_s": 10.0, "records_est": 100}, {"t_s": 20.0}, {"t_s": 30.0, "records_est": 500},
+                   {"t_s": 40.0, "records_est": 500}):
+        s.add(sample)
+    assert [x.get("records_per_s") for x in s.samples] == [10.0, None, 20.0, 0.0]
+
+
+def test_reuse_run_measures_search_on_the_index_an_earlier_run_left(run):
+    # After a build killed at its timeout, its last checkpoint can still be searched.
+    _p, res, work = run
+    out = work / "reused.json"
+    p = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--n", "120", "--per-file", "1",
+                        "--workdir", str(work), "--out", str(out), "--skip-tui", "--queries", "10",
+                        "--cold-runs", "1", "--reuse-run"], capture_output=True, text=True, timeout=600)
+    assert p.returncode == 0, p.stderr[-3000:]
+    again = json.loads(out.read_text())
+    # The first run's update left 110 records (10 files deleted) in both.
+    assert (again["arkisto"]["doc_count"], again["fts5"]["doc_count"]) == (110, 110)
+    assert again["arkisto"]["search"]["all"]["count"] == 10 and again["fts5"]["search"]["all"]["count"] == 10
+    assert "build" not in again["arkisto"] and "incremental" not in again["arkisto"]
+    assert "| records in the index searched | 110 | 110 |" in p.stdout
+    assert again["corpus_copy"] == "reused"

@@ -92,7 +92,10 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))]
 
 
-async def measure(index_dir: Path, typed: list[str], size: tuple[int, int]) -> dict:
+async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], first_timeout: float = 120,
+                  key_timeout: float = 30) -> dict:
+    """The timings; ``first_timeout`` and ``key_timeout`` bound the waits for
+    the first results and for each query's (bench.py grows them with N)."""
     from arkisto.tui.app import make_app
     from arkisto.tui.screens.search import SearchScreen
 
@@ -117,7 +120,7 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int]) -> d
         app = make_app(index_dir)
         async with app.run_test(size=size) as pilot:
             t_paint = time.perf_counter()
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + first_timeout
             while not painted:
                 screen = app.screen
                 opening = any(w.group == "open" and w.is_running for w in app.workers)
@@ -125,7 +128,7 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int]) -> d
                         and screen.query_one("#message").has_class("-error")):
                     raise SystemExit(f"bench_tui: the app could not open the index: {screen.query_one('#message').render()}")
                 if time.monotonic() > deadline:
-                    raise SystemExit("bench_tui: no results within 120 s")
+                    raise SystemExit(f"bench_tui: no results within {first_timeout:.0f} s")
                 await asyncio.sleep(0.001)
             t_results = painted[0][1]
             latencies = []
@@ -135,12 +138,12 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int]) -> d
                     ev = waiters.setdefault("", asyncio.Event())
                     ev.clear()
                     inp.value = ""
-                    await asyncio.wait_for(ev.wait(), 30)
+                    await asyncio.wait_for(ev.wait(), key_timeout)
                 await pilot.press(*q[:-1])
                 ev = waiters[q] = asyncio.Event()
                 t_key = time.perf_counter()
                 await pilot.press(q[-1])
-                await asyncio.wait_for(ev.wait(), 30)
+                await asyncio.wait_for(ev.wait(), key_timeout)
                 t_done = next(t for qq, t in reversed(painted) if qq == q)
                 latencies.append((t_done - t_key) * 1000)
                 del waiters[q]
@@ -169,11 +172,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--size", default="120x40", help="terminal size, WxH")
     ap.add_argument("--out", type=Path, default=Path("bench_tui.json"))
+    ap.add_argument("--first-results-timeout", type=float, default=120, metavar="S",
+                    help="seconds to wait for the first results (default 120)")
+    ap.add_argument("--keystroke-timeout", type=float, default=30, metavar="S",
+                    help="seconds to wait for a typed query's results (default 30)")
     args = ap.parse_args(argv)
     w, h = (int(x) for x in args.size.lower().split("x"))
     with tempfile.TemporaryDirectory(prefix="arkisto-bench-") as tmp:
         index_dir = args.index or build_index(args.records, Path(tmp))
-        result = asyncio.run(measure(index_dir, queries(args.queries), (w, h)))
+        result = asyncio.run(measure(index_dir, queries(args.queries), (w, h), args.first_results_timeout,
+                                     args.keystroke_timeout))
     result["index"] = str(args.index) if args.index else f"synthetic ({args.records} records)"
     k = result["keystroke_to_results_ms"]
     rows = [

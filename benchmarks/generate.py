@@ -1,9 +1,15 @@
 """A deterministic generator of realistic Finnish municipal decisions.
 
-    python benchmarks/generate.py N OUT_DIR [--seed S] [--per-file K]
+    python benchmarks/generate.py N OUT_DIR [--seed S] [--per-file K] [--workers W]
 
 writes N decisions as arkisto JSON files (a JSON list of K records per file,
-default 10) named ``d000000.json`` … .  The same seed gives the same bytes.
+default 10) named ``d000000.json`` … .  The same seed gives the same bytes,
+whatever the number of worker processes (each file is drawn from its own
+random stream, and the workers split the files into ranges).  The corpus is
+written one file at a time, never held in memory.  Over 10,000 files (N over
+100,000 at K = 10) the files go into subfolders of 1,000 (``012/d012345.json``),
+as a real archive's years and committees would: one flat folder of 100,000
+files is not what arkisto meets, and is slow to list.
 
 The corpus is built to make the analysis cost real: bodies of 150–600 words
 (proposal, decision, preparation) from templates filled with real Finnish
@@ -16,6 +22,13 @@ its role and year, a stage, and for a third of the projects a funding
 programme shared with others of the same funder), meeting dates over 20 years (2005–2024), § numbers, case ids
 (diaarinumero) and outcomes.
 
+Up to N = 100,000 the universe is that one (60 presenters, 200 projects), so
+the 10k and 100k corpora stay byte for byte what earlier runs measured.  A
+larger N is a region's archive rather than a town's: ``universe_size`` gives
+it N / 100 presenters and N / 200 projects (10,000 and 5,000 at a million,
+the facet cardinalities issue 18 asks for), the historic 60 and 200 first
+and the rest from larger name pools (compound surnames, projects per place).
+
 Each file is generated from its own random stream (seed, file number,
 revision), so ``make_file(seed, n, k, revision=1)`` rewrites one file with new
 text but the same record ids, dates and committees: that is what the
@@ -27,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 from datetime import date, timedelta
@@ -238,6 +252,24 @@ LAST_NAMES = """Virtanen Korhonen Mäkinen Nieminen Mäkelä Hämäläinen Laine
 Lehtinen Saarinen Salminen Heinonen Niemi Heikkilä Kinnunen Salonen Turunen Salo Laitinen Tuominen Rantanen
 Karjalainen Jokinen Mattila Savolainen Lahtinen Ahonen""".split()
 
+# For the larger universes (N over 100,000): more first names, and compound
+# surnames (Kivimäki, Koivuniemi, Rantasalo …) with their genitives.
+EXTRA_FIRST_NAMES = """Aino Eero Ilkka Kirsi Lauri Marja Niina Olli Pirjo Raimo Seppo Tarja Ulla Veikko Anu Elina
+Harri Jaana Kimmo Maarit Noora Paula Reijo Sanna Tuomas Vesa Hannu Irma Kaisa Esa""".split()
+SURNAME_ROOTS = """Kivi Koivu Haapa Leppä Mänty Kuusi Honka Tammi Pihlaja Kataja Kallio Ranta Järvi Lampi Suo
+Niitty Pelto Metsä Vuori Harju Hiekka Mylly Silta Kirkko Kylä Talo Oja Puro Virta Halla""".split()
+SURNAME_ENDINGS = {"mäki": "mäen", "niemi": "niemen", "salo": "salon", "lahti": "lahden", "aho": "ahon",
+                   "järvi": "järven", "ranta": "rannan", "vuori": "vuoren", "koski": "kosken", "saari": "saaren",
+                   "kangas": "kankaan", "lehto": "lehdon", "maa": "maan", "luoma": "luoman"}
+# Themes of further projects; with PROJECT_THEMES, each place and each
+# suffix: 40 x 12 x 10 = 4,800 more names.
+EXTRA_PROJECT_THEMES = [
+    "Koulupolku", "Hyvä arki", "Vihreä siirtymä", "Osallistava budjetointi", "Kaikkien kirjasto", "Ikäystävällinen kunta",
+    "Lähiliikunta", "Kotona asumisen tuki", "Nuorten ääni", "Vesihuollon varmistus", "Sujuva asiointi",
+    "Kulttuurikasvatus", "Kiusaamisesta vapaa koulu", "Matkailun kehittäminen", "Kestävä liikkuminen",
+    "Ruokahävikin vähentäminen", "Lukutaidon vahvistaminen", "Perheiden tuki", "Työllisyyden kuntakokeilu",
+    "Metsäpolku",
+]
 FUNDERS = ["OKM", "OPH", "AVI", "EU", "ELY", "STM", "Business Finland", "Ympäristöministeriö", "Leader", "EU/ELY",
            "ESR", "TEM"]
 PROJECT_THEMES = [
@@ -283,6 +315,9 @@ DECISION_TEXT = {
 
 
 def _gen_surname(name: str) -> str:
+    for end, gen in SURNAME_ENDINGS.items():
+        if name.endswith(end):
+            return name[: -len(end)] + gen
     if name.endswith("nen"):
         return name[:-3] + "sen"
     if name == "Niemi":
@@ -290,10 +325,31 @@ def _gen_surname(name: str) -> str:
     return name + "n"
 
 
+HISTORIC_PRESENTERS, HISTORIC_PROJECTS = 60, 200
+
+
+def universe_size(n: int) -> tuple[int, int]:
+    """(presenters, projects) for an N-decision corpus: the historic 60 and
+    200 up to 100,000 (so those corpora do not change), then N / 100 and
+    N / 200, as many as the name pools hold."""
+    if n <= 100_000:
+        return HISTORIC_PRESENTERS, HISTORIC_PROJECTS
+    people = (len(FIRST_NAMES) + len(EXTRA_FIRST_NAMES)) * (len(LAST_NAMES) + len(_compound_surnames()))
+    projects = HISTORIC_PROJECTS + len(PROJECT_THEMES + EXTRA_PROJECT_THEMES) * len(PLACES) * len(PROJECT_SUFFIXES)
+    return min(n // 100, people), min(n // 200, projects)
+
+
+def _compound_surnames() -> list[str]:
+    return [root + end for root in SURNAME_ROOTS for end in SURNAME_ENDINGS if root.lower() != end]
+
+
 class Universe:
     """Committees, presenters and projects: the same for every file of a seed."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, presenters: int = HISTORIC_PRESENTERS, projects: int = HISTORIC_PROJECTS):
+        if presenters < HISTORIC_PRESENTERS or projects < HISTORIC_PROJECTS:
+            raise ValueError(f"a universe has at least {HISTORIC_PRESENTERS} presenters and "
+                             f"{HISTORIC_PROJECTS} projects")
         rng = random.Random(f"{seed}:universe")
         people = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
         rng.shuffle(people)
@@ -304,7 +360,6 @@ class Universe:
                 "gen": f"{first} {_gen_surname(last)}", "last": last,
             })
         # Each committee has four regular presenters, drawn without overlap.
-        self.committee_presenters = [self.presenters[4 * c: 4 * c + 4] for c in range(len(COMMITTEES))]
         self.projects = []
         for theme in PROJECT_THEMES:
             for suffix in PROJECT_SUFFIXES:
@@ -320,6 +375,39 @@ class Universe:
             self.noun_weights[i] = 1.0 / (rank + 1) ** 0.8
         self.committee_nouns = [rng.sample(range(len(NOUNS)), 30) for _ in COMMITTEES]
         self.committee_verbs = [rng.sample(range(len(VERBS)), 12) for _ in COMMITTEES]
+        # The larger universes: drawn after all of the above, from a stream of
+        # their own, so the historic one is unchanged.
+        if presenters > HISTORIC_PRESENTERS or projects > HISTORIC_PROJECTS:
+            self._grow(random.Random(f"{seed}:universe:large"), presenters, projects)
+        # Each committee has its own regular presenters (four in the historic
+        # universe), drawn without overlap.
+        per = len(self.presenters) // len(COMMITTEES)
+        self.committee_presenters = [self.presenters[per * c: per * c + per] for c in range(len(COMMITTEES))]
+
+    def _grow(self, rng: random.Random, presenters: int, projects: int) -> None:
+        taken = {p["name"] for p in self.presenters}
+        pool = [(first, last) for first in FIRST_NAMES + EXTRA_FIRST_NAMES
+                for last in LAST_NAMES + _compound_surnames() if f"{first} {last}" not in taken]
+        rng.shuffle(pool)
+        if presenters - len(self.presenters) > len(pool):
+            raise ValueError(f"at most {len(pool) + len(taken)} presenters")
+        for first, last in pool[: presenters - len(self.presenters)]:
+            self.presenters.append({
+                "name": f"{first} {last}", "title": TITLES[len(self.presenters) % len(TITLES)],
+                "gen": f"{first} {_gen_surname(last)}", "last": last,
+            })
+        names = [f"{theme} {place[0]} {suffix}" for theme in PROJECT_THEMES + EXTRA_PROJECT_THEMES
+                 for place in PLACES for suffix in PROJECT_SUFFIXES]
+        rng.shuffle(names)
+        if projects - len(self.projects) > len(names):
+            raise ValueError(f"at most {len(names) + len(self.projects)} projects")
+        for name in names[: projects - len(self.projects)]:
+            self.projects.append({"name": name, "funder": rng.choice(FUNDERS)})
+
+    @classmethod
+    def for_n(cls, seed: int, n: int) -> "Universe":
+        """The universe of an N-decision corpus (``universe_size``)."""
+        return cls(seed, *universe_size(n))
 
 
 # --- text ------------------------------------------------------------------------
@@ -418,7 +506,7 @@ class Writer:
         if t == 9:
             return f"{self.n('plnom').capitalize()} ja {self.n('plnom')} {self.v('pastpass')} {self.n('gen')} {self.n('ine')}."
         if t == 10:
-            return f"{self.uni.projects[r.randrange(200)]['funder']} on myöntänyt {self.project()} -hankkeelle {_amount(r)} euroa valtionavustusta."
+            return f"{self.uni.projects[r.randrange(len(self.uni.projects))]['funder']} on myöntänyt {self.project()} -hankkeelle {_amount(r)} euroa valtionavustusta."
         if t == 11:
             return f"Tarjouspyyntöön saatiin määräaikaan mennessä {r.randrange(2, 12)} tarjousta, joista {self.a('nom')} {self.n('nom')} oli kokonaistaloudellisesti edullisin."
         if t == 12:
@@ -556,20 +644,37 @@ def make_record(uni: Universe, rng: random.Random, seed: int, recno: int, path: 
     return rec
 
 
+FLAT_MAX_FILES = 10_000  # more files than this go into subfolders
+FILES_PER_FOLDER = 1_000
+
+
 def file_name(file_no: int) -> str:
     return f"d{file_no:06d}.json"
+
+
+def file_count(n: int, per_file: int = 10) -> int:
+    return (n + per_file - 1) // per_file
+
+
+def file_path(file_no: int, n: int, per_file: int = 10) -> str:
+    """The file's path under the corpus folder: flat up to FLAT_MAX_FILES
+    files (the 10k and 100k corpora as they were), else in subfolders of
+    FILES_PER_FOLDER (``012/d012345.json``)."""
+    if file_count(n, per_file) <= FLAT_MAX_FILES:
+        return file_name(file_no)
+    return f"{file_no // FILES_PER_FOLDER:03d}/{file_name(file_no)}"
 
 
 def make_file(seed: int, file_no: int, n: int, per_file: int = 10, revision: int = 0,
               uni: Universe | None = None) -> list[dict]:
     """The records of file ``file_no`` of an N-record corpus."""
-    uni = uni or Universe(seed)
+    uni = uni or Universe.for_n(seed, n)
     rng = random.Random(f"{seed}:{file_no}:{revision}")
     meta = random.Random(f"{seed}:{file_no}:meta")
     first = file_no * per_file
     out = []
     for recno in range(first, min(n, first + per_file)):
-        rec = make_record(uni, rng, seed, recno, file_name(file_no), meta)
+        rec = make_record(uni, rng, seed, recno, file_path(file_no, n, per_file), meta)
         if revision:
             rec["preparation"] += f"\n\nKorjattu versio {revision}."
         out.append(rec)
@@ -578,32 +683,57 @@ def make_file(seed: int, file_no: int, n: int, per_file: int = 10, revision: int
 
 def write_file(out_dir: Path, seed: int, file_no: int, n: int, per_file: int = 10, revision: int = 0,
                uni: Universe | None = None) -> Path:
-    path = out_dir / file_name(file_no)
+    """Write one file, through a temporary name and a rename: a file that
+    exists is replaced, not rewritten in place, so a corpus copied as hard
+    links (bench.py) keeps the cached original intact."""
+    path = out_dir / file_path(file_no, n, per_file)
+    path.parent.mkdir(parents=True, exist_ok=True)
     recs = make_file(seed, file_no, n, per_file, revision, uni)
-    path.write_text(json.dumps(recs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(recs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
     return path
 
 
-def generate(n: int, out_dir: Path, seed: int = 1, per_file: int = 10) -> int:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    uni = Universe(seed)
-    files = (n + per_file - 1) // per_file
-    for f in range(files):
+def _write_range(out_dir: Path, seed: int, n: int, per_file: int, start: int, stop: int) -> int:
+    uni = Universe.for_n(seed, n)
+    for f in range(start, stop):
         write_file(out_dir, seed, f, n, per_file, 0, uni)
+    return stop - start
+
+
+def generate(n: int, out_dir: Path, seed: int = 1, per_file: int = 10, workers: int = 1) -> int:
+    """Write the corpus; ``workers`` processes each write a contiguous range
+    of files (the bytes are the same for any number of workers)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = file_count(n, per_file)
+    workers = max(1, min(workers, files))
+    if workers == 1:
+        _write_range(out_dir, seed, n, per_file, 0, files)
+        return files
+    import multiprocessing
+
+    bounds = [files * i // workers for i in range(workers + 1)]
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ctx.Pool(workers) as pool:
+        done = pool.starmap(_write_range, [(out_dir, seed, n, per_file, bounds[i], bounds[i + 1])
+                                           for i in range(workers)])
+    assert sum(done) == files
     return files
 
 
 # --- queries -------------------------------------------------------------------------
 
 
-def make_queries(seed: int = 1, count: int = 220) -> list[dict]:
+def make_queries(seed: int = 1, count: int = 220, n: int = 0) -> list[dict]:
     """Deterministic search queries: {"kind", "text", "filters", "words", "phrase"}.
 
     kinds: word1, word2, word3 (bare words, AND), phrase (2–3 consecutive words
     of a generated sentence, quoted), filtered (1–2 words + year + committee).
-    ``words`` are the query's words as typed (for engines without a parser)."""
+    ``words`` are the query's words as typed (for engines without a parser).
+    ``n`` picks the corpus's universe (its presenters' names)."""
     rng = random.Random(f"{seed}:queries")
-    uni = Universe(seed)
+    uni = Universe.for_n(seed, n)
 
     def word() -> str:
         r = rng.random()
@@ -663,9 +793,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per-file", type=int, default=10, metavar="K", help="records per file (default 10)")
+    ap.add_argument("--workers", type=int, default=1, metavar="W",
+                    help="processes writing files (default 1; the output is the same for any W)")
     args = ap.parse_args(argv)
-    files = generate(args.n, args.out_dir, args.seed, args.per_file)
-    print(f"{args.n} decisions in {files} files under {args.out_dir}", file=sys.stderr)
+    files = generate(args.n, args.out_dir, args.seed, args.per_file, args.workers)
+    presenters, projects = universe_size(args.n)
+    print(f"{args.n} decisions in {files} files under {args.out_dir} "
+          f"({presenters} presenters, {projects} funded projects)", file=sys.stderr)
     return 0
 
 

@@ -49,7 +49,8 @@ def test_a_small_run_passes_its_checks_and_records_load_and_commit(run):
     assert all(c["ok"] for c in res["checks"]) and len(res["checks"]) >= 8
     assert len(res["load"]["start"]) == 3 and len(res["load"]["end"]) == 3
     assert [ph["phase"].split(":")[0] for ph in res["load"]["phases"]][:2] == ["fts5", "arkisto"]
-    assert len(res["source"]["commit"]) == 40
+    if (ROOT / ".git").exists():  # a checkout (CI's clone is one); a copied tree has no commit to record
+        assert len(res["source"]["commit"]) == 40
     assert res["arkisto"]["build"]["report"]["doc_count"] == 120
     assert res["arkisto"]["build"]["report"]["files_indexed"] == 120
     assert res["universe"] == {"presenters": 60, "projects": 200, "committees": 15}

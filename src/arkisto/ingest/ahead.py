@@ -97,10 +97,8 @@ class ParseAhead:
         if pdfs >= self.jobs:
             return
         kind, data = source
-        job = _Job(digest=hashlib.sha256(data).hexdigest())
-        self.started[path] = job
-        if job.digest == prev_sha:
-            job.pages.put(None)
+        job = self._job(path, data, prev_sha)
+        if job is None:
             return
         try:
             child = detect.start_pdf(path, data)
@@ -108,17 +106,18 @@ class ParseAhead:
             self.started.pop(path)
             return
         del data, source  # the child has its copy
+        _answer_in_thread(job, path, kind,
+                          lambda: child.wait(lambda done, total: job.pages.put((done, total)), self.cancel))
 
-        def wait() -> None:
-            try:
-                job.result = child.wait(lambda done, total: job.pages.put((done, total)), self.cancel)
-            except IngestError as exc:
-                job.result = detect.failed(path, kind, exc)
-            finally:
-                job.pages.put(None)
-
-        job.thread = threading.Thread(target=wait, name="arkisto-parse", daemon=True)
-        job.thread.start()
+    def _job(self, path: Path, data: bytes, prev_sha: str | None) -> _Job | None:
+        """The file's job, started; None when its content hash is
+        ``prev_sha`` (unchanged: the build passes it over, nothing to parse)."""
+        job = _Job(digest=hashlib.sha256(data).hexdigest())
+        self.started[path] = job
+        if job.digest == prev_sha:
+            job.pages.put(None)
+            return None
+        return job
 
     def _start_in_worker(self, path: Path, kind: str, data: bytes, prev_sha: str | None) -> None:
         """A file other than a PDF, parsed in the read-ahead's worker while
@@ -126,10 +125,8 @@ class ParseAhead:
         worker never waits to send it."""
         if not detect.ISOLATE or self.in_worker is not None:
             return
-        job = _Job(digest=hashlib.sha256(data).hexdigest())
-        self.started[path] = job
-        if job.digest == prev_sha:
-            job.pages.put(None)
+        job = self._job(path, data, prev_sha)
+        if job is None:
             return
         try:
             self.worker = worker = detect.worker_for(self.worker)
@@ -143,17 +140,7 @@ class ParseAhead:
             return
         self.in_worker = job
         del data
-
-        def wait() -> None:
-            try:
-                job.result = worker.receive()
-            except IngestError as exc:
-                job.result = detect.failed(path, kind, exc)
-            finally:
-                job.pages.put(None)
-
-        job.thread = threading.Thread(target=wait, name="arkisto-parse", daemon=True)
-        job.thread.start()
+        _answer_in_thread(job, path, kind, worker.receive)
 
     def take(self, path: Path, on_page=None) -> Parsed | None:
         """The file's reading, once done (its pages told to ``on_page`` as
@@ -186,3 +173,20 @@ class ParseAhead:
             if job.thread is not None:
                 job.thread.join()
         self.started.clear()
+
+
+def _answer_in_thread(job: _Job, path: Path, kind: str, answer) -> None:
+    """Wait for ``answer()`` (a parsing child's or the worker's) on a thread
+    of its own, so the child never waits to send; a limit it hit becomes
+    the file's failed result.  ``take`` sees the end on ``job.pages``."""
+
+    def wait() -> None:
+        try:
+            job.result = answer()
+        except IngestError as exc:
+            job.result = detect.failed(path, kind, exc)
+        finally:
+            job.pages.put(None)
+
+    job.thread = threading.Thread(target=wait, name="arkisto-parse", daemon=True)
+    job.thread.start()

@@ -194,6 +194,11 @@ def test_deleted_documents_never_match(segmented_index: Path, paths):
         assert (~live).sum() == reader.doc_count_all() - reader.doc_count()
         everything = svc.search("", limit=0)
         assert everything.total == reader.doc_count()
+        # A word's matches: Whoosh's own count of live documents with it.
+        from whoosh.query import Term
+
+        hits = svc.search("kaupunki", limit=0)
+        assert hits.total == len(svc.searcher().search(Term("text", "kaupunki"), limit=None)) > 0
 
 
 def test_positions_decoded_in_bulk_equal_whoosh():

@@ -35,6 +35,8 @@ from collections import OrderedDict
 
 import numpy as np
 
+from .termtables import TermTables
+
 K1 = 1.2
 B = 0.75
 
@@ -83,8 +85,12 @@ class Engine:
     thread's ``Postings`` (``px``; a Whoosh reader is not thread-safe);
     the engine's own caches are shared and locked."""
 
-    def __init__(self, px, budget: int = 8_000_000):
+    def __init__(self, px, budget: int = 8_000_000, folder=None):
+        """``folder``: the generation's directory, where each segment's term
+        tables are kept (termtables.py); without it they are read from the
+        postings."""
         self.n = px.doc_count_all()
+        self.tables = TermTables(folder)
         self.budget = budget
         self._lock = threading.Lock()
         # (field, term) -> (docnums, BM25F contributions), by postings held
@@ -397,28 +403,15 @@ class FacetArrays:
         self.single: dict[str, np.ndarray] = {}
         self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for facet, (fieldname, multi) in facets.items():
-            known: list[str] = []
-            if not px.has_field(fieldname):
-                self.known[facet] = known
-                self.single[facet] = np.zeros(n, dtype=np.int32)
-                continue
-            ords = np.zeros(n, dtype=np.int32)
-            pdocs, pords = [], []
-            for btext in px.lexicon(fieldname):
-                known.append(btext.decode("utf-8"))
-                ids, _w = engine._read(px, fieldname, btext)
-                if multi:
-                    pdocs.append(ids)
-                    pords.append(np.full(len(ids), len(known), dtype=np.int32))
-                else:
-                    ords[ids] = len(known)
-            self.known[facet] = known
+            terms, docs, tords = engine.tables.pairs(px, fieldname)
+            keep = engine.live[docs]
+            docs, tords = docs[keep], tords[keep] + 1
+            self.known[facet] = list(terms)
             if multi:
-                self.pairs[facet] = (
-                    np.concatenate(pdocs) if pdocs else _EMPTY_IDS,
-                    np.concatenate(pords) if pords else _EMPTY_IDS,
-                )
+                self.pairs[facet] = (docs, tords)
             else:
+                ords = np.zeros(n, dtype=np.int32)
+                ords[docs] = tords
                 self.single[facet] = ords
 
     def count(self, facet: str, mask: np.ndarray) -> dict[str, int]:

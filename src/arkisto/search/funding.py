@@ -109,22 +109,18 @@ class _Pairs:
 
 
 def _pairs(engine, px, fieldname: str, parts: int) -> _Pairs:
-    docs: list[np.ndarray] = []
-    ords: list[np.ndarray] = []
-    terms: list[tuple[str, ...]] = []
-    if px.has_field(fieldname):
-        for btext in px.lexicon(fieldname):
-            t = tuple(btext.decode("utf-8").split(SEP))
-            if len(t) != parts:
-                continue  # not one of ours: ignored rather than guessed at
-            ids, _w = engine._read(px, fieldname, btext)
-            if not len(ids):
-                continue
-            docs.append(ids)
-            ords.append(np.full(len(ids), len(terms), dtype=np.int32))
-            terms.append(t)
-    return _Pairs(np.concatenate(docs).astype(np.int64) if docs else np.zeros(0, dtype=np.int64),
-                  np.concatenate(ords) if ords else np.zeros(0, dtype=np.int32), terms)
+    """A field's terms of ``parts`` parts that live documents have, in
+    term order, with their (document, term) pairs (termtables.py)."""
+    terms, docs, ords = engine.tables.pairs(px, fieldname)
+    keep = engine.live[docs]
+    docs, ords = docs[keep], ords[keep]
+    split = [tuple(t.split(SEP)) for t in terms]
+    # Terms not of ours (another number of parts) are ignored rather than guessed at.
+    use = np.array([len(t) == parts for t in split], dtype=bool) & (np.bincount(ords, minlength=len(terms)) > 0)
+    renumber = (np.cumsum(use) - 1).astype(np.int32)
+    sel = use[ords] if len(ords) else np.zeros(0, dtype=bool)
+    return _Pairs(docs[sel].astype(np.int64), renumber[ords[sel]] if len(ords) else np.zeros(0, dtype=np.int32),
+                  [split[i] for i in np.flatnonzero(use).tolist()])
 
 
 class Amounts:

@@ -58,6 +58,17 @@ class Postings(Protocol):
         """(document, position) pairs from postings' raw values."""
         ...
 
+    # Segments: the index's immutable parts, in document order.
+    def segments(self) -> list[tuple[str, int, int]]:
+        """(segment id, number of its first document, its documents with
+        the deleted ones) of each segment."""
+        ...
+
+    def segment_terms(self, index: int, field: str) -> list[tuple[bytes, np.ndarray]]:
+        """Every term of the field in one segment with its documents,
+        numbered within the segment; deleted ones may be among them."""
+        ...
+
     # Per-document columns.
     def field_lengths(self, field: str) -> np.ndarray:
         """Each document's length in the field as BM25F reads it (Whoosh

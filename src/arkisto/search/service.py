@@ -101,6 +101,18 @@ class _Generation:
                 self.lease = None
 
 
+def _live_pairs(table: tuple[list[str], np.ndarray, np.ndarray], live: np.ndarray) -> tuple[list[str], bytes, bytes]:
+    """A field's merged term table (termtables.TermTables.pairs) over the
+    live documents only, renumbered: (terms with a live document, docs,
+    ords) as comparable values."""
+    terms, docs, ords = table
+    keep = live[docs]
+    docs, ords = docs[keep], ords[keep]
+    used = np.unique(ords)
+    return ([terms[i] for i in used.tolist()], docs.astype(np.int64).tobytes(),
+            np.searchsorted(used, ords).astype(np.int64).tobytes())
+
+
 class SearchService:
     def __init__(self, index_dir: str | os.PathLike[str]):
         self.store = IndexStore(index_dir)
@@ -251,7 +263,7 @@ class SearchService:
             px = self.postings()
             with gen.lock, self._damage():
                 if gen.engine is None:
-                    gen.engine = Engine(px)
+                    gen.engine = Engine(px, folder=getattr(gen.ix.storage, "folder", None))
         return gen.engine
 
     def facet_cache(self):
@@ -1088,6 +1100,17 @@ class SearchService:
                     px.positions(field, ids, list(vals))
                 terms += 1
             self.facet_cache()
+            # The term tables kept beside the segments (termtables.py) must
+            # say what the postings say, for the live documents.
+            from .termtables import FIELDS, TermTables
+
+            fresh = TermTables(None)
+            with self._damage():
+                for field in FIELDS:
+                    if _live_pairs(engine.tables.pairs(px, field), engine.live) != \
+                            _live_pairs(fresh.pairs(px, field), engine.live):
+                        raise IndexDamagedError(Msg("err_tables_differ", path=str(self.index_dir), field=field),
+                                                REBUILD_HINT)
             return terms
 
     # --- what is new (saved searches) -----------------------------------------------

@@ -158,18 +158,7 @@ class WhooshPostings:
                 if type(exc).__name__ == "TermNotFound":
                     continue
                 raise
-            if ti.is_inlined():
-                ids, ws, vs = ti.inlined_postings()
-                id_parts.append(np.asarray(ids, dtype=np.int64) + base)
-                w_parts.append(np.asarray(ws, dtype=np.float64))
-                if values:
-                    v_parts.extend(vs)
-                continue
-            offset, length = ti.extent()
-            if isinstance(length, tuple):  # W3TermInfo keeps struct.unpack's 1-tuple
-                length = length[0]
-            raw = terms._postfile.get(offset, length)
-            for ids, ws, vs in _blocks(raw, fmt, values):
+            for ids, ws, vs in _term_blocks(terms, ti, fmt, values):
                 id_parts.append(ids + base)
                 w_parts.append(ws)
                 if values:
@@ -177,6 +166,44 @@ class WhooshPostings:
         if not id_parts:
             return _EMPTY_IDS, _EMPTY_F, ([] if values else None)
         return np.concatenate(id_parts), np.concatenate(w_parts), (v_parts if values else None)
+
+    # --- segments ----------------------------------------------------------------------
+
+    def segments(self) -> list[tuple[str, int, int]]:
+        """(segment id, number of its first document, its documents with
+        the deleted ones) of each segment, in document order."""
+        out = []
+        for seg, base in self.reader.leaf_readers():
+            segment = seg.segment() if hasattr(seg, "segment") else None
+            out.append((segment.segment_id() if segment is not None else "", base, seg.doc_count_all()))
+        return out
+
+    def segment_terms(self, index: int, field: str) -> list[tuple[bytes, np.ndarray]]:
+        """Every term of ``field`` in the segment ``index`` (of ``segments``)
+        with its documents, numbered within the segment, in term order.  The
+        fast path walks the segment's term table once and includes deleted
+        documents; the public API looks each term up and leaves them out."""
+        seg, _base = self.reader.leaf_readers()[index]
+        if field not in self.schema:
+            return []
+        fmt = self.schema[field].format
+        terms = getattr(seg, "_terms", None)
+        out: list[tuple[bytes, np.ndarray]] = []
+        if FAST and terms is not None and hasattr(terms, "items_from") and hasattr(terms, "_postfile"):
+            TAKEN["segment_terms"] += 1
+            if field not in terms.indexed_field_names():
+                return out
+            for (fname, btext), ti in terms.items_from(field, b""):
+                if fname != field:
+                    break
+                parts = [ids for ids, _ws, _vs in _term_blocks(terms, ti, fmt, False)]
+                out.append((btext, np.concatenate(parts) if len(parts) != 1 else parts[0]))
+            return out
+        for btext in seg.lexicon(field):
+            got = _public_postings(seg, field, btext, False)
+            if got is not None and len(got[0]):
+                out.append((btext, got[0]))
+        return out
 
     def positions(self, field: str, docs: np.ndarray, vals: list) -> tuple[np.ndarray, np.ndarray]:
         """(document, position) pairs of one term's postings (raw values
@@ -233,6 +260,18 @@ class WhooshPostings:
             vals[base:base + count] = v
             present[base:base + count] = v != np.uint64(missing if missing is not None else 0)
         return vals, present
+
+
+def _term_blocks(terms, ti, fmt, values: bool):
+    """(ids, weights, values) blocks of one term's postings in one segment,
+    from its term info: inlined in the info, or read from the posting file."""
+    if ti.is_inlined():
+        ids, ws, vs = ti.inlined_postings()
+        return [(np.asarray(ids, dtype=np.int64), np.asarray(ws, dtype=np.float64), vs)]
+    offset, length = ti.extent()
+    if isinstance(length, tuple):  # W3TermInfo keeps struct.unpack's 1-tuple
+        length = length[0]
+    return _blocks(terms._postfile.get(offset, length), fmt, values)
 
 
 def _public_postings(seg, field: str, btext: bytes, values: bool):

@@ -4,6 +4,8 @@ and amounts arkisto reads from the corpus, against a judged set (issue 17).
     .venv/bin/python benchmarks/projects.py --half dev
     .venv/bin/python benchmarks/projects.py --half heldout
     .venv/bin/python benchmarks/projects.py --half dev --misses
+    .venv/bin/python benchmarks/projects.py --corpus benchmarks/projects_unseen \
+        --set benchmarks/projects_unseen/set.json --half dev|heldout
 
 Every file of the corpus is parsed with ``arkisto.ingest.parse_path`` (the
 product's entry point).  A record is named ``<path in the corpus>#<record
@@ -30,6 +32,8 @@ import json
 import sys
 from pathlib import Path
 
+from arkisto.projects import project_key
+
 REPO = Path(__file__).resolve().parent.parent
 # ../shared/corpus from the main checkout; from a worktree under wt/, one up more.
 DEFAULT_CORPUS = next((d.resolve() for d in (REPO / ".." / "shared" / "corpus", REPO / ".." / ".." / "shared" / "corpus")
@@ -37,14 +41,16 @@ DEFAULT_CORPUS = next((d.resolve() for d in (REPO / ".." / "shared" / "corpus", 
 DEFAULT_SET = Path(__file__).resolve().parent / "projects_set.json"
 
 
-def read_corpus(corpus: Path) -> dict[str, list]:
-    """Record name -> the record's funded projects, for every record parsed."""
+def read_corpus(corpus: Path, skip: frozenset[Path] = frozenset()) -> dict[str, list]:
+    """Record name -> the record's funded projects, for every record parsed
+    (the corpus's README and the files in ``skip`` left out)."""
     import arkisto.ingest.detect as detect
     from arkisto.ingest import parse_path
 
     detect.ISOLATE = False
     out: dict[str, list] = {}
-    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.name != "README.md"):
+    for path in sorted(p for p in corpus.rglob("*")
+                       if p.is_file() and p.name != "README.md" and p.resolve() not in skip):
         try:
             res = parse_path(path)
         except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
@@ -64,7 +70,9 @@ def triples(name: str, projects: list[dict] | list) -> tuple[set, set, set]:
     proj, fund, amt = set(), set(), set()
     for p in projects:
         if isinstance(p, dict):
-            key, funders = p["key"], p["funders"]
+            # A judged project by its key, or by its name as a person lists it.
+            key = p["key"] if "key" in p else project_key(p["name"])
+            funders = p["funders"]
             amounts = [(round(e), r) for e, r in p["amounts"]]
         else:
             # A record from before keys were filled: its name, as the search side falls back.
@@ -117,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"no corpus at {args.corpus} (--corpus DIR)", file=sys.stderr)
         return 2
-    read = read_corpus(args.corpus)
+    read = read_corpus(args.corpus, frozenset({args.set.resolve()}))
     judged, names = halves(judged_set, read)[args.half]
     res = evaluate(read, judged, names)
 

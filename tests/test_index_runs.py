@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -299,3 +300,39 @@ def test_a_build_never_copies_its_segments_into_memory(tmp_path: Path, monkeypat
     assert mapped and not any(mapped)
     index_paths([a], tmp_path / "ix", rebuild=True)
     assert not any(mapped)
+
+
+def test_sub_writers_never_fork_while_a_read_ahead_thread_runs(tmp_path: Path, monkeypatch):
+    """A child forked while another thread holds a lock may wait on its copy
+    for ever.  A full build's sub-writers are forked at its start and again
+    after each checkpoint: by then the read-ahead's threads have ended.
+    Files 305-315 are slow to parse, so their threads are alive where Whoosh
+    forked the sub-writers before (its first batch after the checkpoint)."""
+    from whoosh import multiproc
+
+    from arkisto.ingest import ahead
+
+    a = tmp_path / "a"
+    synthetic_archive(a, 420, 1)
+    alive_at_fork: list[list[str]] = []
+    real_start = multiproc.SubWriterTask.start
+
+    def start(self):
+        alive_at_fork.append(sorted(t.name for t in threading.enumerate() if t.name == "arkisto-parse" and t.is_alive()))
+        return real_start(self)
+
+    real_answer = ahead._answer_in_thread
+
+    def slow_answer(job, path, kind, answer):
+        def late():
+            if 305 <= int(path.stem[4:]) <= 315:
+                time.sleep(0.3)
+            return answer()
+        return real_answer(job, path, kind, late)
+
+    monkeypatch.setattr(multiproc.SubWriterTask, "start", start)
+    monkeypatch.setattr(ahead, "_answer_in_thread", slow_answer)
+    report = index_paths([a], tmp_path / "ix", checkpoint_files=210)
+    assert report.doc_count == 420 and report.checkpoints >= 1
+    assert len(alive_at_fork) >= 4  # two sub-writers at the start, two after the checkpoint
+    assert not any(alive_at_fork), alive_at_fork

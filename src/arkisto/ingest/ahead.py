@@ -158,6 +158,13 @@ class ParseAhead:
             self.in_worker = None
         return Parsed(digest=job.digest, result=job.result)
 
+    def settle(self) -> None:
+        """Wait until no thread of ours runs: each file under way is read to
+        its end (its result and pages kept for ``take``).  Before a fork."""
+        for job in list(self.started.values()):
+            if job.thread is not None:
+                job.thread.join()
+
     def close(self) -> None:
         """Stop: children still parsing are ended, their results dropped."""
         self.cancel.set()

@@ -868,7 +868,8 @@ class IndexRun:
         self.ix = self._open_gen(self.gen_dir)
         remaining = len(self.files) - self.report.files_indexed - self.report.files_unchanged \
             - self.report.files_skipped
-        self.writer = _writer(self.ix, fresh=self.old_live is None, files=remaining)
+        self.writer = _writer(self.ix, fresh=self.old_live is None, files=remaining,
+                              settle=self.ahead.settle if self.ahead is not None else None)
         self.existing = self.ix.searcher()
         self.changed_since_checkpoint = 0
         self.last_checkpoint = time.monotonic()
@@ -1047,17 +1048,26 @@ class _DeferSignals:
         return False
 
 
-def _writer(ix, fresh: bool, files: int):
+def _writer(ix, fresh: bool, files: int, settle: Callable[[], None] | None = None):
     """A full build of many files uses one Whoosh sub-writer per core (each
     analyses and pools its share, and their segments are kept, not merged:
     measured 36 s -> 12.5 s for 10,000 decisions on 2 cores); updates use
-    one writer, so they stay small and cheap."""
+    one writer, so they stay small and cheap.
+
+    The sub-writers are forked here, at once, after ``settle`` has let the
+    read-ahead's threads end: a child forked while another thread holds a
+    lock (an import's, the allocator's) may wait on its copy for ever, and
+    Whoosh would otherwise fork them at its first batch, mid-build."""
     procs = min(os.cpu_count() or 1, 4)
     if fresh and files >= 200 and procs > 1 and os.environ.get("ARKISTO_INDEX_PROCS", "") != "1":
-        from .whoosh_format import prepare_subwriters
+        from .whoosh_format import prepare_subwriters, start_subwriters
 
         prepare_subwriters()  # Ctrl-C, a killed parent, arkisto's writer: see there
-        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+        if settle is not None:
+            settle()
+        writer = ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB)
+        start_subwriters(writer)
+        return writer
     return bulk_writer(ix)
 
 

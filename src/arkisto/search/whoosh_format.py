@@ -565,6 +565,16 @@ def _column_array(col, count: int) -> np.ndarray:
 _PATCHED = False
 
 
+def start_subwriters(writer) -> None:
+    """Fork all of a Whoosh ``MpWriter``'s sub-writer processes now (Whoosh
+    forks each at its first batch of documents, whatever threads run then)."""
+    tasks, procs, new_task = getattr(writer, "tasks", None), getattr(writer, "procs", 0), getattr(writer, "_new_task", None)
+    if tasks is None or new_task is None:
+        return
+    while len(tasks) < procs:
+        new_task()
+
+
 def prepare_subwriters() -> None:
     """Whoosh's sub-writer processes must not die on the user's Ctrl-C (the
     parent commits what is done, and needs them for that) and must not

@@ -24,7 +24,6 @@ API wrote) is read from its postings instead, with the same result.
 
 from __future__ import annotations
 
-import io
 import os
 import zipfile
 from dataclasses import dataclass
@@ -50,26 +49,6 @@ class Table:
     terms: list[str]
     docs: np.ndarray
     ords: np.ndarray
-
-
-@dataclass
-class _Stored:
-    """A field's table as stored, its terms decoded when first asked for
-    (a search needs the facets' terms, not the projects' amounts)."""
-
-    name: str
-    blob: bytes
-    offsets: list[int]
-    docs: np.ndarray
-    ords: np.ndarray
-
-    def table(self) -> Table:
-        offs = self.offsets
-        try:
-            terms = [self.blob[a:b].decode("utf-8") for a, b in zip(offs, offs[1:])]
-        except UnicodeDecodeError:
-            raise UnsafeIndexData(f"{self.name}: a term is not UTF-8") from None
-        return Table(terms, self.docs, self.ords)
 
 
 def read_segment(px, index: int, field: str) -> Table:
@@ -140,66 +119,68 @@ def _array(z, name: str, dtype) -> np.ndarray:
     return a
 
 
-def load_segment(path: Path, count: int) -> dict[str, _Stored] | None:
-    """A segment's tables from its file, checked; None when the file is of
-    another format or field list (then the postings are read instead)."""
+def load_table(path: Path, count: int, field: str) -> Table | None:
+    """One field's table from a segment's file, checked; None when there is
+    no file, or it is of another format or field list (then the postings
+    are read instead).  Only that field's arrays are read."""
     try:
-        data = path.read_bytes()
+        f = open(path, "rb")
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise UnsafeIndexData(f"{path.name}: {exc.strerror}") from None
-    try:
-        z = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise UnsafeIndexData(f"{path.name} is not a term table ({type(exc).__name__})") from None
-    if not isinstance(z, np.lib.npyio.NpzFile):
-        raise UnsafeIndexData(f"{path.name} is not a term table")
-    with z:
-        meta = _array(z, "meta", np.int64)
-        if len(meta) != 2 or int(meta[0]) != FORMAT:
-            return None
-        if int(meta[1]) != count:
-            raise UnsafeIndexData(f"{path.name} is of {int(meta[1])} documents, its segment of {count}")
+    with f:
         try:
-            fields = _array(z, "fields", np.uint8).tobytes().decode("utf-8").split("\n")
-        except UnicodeDecodeError:
-            raise UnsafeIndexData(f"{path.name}: field names are not UTF-8") from None
-        if tuple(fields) != FIELDS:
-            return None
-        out: dict[str, _Stored] = {}
-        for i, field in enumerate(FIELDS):
+            z = np.load(f, allow_pickle=False)
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise UnsafeIndexData(f"{path.name} is not a term table ({type(exc).__name__})") from None
+        if not isinstance(z, np.lib.npyio.NpzFile):
+            raise UnsafeIndexData(f"{path.name} is not a term table")
+        with z:
+            meta = _array(z, "meta", np.int64)
+            if len(meta) != 2 or int(meta[0]) != FORMAT:
+                return None
+            if int(meta[1]) != count:
+                raise UnsafeIndexData(f"{path.name} is of {int(meta[1])} documents, its segment of {count}")
+            try:
+                fields = _array(z, "fields", np.uint8).tobytes().decode("utf-8").split("\n")
+            except UnicodeDecodeError:
+                raise UnsafeIndexData(f"{path.name}: field names are not UTF-8") from None
+            if tuple(fields) != FIELDS:
+                return None
+            i = FIELDS.index(field)
             blob = _array(z, f"{i}.bytes", np.uint8).tobytes()
             offsets = _array(z, f"{i}.offsets", np.int64)
             docs = _array(z, f"{i}.docs", np.int32)
             ords = _array(z, f"{i}.ords", np.int32)
-            n = len(offsets) - 1
-            if (n < 0 or offsets[0] != 0 or offsets[-1] != len(blob) or bool((np.diff(offsets) < 0).any())
-                    or len(docs) != len(ords)
-                    or (len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= count
-                                       or int(ords.min()) < 0 or int(ords.max()) >= n))):
-                raise UnsafeIndexData(f"{path.name}: the table of {field} does not check")
-            out[field] = _Stored(f"{path.name}: {field}", blob, offsets.tolist(), docs, ords)
-        return out
+    n = len(offsets) - 1
+    if (n < 0 or offsets[0] != 0 or offsets[-1] != len(blob) or bool((np.diff(offsets) < 0).any())
+            or len(docs) != len(ords)
+            or (len(docs) and (int(docs.min()) < 0 or int(docs.max()) >= count
+                               or int(ords.min()) < 0 or int(ords.max()) >= n))):
+        raise UnsafeIndexData(f"{path.name}: the table of {field} does not check")
+    offs = offsets.tolist()
+    try:
+        terms = [blob[a:b].decode("utf-8") for a, b in zip(offs, offs[1:])]
+    except UnicodeDecodeError:
+        raise UnsafeIndexData(f"{path.name}: a term of {field} is not UTF-8") from None
+    return Table(terms, docs, ords)
 
 
 class TermTables:
-    """A generation's tables: each field's terms over every segment, merged
-    in term order, with (document, term) pairs numbered in the index.
-    Built once per field; the caller holds the generation's lock."""
+    """A generation's tables: a field's terms over every segment, merged in
+    term order, with (document, term) pairs numbered in the index.  Each
+    caller keeps what it builds from them (the facets, the projects), so
+    nothing is kept here."""
 
     def __init__(self, folder: str | os.PathLike[str] | None):
         self.folder = Path(folder) if folder is not None else None
-        self._segments: dict[int, dict[str, _Stored] | None] = {}
-        self._merged: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
     def _segment(self, px, index: int, segment_id: str, count: int, field: str) -> Table:
         if field in FIELDS and self.folder is not None and segment_id:
-            if index not in self._segments:
-                self._segments[index] = load_segment(_path(self.folder, segment_id), count)
-            tables = self._segments[index]
-            if tables is not None:
-                return tables[field].table()
+            table = load_table(_path(self.folder, segment_id), count, field)
+            if table is not None:
+                return table
         return read_segment(px, index, field)
 
     def pairs(self, px, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -207,14 +188,8 @@ class TermTables:
         order (UTF-8 byte order, as Whoosh's lexicon), and each (document,
         term) pair grouped by term, documents ascending, deleted ones
         included."""
-        hit = self._merged.get(field)
-        if hit is not None:
-            return hit
         if not px.has_field(field):
-            got: tuple[list[str], np.ndarray, np.ndarray] = ([], np.zeros(0, dtype=np.int64),
-                                                             np.zeros(0, dtype=np.int32))
-            self._merged[field] = got
-            return got
+            return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         parts = [(self._segment(px, i, sid, count, field), base)
                  for i, (sid, base, count) in enumerate(px.segments())]
         if len(parts) == 1:
@@ -240,6 +215,4 @@ class TermTables:
             # sort by term keeps the documents ascending.
             order = np.argsort(ords, kind="stable")
             docs, ords = docs[order], ords[order]
-        got = (terms, docs, ords.astype(np.int32))
-        self._merged[field] = got
-        return got
+        return terms, docs, ords.astype(np.int32)

@@ -7,7 +7,6 @@ fallbacks through Whoosh's public API."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +18,8 @@ from whoosh.query import Term
 from arkisto.search import plan as p
 from arkisto.search import whoosh_format
 from arkisto.search.whoosh_format import WhooshPostings, _positions
-from arkisto.search.indexer import index_paths
 from arkisto.search.service import SearchService
-from helpers import FIXTURES
+from helpers import index_in_runs
 
 QUERIES = [
     "päätös", "hanke", "rakennuslupa", "kaupunginhallitus päätös", "Helsingin kaupunki",
@@ -36,17 +34,8 @@ QUERIES = [
 def segmented_index(tmp_path_factory) -> Path:
     """Espoo and Oulu in one run, Helsinki in a second (a second segment),
     then one Espoo file removed (deleted documents in the first segment)."""
-    root = tmp_path_factory.mktemp("engine")
-    docs = root / "docs"
-    shutil.copytree(FIXTURES / "espoo-dynasty", docs / "espoo")
-    shutil.copytree(FIXTURES / "oulu-tweb", docs / "oulu")
-    index_paths([docs], root / "ix")
-    shutil.copytree(FIXTURES / "helsinki-ahjo", docs / "helsinki")
-    gone = sorted((docs / "espoo").rglob("*.*"))[0]
-    gone.unlink()
-    report = index_paths([docs], root / "ix")
-    assert report.files_deleted == 1
-    return root / "ix"
+    return index_in_runs(tmp_path_factory.mktemp("engine"),
+                         [["espoo-dynasty", "oulu-tweb"], ["helsinki-ahjo"]], "espoo-dynasty")
 
 
 @pytest.fixture(params=["fast", "public"])

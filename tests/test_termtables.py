@@ -19,6 +19,7 @@ from arkisto.search import termtables, whoosh_format
 from arkisto.search.indexer import index_paths
 from arkisto.search.service import SearchService
 from arkisto.search.store import MANIFEST, IndexStore, _edge_hash, sha256_file
+from helpers import index_in_runs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -34,17 +35,8 @@ def _english():
 def segmented(tmp_path_factory) -> Path:
     """Three runs: two segments or more, deleted documents, funded projects
     (Heinola's report, the annual report) and every facet."""
-    root = tmp_path_factory.mktemp("tables")
-    docs = root / "docs"
-    shutil.copytree(FIXTURES / "espoo-dynasty", docs / "espoo")
-    shutil.copytree(FIXTURES / "heinola", docs / "heinola")
-    index_paths([docs], root / "ix")
-    shutil.copytree(FIXTURES / "helsinki-ahjo", docs / "helsinki")
-    shutil.copytree(FIXTURES / "projects", docs / "projects")
-    index_paths([docs], root / "ix")
-    sorted((docs / "espoo").rglob("*.*"))[0].unlink()
-    assert index_paths([docs], root / "ix").files_deleted == 1
-    return root / "ix"
+    return index_in_runs(tmp_path_factory.mktemp("tables"),
+                         [["espoo-dynasty", "heinola"], ["helsinki-ahjo", "projects"]], "espoo-dynasty")
 
 
 def _gen(ix: Path) -> Path:

@@ -3,7 +3,9 @@ interrupts and hostile input never cost the user their index."""
 
 from __future__ import annotations
 
+import gc
 import json
+import warnings
 import random
 import signal
 import subprocess
@@ -108,12 +110,63 @@ def test_disk_full_on_nth_write_keeps_old_index(tmp_path: Path, monkeypatch, nth
         return real_write(self, data)
 
     monkeypatch.setattr(structfile.StructFile, "write", failing_write)
-    with pytest.raises(DiskFullError) as e:
-        index_paths([a], ix)
-    assert "disk full" in str(e.value)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with pytest.raises(DiskFullError) as e:
+            index_paths([a], ix)
+        message = str(e.value)
+        del e  # its traceback holds the failed run's objects
+        gc.collect()
+    assert "disk full" in message
+    # No file of the failed segment is left open (for the collector to find).
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
     monkeypatch.undo()
     assert IndexStore(ix).generations() == before  # no litter
     assert doc_count(ix) == n
+    assert index_paths([a], ix).doc_count == 100
+
+
+@pytest.mark.parametrize("share", [0.8, 0.9, 1.0])
+def test_disk_full_late_in_the_commit_leaves_no_file_open(tmp_path: Path, monkeypatch, share: float):
+    """The last writes of an update are its commit (postings, the compound
+    segment, the table of contents): a full disk there leaves no file of
+    the segment, of its merge or of the writer's own searcher open."""
+    import shutil
+
+    from whoosh.filedb import structfile
+
+    a = tmp_path / "a"
+    synthetic_archive(a, 3, 20)
+    ix = tmp_path / "ix"
+    index_paths([a], ix)
+    synthetic_archive(a, 5, 20, seed=3)
+    real_write = structfile.StructFile.write
+    calls = {"n": 0}
+
+    def counting(self, data):
+        calls["n"] += 1
+        return real_write(self, data)
+
+    monkeypatch.setattr(structfile.StructFile, "write", counting)
+    shutil.copytree(ix, tmp_path / "dry")
+    index_paths([a], tmp_path / "dry")
+    nth, calls["n"] = int(calls["n"] * share), 0
+
+    def failing_write(self, data):
+        calls["n"] += 1
+        if calls["n"] == nth:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(structfile.StructFile, "write", failing_write)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        with pytest.raises(DiskFullError) as e:
+            index_paths([a], ix)
+        del e
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
+    monkeypatch.undo()
     assert index_paths([a], ix).doc_count == 100
 
 

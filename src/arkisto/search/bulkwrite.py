@@ -30,6 +30,8 @@ merges of older segments) is Whoosh's own code.
 
 from __future__ import annotations
 
+import sys
+
 import heapq
 import os
 import struct
@@ -308,7 +310,21 @@ class BulkWriter(SegmentWriter):
     bulk (the module's docstring says how); the files are Whoosh's."""
 
     def __init__(self, ix, **kwargs):
-        super().__init__(ix, **kwargs)
+        try:
+            super().__init__(ix, **kwargs)
+        except BaseException:
+            # A write that failed while Whoosh created the segment's files
+            # (a full disk): close what it had opened, here and in the
+            # half-made objects the failure left behind, and its lock.
+            _release_files(self)
+            _close_files_in(sys.exc_info()[2])
+            lock = getattr(self, "writelock", None)
+            if lock is not None:
+                try:
+                    lock.release()
+                except Exception:
+                    pass
+            raise
         self.pool.cleanup()  # Whoosh's pool, replaced before it holds anything
         self.pool = TermPool(self._tempstorage, limitmb=kwargs.get("limitmb", 128))
         self._fast = _fast_indexers(self.schema)
@@ -354,15 +370,87 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def commit(self, *args, **kwargs):
+        try:
+            return super().commit(*args, **kwargs)
+        except BaseException:
+            # A write that failed half-way (a full disk) leaves the files
+            # Whoosh was writing open in its frames: close them now.
+            _close_files_in(sys.exc_info()[2])
+            raise
+
+    def cancel(self):
+        """Whoosh's cancel, then every file the segment may still hold open
+        closed: a commit that failed half-way (a full disk) leaves Whoosh's
+        own closing undone, and its files open until the collector runs."""
+        try:
+            super().cancel()
+        finally:
+            _release_files(self)
+
     def _flush_segment(self):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         try:
             _write_postings(self.fieldwriter, self.schema, pdr, self.pool.iter_terms(), self.docnum)
         finally:
-            self.fieldwriter.close()
-            if pdr is not None:
-                pdr.close()
+            try:
+                self.fieldwriter.close()
+            finally:
+                if pdr is not None:
+                    pdr.close()
+
+
+def _release_files(writer) -> None:
+    """Close the files of a writer's segment whatever state a failure left
+    them in: the terms and postings files, the per-document column streams'
+    temporary file, the vectors file, the writer's own searcher and the
+    pool's runs."""
+    fw = getattr(writer, "fieldwriter", None)
+    pw = getattr(writer, "perdocwriter", None)
+    tindex = getattr(fw, "_tindex", None)
+    files = [getattr(tindex, "dbfile", None), getattr(fw, "_postfile", None),
+             getattr(getattr(pw, "_cols", None), "_temp", None), getattr(pw, "_vpostfile", None)]
+    for f in files:
+        raw = getattr(f, "file", f)  # Whoosh's StructFile wraps a Python file
+        if raw is not None and hasattr(raw, "close"):
+            try:
+                raw.close()
+            except (OSError, ValueError):
+                pass  # closed, or its buffer would not flush: the descriptor is released either way
+    searcher = getattr(writer, "_searcher", None)  # the writer's own, for deleting by term
+    if searcher is not None:
+        try:
+            getattr(searcher, "_orig_close", searcher.close)()
+        except Exception:
+            pass
+        writer._searcher = None
+    pool = getattr(writer, "pool", None)
+    if pool is not None:
+        try:
+            pool.cleanup()
+        except Exception:
+            pass
+
+
+def _close_files_in(tb) -> None:
+    """Close the files that the frames of a failure's traceback hold, in
+    their locals or their objects' attributes: Whoosh's files
+    (``StructFile``) and segment readers (a merge's)."""
+    from whoosh.filedb.structfile import StructFile
+    from whoosh.reading import IndexReader
+
+    while tb is not None:
+        for value in list(tb.tb_frame.f_locals.values()):
+            for obj in (value, *vars(value).values()) if hasattr(value, "__dict__") else (value,):
+                try:
+                    if isinstance(obj, StructFile):
+                        obj.file.close()
+                    elif isinstance(obj, IndexReader):
+                        obj.close()
+                except Exception:
+                    pass  # closed already, or its buffer would not flush: released either way
+        tb = tb.tb_next
 
 
 def _field_lengths(pdr, fieldname: str, count: int) -> list[int] | None:

@@ -90,16 +90,12 @@ def test_kill_9_at_random_moments_never_breaks_the_index(tmp_path: Path):
     assert len(IndexStore(ix).generations()) <= 2
 
 
-@pytest.mark.parametrize("nth", [1, 5, 40])
-def test_disk_full_on_nth_write_keeps_old_index(tmp_path: Path, monkeypatch, nth: int):
+def _update_on_a_full_disk(monkeypatch, a: Path, ix: Path, nth: int) -> tuple[str, list[str]]:
+    """Index ``a`` into ``ix`` with the disk full at the ``nth`` write: the
+    DiskFullError's message, and the files the failed run left open (seen
+    as ResourceWarnings once it is collected)."""
     from whoosh.filedb import structfile
 
-    a = tmp_path / "a"
-    n = synthetic_archive(a, 3, 20)
-    ix = tmp_path / "ix"
-    index_paths([a], ix)
-    before = IndexStore(ix).generations()
-    synthetic_archive(tmp_path / "a", 5, 20, seed=3)  # changes every file
     calls = {"n": 0}
     real_write = structfile.StructFile.write
 
@@ -117,10 +113,23 @@ def test_disk_full_on_nth_write_keeps_old_index(tmp_path: Path, monkeypatch, nth
         message = str(e.value)
         del e  # its traceback holds the failed run's objects
         gc.collect()
+    monkeypatch.undo()
+    return message, [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+@pytest.mark.parametrize("nth", [1, 5, 40])
+def test_disk_full_on_nth_write_keeps_old_index(tmp_path: Path, monkeypatch, nth: int):
+
+    a = tmp_path / "a"
+    n = synthetic_archive(a, 3, 20)
+    ix = tmp_path / "ix"
+    index_paths([a], ix)
+    before = IndexStore(ix).generations()
+    synthetic_archive(tmp_path / "a", 5, 20, seed=3)  # changes every file
+    message, left_open = _update_on_a_full_disk(monkeypatch, a, ix, nth)
     assert "disk full" in message
     # No file of the failed segment is left open (for the collector to find).
-    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
-    monkeypatch.undo()
+    assert not left_open, left_open
     assert IndexStore(ix).generations() == before  # no litter
     assert doc_count(ix) == n
     assert index_paths([a], ix).doc_count == 100
@@ -150,23 +159,9 @@ def test_disk_full_late_in_the_commit_leaves_no_file_open(tmp_path: Path, monkey
     monkeypatch.setattr(structfile.StructFile, "write", counting)
     shutil.copytree(ix, tmp_path / "dry")
     index_paths([a], tmp_path / "dry")
-    nth, calls["n"] = int(calls["n"] * share), 0
-
-    def failing_write(self, data):
-        calls["n"] += 1
-        if calls["n"] == nth:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
-
-    monkeypatch.setattr(structfile.StructFile, "write", failing_write)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ResourceWarning)
-        with pytest.raises(DiskFullError) as e:
-            index_paths([a], ix)
-        del e
-        gc.collect()
-    assert not [w for w in caught if issubclass(w.category, ResourceWarning)], [str(w.message) for w in caught]
     monkeypatch.undo()
+    _message, left_open = _update_on_a_full_disk(monkeypatch, a, ix, int(calls["n"] * share))
+    assert not left_open, left_open
     assert index_paths([a], ix).doc_count == 100
 
 

@@ -44,6 +44,13 @@ _SV_TITLE_HINTS = ("borgmästare", "rådman", "direktör", "chef", "sekreterare"
                    "kamrer", "kommunikatör", "arkitekt", "sakkunnig", "utvecklare", "ombudsman", "notarie")
 
 
+# Finite verbs that a line naming a person never holds, though a sentence
+# that opens the text under "Valmistelija …" does ("Lounais-Suomen
+# aluehallintovirasto on myöntänyt Kaarinan …": two capitals, six words).
+_FINITE_VERBS = frozenset({"on", "ovat", "oli", "olivat", "ei", "eivät", "myönsi", "myöntänyt", "hakee", "haki",
+                           "päätti", "är", "var", "har", "hade", "beviljade", "söker", "ansöker"})
+
+
 @dataclass
 class Blocks:
     lead: list[str] = field(default_factory=list)  # text before the first label
@@ -69,6 +76,8 @@ def _is_person_line(text: str) -> bool:
     words = t.replace(",", " ").split()
     if not 1 <= len(words) <= 7:
         return False
+    if any(w in _FINITE_VERBS for w in words):
+        return False  # "Opetushallitus on myöntänyt Lieksan kaupungille": a sentence, not a person
     if t.islower() and len(words) <= 4 and any(h in t for h in TITLE_HINTS + _SV_TITLE_HINTS):
         return True  # "borgmästare", "vs. kaupunginjohtaja": a title on its own line
     caps = sum(1 for w in words if w[:1].isupper())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from arkisto.ingest import parse_path
+from arkisto.ingest.funding import decision_projects
 
 
 def _minutes(tmp_path: Path, body: str, name: str = "ote.txt") -> list:
@@ -47,3 +48,65 @@ def test_sentence_after_the_preparer_and_presenter_lines_stays_in_the_preparatio
     assert rec.presenter.name == "Pekka Lind"
     assert [p.name for p in rec.preparers] == ["Aili Saari"]
     assert "Opetushallitus on 2.4.2025" in rec.preparation
+
+
+# --- names -------------------------------------------------------------------------------------
+
+
+def _keys(*texts: str, title: str | None = None) -> list[str]:
+    return [p.key for p in decision_projects(title, *texts)]
+
+
+def test_a_trial_is_named_like_a_project():
+    # "-kokeilu" is a project's suffix as "-hanke" is.
+    text = ("Sitra myönsi kunnalle 20 000 euroa Kestävä Kylänraitti -kokeiluun, jossa kokeillaan "
+            "kimppakyytejä.")
+    assert _keys(text) == ["kestävä kylänraitti"]
+
+
+def test_the_subtitle_after_a_spaced_dash_is_not_the_name():
+    text = ("Ympäristöministeriö myönsi 40 000 euroa RAKSA3 – purkupuun uusiokäyttö Etelä-Karjalassa "
+            "-hankkeeseen.")
+    assert _keys(text) == ["raksa3"]
+    # Across a line break and with the clauses turned round.
+    text2 = ("RAKSA3 –\npurkupuun uusiokäyttö Etelä-Karjalassa -hankkeeseen myönsi\n"
+             "ympäristöministeriö 40 000 euroa.")
+    assert _keys(text2) == ["raksa3"]
+
+
+def test_a_subtitle_in_brackets_is_not_the_name():
+    text = ("Kunta osallistuu NORDWAY (Nordic Ways to Work in the Arctic) -hankkeeseen, jonka "
+            "Interreg-ohjelma rahoittaa.")
+    assert _keys(text) == ["nordway"]
+
+
+def test_an_inflected_company_abbreviation_does_not_start_the_name():
+    text = "Maakuntahallitus myöntää Savon Kehitys Oy:lle Puu Kasvaa 2027 -hankkeeseen EAKR-tukea 90 000 euroa."
+    assert _keys(text) == ["puu kasvaa 2027"]
+
+
+def test_a_lower_case_word_between_capitals_is_inside_the_name_but_a_verb_is_not():
+    text = "Avustus kohdistuu Koulutien turvallinen Pihlajakuja -hankkeeseen, jolle Traficom myönsi 30 000 euroa."
+    assert _keys(text) == ["koulutien turvallinen pihlajakuja"]
+    text2 = "Lautakunta hyväksyy Pihlajakuja-hankkeen loppuraportin; Traficom myönsi hankkeelle 30 000 euroa."
+    assert _keys(text2) == ["pihlajakuja"]
+
+
+def test_a_name_in_capitals_after_the_word_may_have_several_words():
+    text = "Opetushallitus myönsi Erasmus+ -rahoitusta 45 000 euroa hankkeelle POHJOISEN NUORET TOIMIJAT, jossa"
+    assert _keys(text) == ["pohjoisen nuoret toimijat"]
+    # A funder in capitals after "hankkeen" is not a project.
+    assert _keys("Hankkeen ELY-keskus rahoittaa 20 000 eurolla.") == []
+
+
+def test_a_swedish_project_is_named_after_projektet():
+    text = ("Kommunen ansöker om 30 000 euro i statsunderstöd för projektet Simskola för alla och "
+            "reserverar en egen andel om 3 000 euro.")
+    assert _keys(text) == ["simskola för alla"]
+    assert _keys("Nämnden godkänner projektet, som finansieras av kommunen med 5 000 euro.") == []
+
+
+def test_a_grant_to_root_a_model_is_named_by_the_model():
+    text = ("Hyvinvointialue hakee sosiaali- ja terveysministeriöltä valtionavustusta Perhe keskiöön "
+            "-toimintamallin juurruttamiseen 200 000 euroa.")
+    assert _keys(text) == ["perhe keskiöön"]

@@ -37,7 +37,8 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # "Kärrynpyörä -hanke", "Siisti kesä -hankkeeseen", "X-projektin").
 _HANKE_WORD = (
     r"(?:hanke|hankkee(?:n|seen|ssa|sta|lla|lle|lta|na|t)|hanketta|hankkeiden|hankkeisiin|hankkeissa"
-    r"|projekti(?:n|in|ssa|sta|lla|lle|na)?|projektia)"
+    r"|projekti(?:n|in|ssa|sta|lla|lle|na)?|projektia|kokeilu(?:n|un|ssa|sta|lla|lle|na|a)?"
+    r"|toimintamalli(?:n|a)?)"
 )
 _HANKE_END = re.compile(rf"(?:\s+-?|-)\s*{_HANKE_WORD}$")
 # A head that may carry a subtitle after a spaced dash: an acronym

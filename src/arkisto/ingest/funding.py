@@ -30,13 +30,33 @@ from ..text import one_line
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ\"”“])")
 _SUFFIX = re.compile(
     r"(?:(?<=[\w”\")])-|\s[-–]\s?)[a-zåäö]*(?:hanke|hankkee(?:n|seen|ssa|sta|lla|lle|lta|na)\b|hanketta"
-    r"|projekti(?:n|in|ssa|sta|lla|lle|na|a)?\b)"
+    r"|projekti(?:n|in|ssa|sta|lla|lle|na|a)?\b|kokeilu(?:n|un|ssa|sta|lla|lle|na|a)?\b"
+    r"|toimintamalli(?:n|a)?\b(?=\s+(?:juurrut|levit|käyttöönot|vakiinnut)))"
 )
 _QUOTED = re.compile(r"[\"“”„]([^\"“”„\n]{3,100})[\"“”]")
+# A name in capitals after the word, of up to five words ("hankkeelle
+# EUROOPAN NUORET ÄÄNET"), or one word before it.
+_CAPS_WORD = r"[A-ZÅÄÖ][A-ZÅÄÖ0-9+]{1,15}(?:-[A-ZÅÄÖ0-9]+)*!?"
 _CAPS_NEAR = re.compile(
-    r"\b(?:hanke|hankkee\w*|hanketta|projekti\w*)\s+(?P<a>[A-ZÅÄÖ][A-ZÅÄÖ0-9+]{3,15})\b"
+    rf"\b(?:hanke|hankkee\w*|hanketta|projekti\w*)\s+(?P<a>(?=[A-ZÅÄÖ][A-ZÅÄÖ0-9+]{{3}}){_CAPS_WORD}"
+    rf"(?:\s+{_CAPS_WORD}){{0,4}})(?![\w-])"
     r"|\b(?P<b>[A-ZÅÄÖ][A-ZÅÄÖ0-9+]{3,15})\s+(?:hanke|hankkee\w*|hanketta|projekti\w*)\b"
 )
+# Swedish: "projektet Läslust i Närpes skolor", "i projektet Vätgasdalen
+# Österbotten och reserverar …": a capital, then words up to a comma, a
+# full stop or a word that starts the next clause.
+_SV_STOP = (r"och|som|samt|är|har|ska|att|med|till|från|av|genom|inom|eller|vilket|där|under|beviljas"
+            r"|kommer|skall|kan|var|hade|för\s+(?:att|år|åren|perioden|tiden)")
+_SV_PROJECT = re.compile(
+    rf"\bprojekte[tn]\s+(?P<n>[A-ZÅÄÖ][\w-]*(?:\s+(?!(?:{_SV_STOP})\b)[\w-]+){{0,5}})"
+)
+# An abbreviation in a case ("Oy:lle", "ry:n") ends the name before it.
+_CASED_ABBREV = re.compile(r"^\w+:[a-zåäö]+$|^(?:oy|ry|ab|oyj|ky)$", re.I)
+# A lower-case word inside a name ("Pyöräilyn pääväylä Kalliokatu"): a
+# nominative, no case ending, no word about money.
+_NOT_NOMINATIVE = re.compile(r"(?:lle|lta|ltä|lla|llä|ssa|ssä|sta|stä|seen|ksi|(?<!ne)n|t|\W|aa|ää|ee|ii|oo|uu|yy|öö)$"
+                             r"|avustu|rahoitu|tuki|tuke"
+                             r"|hank|projekt|euro", re.I)
 _HANKE_NEAR = re.compile(r"\bhank|\bprojekt", re.I)
 # Words that never sit inside a project's name: verbs and pronouns that end
 # the clause before it.
@@ -125,9 +145,20 @@ def _suffix_names(sent: str) -> list[str]:
     comma; a name that starts the sentence has at most four words."""
     names = []
     for m in _SUFFIX.finditer(sent):
-        tokens = sent[: m.start()].split()
+        before = sent[: m.start()].rstrip()
+        if before.endswith(")") and "(" in before[-150:]:
+            # "CARE-NORTH (Cross-border Care …) -hanke": the name is before the brackets.
+            before = before[: before.rindex("(")]
+        tokens = before.split()
         if not tokens:
             continue
+        dash = next((d for d in range(len(tokens) - 1, max(0, len(tokens) - 11), -1) if tokens[d] in ("-", "–", "—")),
+                    None)
+        if dash and dash + 1 < len(tokens) and tokens[dash + 1][:1].islower() \
+                and (tokens[dash - 1][:1].isupper() or tokens[dash - 1][:1].isdigit()):
+            # "KIERTO2 – rakennusjätteiden kiertotalous Varsinais-Suomessa
+            # -hankkeeseen": a subtitle in lower case after a spaced dash.
+            tokens = tokens[:dash]
         if tokens[-1][:1].islower() and "." in tokens[-1].strip("."):
             names.append(tokens[-1])  # "hel.fi-hankkeen"
             continue
@@ -136,9 +167,24 @@ def _suffix_names(sent: str) -> list[str]:
         if not caps:
             continue
         j = caps[-1]
-        while j > 0 and (tokens[j - 1][:1].isupper() or tokens[j - 1][:1].isdigit()) \
-                and not tokens[j - 1].endswith((":", ",", ";")):
-            j -= 1
+        if _CASED_ABBREV.match(tokens[j]):
+            continue
+
+        def back(j: int) -> int:
+            while j > 0 and (tokens[j - 1][:1].isupper() or tokens[j - 1][:1].isdigit()) \
+                    and not tokens[j - 1].endswith((":", ",", ";")) and not _CASED_ABBREV.match(tokens[j - 1]):
+                j -= 1
+            return j
+
+        j = back(j)
+        if j >= 3 and tokens[j - 1].islower() and len(tokens[j - 1]) >= 4 and tokens[j - 1] not in _NOT_IN_NAME \
+                and not _NOT_NOMINATIVE.search(tokens[j - 1]) and tokens[j - 2][:1].isupper() \
+                and not tokens[j - 2].endswith((":", ",", ";")) and not _CASED_ABBREV.match(tokens[j - 2]) \
+                and not normalise_funders(tokens[j - 2]) and not _ANAPHORA.match(tokens[j - 2]):
+            # "Pyöräilyn pääväylä Kalliokatu -hanke": one lower-case
+            # nominative between two capitals is inside the name (a verb
+            # after the sentence's first word is not: "Lautakunta hyväksyy X").
+            j = back(j - 2)
         if j >= 2 and tokens[j - 1] in ("-", "–"):
             k = max((i for i in range(max(0, j - 6), j - 1) if tokens[i][:1].isupper()), default=None)
             if k is not None and all(t[:1].islower() and not t.endswith(",") for t in tokens[k + 1: j - 1]):
@@ -162,6 +208,18 @@ def _quoted_names(sent: str) -> list[str]:
         around = sent[max(0, m.start() - 40): m.start()] + " " + sent[m.end(): m.end() + 30]
         name = m.group(1).strip(" ,;:.")
         if _HANKE_NEAR.search(around) and name[:1].isupper() and len(name.split()) <= 12:
+            out.append(name)
+    return out
+
+
+def _swedish_names(sent: str) -> list[str]:
+    out = []
+    for m in _SV_PROJECT.finditer(sent):
+        words = m.group("n").split()
+        while words and words[-1] in ("i", "på", "vid"):
+            words.pop()
+        name = " ".join(words)
+        if len(name) >= 3 and not normalise_funders(name) and not _ORG_END.search(name):
             out.append(name)
     return out
 
@@ -216,7 +274,7 @@ def decision_projects(title: str | None, *texts: str | None, known: set[str] | f
     for s in sents:
         since += 1
         keys = []
-        for name in _suffix_names(s) + _quoted_names(s) + _caps_names(s):
+        for name in _suffix_names(s) + _quoted_names(s) + _caps_names(s) + _swedish_names(s):
             key = project_key(name)
             if key and len(key) >= 3:
                 named.setdefault(key, []).append((name, s))

@@ -110,3 +110,19 @@ def test_a_grant_to_root_a_model_is_named_by_the_model():
     text = ("Hyvinvointialue hakee sosiaali- ja terveysministeriöltä valtionavustusta Perhe keskiöön "
             "-toimintamallin juurruttamiseen 200 000 euroa.")
     assert _keys(text) == ["perhe keskiöön"]
+
+
+def test_a_sentence_with_a_case_id_after_the_presenter_is_not_taken_for_a_phone_number(tmp_path):
+    # "OPH-1207-2025" and "28.4.2025" look like a phone number to the
+    # contact reader; the verb says the line is a sentence.
+    recs = _minutes(tmp_path, (
+        "SAVITAIPALEEN KUNTA\nSivistyslautakunta\nPöytäkirja 4/2025\n\n"
+        "§ 33\nKerhotoiminnan avustus\n\n"
+        "Valmistelija rehtori Aili Saari\n"
+        "Esittelijä sivistysjohtaja Pekka Lind\n\n"
+        "Opetushallitus on 28.4.2025 päätöksellään OPH-1207-2025 myöntänyt\n"
+        "kunnalle avustusta kerhotoimintaan.\n\n"
+        "Ehdotus\nLautakunta merkitsee asian tiedoksi.\n\nPäätös\nHyväksyttiin.\n"))
+    rec = recs[0]
+    assert [p.name for p in rec.preparers] == ["Aili Saari"]
+    assert "OPH-1207-2025 myöntänyt kunnalle" in " ".join(rec.preparation.split())

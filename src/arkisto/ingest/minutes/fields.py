@@ -69,15 +69,17 @@ def _is_person_line(text: str) -> bool:
     t = text.strip()
     if not t:
         return False
+    words = t.replace(",", " ").split()
+    if any(w in _FINITE_VERBS for w in words):
+        # "Opetushallitus on 28.4.2025 … myöntänyt": a sentence, not a
+        # person, though its date looks like a phone number.
+        return False
     if EMAIL.search(t) or PHONE.search(t):
         return len(t.split()) <= 16
     if t.endswith((".", ":", ";")) and not re.search(r"\b(?:p|puh|tel|vs|va)\.$", t):
         return False
-    words = t.replace(",", " ").split()
     if not 1 <= len(words) <= 7:
         return False
-    if any(w in _FINITE_VERBS for w in words):
-        return False  # "Opetushallitus on myöntänyt Lieksan kaupungille": a sentence, not a person
     if t.islower() and len(words) <= 4 and any(h in t for h in TITLE_HINTS + _SV_TITLE_HINTS):
         return True  # "borgmästare", "vs. kaupunginjohtaja": a title on its own line
     caps = sum(1 for w in words if w[:1].isupper())

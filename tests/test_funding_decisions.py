@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from arkisto.ingest import parse_path
 from arkisto.ingest.funding import decision_projects
-from arkisto.projects import parse_amounts
+from arkisto.projects import normalise_funders, parse_amounts
 
 from helpers import cpu_seconds
 
@@ -166,9 +166,9 @@ def test_a_recipient_that_pays_nothing_is_not_a_funder():
             "avustuksen. Yhteistyöstä ei aiheudu kaupungille kustannuksia.")
     assert _one(text, org="Kotka").funders == ["STEA"]
     # Unnamed municipalities co-funding are nobody's name.
-    text2 = ("Maakunnan liitto myönsi Puu Kasvaa -hankkeelle EAKR-tukea 80 000 euroa; alueen kuntien "
+    text2 = ("Pohjois-Savon ELY-keskus myönsi Puu Kasvaa -hankkeelle EAKR-tukea 80 000 euroa; alueen kuntien "
              "rahoitus on 10 000 euroa.")
-    assert _one(text2).funders == ["EAKR"]
+    assert _one(text2).funders == ["ELY-keskus", "EAKR"]
 
 
 def test_work_in_kind_and_a_grant_to_an_association_make_the_municipality_a_funder():
@@ -348,3 +348,22 @@ def test_line_breaks_inside_sentences_change_nothing(decision, cuts):
     for c in cuts:
         broken[spaces[c % len(spaces)]] = "\n"
     assert _reading("".join(broken), org) == _reading(text, org)
+
+
+def test_agencies_by_their_full_names_in_the_nominative():
+    assert normalise_funders("Taiteen edistämiskeskus myönsi kunnalle avustuksen.") == ["Taike"]
+    assert normalise_funders("Asumisen rahoitus- ja kehittämiskeskus on myöntänyt avustuksen.") == ["ARA"]
+    assert normalise_funders("Kansaneläkelaitos rahoittaa kokeilua.") == ["Kela"]
+    assert normalise_funders("Liikenne- ja viestintävirasto myönsi kaupungille tukea.") == ["Traficom"]
+    assert normalise_funders("Sosiaali- ja terveysjärjestöjen avustuskeskus myönsi yhdistykselle avustuksen.") == [
+        "STEA"]
+
+
+def test_a_council_or_municipality_that_grants_as_the_subject_is_a_funder():
+    text = "Pohjois-Karjalan liitto on 3.4.2025 myöntänyt Joensuun yliopistolle 50 000 euroa Metsäpolku -hankkeeseen."
+    assert normalise_funders(text) == ["Pohjois-Karjalan liitto"]
+    assert normalise_funders("Kuopion kaupunki myönsi yhdistykselle avustuksen Kotiovi -hankkeeseen.") == [
+        "Kuopion kaupunki"]
+    # A subject that applies for or receives money gives nothing.
+    assert normalise_funders("Kuopion kaupunki haki avustusta Kotiovi -hankkeeseen.") == []
+    assert normalise_funders("Kuopion kaupunki on saanut avustusta Kotiovi -hankkeeseen.") == []

@@ -134,7 +134,7 @@ _FUNDER_PATTERNS: list[tuple[str, str, bool]] = [
     (r"\bELY-keskuk\w*|\bELY-keskus\b|\bELY\b|elinkeino-,?\s*liikenne-?\s*ja\s+ympäristökeskuk\w*"
      r"|elinkeino-,?\s*liikenne-?\s*ja\s+ympäristökeskus|\bNTM-central\w*", "ELY-keskus", False),
     (r"\bBusiness Finland\w*", "Business Finland", False),
-    (r"\bSTEA\b|sosiaali-?\s*ja\s+terveysjärjestöjen\s+avustuskeskuk\w*", "STEA", False),
+    (r"\bSTEA\b|sosiaali-?\s*ja\s+terveysjärjestöjen\s+avustuskesku(?:k\w*|s\b)", "STEA", False),
     (r"\bSitra\w*", "Sitra", True),
     (r"\bEAKR\b|euroopan\s+aluekehitysrahasto\w*|europeiska\s+regionala\s+utvecklingsfonde\w*|\bERUF\b", "EAKR", False),
     (r"\bESR\b\+?|euroopan\s+sosiaalirahasto\w*|europeiska\s+socialfonde\w*", "ESR+", False),
@@ -144,12 +144,14 @@ _FUNDER_PATTERNS: list[tuple[str, str, bool]] = [
      r"|kestävän\s+kasvun\s+ohjelma\w*|faciliteten\s+för\s+återhämtning\w*", "RRF", False),
     (r"\bJTF\b|oikeudenmukaisen\s+siirtymän\s+rahasto\w*|fonden\s+för\s+en\s+rättvis\s+omställning|\bFRO\b",
      "JTF", False),
-    (r"\bARA\b|asumisen\s+rahoitus-?\s*ja\s+kehittämiskeskuk\w*", "ARA", False),
-    (r"\bTraficom\w*", "Traficom", False),
+    (r"\bARA\b|asumisen\s+rahoitus-?\s*ja\s+kehittämiskesku(?:k\w*|s\b)", "ARA", False),
+    (r"\bTraficom\w*|liikenne-?\s*ja\s+viestintäviras\w*|transport-?\s*och\s+kommunikationsverke\w*",
+     "Traficom", False),
     (r"\bTHL\b|terveyden\s+ja\s+hyvinvoinnin\s+laito\w*", "THL", False),
-    (r"\bTaike\w*|taiteen\s+edistämiskeskuk\w*", "Taike", False),
+    (r"\bTaike\w*|taiteen\s+edistämiskesku(?:k\w*|s\b)|centret\s+för\s+konstfrämjande", "Taike", False),
     (r"\bErasmus\+?", "Erasmus+", False),
     (r"\bKela\w*", "Kela", True),
+    (r"\bkansaneläkelaito\w*|\bfolkpensionsanstalt\w*", "Kela", False),
     (r"Euroopan\s+unioni\w*|\bEU\b(?!:n\s+elpym)", "EU", False),
     (r"\bvaltion\s+(?:[a-zåäö]+\s+){0,3}?(?:erityis)?avustu\w*|\bvaltionavustu\w*|\bvaltion\s+hankerahoitu\w*"
      r"|\bstatsunderstöd\w*|\bstatligt\s+(?:special)?understöd\w*"
@@ -172,6 +174,10 @@ _BODY = (r"(?P<body>kaupunki|kaupungi\w*|kunta|kunna\w*|kunta\w*|\w*kuntayhtymä
          r"|liitto|liito\w*|liiton)")
 _MUNICIPAL = re.compile(rf"\b{_PLACE}\s+{_BODY}\b")
 _FUNDING_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:\w*rahoitu|\w*osuu|\w*avustu|myöntä|\w*raha)", re.I)
+_GRANTS_AFTER = re.compile(r"\s+(?:on\s+|ovat\s+|oli\s+)?(?:\d{1,2}\.\d{1,2}\.(?:19|20)\d\d\s+)?"
+                           r"(?:myönsi|myöntänyt|myöntää|myönsivät|rahoittaa|rahoitti)\b", re.I)
+
+
 def _body_nominative(body: str) -> str:
     b = body.casefold()
     if b.startswith("kaupun"):
@@ -212,7 +218,9 @@ def _municipal(text: str, whole: bool) -> list[tuple[int, str, str]]:
         funding = (genitive and _FUNDING_AFTER.match(text[m.end():m.end() + 60]) is not None) or bool(
             re.search(r"(?:rahoitu|osuu|avustu)", body))
         nominative = body in ("kaupunki", "kunta", "hyvinvointialue", "liitto") or body.endswith("kuntayhtymä")
-        if giving or funding or (whole and nominative):
+        # "Pohjois-Pohjanmaan liitto on myöntänyt …", "Tampereen kaupunki myönsi …": the subject gives.
+        grants = nominative and _GRANTS_AFTER.match(text, m.end()) is not None
+        if giving or funding or grants or (whole and nominative):
             out.append((m.start(), f"{m.group('place')} {_body_nominative(body)}", m.group(0)))
     return out
 

@@ -37,7 +37,8 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # "Kärrynpyörä -hanke", "Siisti kesä -hankkeeseen", "X-projektin").
 _HANKE_WORD = (
     r"(?:hanke|hankkee(?:n|seen|ssa|sta|lla|lle|lta|na|t)|hanketta|hankkeiden|hankkeisiin|hankkeissa"
-    r"|projekti(?:n|in|ssa|sta|lla|lle|na)?|projektia)"
+    r"|projekti(?:n|in|ssa|sta|lla|lle|na)?|projektia|projekte[tn]s?|kokeilu(?:n|un|ssa|sta|lla|lle|na|a)?"
+    r"|toimintamalli(?:n|a)?)"
 )
 _HANKE_END = re.compile(rf"(?:\s+-?|-)\s*{_HANKE_WORD}$")
 # A head that may carry a subtitle after a spaced dash: an acronym
@@ -109,6 +110,9 @@ FUNDER_NAMES: dict[str, str] = {
 STATE_FUNDERS = frozenset({"OKM", "STM", "TEM", "YM", "MMM", "LVM", "VM", "SM", "OM", "UM", "PLM", "OPH", "AVI",
                            "ELY-keskus", "STEA"})
 
+# State agencies whose grants are state grants, though not a programme's.
+_STATE_AGENCIES = frozenset({"ARA", "Traficom", "THL", "Taike", "Kela", "Business Finland"})
+
 # (pattern, code, case-sensitive?).  Full names are matched on their stem, so
 # every case form ("opetus- ja kulttuuriministeriöltä", "-ön", "-n myöntämä")
 # and the Swedish names map to the same code.
@@ -130,7 +134,7 @@ _FUNDER_PATTERNS: list[tuple[str, str, bool]] = [
     (r"\bELY-keskuk\w*|\bELY-keskus\b|\bELY\b|elinkeino-,?\s*liikenne-?\s*ja\s+ympäristökeskuk\w*"
      r"|elinkeino-,?\s*liikenne-?\s*ja\s+ympäristökeskus|\bNTM-central\w*", "ELY-keskus", False),
     (r"\bBusiness Finland\w*", "Business Finland", False),
-    (r"\bSTEA\b|sosiaali-?\s*ja\s+terveysjärjestöjen\s+avustuskeskuk\w*", "STEA", False),
+    (r"\bSTEA\b|sosiaali-?\s*ja\s+terveysjärjestöjen\s+avustuskesku(?:k\w*|s\b)", "STEA", False),
     (r"\bSitra\w*", "Sitra", True),
     (r"\bEAKR\b|euroopan\s+aluekehitysrahasto\w*|europeiska\s+regionala\s+utvecklingsfonde\w*|\bERUF\b", "EAKR", False),
     (r"\bESR\b\+?|euroopan\s+sosiaalirahasto\w*|europeiska\s+socialfonde\w*", "ESR+", False),
@@ -138,16 +142,21 @@ _FUNDER_PATTERNS: list[tuple[str, str, bool]] = [
     (r"\bInterreg\w*", "Interreg", False),
     (r"elpymis-?\s*ja\s+palautumistukiväline\w*|\bRRF\b|NextGenerationEU|Next\s+Generation\s+EU"
      r"|kestävän\s+kasvun\s+ohjelma\w*|faciliteten\s+för\s+återhämtning\w*", "RRF", False),
-    (r"\bJTF\b|oikeudenmukaisen\s+siirtymän\s+rahasto\w*", "JTF", False),
-    (r"\bARA\b|asumisen\s+rahoitus-?\s*ja\s+kehittämiskeskuk\w*", "ARA", False),
-    (r"\bTraficom\w*", "Traficom", False),
+    (r"\bJTF\b|oikeudenmukaisen\s+siirtymän\s+rahasto\w*|fonden\s+för\s+en\s+rättvis\s+omställning|\bFRO\b",
+     "JTF", False),
+    (r"\bARA\b|asumisen\s+rahoitus-?\s*ja\s+kehittämiskesku(?:k\w*|s\b)", "ARA", False),
+    (r"\bTraficom\w*|liikenne-?\s*ja\s+viestintäviras\w*|transport-?\s*och\s+kommunikationsverke\w*",
+     "Traficom", False),
     (r"\bTHL\b|terveyden\s+ja\s+hyvinvoinnin\s+laito\w*", "THL", False),
-    (r"\bTaike\w*|taiteen\s+edistämiskeskuk\w*", "Taike", False),
+    (r"\bTaike\w*|taiteen\s+edistämiskesku(?:k\w*|s\b)|centret\s+för\s+konstfrämjande", "Taike", False),
     (r"\bErasmus\+?", "Erasmus+", False),
     (r"\bKela\w*", "Kela", True),
+    (r"\bkansaneläkelaito\w*|\bfolkpensionsanstalt\w*", "Kela", False),
     (r"Euroopan\s+unioni\w*|\bEU\b(?!:n\s+elpym)", "EU", False),
     (r"\bvaltion\s+(?:[a-zåäö]+\s+){0,3}?(?:erityis)?avustu\w*|\bvaltionavustu\w*|\bvaltion\s+hankerahoitu\w*"
-     r"|\bstatsunderstöd\w*|\bstatligt\s+(?:special)?understöd\w*", "valtio", False),
+     r"|\bstatsunderstöd\w*|\bstatligt\s+(?:special)?understöd\w*"
+     # "EAKR- ja valtion rahoitusta", "valtion vastinrahoitus 20 %".
+     r"|\bvaltion\s+(?:vastin|osa)?rahoitu\w*|\bstatlig\s+(?:med)?finansiering\w*", "valtio", False),
 ]
 _FUNDER_RE = [(re.compile(p, 0 if cs else re.I), code) for p, code, cs in _FUNDER_PATTERNS]
 # Codes count only in capitals ("om" is Swedish for "if", "Eu" a typo);
@@ -165,6 +174,10 @@ _BODY = (r"(?P<body>kaupunki|kaupungi\w*|kunta|kunna\w*|kunta\w*|\w*kuntayhtymä
          r"|liitto|liito\w*|liiton)")
 _MUNICIPAL = re.compile(rf"\b{_PLACE}\s+{_BODY}\b")
 _FUNDING_AFTER = re.compile(r"^\s+(?:\w+\s+)?(?:\w*rahoitu|\w*osuu|\w*avustu|myöntä|\w*raha)", re.I)
+_GRANTS_AFTER = re.compile(r"\s+(?:on\s+|ovat\s+|oli\s+)?(?:\d{1,2}\.\d{1,2}\.(?:19|20)\d\d\s+)?"
+                           r"(?:myönsi|myöntänyt|myöntää|myönsivät|rahoittaa|rahoitti)\b", re.I)
+
+
 def _body_nominative(body: str) -> str:
     b = body.casefold()
     if b.startswith("kaupun"):
@@ -178,8 +191,26 @@ def _body_nominative(body: str) -> str:
     return "liitto"
 
 
+# Regional councils in Swedish ("beviljas av Österbottens förbund") by their
+# Finnish names, as a municipality is named in Finnish in a Swedish record.
+_SV_REGIONS = {
+    "österbotten": "Pohjanmaan", "mellersta österbotten": "Keski-Pohjanmaan", "södra österbotten": "Etelä-Pohjanmaan",
+    "norra österbotten": "Pohjois-Pohjanmaan", "nyland": "Uudenmaan", "egentliga finland": "Varsinais-Suomen",
+    "satakunta": "Satakunnan", "egentliga tavastland": "Kanta-Hämeen", "päijänne-tavastland": "Päijät-Hämeen",
+    "birkaland": "Pirkanmaan", "kymmenedalen": "Kymenlaakson", "södra karelen": "Etelä-Karjalan",
+    "södra savolax": "Etelä-Savon", "norra savolax": "Pohjois-Savon", "norra karelen": "Pohjois-Karjalan",
+    "mellersta finland": "Keski-Suomen", "kajanaland": "Kainuun", "lappland": "Lapin",
+}
+_SV_COUNCIL = re.compile(
+    r"\b(?:av|från|med)\s+(?P<r>(?:(?:Mellersta|Södra|Norra|Egentliga)\s+)?[A-ZÅÄÖ][\wåäö-]*?)s\s+förbund\w*")
+
+
 def _municipal(text: str, whole: bool) -> list[tuple[int, str, str]]:
     out = []
+    for m in _SV_COUNCIL.finditer(text):
+        fi = _SV_REGIONS.get(m.group("r").casefold())
+        if fi:
+            out.append((m.start(), f"{fi} liitto", m.group(0)))
     for m in _MUNICIPAL.finditer(text):
         body = m.group("body").casefold()
         giving = re.search(r"(?:lta|ltä)$", body) is not None
@@ -187,7 +218,9 @@ def _municipal(text: str, whole: bool) -> list[tuple[int, str, str]]:
         funding = (genitive and _FUNDING_AFTER.match(text[m.end():m.end() + 60]) is not None) or bool(
             re.search(r"(?:rahoitu|osuu|avustu)", body))
         nominative = body in ("kaupunki", "kunta", "hyvinvointialue", "liitto") or body.endswith("kuntayhtymä")
-        if giving or funding or (whole and nominative):
+        # "Pohjois-Pohjanmaan liitto on myöntänyt …", "Tampereen kaupunki myönsi …": the subject gives.
+        grants = nominative and _GRANTS_AFTER.match(text, m.end()) is not None
+        if giving or funding or grants or (whole and nominative):
             out.append((m.start(), f"{m.group('place')} {_body_nominative(body)}", m.group(0)))
     return out
 
@@ -220,8 +253,9 @@ def funder_mentions(text: str | None) -> list[tuple[str, str]]:
     out: dict[str, str] = {}
     for _, v, w in found:
         out.setdefault(v, w)
-    # "valtion erityisavustus" says no more than the ministry that gives it.
-    if "valtio" in out and any(v in STATE_FUNDERS for v in out):
+    # "valtion erityisavustus" says no more than the ministry or the state
+    # agency that gives it ("Traficomin valtionavustus").
+    if "valtio" in out and any(v in STATE_FUNDERS or v in _STATE_AGENCIES for v in out):
         del out["valtio"]
     # "EU" says no more than a named EU fund does.
     if "EU" in out and any(v in out for v in ("EAKR", "ESR+", "RRF", "JTF", "Interreg", "Erasmus+")):
@@ -245,7 +279,7 @@ def normalise_funders(text: str | None) -> list[str]:
 # numbers costs no more than its length); not preceded by a digit, a slash (a case id
 # "OKM/1252/520/2021") or a § sign.
 _NUMBER = r"(?<![\d/§.,])(?<!§\s)(?:\d{1,3}(?:[ \u00a0\u202f.]\d{3}){1,4}|\d+)(?:,\d+)?"
-_SCALE = r"(?:milj(?:oon\w*|\.)?|mrd\.?|miljardi\w*|M|t(?:uhat\w*|\.)?)"
+_SCALE = r"(?:milj(?:oon\w*|on\w*|\.)?|mrd\.?|miljardi\w*|M|t(?:uhat\w*|\.)?)"
 _UNIT = r"(?:€|euro\w*|eur\b|e\b|EUR\b)"
 _AMOUNT = re.compile(
     rf"(?P<prefix>\b(?:enintään|korkeintaan|vähintään|noin|n\.|yhteensä|max\.?)\s+)?"
@@ -256,17 +290,28 @@ _AMOUNT = re.compile(
 _ROLE_WORDS: list[tuple[str, str]] = [
     ("own_share", r"omarahoitu\w*|omavastuu\w*|oma\s+osuus\w*|omaa\s+rahoitusta|kunnan\s+osuu\w*"
                   r"|kuntien\s+osuu\w*|kuntaraha\w*|kuntarahoitu\w*|kaupungin\s+osuu\w*|självfinansier\w*"
-                  r"|egen\s+andel\w*|kommunens\s+andel\w*"),
+                  r"|egen\s+andel\w*|kommunens\s+andel\w*"
+                  # "osoittaa kaupungin rahoitusosuuden 60 000 euroa", "hakijan omalla rahoituksella",
+                  # "kaupunki rahoittaa loput", work in kind: "osallistuu henkilötyöllä, jonka arvo on …"
+                  r"|(?:kaupungin|kunnan|kuntayhtymän|hyvinvointialueen|stadens|kommunens)\s+(?:oma)?rahoitusosuu\w*"
+                  r"|omalla\s+rahoituksella|(?:kaupunki|kunta|kuntayhtymä)\s+rahoittaa|henkilötyö\w*|työpanokse\w*"
+                  r"|omana\s+työnä|omalla\s+työllä|(?:kaupunki|kunta|kuntayhtymä|hyvinvointialue)\s+osallistuu"),
     ("total_cost", r"kokonaiskustannu\w*|kustannusarvi\w*|kokonaisbudjet\w*|budjet\w*|kokonaiskulu\w*"
                    r"|hankkeen\s+kustannukset|yhteensä\s+(?:\w+\s+){0,2}?käytetään|käytetään\s+yhteensä"
+                   r"|toteutune\w*\s+kustannu\w*|totala?\s+kostnade\w*|kostnade\w*\s+beräknas"
                    r"|totalkostnad\w*|kostnadsförslag\w*|budget\w*"),
     ("applied", r"\bhakee\b|\bhakea\b|\bhaetaan\b|\bhaettava\w*|\bhakemu\w*|\bhaki\b|\bhaettu\w*|\bhaetun\b"
                 r"|\banoo\b|\banotaan\b|\banomu\w*|\bhaku\w*|\bansök\w*|\bansöker\b|\bsöker\b"),
     ("granted", r"myönsi|myöntä\w*|myönne\w*|myöntämä\w*|\bsaadu\w*|\bsaatu\w*|\bsai\b|\bsaanut\b"
-                r"|(?<!haettava\s)(?<!haettu\s)avustu\w*\s+on\b|beviljat?\w*|erhållit\w*"),
+                r"|(?<!haettava\s)(?<!haettu\s)avustu\w*\s+on\b|beviljat?\w*|erhållit\w*"
+                # a partner's part of a consortium's grant
+                r"|osuus\s+(?:rahoituksesta|avustuksesta|tuesta)|andel\s+av\s+(?:finansieringen|bidraget|stödet)"),
     # A share of a sum put to a use ("197 000 euroa kohdistetaan …") is
-    # neither the grant nor the cost.
-    ("other", r"\bkohdistetaan\b|\bkohdistuu\b|\bkäytetään\b|\bjaetaan\b|\bfördelas\b"),
+    # neither the grant nor the cost; nor are a payment claim's period,
+    # co-funding by municipalities unnamed, or a repayment.
+    ("other", r"\bkohdistetaan\b|\bkohdistuu\b|\bkäytetään\b|\bjaetaan\b|\bfördelas\b"
+              r"|\bjaksolla\b|\bkaudella\b|\bmaksatu\w*|\bkuntien\s+rahoitu\w*|\bpalaute\w*|\bpalautta\w*"
+              r"|\bkäyttämättä\b|\bennakko\w*|\bmaksuer\w*|\bförskott\w*|\butbetalning\w*|\båterbetal\w*"),
 ]
 _ROLE_RE = [(role, re.compile(p, re.I)) for role, p in _ROLE_WORDS]
 _YEAR = re.compile(
@@ -285,7 +330,7 @@ def _value(num: str, scale: str | None) -> float:
     return value
 
 
-def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
+def _role(text: str, start: int, end: int, lo: int, hi: int) -> str | None:
     """The role whose word is nearest to the amount at ``start:end``, looking
     no further than the sums on either side (``lo``, ``hi``).  A word before
     the sum counts three times more than one after: Finnish says
@@ -293,13 +338,43 @@ def _role(text: str, start: int, end: int, lo: int, hi: int) -> str:
     avustusta"."""
     lo = max(lo, start - 200)
     hi = min(hi, end + 60)
+    # A word after the sum is its own only in the same clause: not across
+    # "ja 2) varata kunnan rahoitusosuuden …" or a comma.
+    clause = re.search(r"[,;:]|\s(?:ja|sekä|och|samt)\s|\s\d\)", text[end:hi])
+    if clause:
+        hi = end + clause.start()
     best: tuple[float, str] | None = None
     for role, rx in _ROLE_RE:
         for m in rx.finditer(text, lo, hi):
             d = start - m.end() if m.end() <= start else (m.start() - end) * 3 if m.start() >= end else 0
             if best is None or d < best[0]:
                 best = (d, role)
-    return best[1] if best else "other"
+    return best[1] if best else None
+
+
+# A sum per month or per year is a rent, a salary, a fee or a running cost,
+# never a project's grant or budget ("2 650 euroa kuukaudessa", "1 150 000
+# euroa vuodessa", "3 410 €/kk"); a project's yearly sums are "vuodelle 2025".
+_PER_PERIOD = re.compile(r"\s*(?:/\s*(?:kk|kuukausi|v|vuosi|h|månad|år)\b|(?:\(\w+\s+\d+\s*%\)\s*)?"
+                         r"(?:kuukaudessa|kuussa|vuodessa|vuosittain|päivässä|tunnilta|tunnissa|per\s+(?:månad|år|dag)"
+                         r"|i\s+månaden|om\s+året|i\s+året)\b)", re.I)
+_CLAIM = re.compile(r"\bmaksatu\w*|\b(?:tällä|kyseisellä)\s+jaksolla\b|\butbetalningsansök\w*", re.I)
+
+
+def _about_other_thing(text: str, start: int, end: int) -> bool:
+    """A sum in brackets with other words, after a noun that is not the
+    project: "navetan laajennuksen (kustannusarvio 2,2 milj. euroa)",
+    "määrärahaan (Kalliokadun peruskorjaus, 1,9 milj. euroa)".  A bracket
+    holding the sum alone ("20 % (7 500 euroa)") restates the sum before."""
+    open_ = text.rfind("(", max(0, start - 80), start)
+    if open_ < 0 or ")" in text[open_:start]:
+        return False
+    close = text.find(")", end, end + 40)
+    inside = (text[open_ + 1:start] + " " + text[end:close if close >= 0 else end]).strip(" ,;")
+    if not re.search(r"[^\W\d_]{3,}", inside):
+        return False
+    before = text[max(0, open_ - 40):open_].split()
+    return not (before and re.match(r"(?:hank|projekt|kokeilu)", before[-1], re.I))
 
 
 def parse_amounts(text: str | None) -> list[Amount]:
@@ -316,6 +391,8 @@ def parse_amounts(text: str | None) -> list[Amount]:
     years = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
     year_pos = [pos for pos, _ in years]
     matches = list(_AMOUNT.finditer(text))
+    claim = _CLAIM.search(text)
+    claim_at = claim.start() if claim else len(text)
     for i, m in enumerate(matches):
         unit = m.group("unit")
         if unit == "e" and not re.search(r"[ .]\d{3}|\d{4}", m.group("num")):
@@ -323,8 +400,19 @@ def parse_amounts(text: str | None) -> list[Amount]:
             continue
         if re.search(r"(?:^|[^\d.,])\d{1,3}\s$", text[max(0, m.start() - 5):m.start()]):
             continue  # the tail of "§ 12 500": not a sum of its own
+        if _about_other_thing(text, m.start(), m.end()) or _PER_PERIOD.match(text, m.end()):
+            continue
         role = _role(text, m.start(), m.end(), matches[i - 1].end() if i else 0,
                      matches[i + 1].start() if i + 1 < len(matches) else len(text))
+        if role is None:
+            # "vuodelle 2025 320 000 euroa ja vuodelle 2026 280 000 euroa,
+            # yhteensä 600 000 euroa": a sum in a list has the role of the one before.
+            prev = out[-1].role if out and i and m.start() - matches[i - 1].end() <= 60 else None
+            role = prev or "other"
+        if role == "applied" and claim_at < m.start():
+            # "Kolmas maksatushakemus …; tällä jaksolla … haettava tuki on
+            # 86 430 euroa": what a payment claim asks is a payment.
+            role = "other"
         # The nearest year before the sum (within 200 characters), else just after it.
         i_year = bisect.bisect_left(year_pos, m.start())
         year = None

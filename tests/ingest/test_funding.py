@@ -42,7 +42,8 @@ def sums(p) -> list[tuple[float, str]]:
 def test_application_with_quoted_name_sums_roles_and_years():
     p = only_project(OWN / "hakemus.txt")
     assert p.name == "Kylät kuntoon" and p.key == "kylät kuntoon"
-    assert p.funders == ["Leader"]
+    # The municipality pays the own share ("Kunnan omarahoitusosuus"): a funder too.
+    assert p.funders == ["Leader", "Jokilaakson kunta"]
     assert sums(p) == [(45000, "applied"), (60000, "total_cost"), (15000, "own_share")]
     assert p.years == [2025, 2026]
     assert p.stage == "application"

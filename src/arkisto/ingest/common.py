@@ -513,7 +513,7 @@ def votes_from_text(text: str | None) -> list[Vote]:
     return votes
 
 
-def funded_projects(*texts: str | None, title: str | None = None) -> list[FundedProject]:
+def funded_projects(*texts: str | None, title: str | None = None, org: str | None = None) -> list[FundedProject]:
     """extract_projects over the texts, without "names" that are whole
     sentences (a funder in parentheses after a long clause), then the
     projects the decision's sentences name (ingest.funding), each once by
@@ -521,10 +521,20 @@ def funded_projects(*texts: str | None, title: str | None = None) -> list[Funded
     found = extract_projects("\n\n".join(t for t in texts if t))
     found = [p for p in found if len(p.name.split()) <= 10]
     keys = {p.key for p in found}
-    for p in decision_projects(title, *texts, known=frozenset(keys)):
+    lone = len(found) == 1
+    for p in decision_projects(title, *texts, known=frozenset(keys), org=org):
         if p.key not in keys:
             keys.add(p.key)
             found.append(p)
+        elif lone:
+            # The record's one "Name (FUNDER)" project is the one its
+            # sentences are about: they add the funders and sums the
+            # parenthesis left out.
+            q = found[0]
+            found[0] = q.model_copy(update={
+                "funders": list(dict.fromkeys(q.funders + p.funders)),
+                "amounts": q.amounts or p.amounts, "years": q.years or p.years,
+                "stage": p.stage if q.stage == "mention" else q.stage})
     return found
 
 
@@ -579,7 +589,8 @@ def new_decision(source: Source, key: tuple[object, ...], *, proposal: str | Non
         preparation=preparation,
         outcome=outcome if outcome is not None else detect_outcome(decision, proposal),
         funded_projects=funded_projects(proposal, decision, preparation,
-                                        title=title if isinstance(title, str) else None),
+                                        title=title if isinstance(title, str) else None,
+                                        org=org if isinstance(org := fields.get("municipality"), str) else None),
         source=source,
         **fields,  # type: ignore[arg-type]
     )

@@ -44,6 +44,13 @@ _SV_TITLE_HINTS = ("borgmästare", "rådman", "direktör", "chef", "sekreterare"
                    "kamrer", "kommunikatör", "arkitekt", "sakkunnig", "utvecklare", "ombudsman", "notarie")
 
 
+# Finite verbs that a line naming a person never holds, though a sentence
+# that opens the text under "Valmistelija …" does ("Lounais-Suomen
+# aluehallintovirasto on myöntänyt Kaarinan …": two capitals, six words).
+_FINITE_VERBS = frozenset({"on", "ovat", "oli", "olivat", "ei", "eivät", "myönsi", "myöntänyt", "hakee", "haki",
+                           "päätti", "är", "var", "har", "hade", "beviljade", "söker", "ansöker"})
+
+
 @dataclass
 class Blocks:
     lead: list[str] = field(default_factory=list)  # text before the first label
@@ -62,11 +69,15 @@ def _is_person_line(text: str) -> bool:
     t = text.strip()
     if not t:
         return False
+    words = t.replace(",", " ").split()
+    if any(w in _FINITE_VERBS for w in words):
+        # "Opetushallitus on 28.4.2025 … myöntänyt": a sentence, not a
+        # person, though its date looks like a phone number.
+        return False
     if EMAIL.search(t) or PHONE.search(t):
         return len(t.split()) <= 16
     if t.endswith((".", ":", ";")) and not re.search(r"\b(?:p|puh|tel|vs|va)\.$", t):
         return False
-    words = t.replace(",", " ").split()
     if not 1 <= len(words) <= 7:
         return False
     if t.islower() and len(words) <= 4 and any(h in t for h in TITLE_HINTS + _SV_TITLE_HINTS):

@@ -112,6 +112,38 @@ def test_a_swedish_project_is_named_after_projektet():
     assert _keys("Nämnden godkänner projektet, som finansieras av kommunen med 5 000 euro.") == []
 
 
+def test_a_version_number_stays_in_the_name():
+    text = ("Nämnden beslutar att ansöka om 20 000 euro av Taike för projektet Kulturstigen 3.1, som "
+            "fortsätter det tidigare projektet.")
+    assert _keys(text) == ["kulturstigen 3.1"]
+
+
+def test_any_subtitle_after_a_name_in_capitals_is_not_the_name():
+    # An English subtitle in capitals after the dash: the name is before it.
+    text = ("Kaupunki osallistuu partnerina GREEN QUAYS – Clean Energy for the Gulf of Bothnia "
+            "-hankkeeseen, jonka kokonaisbudjetti on 1,4 miljoonaa euroa.")
+    assert _keys(text) == ["green quays"]
+
+
+def test_the_kind_of_matter_before_a_name_is_not_in_it():
+    text = "Rahoitushakemus Vesistöt Kuntoon 2026 -hankkeelle ympäristöministeriöltä, 50 000 euroa."
+    assert _keys(text) == ["vesistöt kuntoon 2026"]
+    text2 = "Päätös Kylätalot Energiaviisaiksi -hankkeen avustuksesta: ELY-keskus myönsi 12 000 euroa."
+    assert _keys(text2) == ["kylätalot energiaviisaiksi"]
+
+
+def test_a_clause_before_a_funder_in_brackets_is_not_a_project():
+    from arkisto.ingest.common import funded_projects
+
+    text = "Kommunen ansöker om stöd av Svenska kulturfonden rf (Leader) för nästa år."
+    assert [p.name for p in funded_projects(text)] == []
+    text2 = "Kunta hakee avustusta ja toteuttaa sen yhdessä Kylät Elävät ry (Leader)."
+    assert [p.name for p in funded_projects(text2)] == []
+    # A list of projects with their funders in brackets is read as before.
+    assert [p.name for p in funded_projects("• Kylätalot kuntoon (Leader)\n• Digiloikka (OPH)")] == \
+        ["Kylätalot kuntoon", "Digiloikka"]
+
+
 def test_a_grant_to_root_a_model_is_named_by_the_model():
     text = ("Hyvinvointialue hakee sosiaali- ja terveysministeriöltä valtionavustusta Perhe keskiöön "
             "-toimintamallin juurruttamiseen 200 000 euroa.")

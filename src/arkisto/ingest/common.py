@@ -519,7 +519,7 @@ def funded_projects(*texts: str | None, title: str | None = None, org: str | Non
     projects the decision's sentences name (ingest.funding), each once by
     its normalised key."""
     found = extract_projects("\n\n".join(t for t in texts if t))
-    found = [p for p in found if len(p.name.split()) <= 10]
+    found = [p for p in found if len(p.name.split()) <= 10 and not _clause_like(p.name)]
     keys = {p.key for p in found}
     lone = len(found) == 1
     for p in decision_projects(title, *texts, known=frozenset(keys), org=org):
@@ -536,6 +536,19 @@ def funded_projects(*texts: str | None, title: str | None = None, org: str | Non
                 "amounts": q.amounts or p.amounts, "years": q.years or p.years,
                 "stage": p.stage if q.stage == "mention" else q.stage})
     return found
+
+
+# Words that join a clause, seldom a name: two of them, or an association's
+# or company's form at the end, make "Kommunen ansöker om utvecklingsstöd av
+# Aktion Österbotten rf (Leader)" a sentence with its funder, not a project.
+_CLAUSE_WORDS = {"on", "ovat", "oli", "ja", "että", "sekä", "joka", "jonka", "om", "av", "är", "och", "att", "som",
+                 "för", "till", "med", "har"}
+_ORG_FORMS = {"rf", "ry", "r.y.", "oy", "oyj", "ab", "ky", "kb"}
+
+
+def _clause_like(name: str) -> bool:
+    words = name.casefold().split()
+    return sum(w in _CLAUSE_WORDS for w in words) >= 2 or (len(words) > 1 and words[-1] in _ORG_FORMS)
 
 
 _FI_WORDS = {"ja", "on", "että", "ei", "sekä", "tai", "joka", "ovat", "kaupungin", "mukaan", "osalta", "myös"}

@@ -49,7 +49,7 @@ _CAPS_NEAR = re.compile(
 _SV_STOP = (r"och|som|samt|är|har|ska|att|med|till|från|av|genom|inom|eller|vilket|där|under|beviljas"
             r"|kommer|skall|kan|var|hade|för\s+(?:att|år|åren|perioden|tiden)")
 _SV_PROJECT = re.compile(
-    rf"\bprojekte[tn]\s+(?P<n>[A-ZÅÄÖ][\w-]*(?:\s+(?!(?:{_SV_STOP})\b)[\w-]+){{0,5}})"
+    rf"\bprojekte[tn]\s+(?P<n>[A-ZÅÄÖ][\w-]*(?:\s+(?!(?:{_SV_STOP})\b)[\w-]+(?:\.\d+)*){{0,5}})"
 )
 # An abbreviation in a case ("Oy:lle", "ry:n") ends the name before it.
 _CASED_ABBREV = re.compile(r"^\w+:[a-zåäö]+$|^(?:oy|ry|ab|oyj|ky)$", re.I)
@@ -59,6 +59,10 @@ _NOT_NOMINATIVE = re.compile(r"(?:lle|lta|ltä|lla|llä|ssa|ssä|sta|stä|seen|k
                              r"|avustu|rahoitu|tuki|tuke"
                              r"|hank|projekt|euro", re.I)
 _HANKE_NEAR = re.compile(r"\bhank|\bprojekt", re.I)
+# A heading's word for the kind of document or matter, before a name:
+# "Avustushakemus …", "Rahoitushakemus …", "Päätös …", "Ansökan …".
+_LEAD_NOUN = re.compile(r"^(?:\w*hakemu[sk]\w*|\w*päätö[sk]\w*|esitys|ehdotus|lausunto|selvitys|ilmoitus"
+                        r"|ansökan|beslut|förslag)$", re.I)
 # Words that never sit inside a project's name: verbs and pronouns that end
 # the clause before it.
 _NOT_IN_NAME = {
@@ -281,10 +285,13 @@ def _suffix_names(sent: str) -> list[str]:
             continue
         dash = next((d for d in range(len(tokens) - 1, max(0, len(tokens) - 11), -1) if tokens[d] in ("-", "–", "—")),
                     None)
-        if dash and dash + 1 < len(tokens) and tokens[dash + 1][:1].islower() \
-                and (tokens[dash - 1][:1].isupper() or tokens[dash - 1][:1].isdigit()):
+        if dash and dash + 1 < len(tokens) and (
+                (tokens[dash + 1][:1].islower() and (tokens[dash - 1][:1].isupper() or tokens[dash - 1][:1].isdigit()))
+                or (len(tokens[dash - 1]) >= 3 and tokens[dash - 1].isupper())):
             # "KIERTO2 – rakennusjätteiden kiertotalous Varsinais-Suomessa
-            # -hankkeeseen": a subtitle in lower case after a spaced dash.
+            # -hankkeeseen": a subtitle in lower case after a spaced dash;
+            # after a name in capitals any subtitle ("SMART HARBOURS –
+            # Low-emission small harbours in the Central Baltic -hanke").
             tokens = tokens[:dash]
         if tokens[-1][:1].islower() and "." in tokens[-1].strip("."):
             names.append(tokens[-1])  # "hel.fi-hankkeen"
@@ -317,6 +324,10 @@ def _suffix_names(sent: str) -> list[str]:
             if k is not None and all(t[:1].islower() and not t.endswith(",") for t in tokens[k + 1: j - 1]):
                 j = k
         name_tokens = tokens[j:]
+        while len(name_tokens) > 1 and _LEAD_NOUN.match(name_tokens[0]) and name_tokens[1][:1].isupper():
+            # "Avustushakemus Kirkkojärven kunnostus -hankkeelle": the kind
+            # of the document (a heading) before the name is not in it.
+            name_tokens = name_tokens[1:]
         if any(t.lower().strip("”\"“,") in _NOT_IN_NAME for t in name_tokens):
             continue
         if any(t.endswith((":", ";", ",")) for t in name_tokens[:-1]) or "(" in "".join(name_tokens):

@@ -927,8 +927,6 @@ class _Clock:
 def _newest_time(searcher) -> int | None:
     """The newest ``first_indexed`` in an index (microseconds), None when it
     has none (or no such column: an index from before times were kept)."""
-    from .whoosh_format import WhooshPostings
-
     try:
         col = WhooshPostings(searcher).column("first_indexed")
     except Exception:

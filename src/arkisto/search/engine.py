@@ -133,13 +133,6 @@ class Engine:
         ids, tf = self._read(px, field, btext)
         return self._remember(px, field, btext, ids, tf)
 
-    def term_values(self, px, field: str, btext: bytes):
-        """(docnums, BM25F contribution, raw posting values) of one term; the
-        first two are cached as by ``term``."""
-        ids, tf, vals = self._read(px, field, btext, values=True)
-        ids, part = self._remember(px, field, btext, ids, tf)
-        return ids, part, vals
-
     def _remember(self, px, field, btext, ids, tf):
         if len(ids) and px.scorable(field):
             idf = px.idf(field, btext)
@@ -313,43 +306,42 @@ class Engine:
                 cand &= here
             if not cand.any():
                 return self._phrases.put(key, empty).copy()
-        words_data: dict = {}  # word -> (cached keys or None, its documents, raw values or None)
+        # Each word's documents (term reads, cached; a frequent term's from
+        # its segment's hot table, hotpostings.py).
+        words = list(dict.fromkeys(w for slot in slots for w in slot))
+        docs_of = {w: self.term(px, field, w)[0] for w in words}
         for slot in slots:
             here = np.zeros(self.n, dtype=bool)
             for w in slot:
-                if w not in words_data:
-                    k = self._positions.get((field, w))
-                    if k is not None:
-                        words_data[w] = (k, np.unique(k >> 32), None)
-                    else:
-                        ids, _part, vals = self.term_values(px, field, w)
-                        words_data[w] = (None, ids, vals)
-                here[words_data[w][1]] = True
+                here[docs_of[w]] = True
             cand &= here
             if not cand.any():
                 return self._phrases.put(key, empty).copy()
         if len(slots) > 1:
             keys_of = {}
-            for w, (k, ids, vals) in words_data.items():
+            for w in words:
+                k = self._positions.get((field, w))
                 if k is None:
                     with self._lock:
                         again = self._phrase_words.get((field, w), 0)
                         if len(self._phrase_words) > 50_000:
                             self._phrase_words.clear()
                         self._phrase_words[(field, w)] = again + 1
-                    # Whole, to cache, unless too big for the cache anyway.
-                    if again >= PHRASE_CACHE_AFTER and len(ids) * 4 <= self.positions_budget:
-                        k = self._positions.put((field, w), _keys(px, field, ids, vals))
+                    # Whole, to cache, unless too big for the cache anyway;
+                    # else only in the documents that can match.
+                    if again >= PHRASE_CACHE_AFTER and len(docs_of[w]) * 4 <= self.positions_budget:
+                        k = self._positions.put((field, w), px.position_keys(field, w))
                     else:
-                        sel = np.flatnonzero(cand[ids])
-                        k = _keys(px, field, ids[sel], vals[sel])
+                        k = px.position_keys(field, w, cand)
                 keys_of[w] = k[cand[k >> 32]]
             keys = [_union_sorted([keys_of[w] for w in slot]) for slot in slots]
             ends = keys[0]
             slop = max(1, int(node.slop))
             for k in keys[1:]:
-                ends = np.unique(np.concatenate([np.intersect1d(ends + d, k, assume_unique=True)
-                                                 for d in range(1, slop + 1)]))
+                if slop == 1:
+                    ends = _intersect_sorted(ends + 1, k)
+                else:
+                    ends = np.unique(np.concatenate([_intersect_sorted(ends + d, k) for d in range(1, slop + 1)]))
                 if not len(ends):
                     break
             cand = np.zeros(self.n, dtype=bool)
@@ -442,7 +434,14 @@ def _union_sorted(arrays: list[np.ndarray]) -> np.ndarray:
     return k[np.concatenate(([True], k[1:] != k[:-1]))]
 
 
-def _keys(px, field: str, ids: np.ndarray, vals) -> np.ndarray:
-    """A term's (document, position) pairs as ``doc << 32 | position + 1024``."""
-    docs, pos = px.positions(field, ids, list(vals))
-    return (docs.astype(np.int64) << 32) | (pos + 1024)
+def _intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The keys in both sorted, duplicate-free arrays, sorted: each key of
+    the shorter looked up in the longer (no sort of their concatenation,
+    as ``np.intersect1d`` does)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return a[b[idx] == a]

@@ -23,7 +23,7 @@ from ..i18n import Msg, Strings
 from ..ingest import Problem, iter_files, parse_path
 from ..ingest.ahead import ParseAhead, default_jobs
 from ..ingest.detect import file_digest
-from . import merge, termtables
+from . import hotpostings, merge, termtables
 from .schema import build_schema, group_document, single_document
 from .store import IndexStore, Manifest
 from .whoosh_format import WhooshPostings
@@ -882,7 +882,10 @@ class IndexRun:
             with self.ix.searcher() as s:
                 doc_count = s.doc_count()
                 # New segments' facet and project terms as arrays beside them (termtables.py).
-                termtables.write_missing(self.gen_dir, WhooshPostings(s))
+                px = WhooshPostings(s)
+                termtables.write_missing(self.gen_dir, px)
+                # And their frequent terms' postings (hotpostings.py).
+                hotpostings.write_missing(self.gen_dir, px)
             self.ix.close()
             given: list[str] = []
             for r in self.roots:

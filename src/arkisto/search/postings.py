@@ -58,6 +58,12 @@ class Postings(Protocol):
         """(document, position) pairs from postings' raw values."""
         ...
 
+    def position_keys(self, field: str, btext: bytes, within: np.ndarray | None = None) -> np.ndarray:
+        """A term's (document, position) pairs as sorted keys
+        ``document << 32 | position + 1024``; with ``within`` (a mask over
+        the documents) only in the documents it marks."""
+        ...
+
     # Segments: the index's immutable parts, in document order.
     def segments(self) -> list[tuple[str, int, int]]:
         """(segment id, number of its first document, its documents with

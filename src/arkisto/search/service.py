@@ -35,6 +35,8 @@ from ..errors import IndexDamagedError
 from ..i18n import Msg
 from ..models import NO_DATE, AnnualReport, Decision
 from ..notes import Note
+from .hotpostings import FIELDS as HOT_FIELDS
+from .hotpostings import HotPostings
 from .query import KIND_ALIASES, OUTCOME_ALIASES, expand_years, match_values
 from .results import Facet, FacetValue, Hit, SearchResult
 from .schema import FACETS, is_swedish, load_record, record_text
@@ -83,6 +85,11 @@ class _Generation:
         self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
         self.lexicon: _Lexicon | None = None  # the text field's words, for "did you mean" (built on first use)
         self.first_indexed: tuple[np.ndarray, np.ndarray] | None = None  # (microseconds, present) per document
+        # Frequent terms' postings kept beside the segments (hotpostings.py), opened per segment on first use.
+        schema = ix.schema
+        self.hot = HotPostings(getattr(ix.storage, "folder", None),
+                               {f: bool(schema[f].format and schema[f].format.supports("positions"))
+                                for f in HOT_FIELDS if f in schema})
 
     def close(self) -> None:
         with self.lock:
@@ -240,6 +247,7 @@ class SearchService:
                 gen.searchers.append(s)
             local.searcher = s
             local.epoch = gen.epoch
+            local.gen = gen
         return local.searcher
 
     def postings(self):
@@ -250,7 +258,7 @@ class SearchService:
         if getattr(local, "postings_of", None) is not searcher:
             from .whoosh_format import WhooshPostings
 
-            local.postings = WhooshPostings(searcher)
+            local.postings = WhooshPostings(searcher, hot=local.gen.hot)
             local.postings_of = searcher
         return local.postings
 
@@ -1111,6 +1119,17 @@ class SearchService:
                             _live_pairs(fresh.pairs(px, field), engine.live):
                         raise IndexDamagedError(Msg("err_tables_differ", path=str(self.index_dir), field=field),
                                                 REBUILD_HINT)
+                # And the frequent terms' tables (hotpostings.py), read
+                # against the postings themselves.
+                from . import hotpostings
+                from .whoosh_format import WhooshPostings
+
+                folder = getattr(self._cur().ix.storage, "folder", None)
+                plain = WhooshPostings(self.searcher())
+                for i, (segment_id, _base, _count) in enumerate(plain.segments() if folder is not None else []):
+                    if hotpostings.differs(Path(str(folder)), plain, i):
+                        raise IndexDamagedError(Msg("err_hot_differ", path=str(self.index_dir),
+                                                    segment=segment_id), REBUILD_HINT)
             return terms
 
     # --- what is new (saved searches) -----------------------------------------------

@@ -67,10 +67,25 @@ class WhooshPostings:
     """The engine's view of one Whoosh searcher (``postings.Postings``).
     Not thread-safe, as the searcher is not: one per thread."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, hot=None):
+        """``hot``: the generation's ``hotpostings.HotPostings``, whose
+        tables give frequent terms' postings without reading blocks."""
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
+        self.hot = hot if FAST else None
+        self._leaves: list | None = None
+
+    def _leaf_list(self) -> list:
+        """(segment reader, first document, segment id, documents) of each
+        segment, in document order."""
+        if self._leaves is None:
+            out = []
+            for seg, base in self.reader.leaf_readers():
+                segment = seg.segment() if hasattr(seg, "segment") else None
+                out.append((seg, base, segment.segment_id() if segment is not None else "", seg.doc_count_all()))
+            self._leaves = out
+        return self._leaves
 
     # --- the schema ------------------------------------------------------------------
 
@@ -140,7 +155,15 @@ class WhooshPostings:
         for ``positions``)."""
         fmt = self.schema[field].format
         id_parts, w_parts, v_parts = [], [], []
-        for seg, base in self.reader.leaf_readers():
+        hot = None if values else self.hot
+        for seg, base, segment_id, count in self._leaf_list():
+            if hot is not None:
+                t = hot.term(segment_id, count, field, btext)
+                if t is not None:
+                    TAKEN["hot"] += 1
+                    id_parts.append(t.ids.astype(np.int64) + base)
+                    w_parts.append(t.tf.astype(np.float64))
+                    continue
             terms = getattr(seg, "_terms", None)
             if not FAST or terms is None or not hasattr(terms, "_postfile"):
                 got = _public_postings(seg, field, btext, values)
@@ -167,16 +190,50 @@ class WhooshPostings:
             return _EMPTY_IDS, _EMPTY_F, ([] if values else None)
         return np.concatenate(id_parts), np.concatenate(w_parts), (v_parts if values else None)
 
+    def position_keys(self, field: str, btext: bytes, within: np.ndarray | None = None) -> np.ndarray:
+        """The term's (document, position) pairs over every segment as
+        sorted keys ``document << 32 | position + 1024``, deleted documents
+        included; with ``within`` (a mask over the index's documents) only
+        those in the documents it marks.  Frequent terms come from the hot
+        tables; the rest are decoded from their posting values."""
+        fmt = self.schema[field].format
+        parts = []
+        for seg, base, segment_id, count in self._leaf_list():
+            t = self.hot.term(segment_id, count, field, btext) if self.hot is not None else None
+            if t is not None and t.pos is not None:
+                TAKEN["hot_positions"] += 1
+                docs = t.ids.astype(np.int64) + base
+                pos = t.pos.astype(np.int64)
+                tf = t.tf.astype(np.int64)
+                if within is not None:
+                    sel = within[docs]
+                    if not sel.all():
+                        keep = np.repeat(sel, tf)
+                        docs, tf, pos = docs[sel], tf[sel], pos[keep]
+                parts.append((np.repeat(docs, tf) << 32) | (pos + 1024))
+                continue
+            got = _segment_postings(seg, field, btext, fmt)
+            if got is None:
+                continue
+            ids, vals = got
+            ids = ids + base
+            if within is not None:
+                sel = np.flatnonzero(within[ids])
+                ids, vals = ids[sel], [vals[i] for i in sel.tolist()]
+            if not len(ids):
+                continue
+            docs, pos = self.positions(field, ids, vals)
+            parts.append(np.sort((docs.astype(np.int64) << 32) | (pos + 1024)))
+        if not parts:
+            return _EMPTY_IDS
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
     # --- segments ----------------------------------------------------------------------
 
     def segments(self) -> list[tuple[str, int, int]]:
         """(segment id, number of its first document, its documents with
         the deleted ones) of each segment, in document order."""
-        out = []
-        for seg, base in self.reader.leaf_readers():
-            segment = seg.segment() if hasattr(seg, "segment") else None
-            out.append((segment.segment_id() if segment is not None else "", base, seg.doc_count_all()))
-        return out
+        return [(sid, base, count) for _seg, base, sid, count in self._leaf_list()]
 
     def segment_terms(self, index: int, field: str) -> list[tuple[bytes, np.ndarray]]:
         """Every term of ``field`` in the segment ``index`` (of ``segments``)
@@ -272,6 +329,30 @@ def _term_blocks(terms, ti, fmt, values: bool):
     if isinstance(length, tuple):  # W3TermInfo keeps struct.unpack's 1-tuple
         length = length[0]
     return _blocks(terms._postfile.get(offset, length), fmt, values)
+
+
+def _segment_postings(seg, field: str, btext: bytes, fmt):
+    """(ids, raw values) of a term's postings in one segment, or None; the
+    fast path includes deleted documents."""
+    terms = getattr(seg, "_terms", None)
+    if not FAST or terms is None or not hasattr(terms, "_postfile"):
+        got = _public_postings(seg, field, btext, True)
+        return None if got is None else (got[0], got[2])
+    try:
+        ti = terms.term_info(field, btext)
+    except (KeyError, LookupError):
+        return None
+    except Exception as exc:  # TermNotFound
+        if type(exc).__name__ == "TermNotFound":
+            return None
+        raise
+    ids_l, vals = [], []
+    for ids, _ws, vs in _term_blocks(terms, ti, fmt, True):
+        ids_l.append(ids)
+        vals.extend(vs)
+    if not ids_l:
+        return None
+    return (np.concatenate(ids_l) if len(ids_l) > 1 else ids_l[0]), vals
 
 
 def _public_postings(seg, field: str, btext: bytes, values: bool):

@@ -1,0 +1,269 @@
+"""Frequent terms' postings kept beside each segment (hotpostings.py): the
+same matches, scores and phrases as from Whoosh's blocks, written by every
+run, and refused as damage when tampered with."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from arkisto.search import hotpostings, whoosh_format
+from arkisto.search.indexer import index_paths
+from arkisto.search.service import SearchService
+from arkisto.search.store import MANIFEST, IndexStore, _edge_hash, sha256_file
+from helpers import index_in_runs
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _english():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARKISTO_LANG", "en")
+        yield
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory) -> Path:
+    """Two segments or more with deleted documents, Finnish and Swedish,
+    every term in two documents of a segment or more kept in the tables
+    (the fixtures are small; a real index keeps MIN_DF = 512)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hotpostings, "MIN_DF", 2)
+        return index_in_runs(tmp_path_factory.mktemp("hot"),
+                             [["espoo-dynasty", "heinola"], ["helsinki-ahjo", "helsinki-ahjo-sv", "oulu-tweb"]],
+                             "espoo-dynasty")
+
+
+def _gen(ix: Path) -> Path:
+    return IndexStore(ix).current_dir()
+
+
+def _rewrite_manifest(ix: Path) -> None:
+    gen = _gen(ix)
+    data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    data["files"] = {k: v for k, v in data["files"].items() if (gen / k).exists()}
+    for name, info in data["files"].items():
+        p = gen / name
+        info.update(size=p.stat().st_size, sha256=sha256_file(p), edges=_edge_hash(p))
+    (gen / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+
+
+def _bare(ix: Path, to: Path) -> Path:
+    """A copy of the index without its tables (an index from before them)."""
+    shutil.copytree(ix, to)
+    for p in _gen(to).glob(f"*{hotpostings.SUFFIX}"):
+        p.unlink()
+    _rewrite_manifest(to)
+    return to
+
+
+def _queries(ix: Path) -> list[str]:
+    """Words and phrases of the indexed records: two and three words in a
+    row from each record's title and text, the same words reversed, and
+    words alone."""
+    out: list[str] = []
+    with SearchService(ix) as svc:
+        for hit in svc.search("", limit=60).hits:
+            words = WORD.findall(f"{hit.title} {hit.snippet}".lower())
+            for i in range(0, min(len(words) - 2, 12), 4):
+                out += [f'"{words[i]} {words[i + 1]}"', f'"{words[i]} {words[i + 1]} {words[i + 2]}"',
+                        f'"{words[i + 1]} {words[i]}"', words[i], f"{words[i]} {words[i + 2]}"]
+    return list(dict.fromkeys(out))
+
+
+def _answers(ix: Path, queries: list[str]) -> list:
+    with SearchService(ix) as svc:
+        out = []
+        for q in queries:
+            r = svc.search(q, limit=30)
+            out.append((q, r.total, [(h.id, round(h.score, 9)) for h in r.hits],
+                        {k: sorted((v.value, v.count) for v in f.values) for k, f in r.facets.items()}))
+        return out
+
+
+def test_every_segment_has_its_table_in_the_manifest(segmented: Path):
+    gen = _gen(segmented)
+    with SearchService(segmented) as svc, svc._pin():
+        segments = [sid for sid, _b, _n in svc.postings().segments()]
+    assert len(segments) >= 2
+    assert sorted(p.stem for p in gen.glob(f"*{hotpostings.SUFFIX}")) == sorted(segments)
+    files = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert all(f"{s}{hotpostings.SUFFIX}" in files for s in segments)
+    # numpy's own format: the tables open with np.load, nothing compressed.
+    kept = {}
+    for p in gen.glob(f"*{hotpostings.SUFFIX}"):
+        with np.load(p, allow_pickle=False) as z:
+            assert int(z["meta"][0]) == hotpostings.FORMAT
+            kept[p.stem] = {f: len(z[f"{i}.ids"]) for i, f in enumerate(hotpostings.FIELDS)}
+    # The biggest segment's frequent terms: Finnish and Swedish text, titles.
+    biggest = max(kept.values(), key=lambda k: k["text"])
+    assert all(biggest[f] for f in ("text", "title", "text_sv", "parts")), biggest
+
+
+def test_words_and_phrases_answer_as_from_the_postings(segmented: Path, tmp_path: Path, monkeypatch):
+    queries = _queries(segmented)
+    assert sum(q.startswith('"') for q in queries) >= 40
+    whoosh_format.TAKEN.clear()
+    with_tables = _answers(segmented, queries)
+    assert whoosh_format.TAKEN["hot"] and whoosh_format.TAKEN["hot_positions"]
+    phrases = [a for a in with_tables if a[0].startswith('"')]
+    assert sum(1 for a in phrases if a[1]) >= 20 and sum(1 for a in phrases if not a[1]) >= 5
+    bare = _bare(segmented, tmp_path / "bare")
+    whoosh_format.TAKEN.clear()
+    assert _answers(bare, queries) == with_tables
+    assert not whoosh_format.TAKEN["hot"]
+    # And through Whoosh's public API.
+    monkeypatch.setattr(whoosh_format, "FAST", False)
+    assert _answers(bare, queries) == with_tables
+
+
+def test_positions_of_a_kept_term_are_never_decoded_from_blocks(segmented: Path, monkeypatch):
+    decoded: list = []
+    real = whoosh_format._segment_postings
+
+    def counted(seg, field, btext, fmt):
+        got = real(seg, field, btext, fmt)
+        if got is not None:
+            decoded.append((seg.segment().segment_id(), field, btext))
+        return got
+
+    monkeypatch.setattr(whoosh_format, "_segment_postings", counted)
+    all_hot = 0
+    with SearchService(segmented) as svc:
+        for q in _queries(segmented):
+            if not q.startswith('"'):
+                continue
+            decoded.clear()
+            if not svc.search(q, limit=5).total:
+                continue
+            all_hot += not decoded
+            with svc._pin():
+                px = svc.postings()
+                counts = {sid: n for sid, _b, n in px.segments()}
+                for sid, field, btext in decoded:
+                    assert px.hot.term(sid, counts[sid], field, btext) is None, (q, field, btext)
+    assert all_hot >= 10  # phrases answered from the tables alone
+
+
+def test_an_index_without_tables_gets_them_on_its_next_run(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(hotpostings, "MIN_DF", 2)
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "heinola", docs / "heinola")
+    ix = tmp_path / "ix"
+    index_paths([docs], ix)
+    for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}"):
+        p.unlink()
+    _rewrite_manifest(ix)
+    assert _answers(ix, ['"heinolan kaupunki"']) [0][1] >= 0  # searches from the postings
+    shutil.copytree(FIXTURES / "oulu-tweb", docs / "oulu-tweb")
+    index_paths([docs], ix)
+    with SearchService(ix) as svc, svc._pin():
+        segments = [sid for sid, _b, _n in svc.postings().segments()]
+    assert sorted(p.stem for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}")) == sorted(segments)
+
+
+def test_a_term_that_does_not_fit_is_left_to_the_postings():
+    """A position past 65,535 (a very long document) or a weight that is
+    not a whole number: the term is read from Whoosh's blocks instead."""
+    from whoosh.formats import Positions
+
+    fmt = Positions()
+    ids = np.array([3, 9], dtype=np.int64)
+
+    def value(ps):
+        return fmt.encode(ps)
+
+    ok = hotpostings._term_arrays(fmt, [(ids, np.array([2.0, 1.0]), [value([4, 7]), value([0])])], True)
+    assert ok is not None
+    assert ok[0].tolist() == [3, 9] and ok[1].tolist() == [2, 1] and ok[2].tolist() == [4, 7, 0]
+    far = [(ids, np.array([2.0, 1.0]), [value([4, 70_000]), value([0])])]
+    assert hotpostings._term_arrays(fmt, far, True) is None
+    boosted = [(ids, np.array([1.5, 1.0]), [value([4]), value([0])])]
+    assert hotpostings._term_arrays(fmt, boosted, True) is None
+
+
+def _run(args: list[str], ix: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "arkisto", *args, "--index", str(ix)],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "ARKISTO_LANG": "en"})
+
+
+def _replace_tables(ix: Path, change, save=np.savez) -> None:
+    """Rewrite every table as ``change(arrays)`` makes it, and the manifest
+    to match (what an attacker does)."""
+    for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}"):
+        with np.load(p, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        buf = io.BytesIO()
+        save(buf, **change(arrays))
+        p.write_bytes(buf.getvalue())
+    _rewrite_manifest(ix)
+
+
+def _ids_out_of_range(a):
+    a["1.ids"] = a["1.ids"] + np.uint32(1_000_000)
+    return a
+
+
+def _object_array(a):
+    a["1.ids"] = np.array([os.system, 1], dtype=object)  # a pickle inside the .npy
+    return a
+
+
+def _offsets_past_the_end(a):
+    a["1.poff"] = a["1.poff"] * 2
+    return a
+
+
+def _compressed(a):
+    return a
+
+
+@pytest.mark.parametrize("change,save", [(_ids_out_of_range, np.savez), (_object_array, np.savez),
+                                         (_offsets_past_the_end, np.savez),
+                                         (_compressed, np.savez_compressed)])
+def test_a_tampered_table_is_damage_never_code(segmented: Path, tmp_path: Path, change, save):
+    ix = tmp_path / "ix"
+    shutil.copytree(segmented, ix)
+    _replace_tables(ix, change, save)
+    for args in (["search", '"kaupungin hallitus"', "--json"], ["search", "kaupunki"], ["check"]):
+        proc = _run(args, ix)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert proc.returncode == 5, (args, proc.returncode, proc.stderr)
+        assert "damaged" in proc.stderr or (args == ["check"] and "frequent terms" in proc.stderr), proc.stderr
+
+
+def test_garbage_in_place_of_a_table_is_damage(segmented: Path, tmp_path: Path):
+    ix = tmp_path / "ix"
+    shutil.copytree(segmented, ix)
+    for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}"):
+        p.write_bytes(b"PK\x03\x04" + os.urandom(300))
+    _rewrite_manifest(ix)
+    proc = _run(["search", "kaupunki"], ix)
+    assert proc.returncode == 5 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def _positions_shuffled(a):
+    # Valid types and ranges, wrong contents: every position moved by one.
+    a["1.pos"] = a["1.pos"] + np.uint16(1)
+    return a
+
+
+def test_check_finds_a_table_that_disagrees_with_the_postings(segmented: Path, tmp_path: Path):
+    ix = tmp_path / "ix"
+    shutil.copytree(segmented, ix)
+    assert _run(["check"], ix).returncode == 0
+    _replace_tables(ix, _positions_shuffled)
+    proc = _run(["check"], ix)
+    assert proc.returncode == 5, proc.stderr
+    assert "frequent terms" in proc.stderr and "Traceback" not in proc.stderr

@@ -112,31 +112,42 @@ def segment_arrays(px, index: int, min_df: int | None = None) -> dict[str, np.nd
     have = set(terms.indexed_field_names()) if fast else set()
     for i, field in enumerate(FIELDS):
         blobs: list[bytes] = []
-        ids_l: list[np.ndarray] = []
-        tf_l: list[np.ndarray] = []
-        pos_l: list[np.ndarray] = []
+        plen: list[int] = []
+        qlen: list[int] = []
+        ids, tf, pos = _EMPTY_U32, _EMPTY_U16, _EMPTY_U16
         if field in have and px.has_field(field):
             fmt = px.schema[field].format
             positional = px.has_positions(field)
+            kept = []
             for (fname, btext), ti in terms.items_from(field, b""):
                 if fname != field:
                     break
-                if ti.doc_frequency() < min_df:
-                    continue
+                if ti.doc_frequency() >= min_df:
+                    kept.append((btext, ti))
+            # Filled in place (no list of parts concatenated at the end: a
+            # child's peak memory is the field's arrays once).
+            ids = np.empty(sum(ti.doc_frequency() for _b, ti in kept), dtype=np.uint32)
+            tf = np.empty(len(ids), dtype=np.uint16)
+            pos = np.empty(int(sum(ti.weight() for _b, ti in kept)) if positional else 0, dtype=np.uint16)
+            p = q = 0
+            for btext, ti in kept:
                 got = _term_arrays(fmt, list(_term_blocks(terms, ti, fmt, positional)), positional)
                 if got is None:
                     continue
+                n, m = len(got[0]), len(got[2])
+                if p + n > len(ids) or q + m > len(pos):
+                    raise UnsafeIndexData(f"{segment_id}: the postings of {field} say other counts than its terms")
+                ids[p:p + n], tf[p:p + n], pos[q:q + m] = got
+                p, q = p + n, q + m
                 blobs.append(btext)
-                ids_l.append(got[0])
-                tf_l.append(got[1])
-                pos_l.append(got[2])
+                plen.append(n)
+                qlen.append(m)
+            ids, tf, pos = ids[:p], tf[:p], pos[:q]
         arrays[f"{i}.bytes"] = np.frombuffer(b"".join(blobs), dtype=np.uint8)
         arrays[f"{i}.offsets"] = np.cumsum([0] + [len(b) for b in blobs], dtype=np.int64)
-        arrays[f"{i}.poff"] = np.cumsum([0] + [len(a) for a in ids_l], dtype=np.int64)
-        arrays[f"{i}.qoff"] = np.cumsum([0] + [len(a) for a in pos_l], dtype=np.int64)
-        arrays[f"{i}.ids"] = np.concatenate(ids_l) if ids_l else _EMPTY_U32
-        arrays[f"{i}.tf"] = np.concatenate(tf_l) if tf_l else _EMPTY_U16
-        arrays[f"{i}.pos"] = np.concatenate(pos_l) if pos_l else _EMPTY_U16
+        arrays[f"{i}.poff"] = np.cumsum([0] + plen, dtype=np.int64)
+        arrays[f"{i}.qoff"] = np.cumsum([0] + qlen, dtype=np.int64)
+        arrays[f"{i}.ids"], arrays[f"{i}.tf"], arrays[f"{i}.pos"] = ids, tf, pos
     return arrays
 
 
@@ -154,8 +165,8 @@ def write_segment(folder: Path, px, index: int) -> Path:
     return path
 
 
-# Segments this big are written side by side, each but one in a forked
-# child (a 50,000-decision segment takes about 8 s); smaller ones in turn.
+# Segments this big are written by forked children, side by side (a
+# 50,000-decision segment takes about 8 s); smaller ones here, in turn.
 PARALLEL_DOCS = 20_000
 # A child's limits: it reads one segment's frequent terms.
 CHILD_SECONDS = 6 * 3600
@@ -164,54 +175,61 @@ CHILD_MB = 4096
 
 def write_missing(folder: str | os.PathLike[str], px, jobs: int | None = None) -> int:
     """Write the file of every segment of the index in ``folder`` that has
-    none (a new segment, or a merge's); the number written.  Big segments
-    are written ``jobs`` at a time (default: the machine's cores, at most
-    4), by children forked as the parsers are (ingest/isolate.py: they
-    hold no descriptor of this process and die with it).  A child that
-    fails leaves its segment to be written here, where the error is
-    raised as itself (a full disk, say)."""
+    none (a new segment, or a merge's); the number written.
+
+    Big segments are written by children forked as the parsers are
+    (ingest/isolate.py: they hold no descriptor of this process and die
+    with it), ``jobs`` at a time (default: the machine's cores, at most 4).
+    A child reads its segment with plain reads, not Whoosh's memory map,
+    so neither it nor this process holds the segment's pages (a 100,000-
+    decision build peaked at 1.2 GB that way).  A child that fails leaves
+    its segment to be written here, where its error is raised as itself (a
+    full disk, say)."""
     folder = Path(folder)
     todo = [(i, sid, count) for i, (sid, _base, count) in enumerate(px.segments())
             if sid and not path_of(folder, sid).exists()]
     jobs = min(4, os.cpu_count() or 1) if jobs is None else jobs
-    big = [(i, sid) for i, sid, count in todo if count >= PARALLEL_DOCS]
-    children = []
-    if jobs >= 2 and len(big) >= 2:
+    big = [sid for _i, sid, count in todo if count >= PARALLEL_DOCS]
+    if big and jobs >= 1:
         from ..ingest.isolate import Child
 
-        for _i, sid in big[:jobs - 1]:
-            try:
-                children.append((sid, Child(_write_by_id, (str(folder), sid, MIN_DF), CHILD_SECONDS, CHILD_MB)))
-            except OSError:  # no fork (out of processes): written here
-                break
-    try:
-        for i, sid, _count in todo[::-1]:  # the children took the first ones
-            if not any(sid == taken for taken, _c in children):
-                write_segment(folder, px, i)
-        for _sid, c in children:
-            try:
-                c.wait()
-            except Exception:
-                pass  # written below, where its error says what it is
-    finally:
-        for _sid, c in children:
-            c.stop()
+        running: list = []
+        try:
+            for sid in big:
+                if len(running) >= jobs:
+                    _wait_quietly(running.pop(0))
+                try:
+                    running.append(Child(_write_by_id, (str(folder), sid, MIN_DF), CHILD_SECONDS, CHILD_MB))
+                except OSError:  # no fork (out of processes): written here
+                    break
+            while running:
+                _wait_quietly(running.pop(0))
+        finally:
+            for c in running:
+                c.stop()
     for i, sid, _count in todo:
         if not path_of(folder, sid).exists():
             write_segment(folder, px, i)
     return len(todo)
 
 
+def _wait_quietly(child) -> None:
+    try:
+        child.wait()
+    except Exception:
+        pass  # its segment is written here afterwards, where its error says what it is
+
+
 def _write_by_id(folder: str, segment_id: str, min_df: int) -> None:
-    """In a child process: open the index in ``folder`` and write the file
-    of its segment ``segment_id``."""
+    """In a child process: open the index in ``folder`` (plain reads, no
+    memory map) and write the file of its segment ``segment_id``."""
     global MIN_DF
-    from whoosh.index import open_dir
+    from whoosh.filedb.filestore import FileStorage
 
     from .whoosh_format import WhooshPostings
 
     MIN_DF = min_df
-    ix = open_dir(folder)
+    ix = FileStorage(folder, supports_mmap=False).open_index()
     try:
         with ix.searcher() as s:
             px = WhooshPostings(s)

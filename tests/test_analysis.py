@@ -112,3 +112,42 @@ def test_analyzer_mismatch_asks_for_rebuild(tmp_path: Path, monkeypatch):
     finally:
         monkeypatch.undo()
         analysis.reset()
+
+
+_WORDS = ["päätös", "päätöksellä", "ja", "hankkeeseen", "kaupunginhallitus", "Heinolan", "sekä", "rakennusluvan",
+          "oli", "KEHITTÄMISHANKE", "ei", "Kouluverkkoa", "Tampere", "xqzw", "ettei", "tilinpäätös-", "ELY-keskus"]
+
+
+def _reference_tokens(text: str):
+    """tokens_with_offsets as it was before its per-word cache."""
+    for m in analysis._TOKEN_RE.finditer(text):
+        word = m.group(0)
+        if word.lower() in analysis.STOPWORDS:
+            continue
+        lemmas, parts = analyse_word(word)
+        yield m.start(), m.end(), set(lemmas) | set(parts)
+
+
+def test_highlight_tokens_are_the_words_analyses_in_any_text_and_after_a_backend_switch():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    seps = st.sampled_from([" ", "  ", ", ", ". ", "\n", " (", ") ", " – ", "/", "3 ", "§ "])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(_WORDS), seps), max_size=40))
+    def same(parts):
+        text = "".join(w + s for w, s in parts)
+        got = [(a, b, set(f)) for a, b, f in analysis.tokens_with_offsets(text)]
+        assert got == list(_reference_tokens(text))
+        # The cache answers the same the second time.
+        assert [(a, b, set(f)) for a, b, f in analysis.tokens_with_offsets(text)] == got
+
+    same()
+    # Another backend's analyses are not served from the first one's cache.
+    before = analysis._FORMS_NAME
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(analysis, "_NAME", "simplemma")
+        text = "hankkeeseen päätöksellä Heinolan"
+        assert [(a, b, set(f)) for a, b, f in analysis.tokens_with_offsets(text)] == list(_reference_tokens(text))
+        assert analysis._FORMS_NAME == "simplemma" != before or before == "simplemma"

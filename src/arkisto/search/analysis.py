@@ -477,9 +477,31 @@ def tokens_with_offsets(text: str):
     """(start, end, terms) for each word of ``text``: its lemmas and parts,
     lazily.  Used to highlight inflected matches in snippets and the detail
     pane."""
+    global _FORMS_NAME
+    name = _NAME or backend_name()
+    if name != _FORMS_NAME:
+        _FORMS.clear()
+        _FORMS_NAME = name
+    forms_of = _FORMS.get
     for m in _TOKEN_RE.finditer(text):
         word = m.group(0)
-        if word.lower() in STOPWORDS:
-            continue
-        lemmas, parts = analyse_word(word)
-        yield m.start(), m.end(), set(lemmas) | set(parts)
+        forms = forms_of(word)
+        if forms is None:
+            if len(_FORMS) > 200_000:
+                _FORMS.clear()
+            if word.lower() in STOPWORDS:
+                forms = _FORMS[word] = _NO_FORMS
+            else:
+                lemmas, parts = analyse_word(word)
+                forms = _FORMS[word] = frozenset(lemmas) | frozenset(parts)
+        if forms is not _NO_FORMS:
+            yield m.start(), m.end(), forms
+
+
+# Each surface word's lemmas and parts as one set, for highlighting: one
+# dictionary look-up per word of a snippet's text instead of two sets built
+# (a third of a search's time at 100k was snippets).  A stop word's is
+# _NO_FORMS (compared by identity), and it is skipped.
+_FORMS: dict[str, frozenset[str]] = {}
+_FORMS_NAME: str | None = None
+_NO_FORMS: frozenset[str] = frozenset(["\0stop"])

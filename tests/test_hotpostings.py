@@ -4,13 +4,10 @@ run, and refused as damage when tampered with."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +16,8 @@ import pytest
 from arkisto.search import hotpostings, whoosh_format
 from arkisto.search.indexer import index_paths
 from arkisto.search.service import SearchService
-from arkisto.search.store import MANIFEST, IndexStore, _edge_hash, sha256_file
-from helpers import index_in_runs
+from arkisto.search.store import MANIFEST
+from helpers import gen_dir, index_in_runs, replace_arrays, rewrite_manifest, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WORD = re.compile(r"[^\W\d_]{3,}")
@@ -45,26 +42,12 @@ def segmented(tmp_path_factory) -> Path:
                              "espoo-dynasty")
 
 
-def _gen(ix: Path) -> Path:
-    return IndexStore(ix).current_dir()
-
-
-def _rewrite_manifest(ix: Path) -> None:
-    gen = _gen(ix)
-    data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-    data["files"] = {k: v for k, v in data["files"].items() if (gen / k).exists()}
-    for name, info in data["files"].items():
-        p = gen / name
-        info.update(size=p.stat().st_size, sha256=sha256_file(p), edges=_edge_hash(p))
-    (gen / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
-
-
 def _bare(ix: Path, to: Path) -> Path:
     """A copy of the index without its tables (an index from before them)."""
     shutil.copytree(ix, to)
-    for p in _gen(to).glob(f"*{hotpostings.SUFFIX}"):
+    for p in gen_dir(to).glob(f"*{hotpostings.SUFFIX}"):
         p.unlink()
-    _rewrite_manifest(to)
+    rewrite_manifest(to)
     return to
 
 
@@ -93,7 +76,7 @@ def _answers(ix: Path, queries: list[str]) -> list:
 
 
 def test_every_segment_has_its_table_in_the_manifest(segmented: Path):
-    gen = _gen(segmented)
+    gen = gen_dir(segmented)
     with SearchService(segmented) as svc, svc._pin():
         segments = [sid for sid, _b, _n in svc.postings().segments()]
     assert len(segments) >= 2
@@ -162,15 +145,15 @@ def test_an_index_without_tables_gets_them_on_its_next_run(tmp_path: Path, monke
     shutil.copytree(FIXTURES / "heinola", docs / "heinola")
     ix = tmp_path / "ix"
     index_paths([docs], ix)
-    for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}"):
+    for p in gen_dir(ix).glob(f"*{hotpostings.SUFFIX}"):
         p.unlink()
-    _rewrite_manifest(ix)
+    rewrite_manifest(ix)
     assert _answers(ix, ['"heinolan kaupunki"']) [0][1] >= 0  # searches from the postings
     shutil.copytree(FIXTURES / "oulu-tweb", docs / "oulu-tweb")
     index_paths([docs], ix)
     with SearchService(ix) as svc, svc._pin():
         segments = [sid for sid, _b, _n in svc.postings().segments()]
-    assert sorted(p.stem for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}")) == sorted(segments)
+    assert sorted(p.stem for p in gen_dir(ix).glob(f"*{hotpostings.SUFFIX}")) == sorted(segments)
 
 
 def test_a_term_that_does_not_fit_is_left_to_the_postings():
@@ -193,21 +176,12 @@ def test_a_term_that_does_not_fit_is_left_to_the_postings():
     assert hotpostings._term_arrays(fmt, boosted, True) is None
 
 
-def _run(args: list[str], ix: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "arkisto", *args, "--index", str(ix)],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "ARKISTO_LANG": "en"})
+def _run(args: list[str], ix: Path):
+    return run_cli(args, ix)
 
 
 def _replace_tables(ix: Path, change, save=np.savez) -> None:
-    """Rewrite every table as ``change(arrays)`` makes it, and the manifest
-    to match (what an attacker does)."""
-    for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}"):
-        with np.load(p, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-        buf = io.BytesIO()
-        save(buf, **change(arrays))
-        p.write_bytes(buf.getvalue())
-    _rewrite_manifest(ix)
+    replace_arrays(ix, hotpostings.SUFFIX, change, save)
 
 
 def _ids_out_of_range(a):
@@ -246,9 +220,9 @@ def test_a_tampered_table_is_damage_never_code(segmented: Path, tmp_path: Path, 
 def test_garbage_in_place_of_a_table_is_damage(segmented: Path, tmp_path: Path):
     ix = tmp_path / "ix"
     shutil.copytree(segmented, ix)
-    for p in _gen(ix).glob(f"*{hotpostings.SUFFIX}"):
+    for p in gen_dir(ix).glob(f"*{hotpostings.SUFFIX}"):
         p.write_bytes(b"PK\x03\x04" + os.urandom(300))
-    _rewrite_manifest(ix)
+    rewrite_manifest(ix)
     proc = _run(["search", "kaupunki"], ix)
     assert proc.returncode == 5 and "Traceback" not in proc.stderr, proc.stderr
 

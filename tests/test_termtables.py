@@ -4,12 +4,9 @@ removed with their segment, and refused as damage when tampered with."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +15,8 @@ import pytest
 from arkisto.search import termtables, whoosh_format
 from arkisto.search.indexer import index_paths
 from arkisto.search.service import SearchService
-from arkisto.search.store import MANIFEST, IndexStore, _edge_hash, sha256_file
-from helpers import index_in_runs
+from arkisto.search.store import MANIFEST
+from helpers import gen_dir, index_in_runs, replace_arrays, rewrite_manifest, run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,19 +36,6 @@ def segmented(tmp_path_factory) -> Path:
                          [["espoo-dynasty", "heinola"], ["helsinki-ahjo", "projects"]], "espoo-dynasty")
 
 
-def _gen(ix: Path) -> Path:
-    return IndexStore(ix).current_dir()
-
-
-def _rewrite_manifest(ix: Path) -> None:
-    gen = _gen(ix)
-    data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
-    for name, info in data["files"].items():
-        p = gen / name
-        info.update(size=p.stat().st_size, sha256=sha256_file(p), edges=_edge_hash(p))
-    (gen / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
-
-
 def _views(ix: Path):
     """Facets of an empty search, the projects list and a project filter."""
     with SearchService(ix) as svc:
@@ -63,7 +47,7 @@ def _views(ix: Path):
 
 
 def test_every_segment_has_its_table_and_no_other(segmented: Path):
-    gen = _gen(segmented)
+    gen = gen_dir(segmented)
     with SearchService(segmented) as svc, svc._pin():
         segments = [sid for sid, _b, _n in svc.postings().segments()]
     assert len(segments) >= 2
@@ -80,11 +64,11 @@ def test_facets_and_projects_from_tables_equal_those_from_postings(segmented: Pa
     # The same index with its tables taken away (and the manifest made to match).
     bare = tmp_path / "bare"
     shutil.copytree(segmented, bare)
-    for p in _gen(bare).glob(f"*{termtables.SUFFIX}"):
+    for p in gen_dir(bare).glob(f"*{termtables.SUFFIX}"):
         p.unlink()
-    data = json.loads((_gen(bare) / MANIFEST).read_text(encoding="utf-8"))
+    data = json.loads((gen_dir(bare) / MANIFEST).read_text(encoding="utf-8"))
     data["files"] = {k: v for k, v in data["files"].items() if not k.endswith(termtables.SUFFIX)}
-    (_gen(bare) / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
+    (gen_dir(bare) / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
     assert _views(bare) == with_tables
     # And through Whoosh's public API (deleted documents left out there).
     monkeypatch.setattr(whoosh_format, "FAST", False)
@@ -117,7 +101,7 @@ def test_an_index_without_tables_gets_them_on_its_next_run(tmp_path: Path):
     shutil.copytree(FIXTURES / "heinola", docs / "heinola")
     ix = tmp_path / "ix"
     index_paths([docs], ix)
-    gen = _gen(ix)
+    gen = gen_dir(ix)
     for p in gen.glob(f"*{termtables.SUFFIX}"):
         p.unlink()
     data = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
@@ -128,25 +112,16 @@ def test_an_index_without_tables_gets_them_on_its_next_run(tmp_path: Path):
     index_paths([docs], ix)
     with SearchService(ix) as svc, svc._pin():
         segments = [sid for sid, _b, _n in svc.postings().segments()]
-    assert sorted(p.stem for p in _gen(ix).glob(f"*{termtables.SUFFIX}")) == sorted(segments)
+    assert sorted(p.stem for p in gen_dir(ix).glob(f"*{termtables.SUFFIX}")) == sorted(segments)
     assert before[1][0] in _views(ix)[1] and before[1] != _views(ix)[1]
 
 
-def _run(args: list[str], ix: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "arkisto", *args, "--index", str(ix)],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, "ARKISTO_LANG": "en"})
+def _run(args: list[str], ix: Path):
+    return run_cli(args, ix)
 
 
 def _replace_table(ix: Path, change) -> None:
-    """Rewrite every table file as ``change(arrays)`` makes it, and the
-    manifest to match (what an attacker does)."""
-    for p in _gen(ix).glob(f"*{termtables.SUFFIX}"):
-        with np.load(p, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-        buf = io.BytesIO()
-        np.savez(buf, **change(arrays))
-        p.write_bytes(buf.getvalue())
-    _rewrite_manifest(ix)
+    replace_arrays(ix, termtables.SUFFIX, change)
 
 
 def _ords_out_of_range(a):
@@ -183,9 +158,9 @@ def test_a_tampered_table_is_damage_never_code(segmented: Path, tmp_path: Path, 
 def test_garbage_in_place_of_a_table_is_damage(segmented: Path, tmp_path: Path):
     ix = tmp_path / "ix"
     shutil.copytree(segmented, ix)
-    for p in _gen(ix).glob(f"*{termtables.SUFFIX}"):
+    for p in gen_dir(ix).glob(f"*{termtables.SUFFIX}"):
         p.write_bytes(b"PK\x03\x04" + os.urandom(200))
-    _rewrite_manifest(ix)
+    rewrite_manifest(ix)
     proc = _run(["search", ""], ix)
     assert proc.returncode == 5 and "Traceback" not in proc.stderr, proc.stderr
 

@@ -153,16 +153,9 @@ def segment_arrays(px, index: int, min_df: int | None = None) -> dict[str, np.nd
 
 def write_segment(folder: Path, px, index: int) -> Path:
     """Write segment ``index``'s file beside it, atomically."""
-    segment_id = px.segments()[index][0]
-    arrays = segment_arrays(px, index)
-    path = path_of(folder, segment_id)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        np.savez(f, **arrays)  # type: ignore[arg-type]
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    return path
+    from .termtables import write_npz
+
+    return write_npz(path_of(folder, px.segments()[index][0]), segment_arrays(px, index))
 
 
 # Segments this big are written by forked children, side by side (a

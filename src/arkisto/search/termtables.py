@@ -87,7 +87,13 @@ def write_segment(folder: Path, px, index: int) -> Path:
         arrays[f"{i}.offsets"] = np.cumsum([0] + [len(b) for b in blobs], dtype=np.int64)
         arrays[f"{i}.docs"] = t.docs
         arrays[f"{i}.ords"] = t.ords
-    path = _path(folder, segment_id)
+    return write_npz(_path(folder, segment_id), arrays)
+
+
+def write_npz(path: Path, arrays: dict[str, np.ndarray]) -> Path:
+    """``arrays`` as an uncompressed .npz at ``path``, atomically: a reader
+    sees the whole file or none (a segment's arrays, here and in
+    hotpostings.py)."""
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "wb") as f:
         np.savez(f, **arrays)  # type: ignore[arg-type]

@@ -265,3 +265,23 @@ def test_random_damage_in_a_segment_is_a_result_or_exit_5(tmp_path: Path, seed: 
     # check reads everything; damage that still decodes (a weight, a letter
     # of a stored text) is beyond what a hash rewritten to match can tell.
     assert main(["check", "--index", str(index_dir)]) in (0, 5)
+
+
+def test_a_stored_record_that_does_not_load_says_the_index_is_damaged(tmp_path: Path, capsys, monkeypatch):
+    """Damage inside a stored record that still unpickles (a key missing:
+    what a random overwrite of the segment once gave in CI) is exit 5 and
+    says the index is damaged and how to rebuild it."""
+    from arkisto.search import service
+
+    index_dir = tmp_path / "ix"
+    index_paths([_archive(tmp_path / "src")], index_dir)
+
+    def broken(stored):
+        raise KeyError("record")
+
+    monkeypatch.setattr(service, "load_record", broken)
+    for args in (["search", "hanke"], ["search", "hanke", "--json"]):
+        code = main([*args, "--index", str(index_dir)])
+        err = capsys.readouterr().err
+        assert code == 5, (args, err)
+        assert "damaged" in err and "rebuild" in err.lower() and "Traceback" not in err, err

@@ -820,7 +820,8 @@ class SearchService:
         try:
             rec = load_record(stored)
         except Exception as exc:
-            raise IndexDamagedError(Msg("err_unreadable_record", path=str(self.index_dir), error=str(exc))) from None
+            raise IndexDamagedError(Msg("err_unreadable_record", path=str(self.index_dir),
+                                        error=f"{type(exc).__name__}: {exc}"), REBUILD_HINT) from None
         text = record_text(rec)
         snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
         also = [src.model_dump(exclude_none=True) for src in rec.also]

@@ -122,7 +122,7 @@ def breakdown(index_dir: str) -> None:
         (engine_mod.Engine, "run", "↳ Engine.run: one walk of the plan, matches and scores", True),
         (engine_mod.Engine, "phrase", "  ↳ Engine.phrase: position keys, intersections", True),
         (SearchService, "_ranked", "_ranked: top 20 by score (or date order)", False),
-        (engine_mod.FacetArrays, "count", "facet counts (FacetArrays.count, bincount)", False),
+        (engine_mod.FacetArrays, "counts", "facet counts (FacetArrays.counts, bincount)", False),
         (SearchService, "_hit", "_hit: load record + snippet", False),
         (service_mod, "_facet", "_facet: sort/trim facet values", False),
         (engine_mod.Engine, "_read", "↳ Engine._read: posting blocks (unpickle + inflate), cache misses", True),

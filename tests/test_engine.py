@@ -275,3 +275,58 @@ def test_fast_paths_read_what_the_public_api_reads(segmented_index: Path, monkey
     assert len(fast["deleted"]) > 0 and sum(fast["date"][1]) > 0
     for kind in ("deleted", "postings", "ids_weights", "positions", "lengths"):
         assert taken.get(kind), (kind, taken)
+
+
+def test_facet_counts_and_top_values_over_any_match(segmented_index: Path):
+    """Facet counts read by the matched documents or by the others (a match
+    holding most of the archive) equal counting each matched document's
+    values one by one, for matches from none to every document, deleted
+    ones included; the top values are ordered by count, then by name
+    ignoring case, and cut at the limit as a full sort would cut them."""
+    from collections import Counter
+
+    from arkisto.search.engine import Matched
+    from arkisto.search.schema import FACETS
+
+    with SearchService(segmented_index) as svc, svc._pin():
+        cache, engine = svc.facet_cache(), svc.engine()
+        n = engine.n
+        rng = np.random.default_rng(7)
+        masks = [np.zeros(n, bool), np.ones(n, bool), engine.live.copy()]
+        masks += [rng.random(n) < p for p in (0.05, 0.45, 0.55, 0.95)]
+        assert any(Matched(m).dense for m in masks) and any(not Matched(m).dense for m in masks)
+        multi_seen = False
+        for mask in masks:
+            docs = np.flatnonzero(mask & engine.live).tolist()
+            for facet in FACETS:
+                known = cache.known[facet]
+                if facet in cache.pairs:
+                    pdocs, pords = cache.pairs[facet]
+                    by_doc: dict[int, list[int]] = {}
+                    for d, o in zip(pdocs.tolist(), pords.tolist()):
+                        by_doc.setdefault(d, []).append(o)
+                    expected = Counter(known[o - 1] for d in docs for o in by_doc.get(d, []))
+                    multi_seen = multi_seen or bool(expected)
+                else:
+                    ords = cache.single[facet]
+                    expected = Counter(known[ords[d] - 1] for d in docs if ords[d])
+                assert cache.count(facet, Matched(mask)) == dict(expected), facet
+                counts = cache.counts(facet, Matched(mask))
+                full = sorted(expected.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+                for limit in (None, 0, 1, 3, len(full)):
+                    items, truncated = cache.top(facet, counts, limit)
+                    assert items == (full if limit is None else full[:limit]), (facet, limit)
+                    assert truncated == (limit is not None and len(full) > limit)
+        assert multi_seen
+
+
+def test_facet_ties_are_ordered_by_name_ignoring_case():
+    """Values counted alike are listed by name as a reader sorts them (case
+    ignored), not in the index's byte order, which puts capitals first."""
+    from arkisto.search.engine import FacetArrays
+
+    cache = FacetArrays.__new__(FacetArrays)
+    cache.known, cache._rank = {"presenter": ["Bertta", "Cecilia", "aapo", "aino"]}, {}
+    counts = np.array([0, 2, 1, 2, 2])
+    assert cache.top("presenter", counts, None) == ([("aapo", 2), ("aino", 2), ("Bertta", 2), ("Cecilia", 1)], False)
+    assert cache.top("presenter", counts, 2) == ([("aapo", 2), ("aino", 2)], True)

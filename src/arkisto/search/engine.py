@@ -384,16 +384,52 @@ class Engine:
         return self._date_rank["newest" if newest else "oldest"]
 
 
+class Matched:
+    """A match mask with the documents in it and the documents not in it,
+    each found once however many facets are counted over it.
+
+    Counting by an index array is several times faster than by the mask
+    itself when about half the documents match (a boolean index branches
+    on every document), and a mask that holds most of the archive (a
+    frequent word, no query at all) is counted by its complement."""
+
+    __slots__ = ("mask", "count", "_inside", "_outside")
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.count = int(np.count_nonzero(mask))
+        self._inside: np.ndarray | None = None
+        self._outside: np.ndarray | None = None
+
+    @property
+    def dense(self) -> bool:
+        return 2 * self.count > len(self.mask)
+
+    def inside(self) -> np.ndarray:
+        if self._inside is None:
+            self._inside = np.flatnonzero(self.mask)
+        return self._inside
+
+    def outside(self) -> np.ndarray:
+        if self._outside is None:
+            self._outside = np.flatnonzero(~self.mask)
+        return self._outside
+
+
 class FacetArrays:
     """Facet values per document as ordinals: single-valued facets one
     ordinal per document (0 = none), multi-valued ones (document, ordinal)
-    pairs.  Counting over a match mask is one ``bincount``."""
+    pairs.  Counting over a match is one ``bincount`` of the matched
+    documents' ordinals, or of the others' taken from the totals."""
 
     def __init__(self, engine: Engine, px, facets: dict[str, tuple[str, bool]]):
         n = engine.n
         self.known: dict[str, list[str]] = {}
         self.single: dict[str, np.ndarray] = {}
         self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.total: dict[str, np.ndarray] = {}
+        self._rank: dict[str, np.ndarray] = {}
+        self._ordinal: dict[str, dict[str, int]] = {}
         for facet, (fieldname, multi) in facets.items():
             terms, docs, tords = engine.tables.pairs(px, fieldname)
             keep = engine.live[docs]
@@ -401,20 +437,67 @@ class FacetArrays:
             self.known[facet] = list(terms)
             if multi:
                 self.pairs[facet] = (docs, tords)
+                self.total[facet] = np.bincount(tords, minlength=len(terms) + 1)
             else:
                 ords = np.zeros(n, dtype=np.int32)
                 ords[docs] = tords
                 self.single[facet] = ords
+                # deleted documents are at 0 (none), which no count reads
+                self.total[facet] = np.bincount(ords, minlength=len(terms) + 1)
 
-    def count(self, facet: str, mask: np.ndarray) -> dict[str, int]:
-        known = self.known[facet]
+    def counts(self, facet: str, match: Matched | np.ndarray) -> np.ndarray:
+        """The number of matched documents per ordinal (index 0: none)."""
+        if not isinstance(match, Matched):
+            match = Matched(match)
+        size = len(self.known[facet]) + 1
+        if size == 1:
+            return np.zeros(1, dtype=np.int64)
         if facet in self.pairs:
             pdocs, pords = self.pairs[facet]
-            counts = np.bincount(pords[mask[pdocs]], minlength=len(known) + 1)
-        else:
-            counts = np.bincount(self.single[facet][mask], minlength=len(known) + 1)
+            keep = match.mask[pdocs]
+            if match.dense:
+                return self.total[facet] - np.bincount(pords[np.flatnonzero(~keep)], minlength=size)
+            return np.bincount(pords[np.flatnonzero(keep)], minlength=size)
+        ords = self.single[facet]
+        if match.dense:
+            return self.total[facet] - np.bincount(ords[match.outside()], minlength=size)
+        return np.bincount(ords[match.inside()], minlength=size)
+
+    def count(self, facet: str, match: Matched | np.ndarray) -> dict[str, int]:
+        """Value -> number of matched documents, for the values matched."""
+        known = self.known[facet]
+        counts = self.counts(facet, match)
         nz = np.flatnonzero(counts[1:])
         return {known[i]: int(counts[i + 1]) for i in nz.tolist()}
+
+    def ordinal(self, facet: str, value: str) -> int:
+        """The value's ordinal in ``counts``, 0 when the index lacks it."""
+        if facet not in self._ordinal:
+            self._ordinal[facet] = {v: i + 1 for i, v in enumerate(self.known[facet])}
+        return self._ordinal[facet].get(value, 0)
+
+    def top(self, facet: str, counts: np.ndarray, limit: int | None) -> tuple[list[tuple[str, int]], bool]:
+        """The matched values by count, most first, ties by name ignoring
+        case (then as stored); at most ``limit`` of them, and whether more
+        there were.  A partial sort: a presenter facet of 10,000 names
+        sorts only the ``limit`` it shows."""
+        known = self.known[facet]
+        nz = np.flatnonzero(counts[1:])
+        if facet not in self._rank:
+            order = sorted(range(len(known)), key=lambda i: known[i].casefold())
+            rank = np.empty(len(known), dtype=np.int64)
+            rank[order] = np.arange(len(known))
+            self._rank[facet] = rank
+        keys = -counts[nz + 1].astype(np.int64) * (len(known) + 1) + self._rank[facet][nz]
+        truncated = limit is not None and len(nz) > limit
+        if truncated:
+            assert limit is not None
+            pick = np.argpartition(keys, limit - 1)[:limit] if limit > 0 else np.zeros(0, dtype=np.intp)
+            pick = pick[np.argsort(keys[pick], kind="stable")]
+        else:
+            pick = np.argsort(keys, kind="stable")
+        ords = nz[pick]
+        return [(known[i], int(counts[i + 1])) for i in ords.tolist()], truncated
 
 
 # Once a word has been in this many earlier phrases, its positions are

@@ -403,13 +403,20 @@ class SearchService:
             r = self._resolve(query, filters)
             selected = r.selected
 
+            from .engine import Matched
+
+            # Each facet is counted over the match with the other facets'
+            # selections applied; without selections that is one match for all.
             facets: dict[str, Facet] = {}
+            matches: dict[tuple[str, ...], Matched] = {}
             for f in FACETS:
-                cand = r.base
-                for g, s in r.facet_sets.items():
-                    if g != f:
-                        cand = cand & s
-                facets[f] = _facet(f, cache.count(f, cand), selected.get(f, []), facet_limit)
+                others = tuple(g for g in r.facet_sets if g != f)
+                if others not in matches:
+                    cand = r.base
+                    for g in others:
+                        cand = cand & r.facet_sets[g]
+                    matches[others] = Matched(cand)
+                facets[f] = _facet(f, cache, cache.counts(f, matches[others]), selected.get(f, []), facet_limit)
             facets = self._ordered(facets)
             shown = dict(selected)
             if "municipality" in facets:
@@ -1375,19 +1382,26 @@ def _raised_in_whoosh(exc: BaseException) -> bool:
     return "/whoosh/" in filename
 
 
-def _facet(name: str, counts: dict[str, int], selected: list[str], limit: int | None) -> Facet:
-    if name == "year":  # newest first; the records without a date last
-        items = sorted(counts.items(), key=lambda kv: (kv[0] != NO_DATE, kv[0]), reverse=True)
+def _facet(name: str, cache, counts, selected: list[str], limit: int | None) -> Facet:
+    """The facet as listed: ``counts`` per ordinal (``FacetArrays.counts``),
+    years newest first (the records without a date last), other values by
+    count; at most ``limit``, with the selected values always in it."""
+    known = cache.known[name]
+    if name == "year":
+        nz = np.flatnonzero(counts[1:]).tolist()
+        items = sorted(((known[i], int(counts[i + 1])) for i in nz),
+                       key=lambda kv: (kv[0] != NO_DATE, kv[0]), reverse=True)
+        truncated = limit is not None and len(items) > limit
+        if truncated:
+            items = items[:limit]
     else:
-        items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
-    truncated = False
-    if limit is not None and len(items) > limit:
-        items, truncated = items[:limit], True
+        items, truncated = cache.top(name, counts, limit)
     values = [FacetValue(v, c, v in selected) for v, c in items]
     listed = {v.value for v in values}
     for s in selected:
         if s not in listed:
-            values.append(FacetValue(s, counts.get(s, 0), True))
+            o = cache.ordinal(name, s)
+            values.append(FacetValue(s, int(counts[o]) if o else 0, True))
     return Facet(name, values, truncated)
 
 

@@ -194,3 +194,41 @@ async def test_every_facet_the_service_returns_is_shown(tui_index, monkeypatch):
         from arkisto.tui.present import filters_summary
 
         assert filters_summary({"official": ["Tiimipäällikkö"]}, app.strings) == "Viranhaltija: Tiimipäällikkö"
+
+
+@sync
+async def test_a_facet_of_thousands_of_values_is_cut_only_where_listed(tui_index, monkeypatch):
+    """A million-decision archive has 10,000 presenters.  The panel lists
+    five per facet until it is opened, and only those are made fit the
+    panel: painting a result did this work for every value, 150 ms of the
+    screen's time per keystroke.  Opened, the facet lists them all, and no
+    two long names that share their ends look the same."""
+    from arkisto.search.results import Facet, FacetValue
+    from arkisto.tui import backend
+    from arkisto.tui.widgets import facets as facets_mod
+
+    many = [FacetValue(f"Kaupunkiympäristön esittelijä numero {i:05d} toimialalta", 5000 - i) for i in range(5000)]
+    real_search = backend.Backend.search
+
+    def search(self, req, *args):
+        res = real_search(self, req, *args)
+        res.facets["presenter"] = Facet("presenter", list(many))
+        return res
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    cut = []
+    real_display = facets_mod.facet_display
+    monkeypatch.setattr(facets_mod, "facet_display", lambda *a: cut.append(a) or real_display(*a))
+    app = make_app(tui_index)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(FacetPanel)
+        assert len(facet_prompts(app)["Esittelijä"]) == 5
+        assert any(panel.get_option_at_index(i).prompt.plain.strip() == "näytä kaikki (5000)"
+                   for i in range(panel.option_count))
+        assert 0 < len(cut) < 200  # the values listed, not every value
+        # Opened: all 5,000, each told apart from the others.
+        panel.expanded.add("presenter")
+        panel._render_options()
+        shown = facet_prompts(app)["Esittelijä"]
+        assert len(shown) == 5000 and len(set(shown)) == 5000

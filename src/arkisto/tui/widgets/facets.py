@@ -107,9 +107,11 @@ class FacetPanel(OptionList):
             shown = values if expanded else values[:SHOWN]
             # a selected value is always listed
             shown += [v for v in values[SHOWN:] if v.selected and not expanded]
-            # No two values may look the same once cut to the panel's width.
-            full = [facet_display(name, v.value, s) for v in values]
-            cells = count_cells(v.count for v in values)
+            # No two values listed may look the same once cut to the panel's
+            # width.  Only the listed ones are cut: a facet of 10,000
+            # presenters shows five until it is opened.
+            full = [facet_display(name, v.value, s) for v in shown]
+            cells = count_cells([max(v.count for v in values)])  # the widest count, also of those not shown
             cut = dict(zip(full, distinct_shortenings(full, max(width - cells, 0)) if width else full))
             for v in shown:
                 oid = f"v{SEP}{name}{SEP}{v.value}"

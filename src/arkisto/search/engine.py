@@ -497,7 +497,7 @@ class FacetArrays:
         else:
             pick = np.argsort(keys, kind="stable")
         ords = nz[pick]
-        return [(known[i], int(counts[i + 1])) for i in ords.tolist()], truncated
+        return list(zip(map(known.__getitem__, ords.tolist()), counts[ords + 1].tolist())), truncated
 
 
 # Once a word has been in this many earlier phrases, its positions are

@@ -869,6 +869,9 @@ def table_rows(res: dict) -> list[dict]:
         add("TUI: launch → first results, in process (ms)", tui["launch_to_first_results_ms"], None, "{:.0f}")
         add(f"TUI: keystroke → painted results, median (ms, n={k['n']})", k["median"], None, "{:.0f}")
         add("TUI: keystroke → painted results, p95 (ms)", k["p95"], None, "{:.0f}")
+        held = tui.get("screen_thread_per_result_ms")  # (an older bench_tui.py's results have none)
+        if held:
+            add("TUI: UI thread held per result, p95 (ms)", held["p95"], None, "{:.0f}")
     else:
         add("TUI: cold start / keystroke to paint", tui.get("status", "not run"), None, "{}")
     return rows

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_tui.py                 # synthetic corpus of 2000 decisions
     .venv/bin/python benchmarks/bench_tui.py --index DIR     # an existing index
-    .venv/bin/python benchmarks/bench_tui.py --records 10000 --queries 100 --out bench_tui.json
+    .venv/bin/python benchmarks/bench_tui.py --records 10000 --queries 100 --out FILE
 
 Measures
   launch → first paint      constructing the app until the screen is up (before the index opens)
@@ -183,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=int, default=2000, help="records in the synthetic index")
     ap.add_argument("--queries", type=int, default=100)
     ap.add_argument("--size", default="120x40", help="terminal size, WxH")
-    ap.add_argument("--out", type=Path, default=Path("bench_tui.json"))
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "bench_tui.json",
+                    help="where the figures go as JSON (default: benchmarks/out/bench_tui.json, not tracked)")
     ap.add_argument("--first-results-timeout", type=float, default=120, metavar="S",
                     help="seconds to wait for the first results (default 120)")
     ap.add_argument("--keystroke-timeout", type=float, default=30, metavar="S",
@@ -209,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     width = max(len(r[0]) for r in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value:>10}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

@@ -267,6 +267,57 @@ def test_random_damage_in_a_segment_is_a_result_or_exit_5(tmp_path: Path, seed: 
     assert main(["check", "--index", str(index_dir)]) in (0, 5)
 
 
+def _stretch(seg: Path, where: str) -> range:
+    """Bytes of the segment's compound file: its end, where its directory of
+    files is (``directory``, ``directory-long``), or the start of one of the
+    files in it (``terms``: the term table; ``stored``: the stored records' column)."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.structfile import StructFile
+
+    size = seg.stat().st_size
+    if where.startswith("directory"):
+        n = 3000 if where == "directory-long" else 64
+        return range(size - n, size)
+    with open(seg, "rb") as f:
+        files = CompoundStorage(StructFile(f), use_mmap=False)
+        ending = {"terms": ".trm", "stored": "._stored.col"}[where]
+        entry = next(v for k, v in files._dir.items() if k.endswith(ending))
+    return range(entry["offset"], entry["offset"] + 64)
+
+
+@pytest.mark.parametrize("where", ["directory", "directory-long", "terms", "stored"])
+def test_a_segment_that_does_not_open_is_exit_5_and_its_file_is_closed(tmp_path: Path, capsys, where: str):
+    """Damage where opening a segment reads (its compound file's directory of
+    files, the start of its term table), the manifest rewritten to match:
+    exit 5, and the segment's file is closed, not left open for the garbage
+    collector (CI saw a ResourceWarning there, from random damage)."""
+    import gc
+    import warnings
+
+    index_dir = tmp_path / "ix"
+    index_paths([_archive(tmp_path / "src", n=200)], index_dir)
+    gen = IndexStore(index_dir).current_dir()
+    seg = next(p for p in gen.iterdir() if p.name.endswith(".seg"))
+    data = bytearray(seg.read_bytes())
+    for i in _stretch(seg, where):
+        data[i] = (data[i] * 7 + 13) % 256
+    seg.write_bytes(bytes(data))
+    m = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    m["files"][seg.name].update(sha256=sha256_file(seg), edges=_edge_hash(seg))
+    (gen / MANIFEST).write_text(json.dumps(m), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for args in (["search", "hanke"], ["show", "d5"], ["export"]):
+            code = main([*args, "--index", str(index_dir)])
+            err = capsys.readouterr().err
+            assert code in (0, 5), (args, code, err)
+            if code == 5:
+                assert "damaged" in err
+            gc.collect()
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert unclosed == []
+
+
 def test_a_stored_record_that_does_not_load_says_the_index_is_damaged(tmp_path: Path, capsys, monkeypatch):
     """Damage inside a stored record that still unpickles (a key missing:
     what a random overwrite of the segment once gave in CI) is exit 5 and

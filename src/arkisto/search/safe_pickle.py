@@ -128,8 +128,9 @@ def load(file: Any, **_kw: Any) -> Any:
 # than Whoosh writes (a codec name that is not latin-1's, a list for a
 # string): inside the unpickler, that is damaged data.  So is a MemoryError:
 # a flipped length in an opcode (BINBYTES8 …) asks for exabytes, and no
-# pickle arkisto wrote needs more memory than its own few bytes hint at.
-_CALL_ERRORS = (LookupError, TypeError, ValueError, AttributeError, MemoryError)
+# pickle arkisto wrote needs more memory than its own few bytes hint at; past
+# 2**63 bytes the same flip is an OverflowError.
+_CALL_ERRORS = (LookupError, TypeError, ValueError, AttributeError, MemoryError, OverflowError)
 
 
 # Whoosh's modules that bind ``loads``/``load`` at import, and the name they
@@ -173,4 +174,47 @@ def install() -> None:
     # Old TOC versions are read by loaders with an unrestricted unpickler;
     # arkisto never writes them.
     windex.toc_loaders.clear()
+    _close_on_damage()
     _installed = True
+
+
+def _close_on_damage() -> None:
+    """A segment whose files do not decode: Whoosh raises from the middle of
+    opening it (``CompoundStorage`` reading the compound file's directory,
+    ``SegmentReader`` its terms and stored fields) with the files it opened
+    still open, for the garbage collector.  Closed here, where they were
+    opened."""
+    from whoosh.codec import base
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import OverlayStorage
+    from whoosh.reading import SegmentReader
+
+    def open_compound_file(self: Any, storage: Any) -> Any:
+        dbfile = storage.open_file(self.make_filename(self.COMPOUND_EXT))
+        try:
+            return CompoundStorage(dbfile, use_mmap=storage.supports_mmap)
+        except BaseException:
+            dbfile.close()
+            raise
+
+    base.Segment.open_compound_file = open_compound_file  # type: ignore[method-assign]
+    opened = SegmentReader.__init__
+
+    def segment_reader_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            opened(self, *args, **kwargs)
+        except BaseException:
+            for part in ("_terms", "_perdoc"):
+                reader = getattr(self, part, None)
+                try:
+                    if reader is not None:
+                        reader.close()
+                except Exception:
+                    pass  # the error that stopped the opening is the one to tell
+            storage = getattr(self, "_storage", None)
+            if isinstance(storage, OverlayStorage) and isinstance(storage.a, CompoundStorage):
+                if not storage.a.is_closed:
+                    storage.a.close()
+            raise
+
+    SegmentReader.__init__ = segment_reader_init  # type: ignore[method-assign]

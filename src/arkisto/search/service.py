@@ -776,7 +776,7 @@ class SearchService:
                 return
             top, _scores = self._ranked(r, sort, None)
             for docnum in top.tolist():
-                yield load_record(searcher.stored_fields(docnum))
+                yield self._record(searcher.stored_fields(docnum))
 
     def iter_matches(
         self, query: str = "", filters: dict[str, list[str]] | None = None, sort: str = "relevance"
@@ -792,7 +792,7 @@ class SearchService:
             relaxed = r.words is not None and r.words.relaxed
             for docnum in top.tolist():
                 missing = r.words.missing(docnum) if relaxed and r.words is not None else []
-                yield load_record(searcher.stored_fields(docnum)), missing
+                yield self._record(searcher.stored_fields(docnum)), missing
 
     def _ranked(self, r: _Resolved, sort: str, want: int | None):
         """The first ``want`` matches (all when None) in the result order, and
@@ -823,12 +823,7 @@ class SearchService:
 
     def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool,
              prefer: set[str] | None = None) -> Hit:
-        stored = self.searcher().stored_fields(docnum)
-        try:
-            rec = load_record(stored)
-        except Exception as exc:
-            raise IndexDamagedError(Msg("err_unreadable_record", path=str(self.index_dir),
-                                        error=f"{type(exc).__name__}: {exc}"), REBUILD_HINT) from None
+        rec = self._record(self.searcher().stored_fields(docnum))
         text = record_text(rec)
         snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
         also = [src.model_dump(exclude_none=True) for src in rec.also]
@@ -848,6 +843,16 @@ class SearchService:
             source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None, also=also,
         )
 
+    def _record(self, stored: dict) -> Decision | AnnualReport:
+        """The record a stored document holds.  One that does not load (a key
+        missing, a value of another type: damage that still unpickles) is
+        the index's damage, whichever command read it."""
+        try:
+            return load_record(stored)
+        except Exception as exc:
+            raise IndexDamagedError(Msg("err_unreadable_record", path=str(self.index_dir),
+                                        error=f"{type(exc).__name__}: {exc}"), REBUILD_HINT) from None
+
     def _docnum(self, record_id: str) -> int | None:
         """The document of a record id: its own, or the one it was merged
         into (merge.py)."""
@@ -863,7 +868,7 @@ class SearchService:
         """A whole record by its id (or the id of a record merged into it)."""
         with self._pin():
             docnum = self._docnum(record_id)
-            return load_record(self.searcher().stored_fields(docnum)) if docnum is not None else None
+            return self._record(self.searcher().stored_fields(docnum)) if docnum is not None else None
 
     def related(self, record_id: str, limit: int = 8) -> dict[str, list[Hit]]:
         """Decisions related to one record: ``same_case`` (the same
@@ -884,7 +889,7 @@ class SearchService:
             docnum = self._docnum(record_id)
             if docnum is None:
                 return {"same_case": [], "similar": []}
-            rec = load_record(searcher.stored_fields(docnum))
+            rec = self._record(searcher.stored_fields(docnum))
             same: list[Hit] = []
             case_id = getattr(rec, "case_id", None)
             if case_id:
@@ -1077,7 +1082,7 @@ class SearchService:
             rank = engine.date_rank(px, newest=False)
             entries = []
             for d in engine.top(cand, rank[cand].astype(np.float64), len(cand), descending=False).tolist():
-                rec = load_record(searcher.stored_fields(d))
+                rec = self._record(searcher.stored_fields(d))
                 for p in rec.funded_projects:
                     if indexed_key(p) != k:
                         continue
@@ -1203,14 +1208,14 @@ class SearchService:
             docs = np.flatnonzero(mask)
             docs = docs[np.argsort(values[docs], kind="stable")]
             searcher = self.searcher()
-            return [load_record(searcher.stored_fields(int(d))) for d in docs]
+            return [self._record(searcher.stored_fields(int(d))) for d in docs]
 
     def records(self) -> Iterator[Decision | AnnualReport]:
         """Every record, in index order (for export)."""
         with self._pin():
             reader = self.searcher().reader()
             for docnum in reader.all_doc_ids():
-                yield load_record(reader.stored_fields(docnum))
+                yield self._record(reader.stored_fields(docnum))
 
 
 @dataclass

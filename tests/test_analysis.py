@@ -151,3 +151,62 @@ def test_highlight_tokens_are_the_words_analyses_in_any_text_and_after_a_backend
         text = "hankkeeseen päätöksellä Heinolan"
         assert [(a, b, set(f)) for a, b, f in analysis.tokens_with_offsets(text)] == list(_reference_tokens(text))
         assert analysis._FORMS_NAME == "simplemma" != before or before == "simplemma"
+
+
+def test_index_words_are_each_words_analysis_in_any_text():
+    """``index_words`` (the build's analysis, looked up in one pass with the
+    forms not yet seen filled in after) gives every non-stop word's
+    analysis in order, the same on a cold cache, a warm one, and one that
+    fills up and is cleared in the middle of a text."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    name = analysis.backend_name()
+    words = _WORDS + ["ja", "on", "HEL-2024-001234", "5-273-9-1", "OKM:n", "12.3.2024", "§", "DigiOne-hankkeen"]
+    seps = st.sampled_from([" ", ", ", ". ", "\n", " (", ") ", " – ", "/"])
+
+    def reference(text: str) -> list:
+        out = []
+        for w in analysis._TOKEN_RE.findall(text):
+            if w.lower() not in analysis.STOPWORDS:
+                out.append(analysis._analyse_uncached(w, name))
+        return out
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(st.sampled_from(words), seps), max_size=30), st.booleans())
+    def same(parts, cold):
+        text = "".join(w + s for w, s in parts)
+        if cold:
+            analysis._WORDS.clear()
+        assert analysis.index_words(text) == reference(text)
+        assert analysis.index_words(text + " ") == reference(text)  # warm, another string
+
+    same()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(analysis, "WORDS_CACHED", 3)  # cleared again and again within one text
+        analysis._WORDS.clear()
+        text = " ".join(_WORDS * 2)
+        assert analysis.index_words(text) == reference(text)
+
+
+@pytest.mark.skipif(not voikko_available(), reason="Voikko's hyphenated words")
+def test_hyphenated_words_analyse_the_same_with_their_pieces_cached():
+    """Case ids and diary numbers (HEL-2024-001234) are new words in every
+    record; their pieces are cached.  The analyses are the same with the
+    cache cold, warm and cleared when full."""
+    from arkisto.search.analysis import VoikkoBackend
+
+    words = ["HEL-2024-001234", "5-273-9-1", "2019-06-17", "DigiOne-hankkeen", "ELY-keskukselle",
+             "talousarvio-2024", "bench-1-0003645", "Itä-Uudenmaan", "-", "a--b", "EU-hanke"]
+    cold = VoikkoBackend()
+    expected = {}
+    for w in words:
+        cold._pieces.clear()
+        expected[w] = cold.analyse(w)
+    warm = VoikkoBackend()
+    warm.PIECES_CACHED = 4  # type: ignore[misc]
+    for _round in range(3):
+        for w in words:
+            assert warm.analyse(w) == expected[w], w
+    assert len(warm._pieces) <= 4
+    assert expected["HEL-2024-001234"] == (("hel-2024-001234",), ("hel", "2024", "001234"))

@@ -36,7 +36,9 @@ import heapq
 import os
 import struct
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import chain
+from operator import itemgetter
 from pickle import dumps
 
 from whoosh.writing import SegmentWriter
@@ -245,18 +247,31 @@ def _finnish_indexer(emit: str, field_boost: float, positions: bool):
     one = _ONE_POSITION
 
     def index(pool: TermPool, fieldname: str, docnum: int, value: str) -> int:
-        poses: defaultdict[str, list[int]] = defaultdict(list)
         words = index_words(value)
-        for pos, word in enumerate(words):
-            for t in word[which]:
-                poses[t].append(pos)
         terms = pool.text_terms(fieldname)
         length = size = 0
+        if not positions:
+            # Counted in C; a frequency is all this format keeps.
+            counts = Counter(chain.from_iterable(map(itemgetter(which), words)))
+            for w, n in counts.items():
+                value_bytes = _pack_uint(n)
+                entry = terms.get(w)
+                if entry is None:
+                    entry = terms[w] = [array("I"), array("f"), []]
+                    size += _TERM_BYTES + 2 * len(w)
+                entry[0].append(docnum)
+                entry[1].append(n * field_boost)
+                entry[2].append(value_bytes)
+                length += n
+            pool.grew(size + len(counts) * (_POSTING_BYTES + _UINT.size))
+            return length
+        poses: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, ts in enumerate(map(itemgetter(which), words)):
+            for t in ts:
+                poses[t].append(pos)
         for w, pl in poses.items():
             n = len(pl)
-            if not positions:
-                value_bytes = _pack_uint(n)
-            elif n == 1:
+            if n == 1:
                 # A new bytes object each time: a block's values are pickled
                 # together, and a shared object would be pickled as a memo
                 # reference, which Whoosh's own writer never writes.

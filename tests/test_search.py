@@ -62,6 +62,27 @@ def test_values_in_one_facet_are_or_and_across_facets_and(facet_index: Path):
         assert [(v.value, v.count) for v in sel] == [("Anna Virtanen", 0)]
 
 
+def test_one_facet_whole_is_the_searchs_facet_unlimited(tmp_path: Path):
+    """``SearchService.facet``: what a client asks for when it opens a facet
+    that a search listed in part.  The same values, counts, selections and
+    labels (a project by its name as written, the municipality by its own)
+    as the search's with every value listed, and ``size`` counts them."""
+    index_paths([HEINOLA.parent], tmp_path / "ix")
+    with SearchService(tmp_path / "ix") as svc:
+        for query, filters in (("", None), ("hankkeet", None), ("", {"year": ["2024"]}),
+                               ("", {"funded_project": ["DigiOne"], "committee": ["Ei tällaista"]}),
+                               ("sanaajotaeiole", None)):
+            whole = svc.search(query, filters=filters, facet_limit=None)
+            part = svc.search(query, filters=filters, facet_limit=1)
+            for name, facet in whole.facets.items():
+                one = svc.facet(name, query, filters)
+                assert one == facet, (query, filters, name)
+                assert facet.size == part.facets[name].size == sum(1 for v in facet.values if v.count)
+                assert part.facets[name].truncated == (facet.size > 1)
+        with pytest.raises(ValueError):
+            svc.facet("no_such_facet")
+
+
 def test_multi_valued_projects_counted_per_project(facet_index: Path):
     with SearchService(facet_index) as svc:
         res = svc.search("")

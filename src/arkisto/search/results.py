@@ -22,6 +22,7 @@ class Facet:
     name: str
     values: list[FacetValue]
     truncated: bool = False  # more values exist than were returned
+    size: int | None = None  # how many values have a count (listed or not), where known
 
 
 @dataclass

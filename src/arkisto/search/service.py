@@ -399,37 +399,14 @@ class SearchService:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         with self._pin():
             t0 = time.perf_counter()
-            cache = self.facet_cache()
             r = self._resolve(query, filters)
-            selected = r.selected
-
-            from .engine import Matched
-
-            # Each facet is counted over the match with the other facets'
-            # selections applied; without selections that is one match for all.
-            facets: dict[str, Facet] = {}
-            matches: dict[tuple[str, ...], Matched] = {}
-            for f in FACETS:
-                others = tuple(g for g in r.facet_sets if g != f)
-                if others not in matches:
-                    cand = r.base
-                    for g in others:
-                        cand = cand & r.facet_sets[g]
-                    matches[others] = Matched(cand)
-                facets[f] = _facet(f, cache, cache.counts(f, matches[others]), selected.get(f, []), facet_limit)
-            facets = self._ordered(facets)
-            shown = dict(selected)
-            if "municipality" in facets:
-                for v in facets["municipality"].values:
-                    v.value = self._municipality_shown(v.value)
-                if "municipality" in shown:
-                    shown["municipality"] = [self._municipality_shown(v) for v in shown["municipality"]]
-            if "funded_project" in facets:  # a project is counted by its key, shown as people write it
+            facets = self._ordered(self._facets(r, FACETS, facet_limit))
+            shown = dict(r.selected)
+            if "municipality" in shown:
+                shown["municipality"] = [self._municipality_shown(v) for v in shown["municipality"]]
+            if "funded_project" in shown:
                 label = self.project_cache().label
-                for v in facets["funded_project"].values:
-                    v.value = label(v.value)
-                if "funded_project" in shown:
-                    shown["funded_project"] = [label(v) for v in shown["funded_project"]]
+                shown["funded_project"] = [label(v) for v in shown["funded_project"]]
 
             hits: list[Hit] = []
             terms: list[str] = []
@@ -527,6 +504,44 @@ class SearchService:
             return None
         return max(scored, key=lambda w: (np.log(scored[w][1]) / np.log(self.SUGGEST_DF_PER_EDIT) - scored[w][0],
                                           scored[w][1], w))
+
+    def facet(self, name: str, query: str = "", filters: dict[str, list[str]] | None = None,
+              limit: int | None = None) -> Facet:
+        """One facet of ``query`` with ``filters``, as ``search`` lists it but
+        with at most ``limit`` values (None: all).  What a client asks for
+        when it opens a facet that a search listed only the first values of
+        (a million decisions have 10,000 presenters)."""
+        if name not in FACETS:
+            raise ValueError(f"facet must be one of {', '.join(FACETS)}")
+        with self._pin():
+            return self._facets(self._resolve(query, filters), (name,), limit)[name]
+
+    def _facets(self, r: _Resolved, names, limit: int | None) -> dict[str, Facet]:
+        """The facets ``names`` of the resolved query, values named as shown."""
+        from .engine import Matched
+
+        cache = self.facet_cache()
+        selected = r.selected
+        # Each facet is counted over the match with the other facets'
+        # selections applied; without selections that is one match for all.
+        facets: dict[str, Facet] = {}
+        matches: dict[tuple[str, ...], Matched] = {}
+        for f in names:
+            others = tuple(g for g in r.facet_sets if g != f)
+            if others not in matches:
+                cand = r.base
+                for g in others:
+                    cand = cand & r.facet_sets[g]
+                matches[others] = Matched(cand)
+            facets[f] = _facet(f, cache, cache.counts(f, matches[others]), selected.get(f, []), limit)
+        if "municipality" in facets:
+            for v in facets["municipality"].values:
+                v.value = self._municipality_shown(v.value)
+        if "funded_project" in facets:  # a project is counted by its key, shown as people write it
+            label = self.project_cache().label
+            for v in facets["funded_project"].values:
+                v.value = label(v.value)
+        return facets
 
     def _ordered(self, facets: dict[str, Facet]) -> dict[str, Facet]:
         """The facets in FACETS order, but the municipality first when the
@@ -1407,7 +1422,7 @@ def _facet(name: str, cache, counts, selected: list[str], limit: int | None) -> 
         if s not in listed:
             o = cache.ordinal(name, s)
             values.append(FacetValue(s, int(counts[o]) if o else 0, True))
-    return Facet(name, values, truncated)
+    return Facet(name, values, truncated, size=int(np.count_nonzero(counts[1:])))
 
 
 # --- snippets --------------------------------------------------------------------

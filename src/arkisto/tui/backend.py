@@ -31,6 +31,12 @@ if TYPE_CHECKING:  # the search package imports Whoosh: not at startup
     from ..search.results import SearchResult
     from ..search.service import SearchService
 
+# Values per facet a search lists: the panel shows five until a facet is
+# opened (then it fetches the facet whole), the command palette up to 200.
+# Listing all of them cost a search 20–30 ms at a million decisions (10,000
+# presenters, 5,000 projects).
+FACET_LIMIT = 200
+
 
 @dataclass(frozen=True)
 class Request:
@@ -228,7 +234,7 @@ class Backend:
         def run() -> SearchResult:
             svc = self._open_svc()
             res = svc.search(req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
-                             offset=req.offset, facet_limit=None)
+                             offset=req.offset, facet_limit=FACET_LIMIT)
             if redaction[0] != "never":
                 from ..export import redact_hit
 
@@ -237,6 +243,11 @@ class Backend:
             return res
 
         return self._recovering(run)
+
+    def facet(self, req: Request, name: str):
+        """All the values of the request's facet ``name`` (a search lists
+        ``FACET_LIMIT``)."""
+        return self._recovering(lambda: self._open_svc().facet(name, req.query, req.filter_lists()))
 
     def projects(self, req: Request, programmes: bool = False) -> tuple[list, list]:
         """The funded projects (or, with ``programmes``, the programmes with

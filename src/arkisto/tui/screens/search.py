@@ -434,8 +434,9 @@ class SearchScreen(Screen):
         """Search for ``req`` and paint the result.  A newer search cancels
         this one: while it waits out ``delay`` (the typing debounce), in the
         backend's queue, or before it paints."""
-        # A result or a detail still on its way belongs to the old query.
+        # A result, a detail or a facet still on its way belongs to the old query.
         self.workers.cancel_group(self, "detail")
+        self.workers.cancel_group(self, "facet")
         if delay:
             await asyncio.sleep(delay)
         settings = self.arkisto.settings  # the config's `redact` masks the list's snippets too
@@ -495,6 +496,30 @@ class SearchScreen(Screen):
         results = self.query_one(ResultList)
         if results.hits:
             results.focus()
+
+    @on(FacetPanel.WantsAll)
+    def facet_wants_all(self, event: FacetPanel.WantsAll) -> None:
+        self.fetch_facet(self.request(), event.facet)
+
+    @work(group="facet", exit_on_error=False)
+    async def fetch_facet(self, req: Request, name: str) -> None:
+        """All the values of facet ``name`` for ``req``, into the panel (the
+        search listed the first ``FACET_LIMIT``)."""
+        fut = self.backend.submit(self.backend.facet, req, name)
+        try:
+            facet = await fut
+        except asyncio.CancelledError:
+            fut.cancel()
+            raise
+        except ArkistoError as exc:
+            self.show_error(exc)
+            return
+        except Exception as exc:
+            self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
+            return
+        if req != self.request():  # the query moved on while this ran
+            return
+        self.query_one(FacetPanel).fill(facet)
 
     @on(FacetPanel.ValueHighlighted)
     def facet_value_highlighted(self, event: FacetPanel.ValueHighlighted) -> None:

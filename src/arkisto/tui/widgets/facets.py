@@ -62,6 +62,18 @@ class FacetPanel(OptionList):
         def control(self) -> FacetPanel:
             return self.facet_panel
 
+    @dataclass
+    class WantsAll(Message):
+        """A facet was opened whose values the search listed only in part
+        (``SearchService.facet`` gives them all; ``fill`` shows them)."""
+
+        facet_panel: FacetPanel
+        facet: str
+
+        @property
+        def control(self) -> FacetPanel:
+            return self.facet_panel
+
     def __init__(self, **kw) -> None:
         super().__init__(markup=False, **kw)
         self.expanded: set[str] = set()
@@ -79,6 +91,19 @@ class FacetPanel(OptionList):
     def show(self, facets: dict, s) -> None:
         self._facets, self._s = facets, s
         self._render_options()
+        for name in sorted(self.expanded):
+            self._want_all(name)
+
+    def fill(self, facet) -> None:
+        """Show all the values of ``facet`` (fetched after ``WantsAll``)."""
+        if facet.name in self._facets:
+            self._facets[facet.name] = facet
+            self._render_options()
+
+    def _want_all(self, name: str) -> None:
+        facet = self._facets.get(name)
+        if facet is not None and facet.truncated:
+            self.post_message(self.WantsAll(self, name))
 
     def _render_options(self, keep: str | None = None) -> None:
         s = self._s
@@ -121,8 +146,12 @@ class FacetPanel(OptionList):
                 options.append(Option(facet_value_prompt(name, v.value, v.count, v.selected, s, width, cut[text],
                                                         cells - 3),
                                       id=oid))
-            if len(values) > SHOWN:
-                label = s("show_less") if expanded else s("show_all", n=len(values))
+            # A facet the search listed in part says how many values it has.
+            total = len(values)
+            if facet.truncated and facet.size is not None:
+                total = max(total, facet.size + sum(1 for v in values if v.selected and not v.count))
+            if total > SHOWN:
+                label = s("show_less") if expanded else s("show_all", n=total)
                 options.append(Option(Text("  " + label, style="italic"), id=f"x{SEP}{name}"))
         self.set_options(options)
         ids = [self.get_option_at_index(i).id for i in range(self.option_count)]
@@ -167,6 +196,8 @@ class FacetPanel(OptionList):
         if kind == "x":
             self.expanded ^= {rest}
             self._render_options(keep=event.option.id)
+            if rest in self.expanded:
+                self._want_all(rest)
         elif kind == "v":
             facet, _, value = rest.partition(SEP)
             self.post_message(self.Toggled(self, facet, value))

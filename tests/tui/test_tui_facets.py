@@ -31,18 +31,23 @@ LONG = [
 
 @pytest.fixture
 def cities_index(tmp_path: Path) -> Path:
-    from arkisto.search.indexer import index_paths
-
     records = []
     for i, committee in enumerate(LONG):
         for city in ("Helsinki", "Espoo", "Vantaa"):
             records.append(decision(id=f"{city}-{i}", municipality=city, committee=committee,
                                     meeting_date=f"2024-0{i + 1}-10", section=str(i + 1),
                                     title=f"Asia {i} {city}", proposal="Hyväksytään."))
-    archive = tmp_path / "cities"
+    return _indexed(tmp_path, "cities", records)
+
+
+def _indexed(tmp_path: Path, name: str, records: list[dict]) -> Path:
+    """An index of ``records`` (written as one JSON file of archive ``name``)."""
+    from arkisto.search.indexer import index_paths
+
+    archive = tmp_path / name
     archive.mkdir()
     (archive / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    index_dir = tmp_path / "cities-index"
+    index_dir = tmp_path / f"{name}-index"
     assert index_paths([archive], index_dir).records == len(records)
     return index_dir
 
@@ -238,18 +243,11 @@ async def test_a_facet_of_thousands_of_values_is_cut_only_where_listed(tui_index
 def presenters_index(tmp_path: Path) -> Path:
     """260 decisions, each presented by someone else: more presenters than a
     search lists (backend.FACET_LIMIT)."""
-    from arkisto.search.indexer import index_paths
-
     records = [decision(id=f"p{i}", committee="Kaupunginhallitus", meeting_date="2024-05-10", section=str(i + 1),
                         title=f"Hankkeen rahoitus {i}", presenter={"name": f"Esittelijä Numero{i:03d}"},
                         proposal="Merkitään tiedoksi." if i % 9 == 0 else "Hyväksytään hankkeen rahoitus.")
                for i in range(260)]
-    archive = tmp_path / "presenters"
-    archive.mkdir()
-    (archive / "records.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
-    index_dir = tmp_path / "presenters-index"
-    assert index_paths([archive], index_dir).records == len(records)
-    return index_dir
+    return _indexed(tmp_path, "presenters", records)
 
 
 @sync

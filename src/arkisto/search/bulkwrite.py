@@ -40,6 +40,7 @@ from collections import Counter, defaultdict
 from itertools import chain
 from operator import itemgetter
 from pickle import dumps
+from typing import Any
 
 from whoosh.writing import SegmentWriter
 
@@ -250,28 +251,21 @@ def _finnish_indexer(emit: str, field_boost: float, positions: bool):
         words = index_words(value)
         terms = pool.text_terms(fieldname)
         length = size = 0
-        if not positions:
-            # Counted in C; a frequency is all this format keeps.
-            counts = Counter(chain.from_iterable(map(itemgetter(which), words)))
-            for w, n in counts.items():
+        if positions:
+            poses: defaultdict[str, list[int]] = defaultdict(list)
+            for pos, ts in enumerate(map(itemgetter(which), words)):
+                for t in ts:
+                    poses[t].append(pos)
+            items: Any = poses.items()
+        else:
+            # Counted in C: a frequency is all this format keeps.
+            items = Counter(chain.from_iterable(map(itemgetter(which), words))).items()
+        for w, pl in items:
+            if not positions:
+                n = pl
                 value_bytes = _pack_uint(n)
-                entry = terms.get(w)
-                if entry is None:
-                    entry = terms[w] = [array("I"), array("f"), []]
-                    size += _TERM_BYTES + 2 * len(w)
-                entry[0].append(docnum)
-                entry[1].append(n * field_boost)
-                entry[2].append(value_bytes)
-                length += n
-            pool.grew(size + len(counts) * (_POSTING_BYTES + _UINT.size))
-            return length
-        poses: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, ts in enumerate(map(itemgetter(which), words)):
-            for t in ts:
-                poses[t].append(pos)
-        for w, pl in poses.items():
-            n = len(pl)
-            if n == 1:
+            elif len(pl) == 1:
+                n = 1
                 # A new bytes object each time: a block's values are pickled
                 # together, and a shared object would be pickled as a memo
                 # reference, which Whoosh's own writer never writes.
@@ -281,6 +275,7 @@ def _finnish_indexer(emit: str, field_boost: float, positions: bool):
                     tail = one[p] = dumps(pl, 2)
                 value_bytes = _ONE + tail
             else:
+                n = len(pl)
                 deltas, base = [], 0
                 for p in pl:
                     deltas.append(p - base)

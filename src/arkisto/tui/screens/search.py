@@ -450,11 +450,8 @@ class SearchScreen(Screen):
         except asyncio.CancelledError:
             fut.cancel()  # superseded: the backend skips it if not yet started
             raise
-        except ArkistoError as exc:
-            self.show_error(exc)
-            return
         except Exception as exc:
-            self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
+            self.say_failed(exc)
             return
         finally:
             if self.backend.take_reopened():
@@ -464,6 +461,15 @@ class SearchScreen(Screen):
         if req != self.request():  # the query moved on while this one ran
             return
         self.show_result(res)
+
+    def say_failed(self, exc: Exception) -> None:
+        """What went wrong with a search or a facet's values: an arkisto
+        error as itself (its message and hint), anything else as a failed
+        search."""
+        if isinstance(exc, ArkistoError):
+            self.show_error(exc)
+        else:
+            self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
 
     def show_result(self, res: SearchResult) -> None:
         self.result = res
@@ -511,11 +517,8 @@ class SearchScreen(Screen):
         except asyncio.CancelledError:
             fut.cancel()
             raise
-        except ArkistoError as exc:
-            self.show_error(exc)
-            return
         except Exception as exc:
-            self.status(self.s("search_failed", error=safe_display(str(exc))), error=True)
+            self.say_failed(exc)
             return
         if req != self.request():  # the query moved on while this ran
             return

@@ -88,7 +88,7 @@ def test_records_indexed_before_times_were_kept_stay_old(tmp_path: Path, monkeyp
     _write(src / "a.json", [decision(id="old", title="Vanha")])
     ix = tmp_path / "ix"
     with monkeypatch.context() as mp:
-        mp.setattr(IndexRun, "_first_indexed", lambda self, record_id: None)
+        mp.setattr(IndexRun, "_first_indexed", lambda self, record_id, again=True: None)
         index_paths([src], ix)
     assert _times(ix) == {"old": None}
     index_paths([src], ix, rebuild=True)

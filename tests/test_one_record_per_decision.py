@@ -6,7 +6,9 @@ deleting or changing one of its sources leaves the others' record."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -288,6 +290,77 @@ def test_checkpointed_build_merges_as_a_plain_build(tmp_path: Path):
         assert view(a) == view(b)
 
 
+def _mixed_archive(src: Path) -> None:
+    """Files whose records meet across checkpoints (one file a batch): the
+    same decision in two files of different shape, an id two files claim,
+    a copy of a file, and the API JSON with its meeting bulletin."""
+    base = dict(municipality="Lapua", committee="Kaupunginhallitus", meeting_date="2025-08-25", section="296",
+                title="Talousarvion toteutuminen")
+    _write(src, "a.json", [decision(id="rich", case_id="LAPDno-2025-483", proposal="Merkitään tiedoksi.", **base),
+                           decision(id="own", title="Kaavoituskatsaus", meeting_date="2025-08-25")])
+    _write(src, "b.json", [decision(id="poor", presenter={"name": "Anne Virtanen"}, **base)])
+    _write(src, "c.json", [decision(id="own", title="Toinen kaavoituskatsaus")])  # the id a.json has
+    _write(src / "kopio", "a.json", json.loads((src / "a.json").read_text(encoding="utf-8")))
+    _copy_ahjo(src / "ahjo")
+
+
+def test_a_fresh_checkpointed_build_merges_and_warns_as_a_plain_build(tmp_path: Path):
+    # A fresh build does not ask its own checkpoints for what it has not
+    # written: what it finds across them must be what one batch finds.
+    src = tmp_path / "src"
+    _mixed_archive(src)
+    warned: dict[str, list[str]] = {"plain": [], "stepped": []}
+    plain = index_paths([src], tmp_path / "plain", on_problem=lambda p: warned["plain"].append(str(p.message)))
+    stepped = index_paths([src], tmp_path / "stepped", checkpoint_files=1,
+                          on_problem=lambda p: warned["stepped"].append(str(p.message)))
+    assert stepped.checkpoints >= 4
+    assert (stepped.doc_count, stepped.merged) == (plain.doc_count, plain.merged)
+    assert sorted(warned["stepped"]) == sorted(warned["plain"])
+    assert any("own" in w for w in warned["plain"])  # the id c.json also has
+
+    def view(svc):
+        return sorted((r.id, r.title, r.presenter.name if r.presenter else None,
+                       sorted(str(a.path) for a in r.also)) for r in svc.records())
+    with SearchService(tmp_path / "plain") as a, SearchService(tmp_path / "stepped") as b:
+        assert view(a) == view(b)
+        rec = b.get("poor")  # b.json's record merged into a.json's, published a checkpoint before
+        assert rec.id == "rich" and rec.presenter.name == "Anne Virtanen"
+
+
+def test_a_fresh_build_asks_its_checkpoints_nothing_for_new_records(tmp_path: Path, monkeypatch):
+    from whoosh.codec.whoosh3 import W3TermsReader
+
+    src = tmp_path / "src"
+    for f in range(6):
+        _write(src, f"{f}.json", [decision(id=f"d{f}-{i}", committee="Kaupunginhallitus",
+                                           meeting_date="2024-05-0" + str(f + 1), section=str(i + 1),
+                                           title=f"Asia {f}-{i}") for i in range(3)])
+    asked: list[str] = []  # the indexer's look-ups of a record's id, path or merge keys in a segment
+
+    def note() -> None:
+        frame = sys._getframe(2)
+        while frame is not None and not frame.f_code.co_filename.endswith(os.path.join("search", "indexer.py")):
+            frame = frame.f_back
+        # Not the segment merges of a commit, nor publishing: the look-ups made per record.
+        if frame is not None and frame.f_code.co_name in {"_index_file", "_take_id", "_stored_time", "_elsewhere"}:
+            asked.append(frame.f_code.co_name)
+    for name in ("term_info", "doc_frequency", "frequency", "matcher", "__contains__"):
+        real = getattr(W3TermsReader, name)
+
+        def spy(self, *a, _real=real, **kw):
+            note()
+            return _real(self, *a, **kw)
+        monkeypatch.setattr(W3TermsReader, name, spy)
+    report = index_paths([src], tmp_path / "ix", checkpoint_files=1)
+    assert report.checkpoints >= 5 and report.doc_count == 18
+    assert asked == []
+    # An update is no fresh build: there the index's records are looked up.
+    _write(src, "0.json", [decision(id="d0-0", committee="Kaupunginhallitus", meeting_date="2024-05-01",
+                                    section="1", title="Asia korjattu")])
+    index_paths([src], tmp_path / "ix")
+    assert asked
+
+
 def test_both_sources_changed_in_one_run_with_checkpoints(tmp_path: Path):
     # The first file's new record is merged at a checkpoint; the second
     # file, changed after it, must not take it away.
@@ -308,3 +381,22 @@ def test_both_sources_changed_in_one_run_with_checkpoints(tmp_path: Path):
         rec = svc.get("a")
         assert rec.proposal == "Merkitään tiedoksi korjattuna." and rec.presenter.name == "Anne Virtanen"
         assert len(rec.also) == 1
+
+
+def test_the_written_keys_never_say_not_there_for_a_key_they_hold():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from arkisto.search.indexer import _KeySet
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.lists(st.text(max_size=12))), st.lists(st.text(max_size=12)))
+    def check(batches, others):
+        keys = _KeySet()
+        for batch in batches:
+            keys.add_all({k: "token" for k in batch})  # a batch's keys, as the indexer hands them
+        held = {k for b in batches for k in b}
+        assert all(k in keys for k in held)
+        assert len(keys) == len(held)  # no two of these strings' 64-bit hashes collide
+        assert not any(k in keys for k in others if k not in held)
+    check()

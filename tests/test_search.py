@@ -547,6 +547,36 @@ def test_word_groups_hold_for_many_words():
     assert g[1] > g[0]
 
 
+def test_word_groups_by_table_equal_the_groups_summed_per_document():
+    """Up to CODED_WORDS words, a candidate's group comes from a table of
+    the words' combinations: exactly the group summed for it one by one,
+    whether the candidates are most documents or few."""
+    import numpy as np
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from arkisto.search.service import _Words
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.integers(1, _Words.CODED_WORDS), st.integers(1, 400), st.integers(0, 2**32 - 1), st.booleans())
+    def check(k, n, seed, most):
+        rng = np.random.default_rng(seed)
+        masks = [rng.random(n) < rng.random() for _ in range(k)]
+        strong = [m & (rng.random(n) < 0.7) for m in masks]
+        idf = [float(x) for x in rng.random(k) * 9]
+        words = _Words(masks, strong, [f"w{i}" for i in range(k)], idf)
+        cand = np.flatnonzero(rng.random(n) < (0.9 if most else 0.1))
+        has = sum(m[cand].astype(np.int64) for m in masks)
+        own = sum(s[cand].astype(np.int64) for s in strong)
+        rarity = np.zeros(len(cand))
+        for m, w in zip(masks, idf):
+            rarity += w * m[cand]
+        span = int(round(100 * sum(idf))) + 1
+        summed = ((has * (k + 1) + own) * span + np.round(rarity * 100)).astype(np.float64)
+        assert np.array_equal(words.group(cand), summed)
+    check()
+
+
 def test_a_phrase_scores_each_word_once(tmp_path: Path):
     """"uusi strategia": both words are ambiguous (uusi/uusia,
     strategi/strategia); the phrase scores as the words do, not once per

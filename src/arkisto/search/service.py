@@ -1282,13 +1282,37 @@ class _Words:
         with the common word; idf sums to 0.01).  Every document with every
         word is above every document without."""
         k = len(self.masks)
-        has = np.zeros(len(cand), dtype=np.int64)
-        own = np.zeros(len(cand), dtype=np.int64)
-        rarity = np.zeros(len(cand), dtype=np.float64)
-        for m, st, w in zip(self.masks, self.strong, self.idf):
-            mc = m[cand]
+        if k > self.CODED_WORDS:
+            return self._sums(((m[cand], st[cand]) for m, st in zip(self.masks, self.strong)), len(cand))
+        # A document's group depends only on which words it has and which
+        # it has itself: 2k bits.  Those bits per candidate (over whole
+        # arrays when most documents are candidates: a gather per word of a
+        # million documents cost more than the rest of the ranking), and each
+        # combination's group computed once, by the same sums.
+        whole = len(cand) * 4 > len(self.masks[0])
+        code = np.zeros(len(self.masks[0]) if whole else len(cand), dtype=np.uint16)
+        for i, (m, st) in enumerate(zip(self.masks, self.strong)):
+            a, b = (m, st) if whole else (m[cand], st[cand])
+            code |= (a.astype(np.uint16) << i) | (b.astype(np.uint16) << (k + i))
+        if whole:
+            code = code[cand]
+        combos = np.arange(1 << (2 * k), dtype=np.int64)
+        table = self._sums(((((combos >> i) & 1).astype(bool), ((combos >> (k + i)) & 1).astype(bool))
+                            for i in range(k)), len(combos))
+        return table[code]
+
+    CODED_WORDS = 8  # up to this many words, groups by a table of their 2**(2k) combinations
+
+    def _sums(self, pairs, n: int) -> np.ndarray:
+        """Groups from (has word i, has word i itself) for each word i, as
+        boolean arrays of length ``n``."""
+        k = len(self.masks)
+        has = np.zeros(n, dtype=np.int64)
+        own = np.zeros(n, dtype=np.int64)
+        rarity = np.zeros(n, dtype=np.float64)
+        for (mc, sc), w in zip(pairs, self.idf):
             has += mc
-            own += st[cand]
+            own += sc
             rarity += w * mc
         span = int(round(100 * sum(self.idf))) + 1
         return ((has * (k + 1) + own) * span + np.round(rarity * 100)).astype(np.float64)

@@ -17,6 +17,8 @@ from typing import Any
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
+
 from .. import __version__
 from ..errors import from_os_error
 from ..i18n import Msg, Strings
@@ -962,13 +964,9 @@ class _KeySet:
     and so is this set."""
 
     def __init__(self) -> None:
-        import numpy as np
-
-        self._np = np
         self._hashes = np.empty(0, dtype=np.int64)
 
     def add_all(self, keys: Iterable[str]) -> None:
-        np = self._np
         new = np.fromiter((hash(k) for k in keys), dtype=np.int64)
         if len(new):
             self._hashes = np.union1d(self._hashes, new)

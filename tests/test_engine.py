@@ -386,3 +386,16 @@ def test_top_of_a_million_candidates_is_the_sorted_definition():
         for k in (1, 20, 100, 5000):
             want = cand[np.lexsort((cand, -keys if descending else keys))[:k]]
             assert eng.Engine.top(cand, keys, k, descending).tolist() == want.tolist()
+
+
+def test_the_engine_keeps_one_byte_of_length_per_document(segmented_index: Path):
+    """BM25's field lengths are held as Whoosh stores them, one byte per
+    document and a table of 256 lengths (a float per document was 8 MB a
+    field at a million decisions), and read back as the same lengths."""
+    with SearchService(segmented_index) as svc, svc._pin():
+        assert svc.search("kaupunki").total
+        px, engine = svc.postings(), svc.engine()
+        for field in ("text", "title", "parts"):
+            codes, table = engine.field_lengths(px, field)
+            assert codes.dtype == np.uint8 and len(codes) == engine.n and len(table) == 256
+            assert table[codes].tolist() == px.field_lengths(field).tolist()

@@ -106,7 +106,7 @@ class Engine:
         self.positions_budget = 4_000_000
         self._positions = _SizedLRU(self.positions_budget)
         self._phrase_words: dict[tuple, int] = {}  # how often a word was in a phrase
-        self._lengths: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         live = np.ones(self.n, dtype=bool)
         live[px.deleted()] = False
         self.live = live
@@ -142,19 +142,23 @@ class Engine:
         if len(ids) and px.scorable(field):
             idf = px.idf(field, btext)
             avgfl = px.avg_field_length(field) or 1
-            fl = self._field_lengths(px, field)[ids]
-            part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+            codes, table = self.field_lengths(px, field)
+            # BM25's length norm per length byte (256 of them), the same
+            # figures as worked out per posting
+            norm = K1 * ((1 - B) + B * table / avgfl)
+            part = idf * ((tf * (K1 + 1)) / (tf + norm[codes[ids]]))
         else:
             part = tf
         return self._terms.put((field, btext), (ids, part))
 
-    def _field_lengths(self, px, field: str) -> np.ndarray:
-        lens = self._lengths.get(field)
-        if lens is not None:
-            return lens
-        lens = px.field_lengths(field)
-        self._lengths[field] = lens
-        return lens
+    def field_lengths(self, px, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each document's length byte, the length of each byte)."""
+        got = self._lengths.get(field)
+        if got is not None:
+            return got
+        got = px.field_length_codes(field)
+        self._lengths[field] = got
+        return got
 
     def mask(self, ids: np.ndarray) -> np.ndarray:
         m = np.zeros(self.n, dtype=bool)

@@ -81,6 +81,13 @@ class Postings(Protocol):
         stores it in one byte, so quantised)."""
         ...
 
+    def field_length_codes(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """The same lengths as (codes, table): each document's byte and the
+        length of each byte, so that ``table[codes]`` is ``field_lengths``.
+        An eighth of the memory, and BM25's length norm is worked out once
+        per byte instead of once per posting."""
+        ...
+
     def column(self, field: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(values, present) of a sortable numeric column, or None."""
         ...

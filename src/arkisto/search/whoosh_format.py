@@ -276,6 +276,11 @@ class WhooshPostings:
     def field_lengths(self, field: str) -> np.ndarray:
         """Each document's length in ``field`` as Whoosh scores it: stored
         as one byte (``length_table``), so quantised."""
+        codes, table = self.field_length_codes(field)
+        return table[codes]
+
+    def field_length_codes(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """(each document's length byte, ``length_table``)."""
         from whoosh.util.numeric import length_to_byte
 
         out = np.zeros(self.doc_count_all(), dtype=np.uint8)
@@ -292,7 +297,7 @@ class WhooshPostings:
                 continue
             for d in range(count):
                 out[base + d] = length_to_byte(seg.doc_field_length(d, field) or 0)
-        return length_table()[out]
+        return out, length_table()
 
     def column(self, field: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(values, present) of a sortable numeric column (a date), or None

@@ -424,6 +424,28 @@ class HotPostings:
         table, or the term is not in it: read the postings)."""
         if self.folder is None or not segment_id or field not in FIELDS:
             return None
+        seg = self._segment(segment_id, count)
+        if seg is None:
+            return None
+        f = seg.field(field)
+        return f.term(btext) if f is not None else None
+
+    def warm(self, segments) -> None:
+        """Open the tables of ``segments`` ((segment id, documents) pairs)
+        and their fields now, for a client that will search soon (the TUI,
+        while its screen comes up): at a million decisions the first search
+        otherwise opens 14 tables first."""
+        if self.folder is None:
+            return
+        for segment_id, count in segments:
+            seg = self._segment(segment_id, count) if segment_id else None
+            if seg is not None:
+                for field in FIELDS:
+                    if field in self.positional:
+                        seg.field(field)
+
+    def _segment(self, segment_id: str, count: int) -> _Segment | None:
+        assert self.folder is not None
         seg = self._segments.get(segment_id, False)
         if seg is False:
             with self._lock:
@@ -436,7 +458,4 @@ class HotPostings:
                     except OSError as exc:
                         raise UnsafeIndexData(f"{segment_id}{SUFFIX}: {exc.strerror}") from None
                     self._segments[segment_id] = seg
-        if seg is None:
-            return None
-        f = seg.field(field)  # type: ignore[union-attr]
-        return f.term(btext) if f is not None else None
+        return seg  # type: ignore[return-value]

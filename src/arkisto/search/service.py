@@ -274,6 +274,25 @@ class SearchService:
                     gen.engine = Engine(px, folder=getattr(gen.ix.storage, "folder", None))
         return gen.engine
 
+    def warm(self) -> None:
+        """Read now what a first search would otherwise read: the searcher,
+        the facet and project arrays, the frequent terms' tables and the
+        field lengths BM25 scores by.  For a client that will search soon
+        (the TUI calls it while its screen comes up); a one-off
+        ``arkisto search`` does not."""
+        from .schema import TEXT_FIELDS
+
+        self.searcher()
+        engine, px = self.engine(), self.postings()
+        self.facet_cache()
+        self.project_cache()
+        gen = self._cur()
+        with self._damage():
+            gen.hot.warm((sid, count) for sid, _base, count in px.segments())
+            for field in TEXT_FIELDS:
+                if px.has_field(field) and px.scorable(field):
+                    engine.field_lengths(px, field)
+
     def facet_cache(self):
         """Facet values per document (engine.FacetArrays): ``known`` values
         per facet and ``count(facet, mask)``."""

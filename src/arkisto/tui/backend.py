@@ -159,10 +159,9 @@ class Backend:
         return svc
 
     def _warm(self) -> None:
-        # Warm the facet cache so the first search does not pay for it.
-        self._open_svc().searcher()
-        self._open_svc().facet_cache()
-        self._open_svc().project_cache()  # the project facet's labels, the projects view
+        # What the first search would read (the facet and project arrays,
+        # the frequent terms' tables, the field lengths), read now.
+        self._open_svc().warm()
         # Everything loaded so far (Textual, Whoosh, the analyser, the
         # caches) lives as long as the app: move it out of the cyclic
         # collector's sight.  A full collection over it took 50-80 ms and,

@@ -155,6 +155,9 @@ class ArkistoApp(App[int]):
         self.notify(safe_display(message), severity=severity, timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
+        from . import collector
+
+        collector.reset()  # a result that never painted holds the collector no longer
         self.backend.shutdown()
 
     # --- settings ---------------------------------------------------------------

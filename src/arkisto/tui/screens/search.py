@@ -28,6 +28,7 @@ from textual.widgets import Footer, Input, Static
 from ...errors import ArkistoError, IndexBuildingError, NoIndexError, RebuildNeededError
 from ...i18n import Strings
 from ...text import safe_display
+from .. import collector
 from ..backend import Request, run_in_daemon
 from ..present import citation, record_text
 from ..widgets import DetailPane, FacetPanel, QueryBar, ResultList, StatusBar
@@ -442,25 +443,35 @@ class SearchScreen(Screen):
         settings = self.arkisto.settings  # the config's `redact` masks the list's snippets too
         fut = self.backend.submit(self.backend.search, req,
                                   (settings.redact, settings.redact_after_days, settings.redact_officials))
+        # No cyclic collection between here and the painted result (collector.py).
+        release = collector.hold()
+        painted = False
         try:
-            done, _ = await asyncio.wait({fut}, timeout=self.arkisto.searching_delay)
-            if not done:  # slow: say so until it answers
-                self.query_one(QueryBar).show_searching(self.s("searching"))
-            res = await fut
-        except asyncio.CancelledError:
-            fut.cancel()  # superseded: the backend skips it if not yet started
-            raise
-        except Exception as exc:
-            self.say_failed(exc)
-            return
+            try:
+                done, _ = await asyncio.wait({fut}, timeout=self.arkisto.searching_delay)
+                if not done:  # slow: say so until it answers
+                    self.query_one(QueryBar).show_searching(self.s("searching"))
+                res = await fut
+            except asyncio.CancelledError:
+                fut.cancel()  # superseded: the backend skips it if not yet started
+                raise
+            except Exception as exc:
+                self.say_failed(exc)
+                return
+            finally:
+                if self.backend.take_reopened():
+                    self.notified = self.backend.opened
+                    self.update_keys()
+                    self.status(self.s("index_reopened"))
+            if req != self.request():  # the query moved on while this one ran
+                return
+            self.show_result(res)
+            self.call_after_refresh(release)
+            self.app.set_timer(collector.LONGEST, release)  # should the refresh never come
+            painted = True
         finally:
-            if self.backend.take_reopened():
-                self.notified = self.backend.opened
-                self.update_keys()
-                self.status(self.s("index_reopened"))
-        if req != self.request():  # the query moved on while this one ran
-            return
-        self.show_result(res)
+            if not painted:
+                release()
 
     def say_failed(self, exc: Exception) -> None:
         """What went wrong with a search or a facet's values: an arkisto

@@ -393,6 +393,34 @@ async def test_reindex_command_updates_changed_files(tui_index, tui_archive):
 
 
 @sync
+async def test_reindex_of_an_index_without_roots_reads_its_sources(tui_index, tui_archive):
+    """An index from before `roots` were recorded is updated from its source
+    files, which the manifest on disk lists (the open service keeps its
+    manifest without them)."""
+    from helpers import gen_dir
+
+    from arkisto.search.store import MANIFEST
+
+    manifest = gen_dir(tui_index) / MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    assert data["roots"] and data["sources"]
+    data["roots"] = []
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    app = make_app(tui_index)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        scr = screen_of(app)
+        assert app.backend.svc.manifest.sources == {}
+        records = json.loads((tui_archive / "hostile.json").read_text(encoding="utf-8"))
+        records.append({"kind": "decision", "id": "m3", "title": "Kolmas", "source": {"path": "test", "format": "arkisto-json"}})
+        (tui_archive / "hostile.json").write_text(json.dumps(records), encoding="utf-8")
+        scr.action_reindex()
+        await settle(pilot)
+        assert scr.result.total == 7
+        assert "Hakemisto päivitetty" in status(app)
+
+
+@sync
 async def test_help_screen_opens_and_closes(tui_index):
     app = make_app(tui_index)
     async with app.run_test() as pilot:

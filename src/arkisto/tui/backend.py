@@ -327,7 +327,15 @@ class Backend:
         roots = [p for p in getattr(self.svc.manifest, "roots", []) if Path(p).exists()]
         if roots:
             return roots
-        return sorted(p for p in self.svc.manifest.sources if Path(p).exists())
+        from ..search.store import IndexStore
+
+        # An index from before roots were recorded: its source files, from
+        # the manifest on disk (the service keeps it without them).
+        try:
+            manifest = IndexStore(self.index_dir).manifest(self.svc.generation)
+        except Exception:
+            return []
+        return sorted(p for p in manifest.sources if Path(p).exists())
 
     def export(self, req: Request, path: Path, fmt: str = "jsonl",
                redaction: tuple = ("never", 0)) -> tuple[int, Path]:

@@ -496,17 +496,18 @@ def parts_analyzer():
     return FinnishTokenizer("parts")
 
 
-def tokens_with_offsets(text: str):
-    """(start, end, terms) for each word of ``text``: its lemmas and parts,
-    lazily.  Used to highlight inflected matches in snippets and the detail
-    pane."""
+def tokens_with_offsets(text: str, start: int = 0, end: int | None = None):
+    """(start, end, terms) for each word of ``text`` (of ``text[start:end]``,
+    offsets in ``text``; ``start`` and ``end`` between words): its lemmas and
+    parts, lazily.  Used to highlight inflected matches in snippets and the
+    detail pane."""
     global _FORMS_NAME
     name = _NAME or backend_name()
     if name != _FORMS_NAME:
         _FORMS.clear()
         _FORMS_NAME = name
     forms_of = _FORMS.get
-    for m in _TOKEN_RE.finditer(text):
+    for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         word = m.group(0)
         forms = forms_of(word)
         if forms is None:

@@ -1,0 +1,54 @@
+"""The first search of each word in a fresh process, on real documents:
+what a user waits for when the words and the records are new to the
+process (the analyser's caches are empty).  Not a test.
+
+    .venv/bin/python benchmarks/first_search.py INDEX_DIR [WORD ...]
+
+Opens ``SearchService(INDEX_DIR)``, warms it as the TUI does
+(``SearchService.warm``) and searches the empty query, then searches each
+word once (``limit=20``, as a TUI page) and prints, per word, the time,
+the hits and how many words the analyser saw for the first time (most of
+them the snippets' words), and the median and max, as JSON.  The default
+words are of the bundled sample archive's topics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+WORDS = ["avustus", "hanke", "päätös", "valtuusto", "talousarvio 2024", "liikunta", "kaavoitus",
+         "koulu", "vuokrasopimus", "tilinpäätös"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("index")
+    ap.add_argument("words", nargs="*", default=WORDS)
+    args = ap.parse_args(argv)
+    from arkisto.search import analysis
+    from arkisto.search.service import SearchService
+
+    svc = SearchService(args.index)
+    warm = getattr(svc, "warm", None)
+    if warm is not None:
+        warm()
+    svc.search("", limit=20)
+    rows = []
+    for word in args.words:
+        before = analysis._analyse_word.cache_info().misses
+        t = time.perf_counter()
+        res = svc.search(word, limit=20)
+        ms = (time.perf_counter() - t) * 1000
+        rows.append({"query": word, "ms": round(ms, 1), "hits": res.total,
+                     "new_words_analysed": analysis._analyse_word.cache_info().misses - before})
+    times = [r["ms"] for r in rows]
+    print(json.dumps({"index": args.index, "median_ms": round(statistics.median(times), 1),
+                      "max_ms": max(times), "searches": rows}, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -369,19 +369,25 @@ async def test_index_updated_offers_refresh(tui_index, tui_archive):
         assert "7 tietuetta" in status(app)
 
 
+async def _reindex_with_one_more_record(pilot, scr, tui_archive) -> None:
+    """A record added to one of the indexed files, and the re-index command:
+    the seventh record is found, and the status bar says so."""
+    records = json.loads((tui_archive / "hostile.json").read_text(encoding="utf-8"))
+    records.append({"kind": "decision", "id": "m3", "title": "Kolmas", "source": {"path": "test", "format": "arkisto-json"}})
+    (tui_archive / "hostile.json").write_text(json.dumps(records), encoding="utf-8")
+    scr.action_reindex()
+    await settle(pilot)
+    assert scr.result.total == 7
+    assert "Hakemisto päivitetty" in status(pilot.app)
+
+
 @sync
 async def test_reindex_command_updates_changed_files(tui_index, tui_archive):
     app = make_app(tui_index)
     async with app.run_test() as pilot:
         await settle(pilot)
         scr = screen_of(app)
-        records = json.loads((tui_archive / "hostile.json").read_text(encoding="utf-8"))
-        records.append({"kind": "decision", "id": "m3", "title": "Kolmas", "source": {"path": "test", "format": "arkisto-json"}})
-        (tui_archive / "hostile.json").write_text(json.dumps(records), encoding="utf-8")
-        scr.action_reindex()
-        await settle(pilot)
-        assert scr.result.total == 7
-        assert "Hakemisto päivitetty" in status(app)
+        await _reindex_with_one_more_record(pilot, scr, tui_archive)
         # A new file in an indexed folder is picked up; a deleted one goes.
         (tui_archive / "new.json").write_text(json.dumps([{"kind": "decision", "id": "n9", "title": "Uusi",
                                                            "source": {"path": "t", "format": "arkisto-json"}}]),
@@ -411,13 +417,7 @@ async def test_reindex_of_an_index_without_roots_reads_its_sources(tui_index, tu
         await settle(pilot)
         scr = screen_of(app)
         assert app.backend.svc.manifest.sources == {}
-        records = json.loads((tui_archive / "hostile.json").read_text(encoding="utf-8"))
-        records.append({"kind": "decision", "id": "m3", "title": "Kolmas", "source": {"path": "test", "format": "arkisto-json"}})
-        (tui_archive / "hostile.json").write_text(json.dumps(records), encoding="utf-8")
-        scr.action_reindex()
-        await settle(pilot)
-        assert scr.result.total == 7
-        assert "Hakemisto päivitetty" in status(app)
+        await _reindex_with_one_more_record(pilot, scr, tui_archive)
 
 
 @sync

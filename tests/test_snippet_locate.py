@@ -74,14 +74,15 @@ def test_a_match_deep_in_a_long_record_analyses_few_words(monkeypatch):
     assert len(analysed) < 200, len(analysed)
 
 
-def test_a_match_that_keeps_no_first_letters_is_still_found():
+def test_a_match_that_keeps_no_first_letters_is_still_found(monkeypatch):
     """Nothing in the text looks like the term (ajan, of aika, keeps only its
-    first letter): every word is read, as before."""
-    terms = _terms("aika")
-    if "aika" not in _terms("ajan"):
-        pytest.skip("this analyser does not know ajan as aika")
+    first letter): every word is read, as before.  The analysis of ajan is
+    given (Voikko knows it; the pip-only analyser may not), so the test
+    runs with either."""
+    list(analysis.tokens_with_offsets(""))  # the forms cache is now the current backend's
+    monkeypatch.setitem(analysis._FORMS, "ajan", frozenset({"aika"}))
     text = "Päätös on voimassa ajan 10.9.-9.10.2021 tai kunnes toisin päätetään."
-    snip, spans = highlight.snippet(text, terms)
+    snip, spans = highlight.snippet(text, {"aika"})
     assert [snip[a:b] for a, b in spans] == ["ajan"]
 
 

@@ -275,3 +275,50 @@ def test_warming_finds_a_tampered_table_as_damage(segmented: Path, tmp_path: Pat
     _replace_tables(ix, _object_array)
     with SearchService(ix) as svc, pytest.raises(IndexDamagedError):
         svc.warm()
+
+
+def test_two_segments_of_a_fresh_build_are_written_side_by_side(segmented: Path, tmp_path: Path, monkeypatch):
+    """Two or more mid-sized segments (a 10,000-decision build makes two of
+    5,000) are written by children at once, not one after the other here;
+    their files are those this process writes."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from arkisto.ingest import isolate
+
+    ix = _bare(segmented, tmp_path / "bare")
+    folder = gen_dir(ix)
+    started: list[str] = []
+    real = isolate.Child
+
+    class Counted(real):  # type: ignore[misc,valid-type]
+        def __init__(self, fn, args, *rest):
+            started.append(args[1])
+            super().__init__(fn, args, *rest)
+
+    monkeypatch.setattr(isolate, "Child", Counted)
+    monkeypatch.setattr(hotpostings, "MIN_DF", 2)
+    monkeypatch.setattr(hotpostings, "SIDE_BY_SIDE_DOCS", 1)
+    store = FileStorage(str(folder), supports_mmap=False).open_index()
+    with store.searcher() as s:
+        px = whoosh_format.WhooshPostings(s)
+        segments = [sid for sid, _b, _n in px.segments()]
+        assert len(segments) >= 2
+        assert hotpostings.write_missing(folder, px, jobs=2) == len(segments)
+        assert sorted(started) == sorted(segments)
+        for i, sid in enumerate(segments):
+            with np.load(hotpostings.path_of(folder, sid), allow_pickle=False) as got:
+                want = hotpostings.segment_arrays(px, i)
+                assert sorted(got.files) == sorted(want)
+                for name in want:
+                    assert np.array_equal(got[name], want[name]), (sid, name)
+    store.close()
+    # One such segment alone is written here (a child would only add its start).
+    started.clear()
+    for p in folder.glob(f"*{hotpostings.SUFFIX}"):
+        p.unlink()
+    store = FileStorage(str(folder), supports_mmap=False).open_index()
+    with store.searcher() as s:
+        px = whoosh_format.WhooshPostings(s)
+        assert hotpostings.write_missing(folder, px, jobs=1) == len(segments)
+    store.close()
+    assert started == []

@@ -159,8 +159,12 @@ def write_segment(folder: Path, px, index: int) -> Path:
 
 
 # Segments this big are written by forked children, side by side (a
-# 50,000-decision segment takes about 8 s); smaller ones here, in turn.
+# 50,000-decision segment takes about 8 s); smaller ones here, in turn,
+# unless two or more of them are this big or bigger: a full build of
+# 10,000 decisions makes two segments of 5,000 (about 1 s each), and one
+# core would otherwise idle while the other wrote both.
 PARALLEL_DOCS = 20_000
+SIDE_BY_SIDE_DOCS = 2_000
 # A child's limits: it reads one segment's frequent terms.
 CHILD_SECONDS = 6 * 3600
 CHILD_MB = 4096
@@ -182,7 +186,8 @@ def write_missing(folder: str | os.PathLike[str], px, jobs: int | None = None) -
     todo = [(i, sid, count) for i, (sid, _base, count) in enumerate(px.segments())
             if sid and not path_of(folder, sid).exists()]
     jobs = min(4, os.cpu_count() or 1) if jobs is None else jobs
-    big = [sid for _i, sid, count in todo if count >= PARALLEL_DOCS]
+    mid = [sid for _i, sid, count in todo if count >= SIDE_BY_SIDE_DOCS]
+    big = mid if len(mid) >= 2 and jobs >= 2 else [sid for _i, sid, count in todo if count >= PARALLEL_DOCS]
     if big and jobs >= 1:
         from ..ingest.isolate import Child
 

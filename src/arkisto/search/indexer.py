@@ -1144,7 +1144,7 @@ def indexed_roots(index_dir: str | os.PathLike[str]) -> list[str]:
     picks up new and deleted files in them)."""
     store = IndexStore(index_dir)
     try:
-        return store.manifest().roots
+        return store.manifest(sources=False).roots
     except Exception:
         return []
 

@@ -78,7 +78,9 @@ class _Generation:
         self.name = manifest.generation
         # Without its sources (each file's hash and record ids): a search
         # needs none of them, and at a million decisions in 100,000 files
-        # they were 138 MB of the process.  ``IndexStore.manifest`` reads them.
+        # they were 138 MB of the process.  The service reads the manifest
+        # without them (``Manifest.from_json``); ``IndexStore.manifest``
+        # reads them.
         self.manifest = dataclasses.replace(manifest, sources={})
         self.epoch = epoch
         self.lock = threading.RLock()
@@ -137,7 +139,8 @@ class SearchService:
     # --- lifecycle ---------------------------------------------------------------
 
     def _open(self) -> None:
-        ix, manifest, lease = self.store.open_index()
+        # Without the sources, which no search reads (Manifest.from_json).
+        ix, manifest, lease = self.store.open_index(sources=False)
         self._epoch += 1
         self._gen = _Generation(ix, manifest, self._epoch, lease)
 

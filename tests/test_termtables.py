@@ -173,3 +173,28 @@ def test_check_finds_a_table_that_disagrees_with_the_postings(segmented: Path, t
     proc = _run(["check"], ix)
     assert proc.returncode == 5, proc.stderr
     assert "committee" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_facets_count_the_pairs_in_any_order(segmented: Path):
+    """The facets take each field's (document, term) pairs as the segments
+    give them, unsorted (``pairs(grouped=False)``): the same pairs as the
+    grouped ones, and the same counts over any set of documents."""
+    from collections import Counter
+
+    from arkisto.search.service import FACETS
+
+    rng = np.random.default_rng(7)
+    with SearchService(segmented) as svc, svc._pin():
+        engine, px = svc.engine(), svc.postings()
+        facets = svc.facet_cache()
+        assert len(px.segments()) >= 2
+        for facet, (field, _multi) in FACETS.items():
+            terms, docs, ords = engine.tables.pairs(px, field)
+            t2, d2, o2 = engine.tables.pairs(px, field, grouped=False)
+            assert t2 == terms
+            assert sorted(zip(d2.tolist(), o2.tolist())) == sorted(zip(docs.tolist(), ords.tolist()))
+            for share in (0.0, 0.2, 0.7, 1.0):
+                mask = rng.random(engine.n) < share
+                want = Counter(terms[o] for d, o in zip(docs.tolist(), ords.tolist())
+                               if mask[d] and engine.live[d])
+                assert facets.count(facet, mask) == dict(want), (facet, share)

@@ -461,7 +461,8 @@ class FacetArrays:
         self._rank: dict[str, np.ndarray] = {}
         self._ordinal: dict[str, dict[str, int]] = {}
         for facet, (fieldname, multi) in facets.items():
-            terms, docs, tords = engine.tables.pairs(px, fieldname)
+            # Counted and scattered, never walked by term: in any order.
+            terms, docs, tords = engine.tables.pairs(px, fieldname, grouped=False)
             keep = engine.live[docs]
             docs, tords = docs[keep], tords[keep] + 1
             self.known[facet] = list(terms)

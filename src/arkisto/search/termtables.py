@@ -189,11 +189,14 @@ class TermTables:
                 return table
         return read_segment(px, index, field)
 
-    def pairs(self, px, field: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def pairs(self, px, field: str, grouped: bool = True) -> tuple[list[str], np.ndarray, np.ndarray]:
         """(terms, docs, ords) of ``field`` over the index: every term in
         order (UTF-8 byte order, as Whoosh's lexicon), and each (document,
         term) pair grouped by term, documents ascending, deleted ones
-        included."""
+        included.  ``grouped=False``: the same pairs in segment order
+        (grouped by term within each segment), for a caller that only
+        counts or scatters them (the facets): at a million decisions the
+        sort took a quarter of opening the facets."""
         if not px.has_field(field):
             return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         parts = [(self._segment(px, i, sid, count, field), base)
@@ -216,9 +219,10 @@ class TermTables:
                 ords_l.append(lut[t.ords])
             docs = np.concatenate(docs_l) if docs_l else np.zeros(0, dtype=np.int64)
             ords = np.concatenate(ords_l) if ords_l else np.zeros(0, dtype=np.int32)
-            # Grouped by term: each segment's part is by term, documents
-            # ascending, and the parts are in document order, so a stable
-            # sort by term keeps the documents ascending.
-            order = np.argsort(ords, kind="stable")
-            docs, ords = docs[order], ords[order]
+            if grouped:
+                # Grouped by term: each segment's part is by term, documents
+                # ascending, and the parts are in document order, so a stable
+                # sort by term keeps the documents ascending.
+                order = np.argsort(ords, kind="stable")
+                docs, ords = docs[order], ords[order]
         return terms, docs, ords.astype(np.int32)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -61,7 +59,13 @@ def test_a_big_manifest_is_read_by_its_ends(tmp_path_factory, sources, scale):
     def counting_open(*args, **kwargs):
         fh = real_open(*args, **kwargs)
         real_read = fh.read
-        fh.read = lambda n=-1: (lambda b: (read.append(len(b)), b)[1])(real_read(n))
+
+        def counted(n=-1):
+            data = real_read(n)
+            read.append(len(data))
+            return data
+
+        fh.read = counted
         return fh
 
     store.open = counting_open  # type: ignore[attr-defined]
@@ -90,15 +94,11 @@ def test_another_layout_is_read_whole_and_checked():
         raise AssertionError("sources of the wrong type were not refused")
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "arkisto", *args], capture_output=True, text=True, timeout=120)
-
-
 def test_a_search_does_not_read_the_sources(tmp_path: Path):
     """Garbage where the sources are, in the indexer's layout: searching and
     showing work (they never read them); check and index say the index is
     damaged (exit 5), as they need them."""
-    from helpers import decision
+    from helpers import decision, run_cli
 
     from arkisto.search.indexer import index_paths
     from arkisto.search.store import MANIFEST, IndexStore
@@ -114,11 +114,11 @@ def test_a_search_does_not_read_the_sources(tmp_path: Path):
     start = text.index('\n "sources": ') + len('\n "sources": ')
     end = text.index('\n "whoosh"')
     path.write_text(text[:start] + '{\n  "x": [not json, \x00 at all\n },' + text[end:], encoding="utf-8")
-    proc = _cli("search", "hanke", "--index", str(ix), "--json")
+    proc = run_cli(["search", "hanke", "--json"], ix)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 5
-    proc = _cli("show", "d1", "--index", str(ix), "--json")
+    proc = run_cli(["show", "d1", "--json"], ix)
     assert proc.returncode == 0, proc.stderr
     for args in (["check"], ["index", str(src)]):
-        proc = _cli(*args, "--index", str(ix))
+        proc = run_cli(args, ix)
         assert proc.returncode == 5 and "Traceback" not in proc.stderr, (args, proc.returncode, proc.stderr)

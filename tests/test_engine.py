@@ -7,6 +7,7 @@ fallbacks through Whoosh's public API."""
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -399,3 +400,47 @@ def test_the_engine_keeps_one_byte_of_length_per_document(segmented_index: Path)
             codes, table = engine.field_lengths(px, field)
             assert codes.dtype == np.uint8 and len(codes) == engine.n and len(table) == 256
             assert table[codes].tolist() == px.field_lengths(field).tolist()
+
+
+def test_frequent_terms_walked_dense_score_to_the_last_bit_as_sparse_ones(segmented_index: Path, paths):
+    """A term in many documents is added to a walk as a mask and a score
+    per document (Engine.dense): every query's matches and scores are
+    those of its posting lists, bit for bit, over deleted documents and
+    boosts, whether the dense form came straight from the postings or from
+    the cached posting lists, and a posting list asked for after its dense
+    form is the same list."""
+    def run_all(svc, dense_from: int, prime_sparse: bool = False):
+        engine, px = svc.engine(), svc.postings()
+        engine._terms = type(engine._terms)(engine.budget, size=engine._terms._size)
+        engine._phrases = type(engine._phrases)(64, size=lambda v: 1)
+        engine.dense_from = dense_from
+        out = {}
+        for query in QUERIES:
+            q = svc.plan(query).query
+            if prime_sparse:
+                for leaf in _nodes(q):
+                    for t in getattr(leaf, "terms", ()):
+                        engine.term(px, t.field, px.to_bytes(t.field, t.text))
+            out[query] = engine.run(px, q)
+        return out
+
+    with SearchService(segmented_index) as svc, svc._pin():
+        engine, px = svc.engine(), svc.postings()
+        assert (~engine.live).any()
+        sparse = run_all(svc, engine.n + 1)
+        assert not any(len(k) == 3 for k in engine._terms._data)
+        for prime in (False, True):
+            dense = run_all(svc, 1, prime)
+            assert sum(len(k) == 3 for k in engine._terms._data) > 20
+            for query in QUERIES:
+                assert np.array_equal(dense[query][0], sparse[query][0]), query
+                assert np.array_equal(dense[query][1], sparse[query][1]), query
+        # The posting lists derived from the dense forms are the read ones.
+        held = [k for k in engine._terms._data if len(k) == 3]
+        engine._terms._data = OrderedDict((k, engine._terms._data[k]) for k in held)
+        for (field, btext, _dense) in held:
+            ids, part = engine.term(px, field, btext)
+            want_ids, want_tf = engine._read(px, field, btext)
+            assert ids.tolist() == want_ids.tolist()
+            assert np.array_equal(part, engine._bm25(px, field, btext, want_tf, want_ids))
+

@@ -13,6 +13,9 @@ Here:
 - a query's matches are a boolean array per document, and And/Or/Not are
   array operations; one walk of the plan (``Engine.run``) gives the matches
   and the scores;
+- a term in at least one document in eight is walked in a dense form, a
+  mask and a contribution per document, added with whole-array operations
+  rather than scattered by document number;
 - a phrase is checked with its words' positions as arrays of
   (document, position) keys, in the documents that have all its words;
 - the score of a document is the sum of its matching terms' BM25F
@@ -50,6 +53,13 @@ _EMPTY_F = np.zeros(0, dtype=np.float64)
 # and the sample's size.
 _SAMPLED_TOP = 50_000
 _SAMPLE = 8192
+
+DENSE = "dense"  # the key of a term's dense form, after (field, term)
+
+
+def _nbytes(arrays) -> int:
+    return sum(a.nbytes for a in arrays)
+
 
 class _SizedLRU:
     """A thread-safe LRU map bounded by the total size of its values (a
@@ -90,7 +100,7 @@ class Engine:
     thread's ``Postings`` (``px``; a Whoosh reader is not thread-safe);
     the engine's own caches are shared and locked."""
 
-    def __init__(self, px, budget: int = 8_000_000, folder=None):
+    def __init__(self, px, budget: int = 96_000_000, folder=None):
         """``folder``: the generation's directory, where each segment's term
         tables are kept (termtables.py); without it they are read from the
         postings."""
@@ -98,8 +108,13 @@ class Engine:
         self.tables = TermTables(folder)
         self.budget = budget
         self._lock = threading.Lock()
-        # (field, term) -> (docnums, BM25F contributions), by postings held
-        self._terms = _SizedLRU(budget, size=lambda v: len(v[0]))
+        # (field, term) -> (docnums, BM25F contributions), and (field, term,
+        # DENSE) -> (mask, contribution per document) of a term in at least
+        # one document in DENSE_SHARE (adding it to a walk is two passes
+        # over contiguous arrays, where scattering a million document
+        # numbers is ten times the work); ``budget`` bytes in all.
+        self._terms = _SizedLRU(budget, size=_nbytes)
+        self.dense_from = max(1, self.n // self.DENSE_SHARE)
         # (field, words, slop) -> match mask, by count
         self._phrases = _SizedLRU(64, size=lambda v: 1)
         # (field, term) -> (document, position) keys, by keys held
@@ -108,7 +123,8 @@ class Engine:
         self._phrase_words: dict[tuple, int] = {}  # how often a word was in a phrase
         self._lengths: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         live = np.ones(self.n, dtype=bool)
-        live[px.deleted()] = False
+        self.dead = px.deleted()
+        live[self.dead] = False
         self.live = live
         self.facets: FacetArrays | None = None
         self._date_rank: dict[str, np.ndarray] | None = None
@@ -119,6 +135,10 @@ class Engine:
         """(docnums, weights[, values]) of one term over every segment, live
         documents only.  ``values`` are the raw posting values (positions)."""
         ids, ws, vs = px.postings(field, btext, values)
+        return self._live(ids, ws, vs, values)
+
+    def _live(self, ids, ws, vs, values: bool = False):
+        """Postings as read (``px.postings``), without deleted documents."""
         keep = self.live[ids]
         whole = bool(keep.all())
         if not whole:
@@ -132,24 +152,76 @@ class Engine:
 
     def term(self, px, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(docnums, BM25F contribution at boost 1) of one term, cached."""
-        hit = self._terms.get((field, btext))
+        key = (field, btext)
+        hit = self._terms.get(key)
         if hit is not None:
             return hit
+        dense = self._terms.get((field, btext, DENSE))
+        if dense is not None:
+            ids = np.flatnonzero(dense[0]).astype(np.int32)
+            return self._terms.put(key, (ids, dense[1][ids]))
         ids, tf = self._read(px, field, btext)
         return self._remember(px, field, btext, ids, tf)
 
     def _remember(self, px, field, btext, ids, tf):
-        if len(ids) and px.scorable(field):
-            idf = px.idf(field, btext)
-            avgfl = px.avg_field_length(field) or 1
-            codes, table = self.field_lengths(px, field)
-            # BM25's length norm per length byte (256 of them), the same
-            # figures as worked out per posting
-            norm = K1 * ((1 - B) + B * table / avgfl)
-            part = idf * ((tf * (K1 + 1)) / (tf + norm[codes[ids]]))
-        else:
-            part = tf
-        return self._terms.put((field, btext), (ids, part))
+        return self._terms.put((field, btext), (ids, self._bm25(px, field, btext, tf, ids)))
+
+    def _bm25(self, px, field: str, btext: bytes, tf: np.ndarray, ids: np.ndarray | None) -> np.ndarray:
+        """The BM25F contributions (at boost 1) of term frequencies ``tf``:
+        of the documents ``ids``, or with ``ids`` None of every document
+        (where the frequency is 0, so is the contribution)."""
+        if not len(tf) or not px.scorable(field):
+            return tf
+        idf = px.idf(field, btext)
+        avgfl = px.avg_field_length(field) or 1
+        codes, table = self.field_lengths(px, field)
+        # BM25's length norm per length byte (256 of them), the same
+        # figures as worked out per posting
+        norm = K1 * ((1 - B) + B * table / avgfl)
+        return idf * ((tf * (K1 + 1)) / (tf + norm[codes if ids is None else codes[ids]]))
+
+    # A term in at least one document in this many is walked dense (nine
+    # bytes a document: 9 MB at a million documents, where its posting list
+    # is up to 12 MB).
+    DENSE_SHARE = 8
+
+    def dense(self, px, field: str, btext: bytes, ids: np.ndarray, part: np.ndarray):
+        """(mask, contribution per document) of a term whose (docnums,
+        contributions) are ``ids`` and ``part``, cached."""
+        key = (field, btext, DENSE)
+        hit = self._terms.get(key)
+        if hit is not None:
+            return hit
+        mask = np.zeros(self.n, dtype=bool)
+        mask[ids] = True
+        contrib = np.zeros(self.n, dtype=np.float64)
+        contrib[ids] = part
+        return self._terms.put(key, (mask, contrib))
+
+    def walk_term(self, px, field: str, btext: bytes):
+        """A term as a walk adds it: ``(True, (mask, contribution per
+        document))`` for a term in at least one document in DENSE_SHARE,
+        else ``(False, (docnums, contributions))``; cached either way.  A
+        frequent term read for the first time goes to its dense form
+        straight from its postings: one scatter of the frequencies, then
+        BM25 over whole arrays, the same figures per document as ``term``
+        works out."""
+        hit = self._terms.get((field, btext, DENSE))
+        if hit is not None:
+            return True, hit
+        sparse = self._terms.get((field, btext))
+        if sparse is not None:
+            if len(sparse[0]) >= self.dense_from:
+                return True, self.dense(px, field, btext, *sparse)
+            return False, sparse
+        ids, ws, _vs = px.postings(field, btext, False)
+        if len(ids) < self.dense_from or not bool((ws > 0).all()):
+            return False, self._remember(px, field, btext, *self._live(ids, ws, None))
+        tf = np.zeros(self.n, dtype=np.float64)
+        tf[ids] = ws
+        tf[self.dead] = 0.0
+        mask = tf > 0
+        return True, self._terms.put((field, btext, DENSE), (mask, self._bm25(px, field, btext, tf, None)))
 
     def field_lengths(self, px, field: str) -> tuple[np.ndarray, np.ndarray]:
         """(each document's length byte, the length of each byte)."""
@@ -195,10 +267,19 @@ class Engine:
             for t in node.terms:
                 if not px.has_field(t.field):
                     continue
-                ids, part = self.term(px, t.field, px.to_bytes(t.field, t.text))
+                dense, (a, b) = self.walk_term(px, t.field, px.to_bytes(t.field, t.text))
+                weight = t.boost * boost
+                if dense:
+                    # The same sums, document by document, in the same order:
+                    # where the term is not, zero is added.
+                    out |= a
+                    if acc is not None:
+                        acc += b if weight == 1.0 else b * weight
+                    continue
+                ids, part = a, b
                 out[ids] = True
                 if acc is not None:
-                    acc[ids] += part * (t.boost * boost)
+                    acc[ids] += part * weight
         elif isinstance(node, p.FieldPhrase):
             out = self.phrase(px, node) if px.has_field(node.field) else np.zeros(self.n, dtype=bool)
             if acc is not None and out.any():

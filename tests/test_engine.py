@@ -444,3 +444,26 @@ def test_frequent_terms_walked_dense_score_to_the_last_bit_as_sparse_ones(segmen
             assert ids.tolist() == want_ids.tolist()
             assert np.array_equal(part, engine._bm25(px, field, btext, want_tf, want_ids))
 
+
+@pytest.mark.parametrize("env", [None, "1"])
+def test_opening_an_index_stops_numpy_asking_for_huge_pages(segmented_index: Path, monkeypatch, env):
+    """Huge pages for every fresh big array made a search wait 50-150 ms
+    for the kernel now and then; the service turns them off, unless
+    NUMPY_MADVISE_HUGEPAGE chooses."""
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy 1.x
+        from numpy.core import multiarray
+
+    before = multiarray._get_madvise_hugepage()
+    if env is None:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    else:
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", env)
+    multiarray._set_madvise_hugepage(True)
+    try:
+        with SearchService(segmented_index) as svc:
+            assert svc.search("kaupunki").total
+            assert multiarray._get_madvise_hugepage() is (env == "1")
+    finally:
+        multiarray._set_madvise_hugepage(before)

@@ -33,6 +33,7 @@ types.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 
@@ -53,6 +54,28 @@ _EMPTY_F = np.zeros(0, dtype=np.float64)
 # and the sample's size.
 _SAMPLED_TOP = 50_000
 _SAMPLE = 8192
+
+
+def no_hugepages() -> None:
+    """Stop numpy asking the kernel for huge pages (madvise) for its big
+    arrays, unless NUMPY_MADVISE_HUGEPAGE says otherwise.  Where the
+    kernel's defrag setting is ``madvise`` (a common default), each fresh
+    array of 4 MB or more, as every query's masks and scores are at a
+    million documents, may wait for memory to be compacted into a huge
+    page: a search that takes 20 ms took 50-150 ms now and then
+    (benchmarks/README, *The keystroke at 1M, taken apart*).  The
+    environment variable is read when numpy is imported, so this sets the
+    same switch afterwards."""
+    if os.environ.get("NUMPY_MADVISE_HUGEPAGE"):
+        return  # the user's own choice
+    try:
+        from numpy._core import multiarray
+    except ImportError:  # numpy 1.x
+        from numpy.core import multiarray  # type: ignore[no-redef]
+    switch = getattr(multiarray, "_set_madvise_hugepage", None)
+    if switch is not None:
+        switch(False)
+
 
 DENSE = "dense"  # the key of a term's dense form, after (field, term)
 
@@ -104,6 +127,7 @@ class Engine:
         """``folder``: the generation's directory, where each segment's term
         tables are kept (termtables.py); without it they are read from the
         postings."""
+        no_hugepages()
         self.n = px.doc_count_all()
         self.tables = TermTables(folder)
         self.budget = budget

@@ -467,3 +467,41 @@ def test_opening_an_index_stops_numpy_asking_for_huge_pages(segmented_index: Pat
             assert multiarray._get_madvise_hugepage() is (env == "1")
     finally:
         multiarray._set_madvise_hugepage(before)
+
+
+def test_a_query_planned_again_looks_up_its_forms_with_umlauts_once_per_generation(tmp_path, monkeypatch):
+    """A query is planned again at every pause in the typing; a word with
+    a and o asks the index for its forms with ä and ö, each a look-up in
+    every segment.  They are asked once per index generation: a form the
+    next generation adds is found."""
+    import json
+
+    from arkisto.search.indexer import index_paths
+    from helpers import decision
+
+    docs, ix = tmp_path / "docs", tmp_path / "ix"
+    docs.mkdir()
+    first = [decision(id="a1", title="Tontin vuokraus", decision="Kaupunki vuokraa tontin.")]
+    (docs / "a.json").write_text(json.dumps(first), encoding="utf-8")
+    index_paths([docs], ix)
+    asked: list = []
+    original = WhooshPostings.doc_frequency
+
+    def counted(self, field, text):
+        asked.append((field, text))
+        return original(self, field, text)
+
+    monkeypatch.setattr(WhooshPostings, "doc_frequency", counted)
+    with SearchService(ix) as svc:
+        (w,) = svc.plan("paatos").clauses
+        assert w.variants == [] and asked
+        n = len(asked)
+        again = svc.plan("paatos")
+        assert len(asked) == n and again.clauses[0].variants == []
+        second = [decision(id="b1", title="Päätös tontista", decision="Päätös tehdään.")]
+        (docs / "b.json").write_text(json.dumps(second), encoding="utf-8")
+        index_paths([docs], ix)
+        svc.reopen()
+        (w,) = svc.plan("paatos").clauses
+        assert w.variants == ["päätös"]
+        assert svc.search("paatos").total == 1

@@ -146,6 +146,7 @@ class Engine:
         self._positions = _SizedLRU(self.positions_budget)
         self._phrase_words: dict[tuple, int] = {}  # how often a word was in a phrase
         self._lengths: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._df: dict[tuple[str, str | bytes], int] = {}
         live = np.ones(self.n, dtype=bool)
         self.dead = px.deleted()
         live[self.dead] = False
@@ -154,6 +155,21 @@ class Engine:
         self._date_rank: dict[str, np.ndarray] | None = None
 
     # --- postings -----------------------------------------------------------------
+
+    DF_CACHED = 200_000
+
+    def doc_frequency(self, px, field: str, text: str | bytes) -> int:
+        """The number of documents with a term (deleted ones too, as Whoosh
+        counts), cached.  A query is planned again at every pause in the
+        typing, and a word with a or o asks for up to 126 forms with ä/ö,
+        each a look-up in every segment."""
+        key = (field, text)
+        got = self._df.get(key)
+        if got is None:
+            if len(self._df) >= self.DF_CACHED:
+                self._df.clear()
+            got = self._df[key] = px.doc_frequency(field, text)
+        return got
 
     def _read(self, px, field: str, btext: bytes, values: bool = False):
         """(docnums, weights[, values]) of one term over every segment, live

@@ -404,7 +404,8 @@ class SearchService:
         ä/ö only where this index has them."""
         from .plan import build_plan
 
-        return build_plan(query, df=self.postings().doc_frequency, expand=expand)
+        engine, px = self.engine(), self.postings()
+        return build_plan(query, df=lambda field, text: engine.doc_frequency(px, field, text), expand=expand)
 
     def search(
         self,

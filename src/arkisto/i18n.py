@@ -436,6 +436,127 @@ STRINGS: dict[str, dict[str, str]] = {
         "completion_fish_auto": "Uudet fish-kuoret lataavat sen.",
         "completion_fish": "Fish lataa täydennykset kansiosta ~/.config/fish/completions; tai lisää "
                            "tiedostoon config.fish:\n  source {path}",
+        # --- what the parsers find in a source file (ingest/: IngestResult.warn/error/repaired, IngestError) ---
+        "ingest_where_record": "tietue {n}",
+        "ingest_where_item": "kohta {n}",
+        "ingest_where_line": "rivi {n}",
+        "ingest_field_committee": "toimielin",
+        "ingest_field_section": "pykälä",
+        "ingest_field_title": "otsikko",
+        "ingest_field_meeting_date": "kokouspäivä",
+        "ingest_field_decision": "päätös",
+        "ingest_missing": "puuttuu: {fields}",
+        "ingest_layout_unknown": "asettelua ei tunnistettu; indeksoitiin pelkkänä tekstinä "
+                                 "(puuttuu: toimielin, pykälä, esittelijä, päätösehdotus, päätös, päätöksen tulos)",
+        "ingest_no_text": "tekstiä ei löytynyt",
+        "ingest_item_heading_only": "asiassa ei ole tekstiä (vain otsikko)",
+        "ingest_item_no_text": "asiassa ei ole päätösehdotusta eikä päätöstä",
+        "ingest_record_no_title": "tietueella ei ole otsikkoa",
+        "ingest_invalid_decision": "virheellinen päätöstietue: {errors}",
+        "ingest_invalid_record": "virheellinen tietue: {errors}",
+        "ingest_malformed_record": "tietueen rakenne on virheellinen ({type}: {error}); ohitettiin",
+        "ingest_malformed_item": "asian rakenne on virheellinen ({type}: {error}); ohitettiin",
+        "ingest_record_not_object": "tietue ei ole JSON-olio vaan {type}; ohitettiin",
+        "ingest_html_no_text": "HTML-sivulla ei ole luettavaa tekstiä",
+        "ingest_html_only_navigation": "sivulla on vain navigaatiota ja linkkiluetteloita; ne indeksoitiin sen tekstinä",
+        "ingest_pdf_no_text": "PDF:ssä ei ole luettavaa tekstiä (skannattuja kuvia?); tunnista teksti ensin OCR:llä",
+        "ingest_pdf_encrypted": "salattu PDF (vaatii salasanan); ohitettiin",
+        "ingest_pdf_encrypted_error": "salattua PDF:ää ei voi avata: {error}",
+        "ingest_pdf_encrypted_scheme": "salattua PDF:ää ei voi avata: salausmenetelmää ei tueta",
+        "ingest_pdf_damaged": "vioittunut tai lukukelvoton PDF: {error}",
+        "ingest_pdf_no_pages": "PDF:ssä ei ole sivuja",
+        "ingest_annual_no_toc": "sisällysluetteloa ei löytynyt; kertomus indeksoitiin ilman lukujakoa",
+        "ingest_annual_toc_missing": "sisällysluettelon otsikoita ei löytynyt tekstistä ({n}): {headings}",
+        "ingest_annual_no_year": "otsikossa ei ole tilikautta; vuosi jätettiin tyhjäksi",
+        "ingest_ahjo_json_at": "virheellinen tai katkennut Ahjo-JSON (rivi {line}, sarake {column}): {error}",
+        "ingest_ahjo_json": "virheellinen Ahjo-JSON: {error}",
+        "ingest_ahjo_no_decisions": "tiedostossa ei ole päätöksiä (\"decisions\"-luettelo on tyhjä)",
+        "ingest_ahjo_undated": "{n} päätöksen tietueissa ei ole kokous- eikä päätöspäivää "
+                               "(viranhaltijapäätöksiä); niiden päiväys jätettiin tyhjäksi",
+        "ingest_ahjo_no_text": "ei päätöksen eikä päätösehdotuksen tekstiä (salainen tai poistettu asia?)",
+        "ingest_opennc_json_at": "virheellinen tai katkennut OpenNC-JSON (rivi {line}, sarake {column}): {error}",
+        "ingest_opennc_json": "virheellinen OpenNC-JSON: {error}",
+        "ingest_opennc_meeting": "kokouksen tietue{when}: vain osallistujat ja esityslista, ei päätösasiaa",
+        "ingest_opennc_no_fields": "tiedostossa ei ole asian kenttiä (Name, Article, Description, Decision …); "
+                                   "ei mitään indeksoitavaa",
+        "ingest_opennc_no_committee": "asian tiedoissa ei ole toimielintä eikä kuntaa (OpenNC:n asiat eivät nimeä "
+                                      "toimielintä); anna ne tiedoston nimessä: <kunta>_<toimielin>_<n>.json",
+        "ingest_opennc_no_date": "asian tiedoissa ei ole kokouspäivää (OpenNC:n asioissa ei ole päiväystä; "
+                                 "se on kokouksen omassa tietueessa)",
+        "ingest_opennc_no_name": "asialla ei ole Name-kenttää (otsikkoa)",
+        "ingest_dynasty_no_header": "Dynasty-sivulta puuttuu otsake (toimielin, Pöytäkirja/Esityslista ja "
+                                    "päivämäärä): sivu on katkennut tai se ei ole kokoussivu",
+        "ingest_dynasty_agenda_item": "esityslistan asia: ei vielä päätöstä eikä §-numeroa",
+        "ingest_dynasty_agenda_item_no": "esityslistan asia {no}: ei vielä päätöstä eikä §-numeroa",
+        "ingest_dynasty_no_title": "kenttien yläpuolelta ei löytynyt otsikkoa",
+        "ingest_dynasty_index_page": "hakemistosivu ({doc}): {n} asiaa vain otsikkoineen ja numeroineen; "
+                                     "asioiden teksti (päätösehdotus, päätös, valmistelijat) on niiden omilla sivuilla",
+        "ingest_doc_minutes": "pöytäkirja",
+        "ingest_doc_agenda": "esityslista",
+        "ingest_bulletin_no_committee": "päätöstiedotteessa ei ole päättäjää (Paattaja)",
+        "ingest_bulletin_no_date": "päätöstiedotteessa ei ole kokouspäivää (Kokousaika)",
+        "ingest_bulletin_no_items": "päätöstiedotteessa ei ole yhtään asiaa",
+        "ingest_bulletin_no_decision": "asiassa ei ole Päätös-tekstiä",
+        "ingest_bulletin_numbers": "päätöstiedotteen numerot ovat asioiden järjestysnumeroita eivätkä pykäliä; "
+                                   "pykälä jätettiin tyhjäksi (kokonaiset päätökset ovat pöytäkirjassa / "
+                                   "Ahjo-rajapinnassa)",
+        "ingest_json_at": "virheellinen JSON (rivi {line}, sarake {column}): {error}",
+        "ingest_json_at_column": "virheellinen JSON (sarake {column}): {error}",
+        "ingest_json": "virheellinen JSON: {error}",
+        "ingest_json_layout": "JSON-rakennetta ei tunnistettu: odotettiin arkiston tietueita (olioita, joilla on "
+                              "\"kind\"), Ahjo-rajapinnan vientiä ({ahjo}) tai CloudNC:n OpenNC-asiaa ({opennc})",
+        "ingest_casem_html_unreadable": "upotettua CaseM-HTML:ää ei voitu lukea ({type}); luettiin sen sijaan "
+                                        "PDF:n teksti",
+        "ingest_casem_html_no_items": "upotetussa CaseM-HTML:ssä ei ole §-asioita; luettiin sen sijaan PDF:n teksti",
+        "ingest_casem_html_parts": "upotetusta CaseM-HTML:stä puuttuu osia; luettiin sen sijaan PDF:n teksti",
+        "ingest_casem_html_base64": "upotettu CaseM-HTML ei ole kelvollista base64-koodia; luettiin sen sijaan "
+                                    "PDF:n teksti",
+        "ingest_casem_no_items": "CaseM-asiakirjassa ei ole §-asioita ('§ N' -otsikoita ei löytynyt)",
+        "ingest_casem_item_no_text": "asiassa ei ole päätösehdotusta, päätöstä eikä selostusta",
+        "ingest_tweb_no_text": "Tweb-asiakirjassa ei ole kohtia Päätösesitys, Päätös eikä Esittelyteksti",
+        "ingest_tweb_no_date": "asiakirjassa ei ole tämän käsittelyn päivämäärää (Päivämäärä on tyhjä); "
+                               "kokouspäivä jätettiin tyhjäksi",
+        "ingest_tweb_no_committee": "asiakirja ei nimeä päättävää toimielintä; toimielin jätettiin tyhjäksi",
+        "ingest_empty_file": "tiedosto on tyhjä (vain tyhjiä merkkejä)",
+        "ingest_binary_file": "binäärisisältöä (NUL-tavuja): ei asiakirja, jonka arkisto osaa lukea",
+        "ingest_binary_text": "tekstitiedostossa on binäärisisältöä (NUL-tavuja)",
+        "ingest_too_big": "tiedosto on {size} MiB; yli {limit} MiB:n {what} ohitetaan",
+        "ingest_kind_pdfs": "PDF-tiedostot",
+        "ingest_kind_texts": "tekstitiedostot",
+        "ingest_out_of_memory": "muisti loppui tiedostoa luettaessa; ohitettiin",
+        "ingest_internal_error": "sisäinen virhe tiedostoa luettaessa ({type}: {error}); ilmoitathan siitä",
+        "ingest_no_parser": "tälle tiedostolle ({kind}) ei ole lukijaa",
+        "ingest_stopped": "lukeminen keskeytettiin: hakemiston rakentaminen päättyy",
+        "ingest_child_died": "lukeva prosessi kuoli ({how}); tiedosto voi olla vioittunut tai liian suuri",
+        "ingest_too_slow": "lukeminen kesti yli {seconds} s ja keskeytettiin "
+                           "(tiedosto, joka saa lukijan jumiin?); ohitettiin",
+        "ingest_too_much_memory": "lukeminen olisi vaatinut yli {mb} MiB muistia (purkupommi?); ohitettiin",
+        "ingest_repair_bom": "poistettiin UTF-8:n tavujärjestysmerkki (BOM)",
+        "ingest_repair_cp1252": "ei UTF-8:aa: luettiin Windows-1252/Latin-1-merkistönä",
+        "ingest_repair_mojibake": "korjattiin rikkoutuneet merkit (UTF-8 luettu Latin-1-merkistönä)",
+        "ingest_repair_nfd": "hajotetut (NFD) merkit muutettiin NFC-muotoon",
+        "ingest_repair_declared_utf8": "sivu ilmoittaa merkistökseen {charset}, mutta se on UTF-8:aa: luettiin UTF-8:na",
+        "ingest_repair_declared": "ei UTF-8:aa: luettiin merkistönä {charset}, kuten sivu ilmoittaa",
+        "ingest_repair_deep_html": "HTML:n sisäkkäisyys ylittää {depth} elementtiä: sitä syvemmällä olevat {n} "
+                                   "tagia ohitettiin",
+        "ingest_cannot_read": "ei voi lukea: {error}",
+        "ingest_cannot_read_folder": "kansiota ei voi lukea: {error}",
+        "ingest_not_regular": "{what}, ei tavallinen tiedosto",
+        "ingest_fifo": "nimetty putki (FIFO)",
+        "ingest_device": "laite",
+        "ingest_socket": "pistoke (socket)",
+        "ingest_folder": "kansio",
+        "ingest_special_file": "erikoistiedosto",
+        "ingest_link_loop": "symbolinen linkki, joka kiertää kehää",
+        "ingest_link_missing": "symbolinen linkki tiedostoon, jota ei ole",
+        "ingest_link_unfollowable": "symbolinen linkki, jota ei voi seurata ({error})",
+        "ingest_link_folder_outside": "symbolinen linkki kansioon {target}, kansion {tree} ulkopuolelle",
+        "ingest_link_not_regular": "symbolinen linkki kohteeseen {target} ({what}), ei tavallinen tiedosto",
+        "ingest_link_outside": "symbolinen linkki tiedostoon {target}, kansion {tree} ulkopuolelle",
+        "ingest_exit_none": "ei paluuarvoa",
+        "ingest_killed_by": "lopetettiin signaalilla {signal}",
+        "ingest_killed_by_number": "lopetettiin signaalilla {n}",
+        "ingest_exit_code": "paluuarvo {code}",
     },
     "en": {
         "app_title": "arkisto",
@@ -860,6 +981,123 @@ STRINGS: dict[str, dict[str, str]] = {
         "completion_fish_auto": "New fish shells load it.",
         "completion_fish": "Fish loads completions from ~/.config/fish/completions; or add to config.fish:\n"
                            "  source {path}",
+        # --- what the parsers find in a source file (ingest/: IngestResult.warn/error/repaired, IngestError) ---
+        "ingest_where_record": "record {n}",
+        "ingest_where_item": "item {n}",
+        "ingest_where_line": "line {n}",
+        "ingest_field_committee": "committee",
+        "ingest_field_section": "section",
+        "ingest_field_title": "title",
+        "ingest_field_meeting_date": "meeting date",
+        "ingest_field_decision": "decision",
+        "ingest_missing": "missing: {fields}",
+        "ingest_layout_unknown": "layout not recognised; indexed as full text only "
+                                 "(missing: committee, section, presenter, proposal, decision, outcome)",
+        "ingest_no_text": "no text found",
+        "ingest_item_heading_only": "item has no text (only its heading)",
+        "ingest_item_no_text": "item has neither a proposal nor a decision",
+        "ingest_record_no_title": "record has no title",
+        "ingest_invalid_decision": "not a valid decision: {errors}",
+        "ingest_invalid_record": "not a valid record: {errors}",
+        "ingest_malformed_record": "malformed record ({type}: {error}); skipped",
+        "ingest_malformed_item": "malformed item ({type}: {error}); skipped",
+        "ingest_record_not_object": "record is a JSON {type}, not an object; skipped",
+        "ingest_html_no_text": "no readable text in this HTML page",
+        "ingest_html_only_navigation": "the page holds only navigation and link lists; indexed them as its text",
+        "ingest_pdf_no_text": "PDF has no extractable text (scanned images?); OCR it first",
+        "ingest_pdf_encrypted": "encrypted PDF (needs a password); skipped",
+        "ingest_pdf_encrypted_error": "encrypted PDF that cannot be opened: {error}",
+        "ingest_pdf_encrypted_scheme": "encrypted PDF that cannot be opened: unsupported security scheme",
+        "ingest_pdf_damaged": "damaged or unreadable PDF: {error}",
+        "ingest_pdf_no_pages": "PDF has no pages",
+        "ingest_annual_no_toc": "no table of contents found; the report is indexed without sections",
+        "ingest_annual_toc_missing": "{n} table-of-contents heading(s) not found in the text: {headings}",
+        "ingest_annual_no_year": "the financial year is not stated in the title; year left empty",
+        "ingest_ahjo_json_at": "invalid or truncated Ahjo JSON at line {line} column {column}: {error}",
+        "ingest_ahjo_json": "invalid Ahjo JSON: {error}",
+        "ingest_ahjo_no_decisions": "no decisions in the file (empty \"decisions\" list)",
+        "ingest_ahjo_undated": "{n} decision(s) have no meeting and no decision date in the record "
+                               "(officials' decisions); their date is left empty",
+        "ingest_ahjo_no_text": "no decision or proposal text (secret or withdrawn item?)",
+        "ingest_opennc_json_at": "invalid or truncated OpenNC JSON at line {line} column {column}: {error}",
+        "ingest_opennc_json": "invalid OpenNC JSON: {error}",
+        "ingest_opennc_meeting": "meeting-level record{when}: participants and agenda only, no decision item",
+        "ingest_opennc_no_fields": "no item fields (Name, Article, Description, Decision …) in the file; "
+                                   "nothing to index",
+        "ingest_opennc_no_committee": "committee and municipality are not in the item (OpenNC items do not name "
+                                      "the body); name the file <municipality>_<body>_<n>.json to supply them",
+        "ingest_opennc_no_date": "meeting date is not in the item (OpenNC items carry no date; the meeting's "
+                                 "own record does)",
+        "ingest_opennc_no_name": "item has no Name (title)",
+        "ingest_dynasty_no_header": "Dynasty page without its header (body, Pöytäkirja/Esityslista and date): "
+                                    "truncated or not a meeting page",
+        "ingest_dynasty_agenda_item": "agenda item: no decision yet and no § number",
+        "ingest_dynasty_agenda_item_no": "agenda item (asia {no}): no decision yet and no § number",
+        "ingest_dynasty_no_title": "no title found above the fields",
+        "ingest_dynasty_index_page": "{doc} index page: {n} items listed with title and number only; "
+                                     "the item text (proposal, decision, preparers) is on the item pages",
+        "ingest_doc_minutes": "minutes",
+        "ingest_doc_agenda": "agenda",
+        "ingest_bulletin_no_committee": "no decision-maker (Paattaja) in the bulletin",
+        "ingest_bulletin_no_date": "no meeting date (Kokousaika) in the bulletin",
+        "ingest_bulletin_no_items": "bulletin lists no items",
+        "ingest_bulletin_no_decision": "item has no Päätös text",
+        "ingest_bulletin_numbers": "bulletin item numbers are agenda positions, not § numbers; section left empty "
+                                   "(the full decisions are in the minutes / Ahjo API)",
+        "ingest_json_at": "invalid JSON at line {line} column {column}: {error}",
+        "ingest_json_at_column": "invalid JSON at column {column}: {error}",
+        "ingest_json": "invalid JSON: {error}",
+        "ingest_json_layout": "JSON layout not recognised: expected arkisto records (objects with \"kind\"), "
+                              "an Ahjo API dump ({ahjo}) or a CloudNC OpenNC item ({opennc})",
+        "ingest_casem_html_unreadable": "embedded CaseM HTML could not be read ({type}); parsed the PDF text instead",
+        "ingest_casem_html_no_items": "embedded CaseM HTML has no § items; parsed the PDF text instead",
+        "ingest_casem_html_parts": "embedded CaseM HTML has missing parts; parsed the PDF text instead",
+        "ingest_casem_html_base64": "embedded CaseM HTML is not valid base64; parsed the PDF text instead",
+        "ingest_casem_no_items": "CaseM document without § items (no '§ N' headings found)",
+        "ingest_casem_item_no_text": "item has no proposal, decision or description",
+        "ingest_tweb_no_text": "Tweb document without Päätösesitys, Päätös or Esittelyteksti",
+        "ingest_tweb_no_date": "the document states no date for this handling (Päivämäärä is empty); "
+                               "meeting_date left empty",
+        "ingest_tweb_no_committee": "the document does not name the deciding body; committee left empty",
+        "ingest_empty_file": "empty file (nothing but whitespace)",
+        "ingest_binary_file": "binary content (NUL bytes), not a document arkisto can read",
+        "ingest_binary_text": "binary content (NUL bytes) in a text file",
+        "ingest_too_big": "file is {size} MiB; {what} over {limit} MiB are skipped",
+        "ingest_kind_pdfs": "PDFs",
+        "ingest_kind_texts": "text inputs",
+        "ingest_out_of_memory": "ran out of memory while parsing; skipped",
+        "ingest_internal_error": "internal error while parsing ({type}: {error}); please report it",
+        "ingest_no_parser": "no parser for this {kind} file",
+        "ingest_stopped": "parsing stopped: the build is ending",
+        "ingest_child_died": "the parser process died ({how}); the file may be damaged or too large",
+        "ingest_too_slow": "parsing took longer than {seconds} s and was stopped "
+                           "(a file that makes the parser loop?); skipped",
+        "ingest_too_much_memory": "parsing needed more than {mb} MiB of memory (a decompression bomb?); skipped",
+        "ingest_repair_bom": "removed UTF-8 byte-order mark",
+        "ingest_repair_cp1252": "not UTF-8: decoded as Windows-1252/Latin-1",
+        "ingest_repair_mojibake": "repaired mojibake (UTF-8 read as Latin-1)",
+        "ingest_repair_nfd": "normalised decomposed (NFD) characters to NFC",
+        "ingest_repair_declared_utf8": "the page declares {charset} but is UTF-8: read as UTF-8",
+        "ingest_repair_declared": "not UTF-8: decoded as {charset}, as the page declares",
+        "ingest_repair_deep_html": "HTML nested deeper than {depth} elements: {n} tags below that depth ignored",
+        "ingest_cannot_read": "cannot read: {error}",
+        "ingest_cannot_read_folder": "cannot read folder: {error}",
+        "ingest_not_regular": "{what}, not a regular file",
+        "ingest_fifo": "a named pipe (FIFO)",
+        "ingest_device": "a device",
+        "ingest_socket": "a socket",
+        "ingest_folder": "a folder",
+        "ingest_special_file": "a special file",
+        "ingest_link_loop": "a symbolic link loop",
+        "ingest_link_missing": "a symbolic link to a file that does not exist",
+        "ingest_link_unfollowable": "a symbolic link that cannot be followed ({error})",
+        "ingest_link_folder_outside": "a symbolic link to the folder {target}, outside {tree}",
+        "ingest_link_not_regular": "a symbolic link to {what} ({target}), not a regular file",
+        "ingest_link_outside": "a symbolic link to {target}, outside {tree}",
+        "ingest_exit_none": "no exit status",
+        "ingest_killed_by": "killed by {signal}",
+        "ingest_killed_by_number": "killed by signal {n}",
+        "ingest_exit_code": "exit code {code}",
     },
 }
 
@@ -883,7 +1121,7 @@ class Strings:
 
 class Msg(str):
     """A message not yet put into words: a key in STRINGS and its parameters
-    (a parameter may be a Msg too).  Errors and settings problems carry one,
+    (a parameter may be a Msg too, or a tuple of them, said as a list).  Errors and settings problems carry one,
     so that the CLI and the TUI say them in the UI's language (``render``).
     As a string it is the English, for logs, tracebacks and JSON.  A key
     that STRINGS does not have is the text itself (a message from elsewhere,
@@ -906,5 +1144,15 @@ class Msg(str):
 
 
 def _render(key: str, params: dict[str, object], s: Strings) -> str:
-    kw = {k: v.render(s) if isinstance(v, Msg) else v for k, v in params.items()}
+    kw = {k: _render_param(v, s) for k, v in params.items()}
     return s(key, **kw)
+
+
+def _render_param(value: object, s: Strings) -> object:
+    """A parameter as said in ``s``: a Msg rendered, a tuple or list (of
+    Msgs or strings) rendered item by item and joined with ", "."""
+    if isinstance(value, Msg):
+        return value.render(s)
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(_render_param(v, s)) for v in value)
+    return value

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .i18n import Msg
+
 # C0/C1 control characters except tab and newline; also DEL.  Zero-width
 # characters (U+200B…U+200D, U+2060, U+FEFF) are dropped too: CaseM puts U+200B
 # after commas and hyphens, and they break both tokenising and display.  Bidi
@@ -78,21 +80,22 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
 
 def decode_bytes(data: bytes) -> tuple[str, list[str]]:
     """Decode a text file's bytes.  Returns (text, notes) where notes say what
-    was repaired: a BOM, a legacy encoding, mojibake, NFD."""
+    was repaired: a BOM, a legacy encoding, mojibake, NFD (each a Msg: its
+    str is the English)."""
     notes: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-        notes.append("removed UTF-8 byte-order mark")
+        notes.append(Msg("ingest_repair_bom"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
-        notes.append("not UTF-8: decoded as Windows-1252/Latin-1")
+        notes.append(Msg("ingest_repair_cp1252"))
     text, fixed = repair_mojibake(text)
     if fixed:
-        notes.append("repaired mojibake (UTF-8 read as Latin-1)")
+        notes.append(Msg("ingest_repair_mojibake"))
     if not unicodedata.is_normalized("NFC", text):
-        notes.append("normalised decomposed (NFD) characters to NFC")
+        notes.append(Msg("ingest_repair_nfd"))
     return clean(text), notes
 
 

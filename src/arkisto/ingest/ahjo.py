@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..i18n import Msg
 from ..models import Attachment, Decision, Outcome, Person, Source, Vote
 from ..text import clean, one_line
 from . import html_dom
@@ -34,6 +35,7 @@ from .common import (
     parse_date,
     read_text,
     votes_from_text,
+    where_record,
 )
 from .html_dom import Block, blocks_to_text
 from .people import fill_contact, parse_contacts, person_title_then_name
@@ -118,22 +120,22 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
         # Claim a damaged file only when its start is clearly Ahjo's.
         if re.search(rb'"decisions"\s*:\s*\[', head) or re.search(rb'"(?:CaseIDLabel|NativeId)"\s*:', head):
             if isinstance(exc, json.JSONDecodeError):
-                result.error(f"invalid or truncated Ahjo JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+                result.error(Msg("ingest_ahjo_json_at", line=exc.lineno, column=exc.colno, error=exc.msg))
             else:
-                result.error(f"invalid Ahjo JSON: {exc}")
+                result.error(Msg("ingest_ahjo_json", error=str(exc)))
             return result
         return None
     items = _records_of(obj)
     if items is None:
         return None
     if not items:
-        result.warn("no decisions in the file (empty \"decisions\" list)")
+        result.warn(Msg("ingest_ahjo_no_decisions"))
         return result
     undated = 0
     for i, item in enumerate(items):
-        where = f"record {i + 1}"
+        where = where_record(i + 1)
         if not isinstance(item, dict):
-            result.error(f"record is a JSON {type(item).__name__}, not an object; skipped", where)
+            result.error(Msg("ingest_record_not_object", type=type(item).__name__), where)
             continue
         try:
             rec = _parse_record(item, str(path), i, result, where)
@@ -141,17 +143,16 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
             errs = "; ".join(
                 f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:5]
             )
-            result.error(f"not a valid decision: {errs}", where)
+            result.error(Msg("ingest_invalid_decision", errors=errs), where)
             continue
         except (TypeError, AttributeError, ValueError, KeyError) as exc:
-            result.error(f"malformed record ({type(exc).__name__}: {exc}); skipped", where)
+            result.error(Msg("ingest_malformed_record", type=type(exc).__name__, error=str(exc)), where)
             continue
         if rec.meeting_date is None:
             undated += 1
         result.records.append(rec)
     if undated:
-        result.warn(f"{undated} decision(s) have no meeting and no decision date in the record "
-                    "(officials' decisions); their date is left empty")
+        result.warn(Msg("ingest_ahjo_undated", n=undated))
     return result
 
 
@@ -314,9 +315,9 @@ def _parse_record(item: dict, path: str, index: int, result: IngestResult, where
         derived=["municipality"],
     )
     if not title:
-        result.warn("record has no title", where)
+        result.warn(Msg("ingest_record_no_title"), where)
     if not decision_text and not proposal:
-        result.warn("no decision or proposal text (secret or withdrawn item?)", where)
+        result.warn(Msg("ingest_ahjo_no_text"), where)
     return rec
 
 

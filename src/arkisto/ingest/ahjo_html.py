@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..i18n import Msg
 from ..models import Attachment, Decision, Outcome, Source
 from ..text import one_line
 from .common import (
@@ -24,6 +25,7 @@ from .common import (
     or_none,
     parse_date,
     votes_from_text,
+    where_item,
 )
 from .html_dom import Block, load
 
@@ -65,9 +67,9 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     if lang not in ("fi", "sv"):
         lang = "sv" if any(re.search(r"Beslutsmeddelande|Mötestid", b.text) for b in blocks) else "fi"
     if not committee:
-        result.warn("no decision-maker (Paattaja) in the bulletin")
+        result.warn(Msg("ingest_bulletin_no_committee"))
     if not meeting_date:
-        result.warn("no meeting date (Kokousaika) in the bulletin")
+        result.warn(Msg("ingest_bulletin_no_date"))
 
     items: list[tuple[Block, list[Block]]] = []
     for b in blocks:
@@ -80,21 +82,20 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
             items[-1][1].append(b)
     items = [(h, bl) for h, bl in items if h.tag == "h3"]
     if not items:
-        result.warn("bulletin lists no items")
+        result.warn(Msg("ingest_bulletin_no_items"))
         return result
     for i, (head, body) in enumerate(items):
-        where = f"item {i + 1}"
+        where = where_item(i + 1)
         try:
             rec = _item(head, body, path, i, committee, meeting_date, municipality, lang)
         except ValidationError as exc:
             errs = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:5])
-            result.error(f"not a valid decision: {errs}", where)
+            result.error(Msg("ingest_invalid_decision", errors=errs), where)
             continue
         if not rec.decision:
-            result.warn("item has no Päätös text", where)
+            result.warn(Msg("ingest_bulletin_no_decision"), where)
         result.records.append(rec)
-    result.warn("bulletin item numbers are agenda positions, not § numbers; section left empty "
-                "(the full decisions are in the minutes / Ahjo API)")
+    result.warn(Msg("ingest_bulletin_numbers"))
     return result
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from ..models import AnnualReport, FundedProject, Section, Source, stable_id
 from ..text import join_lines, one_line
 from ..projects import normalise_funders, parse_amounts, project_key, years_in
+from ..i18n import Msg
 from .common import IngestResult, extract_projects
 from .funding import stage_of
 
@@ -67,17 +68,17 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     pages, offset = _strip_running(raw_pages)
     toc, toc_pages = _toc(pages)
     if not toc:
-        result.warn("no table of contents found; the report is indexed without sections")
+        result.warn(Msg("ingest_annual_no_toc"))
     sections, missing, raw_sections = _sections(pages, toc, toc_pages, offset)
     if missing:
-        result.warn(f"{len(missing)} table-of-contents heading(s) not found in the text: "
-                    + "; ".join(missing[:5]) + ("…" if len(missing) > 5 else ""))
+        result.warn(Msg("ingest_annual_toc_missing", n=len(missing),
+                        headings="; ".join(missing[:5]) + ("…" if len(missing) > 5 else "")))
     organisation, municipality = _organisation(pages)
     derived: list[str] = []
     if municipality:
         derived.append("municipality")
     if year is None:
-        result.warn("the financial year is not stated in the title; year left empty")
+        result.warn(Msg("ingest_annual_no_year"))
     projects = funded_projects(raw_sections)
     source = Source(path=str(path), format=FORMAT, page=1, record=0)
     rec = AnnualReport(

@@ -10,8 +10,9 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..models import Record, stable_id
 from ..projects import completed
+from ..i18n import Msg
 from .common import IngestError, IngestResult
-from .common import read_text
+from .common import read_text, where_line, where_record
 
 FORMAT = "arkisto-json"
 _ADAPTER: TypeAdapter[Record] = TypeAdapter(Record)
@@ -40,12 +41,12 @@ def load_json(path: Path, data: bytes, result: IngestResult) -> object:
     try:
         return loads_strict(text)
     except json.JSONDecodeError as exc:
-        raise IngestError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise IngestError(Msg("ingest_json_at", line=exc.lineno, column=exc.colno, error=exc.msg)) from None
     except ValueError as exc:
-        raise IngestError(f"invalid JSON: {exc}") from None
+        raise IngestError(Msg("ingest_json", error=str(exc))) from None
 
 
-def _add(obj: object, path: Path, index: int, where: str, result: IngestResult) -> None:
+def _add(obj: object, path: Path, index: int, where: Msg, result: IngestResult) -> None:
     try:
         rec = _ADAPTER.validate_python(obj)
     except ValidationError as exc:
@@ -56,7 +57,7 @@ def _add(obj: object, path: Path, index: int, where: str, result: IngestResult) 
             return ".".join(parts) or "(record)"
 
         errs = "; ".join(f"{loc(e)}: {e['msg']}" for e in exc.errors()[:5])
-        result.error(f"not a valid record: {errs}", where)
+        result.error(Msg("ingest_invalid_record", errors=errs), where)
         return
     rec.source = rec.source.model_copy(update={"record": index}) if rec.source.record is None else rec.source
     # Records exported before projects had keys, normalised funders and sums.
@@ -75,12 +76,9 @@ def parse_json(path: Path, data: bytes) -> IngestResult:
     if isinstance(items, dict):
         items = [items]
     if not isinstance(items, list) or not any(isinstance(i, dict) and "kind" in i for i in items[:50]):
-        raise IngestError(
-            "JSON layout not recognised: expected arkisto records (objects with \"kind\"), "
-            "an Ahjo API dump ({\"decisions\": [...]}) or a CloudNC OpenNC item ({\"value\": [...]})"
-        )
+        raise IngestError(Msg("ingest_json_layout", ahjo='{"decisions": [...]}', opennc='{"value": [...]}'))
     for i, item in enumerate(items):
-        _add(item, path, i, f"record {i + 1}", result)
+        _add(item, path, i, where_record(i + 1), result)
     return result
 
 
@@ -93,10 +91,10 @@ def parse_jsonl(path: Path, data: bytes) -> IngestResult:
         try:
             obj = loads_strict(line)
         except json.JSONDecodeError as exc:
-            result.error(f"invalid JSON at column {exc.colno}: {exc.msg}", f"line {lineno}")
+            result.error(Msg("ingest_json_at_column", column=exc.colno, error=exc.msg), where_line(lineno))
             continue
         except ValueError as exc:
-            result.error(f"invalid JSON: {exc}", f"line {lineno}")
+            result.error(Msg("ingest_json", error=str(exc)), where_line(lineno))
             continue
-        _add(obj, path, lineno - 1, f"line {lineno}", result)
+        _add(obj, path, lineno - 1, where_line(lineno), result)
     return result

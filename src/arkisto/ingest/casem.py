@@ -32,7 +32,8 @@ from ..text import clean, one_line
 from .casem_html import parse_html
 from .casem_items import Item, Meeting, Phase
 from .casem_text import map_pages, parse_text, text_pages
-from .common import IngestResult, first_sentence, new_decision
+from ..i18n import Msg
+from .common import IngestResult, first_sentence, new_decision, where_item
 from .people import fill_contact, parse_person
 
 FORMAT = "casem-pdf"
@@ -61,17 +62,17 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
         try:
             meeting, items = parse_html(html)
         except Exception as exc:  # a template we do not know: use the text
-            result.warn(f"embedded CaseM HTML could not be read ({type(exc).__name__}); parsed the PDF text instead")
+            result.warn(Msg("ingest_casem_html_unreadable", type=type(exc).__name__))
             items = []
         if html and not items:
-            result.warn("embedded CaseM HTML has no § items; parsed the PDF text instead")
+            result.warn(Msg("ingest_casem_html_no_items"))
     pages = text_pages(doc)
     if not items:
         meeting, items = parse_text(pages)
     else:
         map_pages(items, pages)
     if not items:
-        result.error("CaseM document without § items (no '§ N' headings found)")
+        result.error(Msg("ingest_casem_no_items"))
         return result
     municipality = None
     if meeting.organisation:
@@ -90,7 +91,7 @@ def _source_html(doc, result: IngestResult) -> str | None:
     if not numbers:
         return None
     if numbers != list(range(len(numbers))):
-        result.warn("embedded CaseM HTML has missing parts; parsed the PDF text instead")
+        result.warn(Msg("ingest_casem_html_parts"))
         return None
     keys = [(n, f"{META_PREFIX}{n}") for n in numbers]
     b64 = "".join(doc.meta_str(k) for _, k in keys)
@@ -98,7 +99,7 @@ def _source_html(doc, result: IngestResult) -> str | None:
         raw = base64.b64decode(re.sub(r"\s+", "", b64), validate=False)
         return clean(raw.decode("utf-8", errors="replace"))
     except (binascii.Error, ValueError):
-        result.warn("embedded CaseM HTML is not valid base64; parsed the PDF text instead")
+        result.warn(Msg("ingest_casem_html_base64"))
         return None
 
 
@@ -106,7 +107,7 @@ def _record(item: Item, index: int, meeting: Meeting, municipality: str | None, 
             result: IngestResult) -> Decision | None:
     current = item.phases[-1]
     history = item.phases[:-1]
-    where = f"§ {item.section}" if item.section else f"item {index + 1}"
+    where = f"§ {item.section}" if item.section else where_item(index + 1)
     derived: list[str] = []
 
     proposal = _strip_proposal_head(current.prose("proposal"))
@@ -170,7 +171,7 @@ def _record(item: Item, index: int, meeting: Meeting, municipality: str | None, 
         derived=derived,
     )
     if not (proposal or decision or preparation):
-        result.warn("item has no proposal, decision or description", where)
+        result.warn(Msg("ingest_casem_item_no_text"), where)
     return rec
 
 

@@ -27,11 +27,12 @@ class Problem:
 
     path: str
     message: str
-    where: str | None = None  # "record 3", "line 12", "page 4", "§ 45"
+    where: str | None = None  # "record 3", "line 12", "page 4", "§ 45" (a Msg where it has words)
     severity: str = "error"  # "error": item skipped; "warning": kept, with a gap; "repaired"
-    # The message as a key and parameters, for the problems the indexer
-    # itself finds (a missing path, a file with no records): said in the UI's
-    # language.  The parsers' own findings have none and stay as written.
+    # The message as a key and parameters (``message`` is its English), said
+    # in the UI's language: the indexer's own problems (a missing path, a
+    # file with no records) and the parsers' findings alike.  None for a
+    # message that has no key (it stays as written).
     msg: Msg | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -43,9 +44,10 @@ class Problem:
         return self.line()
 
     def line(self, s: Strings | None = None) -> str:
-        """One line, with the message in the language of ``s`` where it has
-        a key (English when no ``s`` is given)."""
-        loc = f"{self.path}: {self.where}" if self.where else self.path
+        """One line, with the message and where it is in the language of
+        ``s`` where they have a key (English when no ``s`` is given)."""
+        where = self.where.render(s) if isinstance(self.where, Msg) and s is not None else self.where
+        loc = f"{self.path}: {where}" if where else self.path
         message = self.msg.render(s) if self.msg is not None and s is not None else self.message
         return escape_controls(f"{loc}: {message}")
 
@@ -57,18 +59,48 @@ class IngestResult:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def warn(self, message: str, where: str | None = None) -> None:
-        self.problems.append(Problem(self.path, message, where, "warning"))
+    # ``message`` and ``where``: a Msg (said in the UI's language; its str is
+    # the English) or a plain string (said as it is).
+    def warn(self, message: str | Msg, where: str | Msg | None = None) -> None:
+        self._add(message, where, "warning")
 
-    def repaired(self, message: str, where: str | None = None) -> None:
-        self.problems.append(Problem(self.path, message, where, "repaired"))
+    def repaired(self, message: str | Msg, where: str | Msg | None = None) -> None:
+        self._add(message, where, "repaired")
 
-    def error(self, message: str, where: str | None = None) -> None:
-        self.problems.append(Problem(self.path, message, where, "error"))
+    def error(self, message: str | Msg, where: str | Msg | None = None) -> None:
+        self._add(message, where, "error")
+
+    def _add(self, message: str | Msg, where: str | Msg | None, severity: str) -> None:
+        msg = message if isinstance(message, Msg) else None
+        self.problems.append(Problem(self.path, str(message), where, severity, msg))
 
 
 class IngestError(Exception):
-    """A whole file cannot be read.  The message names what is wrong."""
+    """A whole file cannot be read.  The message names what is wrong: a Msg
+    (said in the UI's language) or a plain string."""
+
+    def __init__(self, message: str | Msg):
+        super().__init__(message)
+
+    @property
+    def message(self) -> str | Msg:
+        """What was wrong, as given (a Msg keeps its key)."""
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
+
+
+def where_record(n: int) -> Msg:
+    """``record n`` (1-based) as a Msg: "record 3" / "tietue 3"."""
+    return Msg("ingest_where_record", n=n)
+
+
+def where_item(n: int) -> Msg:
+    """``item n`` (1-based) as a Msg: "item 2" / "kohta 2"."""
+    return Msg("ingest_where_item", n=n)
+
+
+def where_line(n: int) -> Msg:
+    """``line n`` as a Msg: "line 12" / "rivi 12"."""
+    return Msg("ingest_where_line", n=n)
 
 
 def clean_record(rec: BaseModel) -> None:
@@ -572,7 +604,7 @@ def read_text(path: Path, result: IngestResult, data: bytes | None = None) -> st
     if data is None:
         data = path.read_bytes()
     if b"\x00" in data[:8192]:
-        raise IngestError("binary content (NUL bytes) in a text file")
+        raise IngestError(Msg("ingest_binary_text"))
     text, notes = decode_bytes(data)
     for note in notes:
         result.repaired(note)

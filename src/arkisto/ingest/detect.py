@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ..i18n import Msg
 from . import isolate
 from .common import IngestError, IngestResult, Problem, clean_record
 from .isolate import Child, Worker
@@ -67,17 +68,17 @@ def _is_jsonl(head: bytes) -> bool:
         return False
 
 
-def _not_regular(mode: int) -> str:
+def _not_regular(mode: int) -> Msg:
     """What a file that is not a regular file is, for a message."""
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return Msg("ingest_fifo")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Msg("ingest_device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
+        return Msg("ingest_socket")
     if stat.S_ISDIR(mode):
-        return "a folder"
-    return "a special file"
+        return Msg("ingest_folder")
+    return Msg("ingest_special_file")
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -142,7 +143,7 @@ def parse_path(path: Path, on_page: Callable[[int, int], None] | None = None) ->
 def failed(path: Path, kind: str, exc: IngestError) -> IngestResult:
     """The result of a file whose parsing stopped (a limit, a dead child)."""
     r = IngestResult(path=str(path), format=kind)
-    r.error(str(exc))
+    r.error(exc.message)
     return r
 
 
@@ -167,20 +168,20 @@ def read_source(path: Path) -> tuple[str, bytes] | IngestResult:
             data = head + fh.read() if kind not in ("empty", "binary") and not too_big else head
     except OSError as exc:
         r = IngestResult(path=str(path), format="unreadable")
-        r.error(f"cannot read file: {exc.strerror or exc}")
+        r.error(Msg("problem_cannot_read", error=str(exc.strerror or exc)))
         return r
     if kind == "empty":
         r = IngestResult(path=str(path), format="empty")
-        r.error("empty file (nothing but whitespace)")
+        r.error(Msg("ingest_empty_file"))
         return r
     if kind == "binary":
         r = IngestResult(path=str(path), format="binary")
-        r.error("binary content (NUL bytes), not a document arkisto can read")
+        r.error(Msg("ingest_binary_file"))
         return r
     if too_big:
         r = IngestResult(path=str(path), format=kind)
-        limit, what = (MAX_PDF_BYTES, "PDFs") if kind == "pdf" else (MAX_TEXT_BYTES, "text inputs")
-        r.error(f"file is {size // (1024 * 1024)} MiB; {what} over {limit // (1024 * 1024)} MiB are skipped")
+        limit, what = (MAX_PDF_BYTES, "ingest_kind_pdfs") if kind == "pdf" else (MAX_TEXT_BYTES, "ingest_kind_texts")
+        r.error(Msg("ingest_too_big", size=size // (1024 * 1024), what=Msg(what), limit=limit // (1024 * 1024)))
         return r
     return kind, data
 
@@ -262,15 +263,15 @@ def _parse_candidates(kind: str, path: Path, data: bytes) -> IngestResult:
             result = parser(path, data)
         except IngestError as exc:
             result = IngestResult(path=str(path), format=kind)
-            result.error(str(exc))
+            result.error(exc.message)
         except MemoryError:
             if isolate.IN_CHILD:
                 raise  # the isolating parent reports the memory limit
             result = IngestResult(path=str(path), format=kind)
-            result.error("ran out of memory while parsing; skipped")
+            result.error(Msg("ingest_out_of_memory"))
         except Exception as exc:  # a parser bug must not stop the run
             result = IngestResult(path=str(path), format=kind)
-            result.error(f"internal error while parsing ({type(exc).__name__}: {exc}); please report it")
+            result.error(Msg("ingest_internal_error", type=type(exc).__name__, error=str(exc)))
         if result is not None:
             from .personal import detect
 
@@ -279,7 +280,7 @@ def _parse_candidates(kind: str, path: Path, data: bytes) -> IngestResult:
                 rec.personal = detect(rec)  # on the cleaned text, whose offsets are kept
             return result
     result = IngestResult(path=str(path), format=kind)
-    result.error(f"no parser for this {kind} file")
+    result.error(Msg("ingest_no_parser", kind=kind))
     return result
 
 
@@ -299,42 +300,43 @@ def iter_files(
     one by one, and the walk goes on.  A symbolic link to a folder is not
     followed (the folder it leads to is indexed where it is, if at all)."""
 
-    def report(path: str, message: str) -> None:
+    def report(path: str, message: Msg) -> None:
         if on_problem:
-            on_problem(Problem(path, message))
+            on_problem(Problem.of(path, message))
 
     for p in paths:
         path = Path(p)
         try:
             st = os.stat(path)
         except OSError as exc:
-            report(str(path), _link_problem(exc) if os.path.islink(path) else f"cannot read: {exc.strerror or exc}")
+            report(str(path), _link_problem(exc) if os.path.islink(path)
+                   else Msg("ingest_cannot_read", error=str(exc.strerror or exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
             yield from _walk(path, report)
         elif stat.S_ISREG(st.st_mode):
             yield path
         else:
-            report(str(path), f"{_not_regular(st.st_mode)}, not a regular file")
+            report(str(path), Msg("ingest_not_regular", what=_not_regular(st.st_mode)))
 
 
-def _link_problem(exc: OSError) -> str:
+def _link_problem(exc: OSError) -> Msg:
     if exc.errno == errno.ELOOP:
-        return "a symbolic link loop"
+        return Msg("ingest_link_loop")
     if exc.errno == errno.ENOENT:
-        return "a symbolic link to a file that does not exist"
-    return f"a symbolic link that cannot be followed ({exc.strerror or exc})"
+        return Msg("ingest_link_missing")
+    return Msg("ingest_link_unfollowable", error=str(exc.strerror or exc))
 
 
 def _inside(target: str, tree: str) -> bool:
     return target == tree or target.startswith(tree.rstrip(os.sep) + os.sep)
 
 
-def _walk(top: Path, report: Callable[[str, str], None]) -> Iterator[Path]:
+def _walk(top: Path, report: Callable[[str, Msg], None]) -> Iterator[Path]:
     tree = os.path.realpath(top)
 
     def unreadable(exc: OSError) -> None:
-        report(exc.filename or str(top), f"cannot read folder: {exc.strerror or exc}")
+        report(exc.filename or str(top), Msg("ingest_cannot_read_folder", error=str(exc.strerror or exc)))
 
     for root, dirs, files in os.walk(top, onerror=unreadable):
         kept = []
@@ -345,7 +347,7 @@ def _walk(top: Path, report: Callable[[str, str], None]) -> Iterator[Path]:
             if os.path.islink(full):
                 target = os.path.realpath(full)
                 if not _inside(target, tree):
-                    report(full, f"a symbolic link to the folder {target}, outside {tree}")
+                    report(full, Msg("ingest_link_folder_outside", target=target, tree=tree))
                 continue
             kept.append(d)
         dirs[:] = kept
@@ -359,18 +361,19 @@ def _walk(top: Path, report: Callable[[str, str], None]) -> Iterator[Path]:
                 lst = os.lstat(full)
                 st = os.stat(full) if stat.S_ISLNK(lst.st_mode) else lst
             except OSError as exc:
-                report(full, _link_problem(exc) if os.path.islink(full) else f"cannot read: {exc.strerror or exc}")
+                report(full, _link_problem(exc) if os.path.islink(full)
+                       else Msg("ingest_cannot_read", error=str(exc.strerror or exc)))
                 continue
             if stat.S_ISLNK(lst.st_mode):
                 target = os.path.realpath(full)
                 if not stat.S_ISREG(st.st_mode):
-                    report(full, f"a symbolic link to {_not_regular(st.st_mode)} ({target}), not a regular file")
+                    report(full, Msg("ingest_link_not_regular", what=_not_regular(st.st_mode), target=target))
                     continue
                 if not _inside(target, tree):
-                    report(full, f"a symbolic link to {target}, outside {tree}")
+                    report(full, Msg("ingest_link_outside", target=target, tree=tree))
                     continue
             elif not stat.S_ISREG(st.st_mode):
-                report(full, f"{_not_regular(st.st_mode)}, not a regular file")
+                report(full, Msg("ingest_not_regular", what=_not_regular(st.st_mode)))
                 continue
             yield Path(root) / name
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..i18n import Msg
 from ..models import Attachment, Decision, Outcome, Person, Source, stable_id
 from ..text import one_line
 from . import html_dom
@@ -30,6 +31,7 @@ from .common import (
     or_none,
     parse_date,
     votes_from_text,
+    where_record,
 )
 from .html_dom import Block, blocks_to_text
 from .minutes import municipality_from_emails as _municipality_from_emails
@@ -98,8 +100,7 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
             header, hidx = m, i
             break
     if header is None:
-        result.error("Dynasty page without its header (body, Pöytäkirja/Esityslista and date): "
-                     "truncated or not a meeting page")
+        result.error(Msg("ingest_dynasty_no_header"))
         return result
     committee = one_line(header.group("body"))
     meeting_date = parse_date(header.group("date"))
@@ -119,7 +120,7 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
             result.records.append(rec)
     except ValidationError as exc:
         errs = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:5])
-        result.error(f"not a valid decision: {errs}", "record 1")
+        result.error(Msg("ingest_invalid_decision", errors=errs), where_record(1))
     return result
 
 
@@ -332,7 +333,7 @@ def _parse_item(blocks, path, result, committee, meeting_date, kind, header_rest
         outcome = Outcome.voted
 
     source = Source(path=str(path), format=FORMAT, record=0)
-    where = f"§ {section}" if section else "record 1"
+    where = f"§ {section}" if section else where_record(1)
     derived: list[str] = []
     if not muni:
         muni = _municipality_from_emails("\n".join(b.text for b in blocks))
@@ -358,12 +359,12 @@ def _parse_item(blocks, path, result, committee, meeting_date, kind, header_rest
         derived=derived,
     )
     if kind in _AGENDA_KINDS:
-        no = f" (asia {agenda_no})" if agenda_no else ""
-        result.warn(f"agenda item{no}: no decision yet and no § number", where)
+        result.warn(Msg("ingest_dynasty_agenda_item_no", no=agenda_no) if agenda_no
+                    else Msg("ingest_dynasty_agenda_item"), where)
     if not title:
-        result.warn("no title found above the fields", where)
+        result.warn(Msg("ingest_dynasty_no_title"), where)
     if not decision_text and not proposal:
-        result.warn("item has neither a proposal nor a decision", where)
+        result.warn(Msg("ingest_item_no_text"), where)
     return rec
 
 
@@ -409,7 +410,6 @@ def _parse_index(blocks, path, result, committee, meeting_date, kind, lang, muni
         )
         rec.id = stable_id(source, i, no)
         result.records.append(rec)
-    doc = {"pöytäkirja": "minutes", "esityslista": "agenda"}.get(kind, kind)
-    result.warn(f"{doc} index page: {len(rows)} items listed with title and number only; "
-                "the item text (proposal, decision, preparers) is on the item pages")
+    doc: str = {"pöytäkirja": Msg("ingest_doc_minutes"), "esityslista": Msg("ingest_doc_agenda")}.get(kind, kind)
+    result.warn(Msg("ingest_dynasty_index_page", doc=doc, n=len(rows)))
     return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..i18n import Msg
 from ..models import Decision, Source, stable_id
 from ..text import join_lines
 from .common import IngestResult, funded_projects, parse_date
@@ -17,7 +18,7 @@ FORMAT = "generic-text"
 def from_text(text: str, path: Path, fmt: str, result: IngestResult, page: int | None = None) -> IngestResult:
     body = join_lines(text)
     if not body.strip():
-        result.error("no text found")
+        result.error(Msg("ingest_no_text"))
         return result
     source = Source(path=str(path), format=fmt, page=page)
     title = title_from_text(text)
@@ -31,10 +32,7 @@ def from_text(text: str, path: Path, fmt: str, result: IngestResult, page: int |
     )
     rec.id = stable_id(source, 0)
     result.records.append(rec)
-    result.warn(
-        "layout not recognised; indexed as full text only "
-        "(missing: committee, section, presenter, proposal, decision, outcome)"
-    )
+    result.warn(Msg("ingest_layout_unknown"))
     return result
 
 

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from ..i18n import Msg
 from ..text import clean, decode_bytes, one_line, repair_mojibake
 from .common import IngestError, IngestResult
 from .doc import Document, Line
@@ -66,15 +67,15 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         text, notes = decode_bytes(data)
         if declared not in (None, "utf_8") and not data.startswith(b"\xef\xbb\xbf") and not data.isascii() \
                 and not any(n.startswith("not UTF-8") for n in notes):
-            notes.append(f"the page declares {_label(declared)} but is UTF-8: read as UTF-8")
+            notes.append(Msg("ingest_repair_declared_utf8", charset=_label(declared)))
         return text, notes
     text = data.decode(declared, errors="replace")
-    notes = [f"not UTF-8: decoded as {_label(declared)}, as the page declares"]
+    notes = [Msg("ingest_repair_declared", charset=_label(declared))]
     text, fixed = repair_mojibake(text)
     if fixed:
-        notes.append("repaired mojibake (UTF-8 read as Latin-1)")
+        notes.append(Msg("ingest_repair_mojibake"))
     if not unicodedata.is_normalized("NFC", text):
-        notes.append("normalised decomposed (NFD) characters to NFC")
+        notes.append(Msg("ingest_repair_nfd"))
     return clean(text), notes
 
 
@@ -260,12 +261,12 @@ class Dom:
 
 def parse(markup: str) -> Dom:
     """A page or a fragment of HTML as a :class:`Dom`."""
-    notes = []
+    notes: list[str] = []
     source = markup
     markup = close_empty(defuse_tail(markup))
     markup, dropped = flatten_deep(markup)
     if dropped:
-        notes.append(f"HTML nested deeper than {MAX_DEPTH} elements: {dropped} tags below that depth ignored")
+        notes.append(Msg("ingest_repair_deep_html", depth=MAX_DEPTH, n=dropped))
     return Dom(LexborHTMLParser(markup), source, notes)
 
 
@@ -273,7 +274,7 @@ def load(path: Path | str, data: bytes, result: IngestResult | None = None) -> D
     """An HTML file's bytes as a :class:`Dom`; the repairs (decoding,
     nesting) are noted on ``result`` when one is given."""
     if b"\x00" in data[:8192]:
-        raise IngestError("binary content (NUL bytes) in a text file")
+        raise IngestError(Msg("ingest_binary_text"))
     text, notes = decode(data)
     dom = parse(text)
     dom.notes[:0] = notes

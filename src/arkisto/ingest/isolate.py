@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection, Pipe
 
+from ..i18n import Msg
 from .common import IngestError
 
 # Seconds the child's own deadline lies beyond the parent's timeout.
@@ -208,7 +209,7 @@ class Child:
                 left = max(0.0, self.deadline - time.monotonic())
                 if not recv.poll(left if cancel is None else min(left, CANCEL_POLL)):
                     if cancel is not None and cancel.is_set():
-                        raise IngestError("parsing stopped: the build is ending")
+                        raise IngestError(Msg("ingest_stopped"))
                     if time.monotonic() < self.deadline:
                         continue
                     raise _too_slow(self.timeout)
@@ -217,11 +218,9 @@ class Child:
                 except EOFError:
                     code = _reap(pid, wait=5)
                     pid = 0
-                    raise IngestError(f"the parser process died ({_describe(code)}); "
-                                      "the file may be damaged or too large") from None
+                    raise IngestError(Msg("ingest_child_died", how=_describe(code))) from None
                 except Exception as exc:  # an answer that does not unpickle
-                    raise IngestError(f"internal error while parsing ({type(exc).__name__}: {exc}); "
-                                      "please report it") from None
+                    raise IngestError(_internal(exc)) from None
                 if status != "progress":
                     break
                 if on_progress is not None:
@@ -246,14 +245,16 @@ class Child:
 
 
 def _too_slow(timeout: float) -> IngestError:
-    return IngestError(
-        f"parsing took longer than {timeout:.0f} s and was stopped "
-        "(a file that makes the parser loop?); skipped"
-    )
+    return IngestError(Msg("ingest_too_slow", seconds=f"{timeout:.0f}"))
 
 
 def _too_big(memory_mb: int) -> IngestError:
-    return IngestError(f"parsing needed more than {memory_mb} MiB of memory (a decompression bomb?); skipped")
+    return IngestError(Msg("ingest_too_much_memory", mb=memory_mb))
+
+
+def _internal(exc: BaseException) -> Msg:
+    """A parser's bug (or an answer that does not unpickle), said so."""
+    return Msg("ingest_internal_error", type=type(exc).__name__, error=str(exc))
 
 
 def _reap(pid: int, wait: float) -> int | None:
@@ -292,16 +293,16 @@ def _exited(pid: int) -> bool:
         return True
 
 
-def _describe(status: int | None) -> str:
+def _describe(status: int | None) -> Msg:
     if status is None:
-        return "no exit status"
+        return Msg("ingest_exit_none")
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
-            return f"killed by {signal.Signals(sig).name}"
+            return Msg("ingest_killed_by", signal=signal.Signals(sig).name)
         except ValueError:
-            return f"killed by signal {sig}"
-    return f"exit code {os.WEXITSTATUS(status)}"
+            return Msg("ingest_killed_by_number", n=sig)
+    return Msg("ingest_exit_code", code=os.WEXITSTATUS(status))
 
 
 def _limit_memory(memory_mb: int) -> None:  # pragma: no cover - runs in the child
@@ -335,7 +336,7 @@ def _child(conn: Connection, fn, args, memory_mb: int, progress: bool) -> None: 
     except MemoryError:
         conn.send(("memory", None))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
-        conn.send(("error", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it"))
+        conn.send(("error", _internal(exc)))
     finally:
         conn.close()
 
@@ -408,8 +409,7 @@ class Worker:
             code = _reap(self.pid, wait=5)
             self.pid = 0
             self.conn.close()
-            raise IngestError(f"the parser process died ({_describe(code)}); "
-                              "the file may be damaged or too large") from None
+            raise IngestError(Msg("ingest_child_died", how=_describe(code))) from None
 
     def receive(self):
         """The answer to what ``send`` started; raises IngestError as
@@ -423,11 +423,10 @@ class Worker:
             code = _reap(self.pid, wait=5) if self.pid else None  # never waitpid(0): any child
             self.pid = 0
             self.conn.close()
-            raise IngestError(f"the parser process died ({_describe(code)}); "
-                              "the file may be damaged or too large") from None
+            raise IngestError(Msg("ingest_child_died", how=_describe(code))) from None
         except Exception as exc:  # an answer that does not unpickle
             self.stop()
-            raise IngestError(f"internal error while parsing ({type(exc).__name__}: {exc}); please report it") from None
+            raise IngestError(_internal(exc)) from None
         if not ready:
             self.stop()
             raise _too_slow(timeout)
@@ -469,5 +468,5 @@ def _serve(conn: Connection, fn) -> None:  # pragma: no cover - runs in the chil
             conn.send(("memory", None))
             return
         except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            conn.send(("error", f"internal error while parsing ({type(exc).__name__}: {exc}); please report it"))
+            conn.send(("error", _internal(exc)))
         signal.alarm(0)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..models import Decision
 from . import minutes
+from ..i18n import Msg
 from .common import IngestError, IngestResult
 from .doc import Document, from_pages, from_text
 
@@ -31,8 +32,7 @@ def read_document(doc: Document, result: IngestResult) -> IngestResult:
     if not structured:
         result.format = GENERIC[doc.kind]
         result.problems = [p for p in result.problems if p.severity != "warning"]
-        result.warn("layout not recognised; indexed as full text only "
-                    "(missing: committee, section, presenter, proposal, decision, outcome)")
+        result.warn(Msg("ingest_layout_unknown"))
         for r in result.records:
             r.source.format = GENERIC[doc.kind]
     else:
@@ -46,7 +46,7 @@ def parse_pdf(path: Path, data: bytes) -> IngestResult:
     pdf = load(data)
     pages = pdf.pages()
     if not "".join(pages).strip():
-        raise IngestError("PDF has no extractable text (scanned images?); OCR it first")
+        raise IngestError(Msg("ingest_pdf_no_text"))
     meta = {k: pdf.meta_str(k) for k in ("/Title", "/Subject", "/Keywords")}
     doc = from_pages(str(path), pages, meta)
     return read_document(doc, IngestResult(path=str(path), format=FORMATS["pdf"]))
@@ -65,7 +65,7 @@ def parse_text_file(path: Path, data: bytes) -> IngestResult:
     result = IngestResult(path=str(path), format=FORMATS["text"])
     text = read_text(path, result, data)
     if not text.strip():
-        result.error("no text found")
+        result.error(Msg("ingest_no_text"))
         return result
     return read_document(from_text(str(path), text), result)
 
@@ -77,12 +77,12 @@ def parse_html(path: Path, data: bytes) -> IngestResult:
     doc, _dom = read_html(path, data, result)
     if not doc.lines:
         if not doc.furniture:
-            result.error("no readable text in this HTML page")
+            result.error(Msg("ingest_html_no_text"))
             return result
         # Nothing but navigation: keep what there is rather than nothing.
         from .generic import from_text as full_text
 
         result.format = GENERIC["html"]
-        result.warn("the page holds only navigation and link lists; indexed them as its text")
+        result.warn(Msg("ingest_html_only_navigation"))
         return full_text("\n\n".join(doc.furniture), path, GENERIC["html"], result)
     return read_document(doc, result)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..i18n import Msg
 from ..models import Attachment, Decision, Outcome, Person, Source
 from ..text import clean, one_line
 from . import html_dom
@@ -37,6 +38,7 @@ from .common import (
     parse_date,
     read_text,
     votes_from_text,
+    where_record,
 )
 from .html_dom import html_to_text
 from .people import EMAIL, PHONE, fill_contact, parse_contact
@@ -74,9 +76,9 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
     except ValueError as exc:
         if b"opennc" in head.lower() or _NAME_TEXT.search(head):
             if isinstance(exc, json.JSONDecodeError):
-                result.error(f"invalid or truncated OpenNC JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+                result.error(Msg("ingest_opennc_json_at", line=exc.lineno, column=exc.colno, error=exc.msg))
             else:
-                result.error(f"invalid OpenNC JSON: {exc}")
+                result.error(Msg("ingest_opennc_json", error=str(exc)))
             return result
         return None
     vals = _pairs(obj)
@@ -89,18 +91,18 @@ def parse(path: Path, data: bytes) -> IngestResult | None:
         if _MEETING_FIELDS & fields.keys():
             d = _meeting_date_of(fields)
             when = f" ({d.isoformat()})" if d else ""
-            result.warn(f"meeting-level record{when}: participants and agenda only, no decision item")
+            result.warn(Msg("ingest_opennc_meeting", when=when))
         else:
-            result.warn("no item fields (Name, Article, Description, Decision …) in the file; nothing to index")
+            result.warn(Msg("ingest_opennc_no_fields"))
         return result
     try:
         rec = _parse_item(fields, path, result)
     except ValidationError as exc:
         errs = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:5])
-        result.error(f"not a valid decision: {errs}", "record 1")
+        result.error(Msg("ingest_invalid_decision", errors=errs), where_record(1))
         return result
     except (TypeError, AttributeError, ValueError, KeyError) as exc:
-        result.error(f"malformed item ({type(exc).__name__}: {exc}); skipped", "record 1")
+        result.error(Msg("ingest_malformed_item", type=type(exc).__name__, error=str(exc)), where_record(1))
         return result
     result.records.append(rec)
     return result
@@ -288,13 +290,11 @@ def _parse_item(fields: dict, path: Path, result: IngestResult) -> Decision:
     if meeting_date is None and file_date:
         meeting_date = file_date
         derived.append("meeting_date")
-    where = f"§ {section}" if section else "record 1"
+    where = f"§ {section}" if section else where_record(1)
     if not committee:
-        result.warn("committee and municipality are not in the item (OpenNC items do not name the body); "
-                    "name the file <municipality>_<body>_<n>.json to supply them", where)
+        result.warn(Msg("ingest_opennc_no_committee"), where)
     if meeting_date is None:
-        result.warn("meeting date is not in the item (OpenNC items carry no date; the meeting's "
-                    "own record does)", where)
+        result.warn(Msg("ingest_opennc_no_date"), where)
 
     lang = guess_language("\n".join(x for x in (title, proposal, decision_text, preparation) if x))
     if lang:
@@ -325,7 +325,7 @@ def _parse_item(fields: dict, path: Path, result: IngestResult) -> Decision:
         derived=derived,
     )
     if not title:
-        result.warn("item has no Name (title)", where)
+        result.warn(Msg("ingest_opennc_no_name"), where)
     if not decision_text and not proposal:
-        result.warn("item has neither a proposal nor a decision", where)
+        result.warn(Msg("ingest_item_no_text"), where)
     return rec

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 
+from ..i18n import Msg
 from .common import IngestError
 
 # Told (pages read, pages in the document) each time a page's text is
@@ -50,18 +51,18 @@ def open_pdf(data: bytes):
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
-                    raise IngestError("encrypted PDF (needs a password); skipped")
+                    raise IngestError(Msg("ingest_pdf_encrypted"))
             except Exception as exc:
                 if isinstance(exc, IngestError):
                     raise
-                raise IngestError(f"encrypted PDF that cannot be opened: {exc}") from None
+                raise IngestError(Msg("ingest_pdf_encrypted_error", error=str(exc))) from None
         n = len(reader.pages)
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise IngestError(f"damaged or unreadable PDF: {exc}") from None
+        raise IngestError(Msg("ingest_pdf_damaged", error=str(exc))) from None
     if n == 0:
-        raise IngestError("PDF has no pages")
+        raise IngestError(Msg("ingest_pdf_no_pages"))
     return reader
 
 
@@ -109,13 +110,13 @@ class _Pdfium:
         except pdfium.PdfiumError as exc:
             code = getattr(exc, "err_code", None)
             if code == 4:
-                raise IngestError("encrypted PDF (needs a password); skipped") from None
+                raise IngestError(Msg("ingest_pdf_encrypted")) from None
             if code == 5:
-                raise IngestError("encrypted PDF that cannot be opened: unsupported security scheme") from None
+                raise IngestError(Msg("ingest_pdf_encrypted_scheme")) from None
             raise _Unreadable(_PDFIUM_ERRORS.get(code or 1, str(exc))) from None
         self.page_count = len(self.doc)
         if self.page_count == 0:
-            raise IngestError("PDF has no pages")
+            raise IngestError(Msg("ingest_pdf_no_pages"))
         self._data = data  # PDFium reads from these bytes while the document is open
 
     def text(self, index: int) -> str:
@@ -233,7 +234,7 @@ def _open_engine(data: bytes):
         except IngestError as second:
             if "damaged" not in str(second):  # encrypted, no pages: pypdf's word is the clearer
                 raise
-            raise IngestError(f"damaged or unreadable PDF: {exc} ({second})") from None
+            raise IngestError(Msg("ingest_pdf_damaged", error=f"{exc} ({second})")) from None
 
 
 class PdfDoc:

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ..i18n import Msg
 from ..models import Attachment, Decision, Person, Source
 from ..text import join_lines, one_line
 from .common import (
@@ -346,7 +347,7 @@ def _record(path: Path, org, header_date, header_section, title_lines, phases, r
     proposal = current.prose("proposal")
     decision = current.prose("decision")
     if not (proposal or decision or any(p.prose("preparation") or p.prose("summary") for p in phases)):
-        result.error("Tweb document without Päätösesitys, Päätös or Esittelyteksti")
+        result.error(Msg("ingest_tweb_no_text"))
         return None
 
     prep_parts: list[str] = []
@@ -406,9 +407,9 @@ def _record(path: Path, org, header_date, header_section, title_lines, phases, r
             derived.append("meeting_date")
             derived_from["meeting_date"] = "file name"
         else:
-            result.warn("the document states no date for this handling (Päivämäärä is empty); meeting_date left empty")
+            result.warn(Msg("ingest_tweb_no_date"))
     if not committee:
-        result.warn("the document does not name the deciding body; committee left empty")
+        result.warn(Msg("ingest_tweb_no_committee"))
     authority = current.prose("authority")
     source = Source(path=str(path), format=FORMAT, page=1, record=0)
     rec = new_decision(

@@ -10,6 +10,7 @@ with its file (and record or line), and the summary counts them."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
@@ -21,7 +22,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import from_os_error
-from ..i18n import Msg, Strings
+from ..i18n import STRINGS, Msg, Strings
 from ..ingest import Problem, iter_files, parse_path
 from ..ingest.ahead import ParseAhead, default_jobs
 from ..ingest.detect import file_digest
@@ -88,6 +89,24 @@ ProgressFn = Callable[[BuildProgress], None]
 # few errors, each cut short.
 FAILED_KEPT = 5
 FAILED_CHARS = 500
+
+
+_KNOWN: dict[str, Msg] = {}
+_WHERE = re.compile(r"(record|item|line) (\d+)")
+
+
+def _remembered(message: str) -> Msg:
+    """A problem's English message from the manifest as a Msg: its key when
+    it is one of the problem_/ingest_ messages with no parameters."""
+    if not _KNOWN:
+        _KNOWN.update({text: Msg(key) for key, text in STRINGS["en"].items()
+                       if key.startswith(("problem_", "ingest_")) and "{" not in text})
+    return _KNOWN.get(message) or Msg(message)
+
+
+def _remembered_where(where: str | None) -> str | None:
+    m = _WHERE.fullmatch(where) if where else None
+    return Msg(f"ingest_where_{m.group(1)}", n=int(m.group(2))) if m else where
 
 # A long build publishes what it has done every CHECKPOINT_SECONDS (or every
 # CHECKPOINT_FILES files), so that a kill, a power cut or a closed terminal
@@ -706,12 +725,13 @@ class IndexRun:
                     entries.append((entry[0][:FAILED_CHARS] or None, entry[1][:FAILED_CHARS]))
         if not entries:
             entries = [(None, str(Msg("problem_not_read")))]
-        known = {str(Msg(key)): Msg(key) for key in ("problem_no_records", "problem_not_read")}
         for where, message in entries:
-            # What was wrong as the manifest remembers it (the parser's words;
-            # the indexer's own in the UI's language).
-            said = known.get(message, Msg(message))
-            self.problem(Problem.of(str(path), Msg("problem_unchanged_unread", message=said), where))
+            # What was wrong as the manifest remembers it (in English): a
+            # message without parameters, and "record 3", "item 2", "line 12",
+            # in the UI's language again; the rest as remembered.
+            said = _remembered(message)
+            self.problem(Problem.of(str(path), Msg("problem_unchanged_unread", message=said),
+                                    _remembered_where(where)))
 
     def _moved_from(self, key: str, digest: str) -> None:
         """A new path whose content an indexed path had, and that path is

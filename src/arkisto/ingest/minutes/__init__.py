@@ -24,6 +24,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from ...i18n import Msg
 from ...models import Attachment, Decision, Person, Source
 from ...text import one_line
 from ..common import (
@@ -32,6 +33,7 @@ from ..common import (
     date_from_file_name,
     first_sentence,
     new_decision,
+    where_item,
 )
 from ..doc import Document, Line
 from ..people import fill_contact
@@ -175,7 +177,7 @@ def _caps_or_bold_title(line: Line) -> bool:
 
 def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[Line], before: list[Line],
             index: int, count: int, result: IngestResult, fmt: str) -> Decision | None:
-    where = f"§ {head.section}" if head else (f"item {index + 1}" if count > 1 else None)
+    where = f"§ {head.section}" if head else (where_item(index + 1) if count > 1 else None)
     derived: list[str] = []
     derived_from: dict[str, str] = {}
     title, lines, before_rest = _title(head, lines, before, count)
@@ -216,7 +218,7 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
     handling = prose(blocks.get("handling") + blocks.get("history") + earlier)
     if not any((proposal, decision_text, preparation, handling)):
         if count > 1 and head is not None and not lines:
-            result.warn("item has no text (only its heading)", where)
+            result.warn(Msg("ingest_item_heading_only"), where)
         elif not lines and not before:
             return None
 
@@ -425,10 +427,11 @@ def _record(doc: Document, meeting: Meeting, head: Heading | None, lines: list[L
         derived=derived,
         derived_from=derived_from,
     )
-    missing = [n for n, v in (("committee", committee), ("section", section), ("title", title),
-                              ("meeting date", meeting_date), ("decision", decision_text or proposal)) if not v]
+    missing = tuple(Msg(f"ingest_field_{n}") for n, v in (
+        ("committee", committee), ("section", section), ("title", title), ("meeting_date", meeting_date),
+        ("decision", decision_text or proposal)) if not v)
     if missing:
-        result.warn("missing: " + ", ".join(missing), where)
+        result.warn(Msg("ingest_missing", fields=missing), where)
     return rec
 
 

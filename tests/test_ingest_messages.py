@@ -211,11 +211,14 @@ def test_a_file_that_cannot_be_read_is_said_in_finnish(tmp_path: Path):
         f"{empty}: empty file (nothing but whitespace)"
 
 
-def test_a_file_still_unread_on_a_rerun_is_said_in_finnish_again(tmp_path: Path):
-    """The manifest remembers what was wrong in English; a message with no
-    parameters, and "line 1", come back in the UI's language (one with
-    parameters stays as remembered)."""
+def unread_twice(tmp_path: Path, tamper=None) -> tuple[Path, list]:
+    """Two files arkisto cannot read, indexed twice (``tamper`` may change
+    the manifest's sources between the runs): the docs folder and the
+    second run's problems."""
+    import json
+
     from arkisto.search.indexer import index_paths
+    from arkisto.search.store import MANIFEST, IndexStore
 
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -223,12 +226,84 @@ def test_a_file_still_unread_on_a_rerun_is_said_in_finnish_again(tmp_path: Path)
     (docs / "rivit.jsonl").write_text('{"kind": "decision", "source": {"path": "x", "format": "y"}, "title": 5}\n',
                                       encoding="utf-8")
     index_paths([docs], tmp_path / "ix")
+    if tamper is not None:
+        store = IndexStore(tmp_path / "ix")
+        path = store.root / store.current_name() / MANIFEST
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key, entry in data["sources"].items():
+            tamper(key, entry)
+        path.write_text(json.dumps(data), encoding="utf-8")
     again: list = []
     index_paths([docs], tmp_path / "ix", on_problem=again.append)
+    return docs, again
+
+
+def test_a_file_still_unread_on_a_rerun_is_said_in_finnish_again(tmp_path: Path):
+    """The manifest remembers what was wrong as keys and parameters, so a
+    re-run says it in the UI's language, parameters and all; the English
+    stays what it was."""
+    docs, again = unread_twice(tmp_path)
+    fi = sorted(p.line(Strings("fi")) for p in again)
+    assert fi[0] == f"{docs / 'rivit.jsonl'}: rivi 1: virheellinen tietue: title: Input should be a valid string " \
+                    "(ennallaan edellisestä ajosta, ei luettu uudelleen)"
+    assert fi[1] == f"{docs / 'tyhja.txt'}: tiedosto on tyhjä (vain tyhjiä merkkejä) " \
+                    "(ennallaan edellisestä ajosta, ei luettu uudelleen)"
+    assert sorted(str(p) for p in again) == [
+        f"{docs / 'rivit.jsonl'}: line 1: not a valid record: title: Input should be a valid string "
+        "(unchanged since the last run, not read again)",
+        f"{docs / 'tyhja.txt'}: empty file (nothing but whitespace) (unchanged since the last run, not read again)"]
+
+
+def test_an_index_written_before_the_keys_were_kept_says_what_it_can_in_finnish(tmp_path: Path):
+    """A manifest with only the English: a message with no parameters, and
+    "line 1", come back in the UI's language, the rest as remembered."""
+    docs, again = unread_twice(tmp_path, lambda key, entry: entry.pop("failed_msg", None))
     fi = sorted(p.line(Strings("fi")) for p in again)
     assert fi[0] == f"{docs / 'rivit.jsonl'}: rivi 1: not a valid record: title: Input should be a valid string " \
                     "(ennallaan edellisestä ajosta, ei luettu uudelleen)"
     assert fi[1] == f"{docs / 'tyhja.txt'}: tiedosto on tyhjä (vain tyhjiä merkkejä) " \
                     "(ennallaan edellisestä ajosta, ei luettu uudelleen)"
-    assert sorted(str(p) for p in again)[1] == f"{docs / 'tyhja.txt'}: empty file (nothing but whitespace) " \
-                                               "(unchanged since the last run, not read again)"
+
+
+@pytest.mark.parametrize("kept", [
+    {"key": "cfg_page_size", "params": {"path": "x"}},  # not a problem's key
+    {"key": "no_such_key", "params": {}},
+    {"key": "ingest_invalid_record", "params": {}},  # its text wants {errors}
+    {"key": "ingest_invalid_record", "params": {"errors": {"key": "ingest_invalid_record", "params": {
+        "errors": {"key": "ingest_invalid_record", "params": {"errors": {"key": "ingest_invalid_record", "params": {
+            "errors": {"key": "ingest_invalid_record", "params": {"errors": "deep"}}}}}}}}}},
+    {"key": "ingest_invalid_record", "params": {"errors": {"list": ["x"] * 100}}},
+    {"key": "ingest_invalid_record", "params": {"errors": {"__class__": "x"}}},
+    {"key": "ingest_invalid_record", "params": {"errors": "x", "__init__": 1, "0": 2}},
+    {"key": "ingest_too_big", "params": {"size": "{0.__class__}", "limit": [1], "what": None}},
+    {"key": "ingest_invalid_record", "params": {"errors": float("nan")}},
+    "ingest_invalid_record",
+    [1, 2],
+])
+def test_a_tampered_kept_message_falls_back_to_the_remembered_english(tmp_path: Path, kept):
+    """The manifest is read from disk: a kept message that is not one of
+    the problems' keys with plain parameters its text takes is not used,
+    and the English the manifest remembers is said instead."""
+    def tamper(key: str, entry: dict) -> None:
+        if "failed_msg" in entry:
+            entry["failed_msg"] = [[kept, kept] for _ in entry["failed_msg"]]
+
+    docs, again = unread_twice(tmp_path, tamper)
+    fi = sorted(p.line(Strings("fi")) for p in again)
+    assert fi[0] == f"{docs / 'rivit.jsonl'}: rivi 1: not a valid record: title: Input should be a valid string " \
+                    "(ennallaan edellisestä ajosta, ei luettu uudelleen)"
+    assert fi[1] == f"{docs / 'tyhja.txt'}: tiedosto on tyhjä (vain tyhjiä merkkejä) " \
+                    "(ennallaan edellisestä ajosta, ei luettu uudelleen)"
+
+
+def test_a_kept_message_comes_back_as_it_was_written():
+    from arkisto.i18n import dump_msg, load_msg
+
+    m = Msg("ingest_too_big", size="80.0", limit=64, what=Msg("ingest_field_title"))
+    back = load_msg(dump_msg(m), ("ingest_",))
+    assert back is not None and (back.key, back.params) == (m.key, m.params)
+    assert back.render(Strings("fi")) == m.render(Strings("fi"))
+    listed = Msg("ingest_missing", fields=(Msg("ingest_field_title"), Msg("ingest_field_meeting_date")))
+    again = load_msg(dump_msg(listed), ("ingest_",))
+    assert again is not None and str(again) == str(listed)
+    assert load_msg(dump_msg(m), ("problem_",)) is None

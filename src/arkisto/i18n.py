@@ -1156,3 +1156,86 @@ def _render_param(value: object, s: Strings) -> object:
     if isinstance(value, (tuple, list)):
         return ", ".join(str(_render_param(v, s)) for v in value)
     return value
+
+
+# --- a Msg kept on disk -------------------------------------------------------------
+#
+# The index's manifest remembers what was wrong with a file it could not read,
+# so that a re-run, which does not read the unchanged file again, can say it.
+# It keeps the English (for older versions and for people reading the file)
+# and the key with its parameters (``dump_msg``), so the re-run says it in the
+# UI's language.  What is read back is untrusted: ``load_msg`` takes only keys
+# STRINGS has, with the given prefixes, and plain values, and only a message
+# that renders in every language.
+
+_DUMP_DEPTH = 3  # a Msg in a list in a Msg's parameter, and one more
+_DUMP_ITEMS = 64  # values in one kept message, all levels together
+_DUMP_CHARS = 500  # characters of one string parameter
+
+
+def dump_msg(value: object) -> object:
+    """``value`` (a Msg, its parameters) as JSON's types: a Msg as
+    ``{"key": …, "params": {…}}``, a tuple or list as ``{"list": […]}``."""
+    if isinstance(value, Msg):
+        return {"key": value.key, "params": {k: dump_msg(v) for k, v in value.params.items()}}
+    if isinstance(value, (tuple, list)):
+        return {"list": [dump_msg(v) for v in value]}
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return str(value)[:_DUMP_CHARS]
+
+
+def _placeholders(text: str) -> set[str]:
+    """The names of the parameters a text takes (``{size:.1f}``: size)."""
+    import string
+
+    names = set()
+    for _literal, name, _spec, _conv in string.Formatter().parse(text):
+        if name is not None:
+            names.add(name.split(".", 1)[0].split("[", 1)[0])
+    return names
+
+
+def load_msg(data: object, prefixes: tuple[str, ...]) -> Msg | None:
+    """The Msg ``dump_msg`` wrote, or None when ``data`` is not one: an
+    unknown key or one without ``prefixes``, a value of another type, too
+    deep or too many, or parameters its text does not take (it must render
+    in every language)."""
+    budget = [_DUMP_ITEMS]
+
+    def value(v: object, depth: int) -> object:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > _DUMP_DEPTH:
+            raise ValueError("too much")
+        if v is None or isinstance(v, (bool, int, str)):
+            return v[:_DUMP_CHARS] if isinstance(v, str) else v
+        if isinstance(v, float):
+            if v != v or v in (float("inf"), float("-inf")):
+                raise ValueError("not a number")
+            return v
+        if isinstance(v, dict) and set(v) == {"list"} and isinstance(v["list"], list):
+            return tuple(value(x, depth + 1) for x in v["list"])
+        if isinstance(v, dict) and set(v) == {"key", "params"}:
+            return msg(v, depth + 1)
+        raise ValueError("not a kept value")
+
+    def msg(v: dict, depth: int) -> Msg:
+        key, params = v["key"], v["params"]
+        if not (isinstance(key, str) and key.startswith(prefixes) and key in STRINGS["en"]
+                and isinstance(params, dict) and all(isinstance(k, str) and k.isidentifier() for k in params)):
+            raise ValueError("not a kept message")
+        for lang in STRINGS:  # the text takes exactly these parameters, in every language
+            text = STRINGS[lang].get(key)
+            if text is not None and _placeholders(text) != set(params):
+                raise ValueError("not this text's parameters")
+        return Msg(key, **{k: value(p, depth) for k, p in params.items()})
+
+    if not isinstance(data, dict) or set(data) != {"key", "params"}:
+        return None
+    try:
+        out = msg(data, 0)
+        for lang in STRINGS:
+            out.render(Strings(lang))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+    return out

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import __version__
 from ..errors import from_os_error
-from ..i18n import STRINGS, Msg, Strings
+from ..i18n import STRINGS, Msg, Strings, dump_msg, load_msg
 from ..ingest import Problem, iter_files, parse_path
 from ..ingest.ahead import ParseAhead, default_jobs
 from ..ingest.detect import file_digest
@@ -93,6 +93,7 @@ FAILED_CHARS = 500
 
 _KNOWN: dict[str, Msg] = {}
 _WHERE = re.compile(r"(record|item|line) (\d+)")
+_KEPT = ("problem_", "ingest_")  # the keys a manifest's kept message may have
 
 
 def _remembered(message: str) -> Msg:
@@ -688,9 +689,13 @@ class IndexRun:
         elif not ids:
             # Remembered with the file's hash, so that a re-run, which does not
             # read an unchanged file again, still lists it as unread.
-            errors = [p for p in result.problems if p.severity == "error"]
-            self.sources[key]["failed"] = [[p.where or "", p.message[:FAILED_CHARS]] for p in errors[:FAILED_KEPT]] \
-                or [["", str(Msg("problem_no_records"))]]
+            errors = [p for p in result.problems if p.severity == "error"][:FAILED_KEPT] \
+                or [Problem.of(str(path), Msg("problem_no_records"))]
+            self.sources[key]["failed"] = [[p.where or "", p.message[:FAILED_CHARS]] for p in errors]
+            # The same as keys and parameters, said in the UI's language on a re-run.
+            self.sources[key]["failed_msg"] = [
+                [dump_msg(p.where) if isinstance(p.where, Msg) else None,
+                 dump_msg(p.msg) if p.msg is not None else None] for p in errors]
         self.changed_since_checkpoint += 1
 
     def _first_indexed(self, record_id: str, again: bool = True):
@@ -718,20 +723,28 @@ class IndexRun:
         self.report.files_skipped_unchanged += 1
         self.unread_unchanged.add(key)
         failed = prev.get("failed")
-        entries = []
+        kept = prev.get("failed_msg")
+        kept = kept if isinstance(kept, list) else []
+        entries: list[tuple[str | None, Msg]] = []
         if isinstance(failed, list):  # the manifest is read from disk: only strings, and short
-            for entry in failed[:FAILED_KEPT]:
+            for i, entry in enumerate(failed[:FAILED_KEPT]):
                 if isinstance(entry, list) and len(entry) == 2 and all(isinstance(x, str) for x in entry):
-                    entries.append((entry[0][:FAILED_CHARS] or None, entry[1][:FAILED_CHARS]))
+                    where: str | None = entry[0][:FAILED_CHARS] or None
+                    message = entry[1][:FAILED_CHARS]
+                    # As keys and parameters where the manifest keeps them,
+                    # in the UI's language; else (an index written before
+                    # they were kept) from the English: a message without
+                    # parameters, and "record 3", "item 2", "line 12"; the
+                    # rest as written.
+                    msgs = kept[i] if i < len(kept) and isinstance(kept[i], list) and len(kept[i]) == 2 \
+                        else [None, None]
+                    said = load_msg(msgs[1], _KEPT) or _remembered(message)
+                    where = load_msg(msgs[0], _KEPT) or _remembered_where(where)
+                    entries.append((where, said))
         if not entries:
-            entries = [(None, str(Msg("problem_not_read")))]
-        for where, message in entries:
-            # What was wrong as the manifest remembers it (in English): a
-            # message without parameters, and "record 3", "item 2", "line 12",
-            # in the UI's language again; the rest as remembered.
-            said = _remembered(message)
-            self.problem(Problem.of(str(path), Msg("problem_unchanged_unread", message=said),
-                                    _remembered_where(where)))
+            entries = [(None, Msg("problem_not_read"))]
+        for where, said in entries:
+            self.problem(Problem.of(str(path), Msg("problem_unchanged_unread", message=said), where))
 
     def _moved_from(self, key: str, digest: str) -> None:
         """A new path whose content an indexed path had, and that path is

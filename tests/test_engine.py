@@ -323,6 +323,51 @@ def test_facet_counts_and_top_values_over_any_match(segmented_index: Path):
         assert multi_seen
 
 
+def test_a_facet_filter_from_the_ordinals_is_the_values_postings(segmented_index: Path):
+    """A filter's documents taken from the facet arrays are those of the
+    values' postings (``Engine.any_of``), deleted documents left out: every
+    value of every facet alone, values together, and values the index
+    does not have."""
+    from arkisto.search.schema import FACETS
+
+    with SearchService(segmented_index) as svc, svc._pin():
+        cache, engine, px = svc.facet_cache(), svc.engine(), svc.postings()
+        assert not engine.live.all()
+        tried = 0
+        for facet, (field, _multi) in FACETS.items():
+            known = cache.known[facet]
+            picks = [[v] for v in known] + [known[::2], known[:3] + ["ei ole"], ["ei ole"], []]
+            for values in picks:
+                got = cache.mask(facet, values)
+                assert got.dtype == bool and len(got) == engine.n
+                assert np.array_equal(got, engine.any_of(px, field, values)), (facet, values)
+                tried += int(got.any())
+        assert tried > 20 and cache.pairs
+
+
+def test_a_search_filtered_by_a_facet_reads_no_postings_of_its_values(segmented_index: Path, monkeypatch):
+    """A search filtered by a committee gives what it gave when the
+    committee's postings were walked, without walking them."""
+    from arkisto.search.engine import Engine
+
+    with SearchService(segmented_index) as svc:
+        body = svc.search("").facets["committee"].values[0].value
+        walked = []
+        original = Engine.walk_term
+
+        def walk_term(self, px, field, btext):
+            walked.append(field)
+            return original(self, px, field, btext)
+
+        monkeypatch.setattr(Engine, "walk_term", walk_term)
+        res = svc.search("", filters={"committee": [body]}, limit=500)
+        assert "committee" not in walked
+        assert res.total and {h.committee for h in res.hits} == {body}
+        with svc._pin():
+            expected = svc.engine().any_of(svc.postings(), "committee", [body])
+        assert res.total == int(np.count_nonzero(expected))
+
+
 def test_facet_ties_are_ordered_by_name_ignoring_case():
     """Values counted alike are listed by name as a reader sorts them (case
     ignored), not in the index's byte order, which puts capitals first."""

@@ -52,6 +52,19 @@ def test_selecting_the_facet_label_selects_the_project(svc):
     assert ids(res) == {"v1", "v2", "v3"}
 
 
+def test_a_project_filter_works_out_the_typed_values_key_once(svc, monkeypatch):
+    """Not once per project the archive has (5,000 projects at a million
+    decisions made a filtered search 45 ms slower)."""
+    import arkisto.projects
+
+    calls = []
+    original = arkisto.projects.project_key
+    monkeypatch.setattr(arkisto.projects, "project_key", lambda text: calls.append(text) or original(text))
+    res = svc.search("", filters={"funded_project": ["VALSSI"]})
+    assert ids(res) == {"v1", "v2", "v3"}
+    assert calls.count("VALSSI") == 1
+
+
 def test_similar_names_stay_apart(svc):
     assert ids(svc.search("hanke:kärrynpyörä")) == {"v3"}
     assert ids(svc.search('hanke:"Kärrynpyörää kaiken ikää 2"')) == {"k2"}

@@ -574,7 +574,7 @@ class FacetArrays:
     documents' ordinals, or of the others' taken from the totals."""
 
     def __init__(self, engine: Engine, px, facets: dict[str, tuple[str, bool]]):
-        n = engine.n
+        n = self.n = engine.n
         self.known: dict[str, list[str]] = {}
         self.single: dict[str, np.ndarray] = {}
         self.pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -614,6 +614,23 @@ class FacetArrays:
         if match.dense:
             return self.total[facet] - np.bincount(ords[match.outside()], minlength=size)
         return np.bincount(ords[match.inside()], minlength=size)
+
+    def mask(self, facet: str, values: list[str]) -> np.ndarray:
+        """The live documents with any of ``values`` (as the index holds
+        them) in ``facet``: what ``Engine.any_of`` gives for its field, from
+        the ordinals instead of the values' postings (a filter on a body
+        of 150,000 decisions read its postings in 35 ms at a million)."""
+        ords = sorted({o for o in map(lambda v: self.ordinal(facet, v), values) if o})
+        if facet in self.pairs:
+            out = np.zeros(self.n, dtype=bool)
+            if ords:
+                pdocs, pords = self.pairs[facet]
+                out[pdocs[pords == ords[0] if len(ords) == 1 else np.isin(pords, ords)]] = True
+            return out
+        single = self.single[facet]
+        if not ords:
+            return np.zeros(self.n, dtype=bool)
+        return single == ords[0] if len(ords) == 1 else np.isin(single, ords)
 
     def count(self, facet: str, match: Matched | np.ndarray) -> dict[str, int]:
         """Value -> number of matched documents, for the values matched."""

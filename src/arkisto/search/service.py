@@ -425,6 +425,7 @@ class SearchService:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         with self._pin():
             t0 = time.perf_counter()
+            self.facet_cache()  # counted below; a filter's documents are read from it too
             r = self._resolve(query, filters)
             facets = self._ordered(self._facets(r, FACETS, facet_limit))
             shown = dict(r.selected)
@@ -540,6 +541,7 @@ class SearchService:
         if name not in FACETS:
             raise ValueError(f"facet must be one of {', '.join(FACETS)}")
         with self._pin():
+            self.facet_cache()
             return self._facets(self._resolve(query, filters), (name,), limit)[name]
 
     def _facets(self, r: _Resolved, names, limit: int | None) -> dict[str, Facet]:
@@ -645,7 +647,8 @@ class SearchService:
                 names.setdefault(name, []).append(k)
         from ..projects import project_key
 
-        own = [k for k in known if k == project_key(pattern)]
+        key = project_key(pattern)  # once: with 5,000 projects it was 5,000 times a filter
+        own = [key] if key in set(known) else []
         found = [k for n in match_values(pattern, list(names)) for k in names[n]]
         return list(dict.fromkeys(own + found))
 
@@ -729,7 +732,7 @@ class SearchService:
         engine, px = self.engine(), self.postings()
         memo: dict = {}
         base, scores = engine.run(px, plan.query, memo)
-        facet_sets = {f: engine.any_of(px, FACETS[f][0], vals) for f, vals in selected.items()}
+        facet_sets = {f: self._facet_mask(f, vals) for f, vals in selected.items()}
         if plan.amounts:  # not a facet: it narrows every facet's counts
             facet_sets[AMOUNT] = self._amount_mask(plan.amounts)
         matches = base
@@ -763,6 +766,15 @@ class SearchService:
         for docs in facet_sets.values():
             matches = matches & docs
         return _Resolved(plan, selected, hints, base, facet_sets, matches, scores, words)
+
+    def _facet_mask(self, facet: str, values: list[str]) -> np.ndarray:
+        """The documents a filter on ``facet`` selects: from the facet
+        arrays when they are read (a search counts facets, so it reads them
+        first), else from the values' postings."""
+        facets = self._cur().facets
+        if facets is not None:
+            return facets.mask(facet, values)
+        return self.engine().any_of(self.postings(), FACETS[facet][0], values)
 
     def _amount_mask(self, amounts) -> np.ndarray:
         """The documents every amount filter holds for (summa:>100000)."""

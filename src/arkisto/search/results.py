@@ -67,6 +67,9 @@ class SearchResult:
     filters: dict[str, list[str]] = field(default_factory=dict)
     terms: list[str] = field(default_factory=list)  # analysed query terms, for highlighting
     all_words_total: int | None = None  # set when results with only some words follow
+    # Hits whose snippet a search left for later (``snippets=``): their place
+    # in ``hits`` and the terms the snippet should show first.  Not in JSON.
+    later: list[tuple[int, set[str] | None]] = field(default_factory=list, repr=False)
 
     def to_json(self) -> dict:
         return {

@@ -416,11 +416,18 @@ class SearchService:
         offset: int = 0,
         facet_limit: int | None = 50,
         with_records: bool = True,
+        snippets: int | None = None,
     ) -> SearchResult:
         """One page of results of ``query`` (the query language: see
         ``plan``) with ``filters`` (facet -> values, OR-ed within a facet),
         the facet counts, and notes about the query.  ``sort`` is one of
-        SORTS; ``with_records`` puts each hit's whole record on it."""
+        SORTS; ``with_records`` puts each hit's whole record on it.
+
+        ``snippets``: only the first this many hits get their snippet now;
+        the others have an empty one, listed in ``later``, until
+        ``fill_snippets``.  A screen that shows a few hits at a time paints
+        those first: a snippet is the slowest part of a hit (its words
+        analysed) and a page holds more hits than fit."""
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
         with self._pin():
@@ -437,13 +444,17 @@ class SearchService:
 
             hits: list[Hit] = []
             terms: list[str] = []
+            later: list[tuple[int, set[str] | None]] = []
             total = int(np.count_nonzero(r.matches))
             if total and limit > 0:
                 terms = r.terms
                 top, scores = self._ranked(r, sort, offset + limit)
                 for docnum, score in list(zip(top.tolist(), scores.tolist()))[offset:]:
                     prefer = r.words.prefer(docnum) if r.words is not None else None
-                    hit = self._hit(docnum, score, set(terms), with_records, prefer)
+                    now = snippets is None or len(hits) < snippets
+                    hit = self._hit(docnum, score, set(terms), with_records, prefer, snippet=now)
+                    if not now:
+                        later.append((len(hits), prefer))
                     if r.words is not None and r.words.relaxed:
                         hit.missing = r.words.missing(docnum)
                     hits.append(hit)
@@ -457,7 +468,27 @@ class SearchService:
                 limit=limit, elapsed_ms=elapsed, hints=r.hints, filters=shown, terms=terms,
                 all_words_total=(r.words.all_words_total if r.words is not None and r.words.all_words_total
                                  is not None and r.words.all_words_total < total else None),
+                later=later,
             )
+
+    def fill_snippets(self, result: SearchResult) -> list[int]:
+        """The snippets ``search`` left for later (``result.later``), put on
+        their hits; returns those hits' places in ``result.hits``.  Made
+        from each hit's record as it is on the hit (a record redacted for
+        the screen gives a snippet without the personal data)."""
+        done = []
+        terms = set(result.terms)
+        with self._pin():
+            while result.later:
+                i, prefer = result.later.pop(0)
+                hit = result.hits[i]
+                rec = hit.record if hit.record is not None else self.get(hit.id)
+                if rec is None:
+                    continue
+                hit.snippet, hit.highlights = make_snippet(record_text(rec), terms, prefer=prefer,
+                                                           lang=rec.language)
+                done.append(i)
+        return done
 
     # --- did you mean ---------------------------------------------------------------
 
@@ -875,24 +906,27 @@ class SearchService:
         return top, acc[top]
 
     def _hit(self, docnum: int, score: float, terms: set[str], with_records: bool,
-             prefer: set[str] | None = None) -> Hit:
+             prefer: set[str] | None = None, snippet: bool = True) -> Hit:
         rec = self._record(self.searcher().stored_fields(docnum))
-        text = record_text(rec)
-        snippet, spans = make_snippet(text, terms, prefer=prefer, lang=rec.language)
+        spans: list[tuple[int, int]] = []
+        if snippet:
+            snippet_text, spans = make_snippet(record_text(rec), terms, prefer=prefer, lang=rec.language)
+        else:
+            snippet_text = ""
         also = [src.model_dump(exclude_none=True) for src in rec.also]
         if isinstance(rec, Decision):
             return Hit(
                 id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
                 committee=rec.committee, meeting_date=rec.meeting_date.isoformat() if rec.meeting_date else None,
                 year=rec.year, section=rec.section, presenter=rec.presenter.name if rec.presenter else None,
-                outcome=rec.outcome.value if rec.outcome else None, snippet=snippet, highlights=spans,
+                outcome=rec.outcome.value if rec.outcome else None, snippet=snippet_text, highlights=spans,
                 score=round(float(score or 0.0), 4), source=rec.source.model_dump(exclude_none=True),
                 record=rec if with_records else None, also=also,
             )
         return Hit(
             id=rec.id, kind=rec.kind, title=rec.title or rec.citation(), municipality=rec.municipality,
             committee=rec.organisation, meeting_date=None, year=rec.year, section=None, presenter=None,
-            outcome=None, snippet=snippet, highlights=spans, score=round(float(score or 0.0), 4),
+            outcome=None, snippet=snippet_text, highlights=spans, score=round(float(score or 0.0), 4),
             source=rec.source.model_dump(exclude_none=True), record=rec if with_records else None, also=also,
         )
 

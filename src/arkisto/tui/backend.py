@@ -227,13 +227,15 @@ class Backend:
     def doc_count(self) -> int:
         return self._recovering(self.svc.doc_count) if self.svc else 0
 
-    def search(self, req: Request, redaction: tuple = ("never", 0)) -> SearchResult:
+    def search(self, req: Request, redaction: tuple = ("never", 0), snippets: int | None = None) -> SearchResult:
         """The request's page of hits; with a redaction (the config's mode and
-        days) the hits' titles and snippets hold no personal data."""
+        days) the hits' titles and snippets hold no personal data.
+        ``snippets``: the hits that get their snippet now (those on the
+        screen); ``fill_snippets`` makes the rest."""
         def run() -> SearchResult:
             svc = self._open_svc()
             res = svc.search(req.query, filters=req.filter_lists(), sort=req.sort, limit=req.limit,
-                             offset=req.offset, facet_limit=FACET_LIMIT)
+                             offset=req.offset, facet_limit=FACET_LIMIT, snippets=snippets)
             if redaction[0] != "never":
                 from ..export import redact_hit
 
@@ -242,6 +244,12 @@ class Backend:
             return res
 
         return self._recovering(run)
+
+    def fill_snippets(self, res: SearchResult) -> list[int]:
+        """The snippets ``search`` left for later, on their hits (made from
+        the hits' records, redacted already where the config says so);
+        returns the hits' places in ``res.hits``."""
+        return self._recovering(self._open_svc().fill_snippets, res)
 
     def facet(self, req: Request, name: str):
         """All the values of the request's facet ``name`` (a search lists

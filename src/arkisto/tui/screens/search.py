@@ -441,8 +441,10 @@ class SearchScreen(Screen):
         if delay:
             await asyncio.sleep(delay)
         settings = self.arkisto.settings  # the config's `redact` masks the list's snippets too
+        # Snippets for the hits that fit on the screen now, the rest after the paint.
+        fits = self.query_one(ResultList).fits()
         fut = self.backend.submit(self.backend.search, req,
-                                  (settings.redact, settings.redact_after_days, settings.redact_officials))
+                                  (settings.redact, settings.redact_after_days, settings.redact_officials), fits)
         # No cyclic collection between here and the painted result (collector.py).
         release = collector.hold()
         painted = False
@@ -472,6 +474,25 @@ class SearchScreen(Screen):
         finally:
             if not painted:
                 release()
+        if res.later:
+            await self.fill_snippets(req, res)
+
+    async def fill_snippets(self, req: Request, res: SearchResult) -> None:
+        """The snippets of the hits below the screen, which the search left
+        for after the paint (a newer search cancels this, as it cancels the
+        search's worker)."""
+        fut = self.backend.submit(self.backend.fill_snippets, res)
+        try:
+            places = await fut
+        except asyncio.CancelledError:
+            fut.cancel()
+            raise
+        except Exception as exc:
+            self.say_failed(exc)  # the hits below stay without their snippets
+            return
+        if req != self.request() or self.result is not res:
+            return
+        self.query_one(ResultList).fill(res, places, self.s)
 
     def say_failed(self, exc: Exception) -> None:
         """What went wrong with a search or a facet's values: an arkisto

@@ -88,11 +88,7 @@ class ResultList(OptionList):
         for i, hit in enumerate(self.hits):
             if i:
                 options.append(None)
-            prompt = hit_prompt(hit, s, result.offset + i + 1)
-            if hit.record is not None and hit.record.personal:
-                prompt.append("\n")
-                prompt.append(f"⚠ {s('personal_badge')}", style=PERSONAL)
-            options.append(Option(prompt, id=hit.id))
+            options.append(Option(self._prompt(hit, s, result.offset + i + 1), id=hit.id))
         if result.offset + len(self.hits) < result.total:
             options.append(None)
             options.append(Option(Text(s("next_page"), style="bold"), id=NEXT))
@@ -102,6 +98,28 @@ class ResultList(OptionList):
         first = 2 if result.offset > 0 and self.hits else 0
         self.highlighted = first if self.option_count and not self.get_option_at_index(first).disabled else None
         self.scroll_home(animate=False)
+
+    def _prompt(self, hit: Hit, s, number: int) -> Text:
+        prompt = hit_prompt(hit, s, number)
+        if hit.record is not None and hit.record.personal:
+            prompt.append("\n")
+            prompt.append(f"⚠ {s('personal_badge')}", style=PERSONAL)
+        return prompt
+
+    def fill(self, result: SearchResult, places: list[int], s) -> None:
+        """The hits at ``places`` of the shown result again, now with the
+        snippets the search left for later."""
+        for i in places:
+            hit = result.hits[i]
+            if self._by_id.get(hit.id) is hit:
+                self.replace_option_prompt(hit.id, self._prompt(hit, s, result.offset + i + 1))
+
+    def fits(self) -> int:
+        """How many hits the list can show at its height, at most: a hit
+        with a snippet takes at least four lines (its title, a line of
+        metadata, the snippet and a separator), and one more may show in
+        part.  (Were one shorter, its snippet would follow a moment later.)"""
+        return max(4, self.size.height // 4 + 1)
 
     def set_enter_label(self, label: str) -> None:
         """Show Enter in the footer as ``label`` (the class's bindings are

@@ -620,7 +620,7 @@ class FacetArrays:
         them) in ``facet``: what ``Engine.any_of`` gives for its field, from
         the ordinals instead of the values' postings (a filter on a body
         of 150,000 decisions read its postings in 35 ms at a million)."""
-        ords = sorted({o for o in map(lambda v: self.ordinal(facet, v), values) if o})
+        ords = sorted({self.ordinal(facet, v) for v in values} - {0})
         if facet in self.pairs:
             out = np.zeros(self.n, dtype=bool)
             if ords:

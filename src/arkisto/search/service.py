@@ -478,9 +478,9 @@ class SearchService:
         the screen gives a snippet without the personal data)."""
         done = []
         terms = set(result.terms)
+        later, result.later = result.later, []
         with self._pin():
-            while result.later:
-                i, prefer = result.later.pop(0)
+            for i, prefer in later:
                 hit = result.hits[i]
                 rec = hit.record if hit.record is not None else self.get(hit.id)
                 if rec is None:

@@ -65,6 +65,56 @@ def test_a_project_filter_works_out_the_typed_values_key_once(svc, monkeypatch):
     assert calls.count("VALSSI") == 1
 
 
+def test_a_filter_counts_the_archive_once_per_generation(svc, monkeypatch):
+    """What a filter's value is resolved against (each value's live
+    documents, every project's written forms) is worked out once for the
+    generation, not at every filtered search (at a million decisions, half
+    of a project-filtered search's time)."""
+    from arkisto.search.engine import FacetArrays
+
+    svc.search("", filters={"funded_project": ["VALSSI"], "committee": ["sivistys"]})
+    counted = []
+    original = FacetArrays.count
+
+    def count(self, facet, match):
+        counted.append(facet)
+        return original(self, facet, match)
+
+    monkeypatch.setattr(FacetArrays, "count", count)
+    for value in ("valssi-hanke", "kärrynpyörä", "VALSSI"):
+        res = svc.search("", filters={"funded_project": [value], "committee": ["sivistys"]})
+        assert res.filters["funded_project"] and res.filters["committee"] == ["Sivistyslautakunta"]
+    assert "funded_project" not in counted and "committee" not in counted
+
+
+def test_a_new_generations_projects_and_values_are_resolved_anew(tmp_path):
+    """The resolved values belong to the generation: a project and a
+    committee that only the reopened index holds are found by name."""
+    import json
+
+    from arkisto.search.indexer import index_paths
+    from arkisto.search.service import SearchService
+    from helpers import decision
+
+    ix = build_index(tmp_path)
+    with SearchService(ix) as s:
+        assert ids(s.search("hanke:valssi")) == {"v1", "v2", "v3"}
+        assert not ids(s.search("hanke:lukukoira toimielin:nuoriso"))
+        extra = tmp_path / "projects-archive" / "extra.json"
+        extra.write_text(json.dumps([decision(
+            id="n9", municipality="Heinola", committee="Nuorisolautakunta", meeting_date="2025-01-20",
+            section="2", title="Lukukoira-hankkeen avustus",
+            funded_projects=[{"name": "Lukukoira-hanke", "funder": "OPH", "key": "lukukoira", "funders": ["OPH"],
+                              "stage": "application", "sentence": "Haetaan avustusta Lukukoira-hankkeelle."}])],
+            ensure_ascii=False), encoding="utf-8")
+        index_paths([tmp_path / "projects-archive"], ix)
+        s.reopen()
+        res = s.search("hanke:lukukoira toimielin:nuoriso")
+        assert ids(res) == {"n9"}
+        assert res.filters == {"funded_project": ["Lukukoira-hanke"], "committee": ["Nuorisolautakunta"]}
+        assert ids(s.search("hanke:valssi")) == {"v1", "v2", "v3"}
+
+
 def test_similar_names_stay_apart(svc):
     assert ids(svc.search("hanke:kärrynpyörä")) == {"v3"}
     assert ids(svc.search('hanke:"Kärrynpyörää kaiken ikää 2"')) == {"k2"}

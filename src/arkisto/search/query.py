@@ -116,17 +116,19 @@ def expand_years(values: list[str], known: list[str]) -> tuple[list[str], list[s
     return out, hints
 
 
-def match_values(pattern: str, known: list[str]) -> list[str]:
+def match_values(pattern: str, known: list[str], folded: list[str] | None = None) -> list[str]:
     """Facet values a typed value means: exact (any case), else those starting
-    with it, else those containing it."""
+    with it, else those containing it.  ``folded``: the values' casefolds,
+    when the caller keeps them."""
     p = pattern.casefold()
-    exact = [k for k in known if k.casefold() == p]
+    pairs = list(zip(known, folded if folded is not None else [k.casefold() for k in known], strict=True))
+    exact = [k for k, f in pairs if f == p]
     if exact:
         return exact
-    starts = [k for k in known if k.casefold().startswith(p)]
+    starts = [k for k, f in pairs if f.startswith(p)]
     if starts:
         return starts
-    return [k for k in known if p in k.casefold()]
+    return [k for k, f in pairs if p in f]
 
 
 CASE_ID = re.compile(

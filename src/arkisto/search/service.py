@@ -89,6 +89,13 @@ class _Generation:
         self.written_names: dict[str, list[str]] | None = None  # canonical municipality -> its other names
         self.lexicon: _Lexicon | None = None  # the text field's words, for "did you mean" (built on first use)
         self.first_indexed: tuple[np.ndarray, np.ndarray] | None = None  # (microseconds, present) per document
+        # facet -> (each value's live documents, the values live documents
+        # hold, their casefolds): what a filter's value is resolved against
+        # (``SearchService._live_values``), and the funded projects' written
+        # forms -> keys likewise (``_project_names``).  The live documents of
+        # a generation never change.
+        self.live_values: dict[str, tuple[dict[str, int], list[str], list[str]]] = {}
+        self.project_names: tuple[dict[str, list[str]], list[str], list[str]] | None = None
         # Frequent terms' postings kept beside the segments (hotpostings.py), opened per segment on first use.
         schema = ix.schema
         self.hot = HotPostings(getattr(ix.storage, "folder", None),
@@ -608,7 +615,7 @@ class SearchService:
         bodies, and the municipality tells them apart."""
         if "municipality" not in facets:
             return facets
-        several = len(self.facet_cache().count("municipality", self.engine().live)) > 1
+        several = len(self._live_values("municipality")[0]) > 1
         if not several:
             return facets
         return {"municipality": facets["municipality"], **{k: v for k, v in facets.items() if k != "municipality"}}
@@ -640,11 +647,24 @@ class SearchService:
             selected[facet] = list(dict.fromkeys(vals))
         return selected
 
+    def _live_values(self, facet: str) -> tuple[dict[str, int], list[str], list[str]]:
+        """(each value's live documents, the values live documents hold in
+        the index's order, their casefolds) of a facet, worked out once per
+        generation: at a million decisions counting every document and
+        casefolding 10,000 presenters' names was most of a filtered
+        search.  Shared: not to be changed."""
+        gen = self._cur()
+        got = gen.live_values.get(facet)
+        if got is None:
+            cache = self.facet_cache()
+            counts = cache.count(facet, self.engine().live)
+            known = [k for k in cache.known.get(facet, []) if k in counts]
+            got = gen.live_values[facet] = (counts, known, [k.casefold() for k in known])
+        return got
+
     def _filter_values(self, facet: str, value: str, hints: list[str]) -> list[str]:
         """The index's values one filter value means (see ``_filters``)."""
-        cache = self.facet_cache()
-        counts = cache.count(facet, self.engine().live)
-        known = [k for k in cache.known.get(facet, []) if k in counts]
+        counts, known, folded = self._live_values(facet)
         if facet == "year":
             vals, h = expand_years([value], known)
             hints += h
@@ -653,7 +673,7 @@ class SearchService:
         elif facet == "municipality":
             vals = self._municipality_matches(value, known) or [self._municipality_canon(value)]
         elif facet == "funded_project":
-            vals = self._project_matches(value, known) or [value]
+            vals = self._project_matches(value) or [value]
         elif facet == "funder":
             vals = self._funder_matches(value, known) or [value]
         else:
@@ -661,26 +681,41 @@ class SearchService:
                 value = OUTCOME_ALIASES.get(value.casefold(), value)
             elif facet == "kind":
                 value = KIND_ALIASES.get(value.casefold(), value)
-            vals = match_values(value, known) or [value]
+            vals = match_values(value, known, folded) or [value]
         if not any(counts.get(v) for v in vals):
             hints.append(self._no_match(facet, value, counts))
         return vals
 
-    def _project_matches(self, pattern: str, known: list[str]) -> list[str]:
-        """The project keys a typed value means, by the key or any written
-        form (hanke:VALSSI, hanke:valssi-hanke, hanke:vals): exact, else
-        prefix, else substring, as ``match_values``; the domain's own key
-        of the value too."""
-        names: dict[str, list[str]] = {}
-        aliases = self.project_cache().names
-        for k in known:
-            for name in [k, *aliases.get(k, [])]:
-                names.setdefault(name, []).append(k)
+    def _project_names(self) -> tuple[dict[str, list[str]], list[str], list[str]]:
+        """Every written form (and key) of the projects live documents
+        name -> their keys, the forms, and the forms' casefolds; once per
+        generation (5,000 projects' forms were gathered and casefolded at
+        every filtered search)."""
+        gen = self._cur()
+        got = gen.project_names
+        if got is None:
+            _counts, known, _folded = self._live_values("funded_project")
+            names: dict[str, list[str]] = {}
+            aliases = self.project_cache().names
+            for k in known:
+                for name in [k, *aliases.get(k, [])]:
+                    names.setdefault(name, []).append(k)
+            got = gen.project_names = (names, list(names), [n.casefold() for n in names])
+        return got
+
+    def _project_matches(self, pattern: str) -> list[str]:
+        """The keys of the projects live documents name that a typed value
+        means, by the key or any written form (hanke:VALSSI,
+        hanke:valssi-hanke, hanke:vals): exact, else prefix, else
+        substring, as ``match_values``; the domain's own key of the value
+        too."""
         from ..projects import project_key
 
+        counts, _known, _folded = self._live_values("funded_project")
+        names, forms, folded = self._project_names()
         key = project_key(pattern)  # once: with 5,000 projects it was 5,000 times a filter
-        own = [key] if key in set(known) else []
-        found = [k for n in match_values(pattern, list(names)) for k in names[n]]
+        own = [key] if key in counts else []
+        found = [k for n in match_values(pattern, forms, folded) for k in names[n]]
         return list(dict.fromkeys(own + found))
 
     def _funder_matches(self, pattern: str, known: list[str]) -> list[str]:
@@ -706,9 +741,8 @@ class SearchService:
             return Note("no_values", facet=facet, value=value)
         other = {"committee": "official", "official": "committee"}.get(facet)
         if other is not None:
-            cache = self.facet_cache()
-            ocounts = cache.count(other, self.engine().live)
-            found = match_values(value, [k for k in cache.known.get(other, []) if k in ocounts])
+            _ocounts, oknown, ofolded = self._live_values(other)
+            found = match_values(value, oknown, ofolded)
             if found:
                 return Note("other_facet", facet=facet, value=value, other=other, values=found[:3])
         names = list(counts)
@@ -1137,11 +1171,8 @@ class SearchService:
         """The key of the project a typed value means (its key or a written
         form, any case; else the only project it is a prefix of)."""
         with self._pin():
-            cache = self.facet_cache()
-            counts = cache.count("funded_project", self.engine().live)
-            known = [k for k in cache.known.get("funded_project", []) if k in counts]
             value = value.strip()
-            found = self._project_matches(value, known) if value else []
+            found = self._project_matches(value) if value else []
             names = self.project_cache().names
             exact = [k for k in found if value.casefold() in (n.casefold() for n in [k, *names.get(k, [])])]
             if exact:

@@ -111,6 +111,62 @@ def test_words_and_phrases_answer_as_from_the_postings(segmented: Path, tmp_path
     assert _answers(bare, queries) == with_tables
 
 
+def _dense_forms(ix: Path) -> int:
+    """Every term of the index walked as a frequent one (read straight into
+    its dense form) against the dense form made from its posting list, bit
+    for bit; returns the number of terms compared."""
+    from arkisto.search.engine import Engine
+
+    compared = 0
+    with SearchService(ix) as svc, svc._pin():
+        px = svc.postings()
+        walked, listed = Engine(px), Engine(px)
+        walked.dense_from = listed.dense_from = 1
+        assert len(walked.dead)  # deleted documents are among the postings
+        for field, btext in px.all_terms():
+            if not px.doc_frequency(field, btext):
+                continue  # listed, but only its merged-away documents had it
+            dense, (mask, contrib) = walked.walk_term(px, field, btext)
+            ids, part = listed.term(px, field, btext)
+            ref_mask, ref_contrib = listed.dense(px, field, btext, ids, part)
+            assert dense, (field, btext)
+            assert np.array_equal(mask, ref_mask), (field, btext)
+            assert np.array_equal(contrib.view(np.uint64), ref_contrib.view(np.uint64)), (field, btext)
+            compared += 1
+    return compared
+
+
+def test_a_frequent_terms_dense_form_is_its_postings_to_the_bit(segmented: Path, tmp_path: Path, monkeypatch):
+    """A frequent term's frequencies are written in place segment by
+    segment and its BM25 worked out in place: the same matches and
+    contributions as from its posting list, from the tables, from the
+    blocks, and through Whoosh's public API."""
+    whoosh_format.TAKEN.clear()
+    assert _dense_forms(segmented) > 1000
+    assert whoosh_format.TAKEN["hot"]
+    bare = _bare(segmented, tmp_path / "bare")
+    whoosh_format.TAKEN.clear()
+    _dense_forms(bare)
+    assert not whoosh_format.TAKEN["hot"] and whoosh_format.TAKEN["postings"]
+    monkeypatch.setattr(whoosh_format, "FAST", False)
+    _dense_forms(bare)
+
+
+def test_a_frequent_terms_first_read_makes_no_posting_list(segmented: Path, monkeypatch):
+    """At a million documents a frequent term's posting list made whole
+    (and converted, and scattered) was most of its first read."""
+    from arkisto.search.engine import Engine
+
+    with SearchService(segmented) as svc, svc._pin():
+        px = svc.postings()
+        word = max(px.lexicon("text"), key=lambda b: px.doc_frequency("text", b))
+        engine = Engine(px)
+        engine.dense_from = 2
+        monkeypatch.setattr(type(px), "postings", lambda *a, **k: pytest.fail("the posting list made whole"))
+        dense, (mask, contrib) = engine.walk_term(px, "text", word)
+        assert dense and mask.sum() >= 2 and (contrib[mask] > 0).all() and not contrib[~mask].any()
+
+
 def test_positions_of_a_kept_term_are_never_decoded_from_blocks(segmented: Path, monkeypatch):
     decoded: list = []
     real = whoosh_format._segment_postings

@@ -54,6 +54,13 @@ class Postings(Protocol):
         among them (the engine keeps the live ones)."""
         ...
 
+    def frequencies(self, field: str, btext: bytes, out: np.ndarray) -> bool:
+        """The term's weights written into ``out`` (one per document, zero
+        elsewhere), without making its posting list whole; deleted
+        documents may be among them.  False when a weight is not above
+        zero (the engine then reads ``postings``)."""
+        ...
+
     def positions(self, field: str, docs: np.ndarray, vals: list) -> tuple[np.ndarray, np.ndarray]:
         """(document, position) pairs from postings' raw values."""
         ...

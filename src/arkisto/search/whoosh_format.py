@@ -148,29 +148,26 @@ class WhooshPostings:
 
     # --- postings --------------------------------------------------------------------
 
-    def postings(self, field: str, btext: bytes, values: bool = False):
-        """(docnums, weights, values or None) of one term over every
-        segment; the fast path includes deleted documents, the public API
-        leaves them out.  ``values`` are the raw posting values (positions,
-        for ``positions``)."""
+    def _parts(self, field: str, btext: bytes, values: bool):
+        """(first document, the segment's documents, documents within the
+        segment, weights, raw values or None) of each segment's postings of
+        a term, frequent terms' from their tables (unless ``values``); the
+        fast path includes deleted documents, the public API leaves them
+        out."""
         fmt = self.schema[field].format
-        id_parts, w_parts, v_parts = [], [], []
         hot = None if values else self.hot
         for seg, base, segment_id, count in self._leaf_list():
             if hot is not None:
                 t = hot.term(segment_id, count, field, btext)
                 if t is not None:
                     TAKEN["hot"] += 1
-                    id_parts.append(t.ids.astype(np.int64) + base)
-                    w_parts.append(t.tf.astype(np.float64))
+                    yield base, count, t.ids, t.tf, None
                     continue
             terms = getattr(seg, "_terms", None)
             if not FAST or terms is None or not hasattr(terms, "_postfile"):
                 got = _public_postings(seg, field, btext, values)
                 if got is not None:
-                    id_parts.append(got[0] + base)
-                    w_parts.append(got[1])
-                    v_parts.extend(got[2])
+                    yield base, count, got[0], got[1], got[2]
                 continue
             TAKEN["postings"] += 1
             try:
@@ -182,13 +179,33 @@ class WhooshPostings:
                     continue
                 raise
             for ids, ws, vs in _term_blocks(terms, ti, fmt, values):
-                id_parts.append(ids + base)
-                w_parts.append(ws)
-                if values:
-                    v_parts.extend(vs)
+                yield base, count, ids, ws, vs
+
+    def postings(self, field: str, btext: bytes, values: bool = False):
+        """(docnums, weights, values or None) of one term over every
+        segment; the fast path includes deleted documents, the public API
+        leaves them out.  ``values`` are the raw posting values (positions,
+        for ``positions``)."""
+        id_parts, w_parts, v_parts = [], [], []
+        for base, _count, ids, ws, vs in self._parts(field, btext, values):
+            id_parts.append(ids.astype(np.int64, copy=False) + base)
+            w_parts.append(ws.astype(np.float64, copy=False))
+            if values:
+                v_parts.extend(vs)
         if not id_parts:
             return _EMPTY_IDS, _EMPTY_F, ([] if values else None)
         return np.concatenate(id_parts), np.concatenate(w_parts), (v_parts if values else None)
+
+    def frequencies(self, field: str, btext: bytes, out: np.ndarray) -> bool:
+        """The term's weights put in place in ``out`` (one per document),
+        segment by segment, from the tables or the blocks as they are read:
+        no posting list of the whole index is made.  False (and ``out``
+        partly written) when a posting's weight is not above zero."""
+        for base, count, ids, ws, _vs in self._parts(field, btext, False):
+            if len(ws) and not bool((ws > 0).all()):
+                return False
+            out[base:base + count][ids] = ws
+        return True
 
     def position_keys(self, field: str, btext: bytes, within: np.ndarray | None = None) -> np.ndarray:
         """The term's (document, position) pairs over every segment as

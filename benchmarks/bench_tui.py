@@ -15,6 +15,11 @@ Measures
   screen thread per result  the time ``SearchScreen.show_result`` holds the UI thread to
                             put a result on the screen (the list, the facets, the detail
                             pane's start), median and p95: while it runs no key is handled
+  keystroke → results, in phases (median / p95 of each, per typed query):
+    until the search starts   the typing debounce, and the backend's queue
+    search                    ``Backend.search`` on the backend thread
+    onto the screen           its answer to the UI thread, and ``show_result``
+    paint                     Textual's layout and rendering, until the refresh is done
 
 Prints a table and writes the figures as JSON.
 """
@@ -93,6 +98,10 @@ def queries(n: int, seed: int = 11) -> list[str]:
     return out
 
 
+# The keystroke's phases, in order (see the module's docstring).
+PHASES = ("until the search starts", "search", "onto the screen", "paint")
+
+
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))]
@@ -103,9 +112,12 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
     """The timings; ``first_timeout`` and ``key_timeout`` bound the waits for
     the first results and for each query's (bench.py grows them with N)."""
     from arkisto.tui.app import make_app
+    from arkisto.tui.backend import Backend
     from arkisto.tui.screens.search import SearchScreen
 
     painted: list[tuple[str, float]] = []
+    searched: list[tuple[str, float, float]] = []  # (query, start, end) on the backend thread
+    shown: list[tuple[str, float]] = []  # (query, show_result returned)
     waiters: dict[str, asyncio.Event] = {}
     original = SearchScreen.show_result
 
@@ -114,7 +126,8 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
     def show_result(self, res):  # record when each result's paint completes
         t = time.perf_counter()
         original(self, res)
-        held.append((time.perf_counter() - t) * 1000)
+        shown.append((res.query, time.perf_counter()))
+        held.append((shown[-1][1] - t) * 1000)
 
         def stamp() -> None:
             painted.append((res.query, time.perf_counter()))
@@ -135,7 +148,17 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
 
         self.call_after_refresh(stamp)
 
+    original_search = Backend.search
+
+    def search(self, req, *args, **kw):  # the search itself, on the backend thread
+        t = time.perf_counter()
+        try:
+            return original_search(self, req, *args, **kw)
+        finally:
+            searched.append((req.query, t, time.perf_counter()))
+
     SearchScreen.show_result = show_result
+    Backend.search = search
     if original_fill is not None:
         SearchScreen.fill_snippets = fill_snippets
     try:
@@ -156,6 +179,7 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
             t_results = painted[0][1]
             latencies = []
             whole = []
+            phases: dict[str, list[float]] = {k: [] for k in PHASES}
             inp = app.screen.query_one("#query")
             for q in typed:
                 if inp.value:  # back to the empty query, and wait for it to paint
@@ -171,6 +195,10 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
                 await asyncio.wait_for(ev.wait(), key_timeout)
                 t_done = next(t for qq, t in reversed(painted) if qq == q)
                 latencies.append((t_done - t_key) * 1000)
+                s0, s1 = next((a, b) for qq, a, b in reversed(searched) if qq == q and a >= t_key)
+                t_shown = next(t for qq, t in reversed(shown) if qq == q)
+                for name, a, b in zip(PHASES, (t_key, s0, s1, t_shown), (s0, s1, t_shown, t_done)):
+                    phases[name].append((b - a) * 1000)
                 del waiters[q]
                 await app.workers.wait_for_complete()  # the page's later snippets, if any
                 await pilot.pause()
@@ -179,6 +207,7 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
             docs = app.backend.svc.doc_count()
     finally:
         SearchScreen.show_result = original
+        Backend.search = original_search
         if original_fill is not None:
             SearchScreen.fill_snippets = original_fill
     return {
@@ -202,6 +231,8 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
             "median": round(statistics.median(held), 1),
             "p95": round(pct(held, 95), 1),
         },
+        "keystroke_phases_ms": {name: {"median": round(statistics.median(v), 1), "p95": round(pct(v, 95), 1)}
+                                for name, v in phases.items()},
     }
 
 
@@ -236,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
          f"{result['keystroke_to_whole_page_ms']['median']:.0f} / {result['keystroke_to_whole_page_ms']['p95']:.0f} ms"),
         ("screen thread per result (median / p95)",
          f"{result['screen_thread_per_result_ms']['median']:.0f} / {result['screen_thread_per_result_ms']['p95']:.0f} ms"),
+        *((f"  {name} (median / p95)", f"{v['median']:.0f} / {v['p95']:.0f} ms")
+          for name, v in result["keystroke_phases_ms"].items()),
     ]
     width = max(len(r[0]) for r in rows)
     for label, value in rows:

@@ -167,6 +167,38 @@ def test_a_frequent_terms_first_read_makes_no_posting_list(segmented: Path, monk
         assert dense and mask.sum() >= 2 and (contrib[mask] > 0).all() and not contrib[~mask].any()
 
 
+@pytest.mark.parametrize("fast", [True, False])  # the blocks read directly, and through Whoosh's API
+def test_a_posting_naming_a_document_past_its_segment_is_damage(segmented: Path, tmp_path: Path, monkeypatch,
+                                                                 capsys, fast: bool):
+    """A block that decodes to a document number past its segment (a
+    frequent word, read in place, and a rare one, read as a list) says the
+    index is damaged, exit 5, never a traceback."""
+    from arkisto.cli import main
+    from arkisto.search.engine import Engine
+
+    bare = _bare(segmented, tmp_path / "bare")
+    monkeypatch.setattr(whoosh_format, "FAST", fast)
+    with SearchService(bare) as svc, svc._pin():
+        px = svc.postings()
+        n = px.doc_count_all()
+        by_df = sorted((b.decode() for b in px.lexicon("text") if b.decode().isalpha()),
+                       key=lambda w: px.doc_frequency("text", w))
+        frequent = next(w for w in reversed(by_df) if svc.search(w).total)
+        rare = next(w for w in by_df if px.doc_frequency("text", w) == 1 and svc.search(w).total)
+        assert px.doc_frequency("text", frequent) >= n // Engine.DENSE_SHARE
+        words = [frequent, rare]
+    blocks, public = whoosh_format._term_blocks, whoosh_format._public_postings
+    monkeypatch.setattr(whoosh_format, "_term_blocks",
+                        lambda *a: [(ids + 100_000, ws, vs) for ids, ws, vs in blocks(*a)])
+    monkeypatch.setattr(whoosh_format, "_public_postings",
+                        lambda *a: None if (got := public(*a)) is None else (got[0] + 100_000, *got[1:]))
+    for w in words:
+        code = main(["search", w, "--index", str(bare), "--json"])
+        err = capsys.readouterr().err
+        assert code == 5, (w, err)
+        assert "damaged" in err and "Traceback" not in err
+
+
 def test_positions_of_a_kept_term_are_never_decoded_from_blocks(segmented: Path, monkeypatch):
     decoded: list = []
     real = whoosh_format._segment_postings

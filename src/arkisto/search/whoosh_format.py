@@ -153,7 +153,9 @@ class WhooshPostings:
         segment, weights, raw values or None) of each segment's postings of
         a term, frequent terms' from their tables (unless ``values``); the
         fast path includes deleted documents, the public API leaves them
-        out."""
+        out.  A document number outside its segment (a block that decodes
+        to the wrong figures) is a damaged index; the tables check their
+        own."""
         fmt = self.schema[field].format
         hot = None if values else self.hot
         for seg, base, segment_id, count in self._leaf_list():
@@ -167,6 +169,7 @@ class WhooshPostings:
             if not FAST or terms is None or not hasattr(terms, "_postfile"):
                 got = _public_postings(seg, field, btext, values)
                 if got is not None:
+                    _within(got[0], count, field)
                     yield base, count, got[0], got[1], got[2]
                 continue
             TAKEN["postings"] += 1
@@ -179,6 +182,7 @@ class WhooshPostings:
                     continue
                 raise
             for ids, ws, vs in _term_blocks(terms, ti, fmt, values):
+                _within(ids, count, field)
                 yield base, count, ids, ws, vs
 
     def postings(self, field: str, btext: bytes, values: bool = False):
@@ -375,6 +379,15 @@ def _segment_postings(seg, field: str, btext: bytes, fmt):
     if not ids_l:
         return None
     return (np.concatenate(ids_l) if len(ids_l) > 1 else ids_l[0]), vals
+
+
+def _within(ids: np.ndarray, count: int, field: str) -> None:
+    """Raise UnsafeIndexData unless every document number of a segment's
+    postings is one of its ``count`` documents."""
+    if len(ids) and (int(ids.min()) < 0 or int(ids.max()) >= count):
+        from .safe_pickle import UnsafeIndexData
+
+        raise UnsafeIndexData(f"a posting of {field} names a document outside its segment")
 
 
 def _public_postings(seg, field: str, btext: bytes, values: bool):

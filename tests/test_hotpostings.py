@@ -199,12 +199,54 @@ def test_a_posting_naming_a_document_past_its_segment_is_damage(segmented: Path,
         assert "damaged" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("fast", [True, False])  # the blocks read directly, and through Whoosh's API
+def test_a_phrase_read_of_a_posting_past_its_segment_is_damage(segmented: Path, tmp_path: Path, monkeypatch,
+                                                               capsys, fast: bool):
+    """The positions of a phrase's words are read from the blocks with
+    their values, apart from the read that finds which documents hold the
+    words (from the tables, when the term is frequent but its positions are
+    not kept).  A block read for positions that names a document past its
+    segment says the index is damaged, exit 5, never a traceback or
+    another document's match."""
+    from arkisto.cli import main
+
+    bare = _bare(segmented, tmp_path / "bare")
+    monkeypatch.setattr(whoosh_format, "FAST", fast)
+    phrases = [q for q in _queries(segmented) if q.startswith('"')]
+    blocks, public = whoosh_format._term_blocks, whoosh_format._public_postings
+    read: list[bool] = []
+    monkeypatch.setattr(whoosh_format, "_term_blocks", lambda *a: read.append(a[-1]) or blocks(*a))
+    monkeypatch.setattr(whoosh_format, "_public_postings", lambda *a: read.append(a[-1]) or public(*a))
+
+    def reads_positions(q: str) -> bool:
+        read.clear()
+        with SearchService(bare) as svc:
+            return bool(svc.search(q).total) and any(read)
+
+    phrase = next(q for q in phrases if reads_positions(q))
+
+    def shifted_blocks(terms, ti, fmt, values):
+        got = blocks(terms, ti, fmt, values)
+        return [(ids + 100_000, ws, vs) for ids, ws, vs in got] if values else got
+
+    def shifted_public(seg, field, btext, values):
+        got = public(seg, field, btext, values)
+        return (got[0] + 100_000, *got[1:]) if values and got is not None else got
+
+    monkeypatch.setattr(whoosh_format, "_term_blocks", shifted_blocks)
+    monkeypatch.setattr(whoosh_format, "_public_postings", shifted_public)
+    code = main(["search", phrase, "--index", str(bare), "--json"])
+    err = capsys.readouterr().err
+    assert code == 5, (phrase, err)
+    assert "damaged" in err and "Traceback" not in err
+
+
 def test_positions_of_a_kept_term_are_never_decoded_from_blocks(segmented: Path, monkeypatch):
     decoded: list = []
     real = whoosh_format._segment_postings
 
-    def counted(seg, field, btext, fmt):
-        got = real(seg, field, btext, fmt)
+    def counted(seg, count, field, btext, fmt):
+        got = real(seg, count, field, btext, fmt)
         if got is not None:
             decoded.append((seg.segment().segment_id(), field, btext))
         return got

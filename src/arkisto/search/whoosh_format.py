@@ -165,24 +165,7 @@ class WhooshPostings:
                     TAKEN["hot"] += 1
                     yield base, count, t.ids, t.tf, None
                     continue
-            terms = getattr(seg, "_terms", None)
-            if not FAST or terms is None or not hasattr(terms, "_postfile"):
-                got = _public_postings(seg, field, btext, values)
-                if got is not None:
-                    _within(got[0], count, field)
-                    yield base, count, got[0], got[1], got[2]
-                continue
-            TAKEN["postings"] += 1
-            try:
-                ti = terms.term_info(field, btext)
-            except (KeyError, LookupError):
-                continue
-            except Exception as exc:  # TermNotFound
-                if type(exc).__name__ == "TermNotFound":
-                    continue
-                raise
-            for ids, ws, vs in _term_blocks(terms, ti, fmt, values):
-                _within(ids, count, field)
+            for ids, ws, vs in _segment_blocks(seg, count, field, btext, fmt, values):
                 yield base, count, ids, ws, vs
 
     def postings(self, field: str, btext: bytes, values: bool = False):
@@ -233,7 +216,7 @@ class WhooshPostings:
                         docs, tf, pos = docs[sel], tf[sel], pos[keep]
                 parts.append((np.repeat(docs, tf) << 32) | (pos + 1024))
                 continue
-            got = _segment_postings(seg, field, btext, fmt)
+            got = _segment_postings(seg, count, field, btext, fmt)
             if got is None:
                 continue
             ids, vals = got
@@ -357,23 +340,38 @@ def _term_blocks(terms, ti, fmt, values: bool):
     return _blocks(terms._postfile.get(offset, length), fmt, values)
 
 
-def _segment_postings(seg, field: str, btext: bytes, fmt):
-    """(ids, raw values) of a term's postings in one segment, or None; the
-    fast path includes deleted documents."""
+def _segment_blocks(seg, count: int, field: str, btext: bytes, fmt, values: bool):
+    """(ids, weights, raw values or None) blocks of a term's postings in one
+    segment of ``count`` documents: read from the posting file (the fast
+    path, deleted documents included) or through Whoosh's public API
+    (without them).  A document number outside the segment (a block that
+    decodes to the wrong figures) raises UnsafeIndexData, whichever path
+    and whatever the read is for."""
     terms = getattr(seg, "_terms", None)
     if not FAST or terms is None or not hasattr(terms, "_postfile"):
-        got = _public_postings(seg, field, btext, True)
-        return None if got is None else (got[0], got[2])
-    try:
-        ti = terms.term_info(field, btext)
-    except (KeyError, LookupError):
-        return None
-    except Exception as exc:  # TermNotFound
-        if type(exc).__name__ == "TermNotFound":
-            return None
-        raise
+        got = _public_postings(seg, field, btext, values)
+        blocks = [] if got is None else [got]
+    else:
+        TAKEN["postings"] += 1
+        try:
+            ti = terms.term_info(field, btext)
+        except (KeyError, LookupError):
+            return
+        except Exception as exc:  # TermNotFound
+            if type(exc).__name__ == "TermNotFound":
+                return
+            raise
+        blocks = _term_blocks(terms, ti, fmt, values)
+    for ids, ws, vs in blocks:
+        _within(ids, count, field)
+        yield ids, ws, vs
+
+
+def _segment_postings(seg, count: int, field: str, btext: bytes, fmt):
+    """(ids, raw values) of a term's postings in one segment, or None; the
+    fast path includes deleted documents."""
     ids_l, vals = [], []
-    for ids, _ws, vs in _term_blocks(terms, ti, fmt, True):
+    for ids, _ws, vs in _segment_blocks(seg, count, field, btext, fmt, True):
         ids_l.append(ids)
         vals.extend(vs)
     if not ids_l:

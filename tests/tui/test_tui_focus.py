@@ -248,6 +248,77 @@ async def test_keys_typed_within_the_debounce_start_one_search(tui_index, monkey
 
 
 @sync
+async def test_typing_reads_the_query_ahead_so_its_search_reads_no_postings(tui_index, monkeypatch):
+    """While the search waits for typing to rest, the backend reads what it
+    will need: the search that follows the debounce finds the typed words'
+    postings read, and it is still the one search."""
+    from arkisto.search import whoosh_format
+    from arkisto.tui import backend
+
+    searched: list[str] = []
+    reads: list[bytes] = []
+    real_search, real_parts = backend.Backend.search, whoosh_format.WhooshPostings._parts
+
+    def search(self, req, *args):
+        searched.append(req.query)
+        return real_search(self, req, *args)
+
+    def parts(self, field, btext, values):
+        reads.append(btext)
+        return real_parts(self, field, btext, values)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    monkeypatch.setattr(whoosh_format.WhooshPostings, "_parts", parts)
+    app = make_app(tui_index)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        app.debounce = 1.0
+        searched.clear()
+        reads.clear()
+        await pilot.press(*"kaupungin hankkeet")
+        for _ in range(100):  # within the debounce: the reads ahead are done
+            await pilot.pause(0.005)
+            if reads and getattr(app.screen, "_ahead", None) is not None and app.screen._ahead.done():
+                break
+        assert searched == [] and reads, "nothing was read ahead of the search"
+        reads.clear()
+        await settle(pilot)
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if searched:
+                break
+        await settle(pilot)
+        assert searched == ["kaupungin hankkeet"]
+        assert app.screen.result.query == "kaupungin hankkeet" and app.screen.result.total
+        assert reads == []  # every posting it needed was read already
+
+
+@sync
+async def test_a_failing_read_ahead_shows_nothing_and_the_search_still_answers(tui_index, monkeypatch):
+    from arkisto.errors import IndexDamagedError
+    from arkisto.i18n import Msg
+    from arkisto.search.service import SearchService
+
+    def broken(self, query):
+        raise IndexDamagedError(Msg("err_closed", path="x"))
+
+    monkeypatch.setattr(SearchService, "read_ahead", broken)
+    app = make_app(tui_index)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        app.debounce = 0.05
+        await pilot.press(*"hankkeet")
+        for _ in range(100):
+            await pilot.pause(0.01)
+            await settle(pilot)
+            if app.screen.result is not None and app.screen.result.query == "hankkeet":
+                break
+        assert app.screen.result.query == "hankkeet" and app.screen.result.total
+        status = str(app.screen.query_one(StatusBar).render())
+        assert "vaurio" not in status.casefold() and not app.screen.query_one(StatusBar).has_class("-error")
+
+
+@sync
 async def test_a_slow_search_shows_haetaan_until_it_answers(tui_index, monkeypatch):
     from arkisto.tui import backend
 

@@ -158,6 +158,7 @@ class SearchScreen(Screen):
         self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified: tuple | None = None  # the generation the user was last told about
         self._full_shown = ""  # a facet value's whole name shown in the status bar
+        self._ahead: asyncio.Future | None = None  # the typed query's postings being read ahead
         self._set_bindings()
 
     @property
@@ -525,6 +526,19 @@ class SearchScreen(Screen):
         self.state.query = event.text
         self.state.offset = 0
         self.search(delay=self.arkisto.debounce)
+        self.read_ahead(event.text)
+
+    def read_ahead(self, text: str) -> None:
+        """While the search waits for typing to rest, the backend reads the
+        postings it will read (the typed words' documents and scores), so
+        that the search finds them read.  Only the newest text's: a read
+        not yet started for older text is dropped.  Nothing is shown, and
+        the search still starts once, after the debounce."""
+        if self._ahead is not None:
+            self._ahead.cancel()  # the backend skips it if not yet started
+            self._ahead = None
+        if self.ready and self.arkisto.debounce and text.strip():
+            self._ahead = self.backend.submit(self.backend.read_ahead, text)
 
     @on(QueryBar.Submitted)
     def query_submitted(self) -> None:

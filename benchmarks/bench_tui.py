@@ -15,6 +15,10 @@ Measures
   screen thread per result  the time ``SearchScreen.show_result`` holds the UI thread to
                             put a result on the screen (the list, the facets, the detail
                             pane's start), median and p95: while it runs no key is handled
+  key → echo                every other key of a typed query until its character is painted in
+                            the query field, median and p95 (with ``--key-interval``, typed
+                            that many ms apart, as a person types: the backend reads each
+                            text's postings ahead meanwhile)
   keystroke → results, in phases (median / p95 of each, per typed query):
     until the search starts   the typing debounce, and the backend's queue
     search                    ``Backend.search`` on the backend thread
@@ -108,9 +112,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], first_timeout: float = 120,
-                  key_timeout: float = 30) -> dict:
+                  key_timeout: float = 30, key_interval: float = 0.0) -> dict:
     """The timings; ``first_timeout`` and ``key_timeout`` bound the waits for
-    the first results and for each query's (bench.py grows them with N)."""
+    the first results and for each query's (bench.py grows them with N);
+    ``key_interval`` (seconds) is the time from one key to the next while a
+    query is typed (0: at once)."""
+    from textual import events
+
     from arkisto.tui.app import make_app
     from arkisto.tui.backend import Backend
     from arkisto.tui.screens.search import SearchScreen
@@ -180,6 +188,7 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
             latencies = []
             whole = []
             phases: dict[str, list[float]] = {k: [] for k in PHASES}
+            echo: list[float] = []
             inp = app.screen.query_one("#query")
             for q in typed:
                 if inp.value:  # back to the empty query, and wait for it to paint
@@ -187,7 +196,20 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
                     ev.clear()
                     inp.value = ""
                     await asyncio.wait_for(ev.wait(), key_timeout)
-                await pilot.press(*q[:-1])
+                for ch in q[:-1]:
+                    # The key as the terminal sends it (not Pilot.press, which
+                    # also waits for the process to go idle), until the field
+                    # holds it and the refresh after that is done.
+                    t = time.perf_counter()
+                    before = inp.value
+                    app._driver.send_message(events.Key(ch if ch != " " else "space", ch))
+                    while inp.value == before:
+                        await asyncio.sleep(0)
+                    shown_ev = asyncio.Event()
+                    app.screen.call_after_refresh(shown_ev.set)
+                    await asyncio.wait_for(shown_ev.wait(), key_timeout)
+                    echo.append((time.perf_counter() - t) * 1000)
+                    await asyncio.sleep(max(0.0, key_interval - (time.perf_counter() - t)))
                 ev = waiters[q] = asyncio.Event()
                 t_key = time.perf_counter()
                 await pilot.press(q[-1])
@@ -231,6 +253,9 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
             "median": round(statistics.median(held), 1),
             "p95": round(pct(held, 95), 1),
         },
+        "key_interval_ms": round(key_interval * 1000),
+        "key_to_echo_ms": {"n": len(echo), "median": round(statistics.median(echo), 1) if echo else None,
+                           "p95": round(pct(echo, 95), 1) if echo else None},
         "keystroke_phases_ms": {name: {"median": round(statistics.median(v), 1), "p95": round(pct(v, 95), 1)}
                                 for name, v in phases.items()},
     }
@@ -246,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="where the figures go as JSON (default: benchmarks/out/bench_tui.json, not tracked)")
     ap.add_argument("--first-results-timeout", type=float, default=120, metavar="S",
                     help="seconds to wait for the first results (default 120)")
+    ap.add_argument("--key-interval", type=float, default=0, metavar="MS",
+                    help="ms from one typed key to the next (default 0: at once)")
     ap.add_argument("--keystroke-timeout", type=float, default=30, metavar="S",
                     help="seconds to wait for a typed query's results (default 30)")
     args = ap.parse_args(argv)
@@ -253,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="arkisto-bench-") as tmp:
         index_dir = args.index or build_index(args.records, Path(tmp))
         result = asyncio.run(measure(index_dir, queries(args.queries), (w, h), args.first_results_timeout,
-                                     args.keystroke_timeout))
+                                     args.keystroke_timeout, args.key_interval / 1000))
     result["index"] = str(args.index) if args.index else f"synthetic ({args.records} records)"
     k = result["keystroke_to_results_ms"]
     rows = [
@@ -267,6 +294,8 @@ def main(argv: list[str] | None = None) -> int:
          f"{result['keystroke_to_whole_page_ms']['median']:.0f} / {result['keystroke_to_whole_page_ms']['p95']:.0f} ms"),
         ("screen thread per result (median / p95)",
          f"{result['screen_thread_per_result_ms']['median']:.0f} / {result['screen_thread_per_result_ms']['p95']:.0f} ms"),
+        (f"key → echo (median / p95, keys {args.key_interval:.0f} ms apart)",
+         f"{result['key_to_echo_ms']['median']:.0f} / {result['key_to_echo_ms']['p95']:.0f} ms"),
         *((f"  {name} (median / p95)", f"{v['median']:.0f} / {v['p95']:.0f} ms")
           for name, v in result["keystroke_phases_ms"].items()),
     ]

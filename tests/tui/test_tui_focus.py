@@ -248,6 +248,42 @@ async def test_keys_typed_within_the_debounce_start_one_search(tui_index, monkey
 
 
 @sync
+async def test_the_debounce_runs_from_the_keystroke_not_from_when_the_screen_heard_of_it(tui_index, monkeypatch):
+    """Typing rests from the key on: a change the screen hears of late
+    (behind a refresh) waits only what is left of the debounce."""
+    import time as _time
+
+    from arkisto.tui import backend
+    from arkisto.tui.widgets.query_bar import QueryBar
+
+    searched: list[str] = []
+    real_search = backend.Backend.search
+
+    def search(self, req, *args):
+        searched.append(req.query)
+        return real_search(self, req, *args)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    app = make_app(tui_index)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        app.debounce = 60.0
+        searched.clear()
+        bar = app.screen.query_one(QueryBar)
+        bar.post_message(QueryBar.Changed(bar, "hankkeet", at=_time.monotonic() - 59.9))
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if searched:
+                break
+        assert searched == ["hankkeet"]  # within the debounce's last 0.1 s, not a minute on
+        # a change heard of at once still waits the whole debounce
+        searched.clear()
+        bar.post_message(QueryBar.Changed(bar, "hankkeet 2024"))
+        await pilot.pause(0.3)
+        assert searched == []
+
+
+@sync
 async def test_typing_reads_the_query_ahead_so_its_search_reads_no_postings(tui_index, monkeypatch):
     """While the search waits for typing to rest, the backend reads what it
     will need: the search that follows the debounce finds the typed words'

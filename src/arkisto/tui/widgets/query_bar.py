@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,10 +28,11 @@ class QueryBar(Vertical):
 
     @dataclass
     class Changed(Message):
-        """The query text changed."""
+        """The query text changed (``at``: when, by ``time.monotonic``)."""
 
         query_bar: QueryBar
         text: str
+        at: float = field(default_factory=time.monotonic)
 
         @property
         def control(self) -> QueryBar:

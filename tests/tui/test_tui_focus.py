@@ -38,6 +38,21 @@ def info(app) -> str:
     return str(app.screen.query_one("#info").render())
 
 
+def searches_made(monkeypatch) -> list[str]:
+    """The queries the backend searches from now on, in order."""
+    from arkisto.tui import backend
+
+    searched: list[str] = []
+    real_search = backend.Backend.search
+
+    def search(self, req, *args):
+        searched.append(req.query)
+        return real_search(self, req, *args)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
+    return searched
+
+
 @sync
 async def test_esc_leaves_the_query_field_and_q_quits_outside_it(tui_index):
     app = make_app(tui_index)
@@ -215,16 +230,7 @@ async def test_no_earlier_record_beside_no_hits_after_ctrl_u_and_fast_typing(tui
 
 @sync
 async def test_keys_typed_within_the_debounce_start_one_search(tui_index, monkeypatch):
-    from arkisto.tui import backend
-
-    searched: list[str] = []
-    real_search = backend.Backend.search
-
-    def search(self, req, *args):
-        searched.append(req.query)
-        return real_search(self, req, *args)
-
-    monkeypatch.setattr(backend.Backend, "search", search)
+    searched = searches_made(monkeypatch)
     app = make_app(tui_index)
     app.debounce = 2.0  # a wide window, so that the test does not depend on how fast keys arrive
     async with app.run_test() as pilot:
@@ -253,17 +259,9 @@ async def test_the_debounce_runs_from_the_keystroke_not_from_when_the_screen_hea
     (behind a refresh) waits only what is left of the debounce."""
     import time as _time
 
-    from arkisto.tui import backend
     from arkisto.tui.widgets.query_bar import QueryBar
 
-    searched: list[str] = []
-    real_search = backend.Backend.search
-
-    def search(self, req, *args):
-        searched.append(req.query)
-        return real_search(self, req, *args)
-
-    monkeypatch.setattr(backend.Backend, "search", search)
+    searched = searches_made(monkeypatch)
     app = make_app(tui_index)
     async with app.run_test() as pilot:
         await settle(pilot)
@@ -289,21 +287,15 @@ async def test_typing_reads_the_query_ahead_so_its_search_reads_no_postings(tui_
     will need: the search that follows the debounce finds the typed words'
     postings read, and it is still the one search."""
     from arkisto.search import whoosh_format
-    from arkisto.tui import backend
 
-    searched: list[str] = []
+    searched = searches_made(monkeypatch)
     reads: list[bytes] = []
-    real_search, real_parts = backend.Backend.search, whoosh_format.WhooshPostings._parts
-
-    def search(self, req, *args):
-        searched.append(req.query)
-        return real_search(self, req, *args)
+    real_parts = whoosh_format.WhooshPostings._parts
 
     def parts(self, field, btext, values):
         reads.append(btext)
         return real_parts(self, field, btext, values)
 
-    monkeypatch.setattr(backend.Backend, "search", search)
     monkeypatch.setattr(whoosh_format.WhooshPostings, "_parts", parts)
     app = make_app(tui_index)
     async with app.run_test() as pilot:

@@ -421,11 +421,9 @@ class SearchService:
         knows the search is coming (the TUI, while it waits for typing to
         rest).  The search itself says what the query or the index gets
         wrong."""
-        with self._pin():
+        with self._pin():  # which maps damage as a search does
             plan = self.plan(query)
-            engine, px = self.engine(), self.postings()
-            with self._damage():
-                engine.run(px, plan.query, {})
+            self.engine().run(self.postings(), plan.query, {})
 
     def search(
         self,

@@ -250,7 +250,7 @@ class Backend:
         read_ahead``), while the screen waits for typing to rest.  Never
         raises: whatever goes wrong, the search that follows says."""
         svc = self.svc
-        if svc is None or not query.strip():
+        if svc is None:
             return
         try:
             svc.read_ahead(query)

@@ -528,7 +528,7 @@ class SearchScreen(Screen):
         # The debounce runs from the keystroke: the message may have waited
         # behind a refresh of the screen for a few milliseconds.
         rested = time.monotonic() - event.at
-        self.search(delay=max(0.0, self.arkisto.debounce - rested) if self.arkisto.debounce else 0.0)
+        self.search(delay=max(0.0, self.arkisto.debounce - rested))
         self.read_ahead(event.text)
 
     def read_ahead(self, text: str) -> None:

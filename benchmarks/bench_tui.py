@@ -17,12 +17,15 @@ Measures
                             pane's start), median and p95: while it runs no key is handled
   key → echo                every other key of a typed query until its character is painted in
                             the query field, median and p95 (with ``--key-interval``, typed
-                            that many ms apart, as a person types: the backend reads each
-                            text's postings ahead meanwhile)
+                            that many ms apart, as a person types: the backend searches
+                            each text meanwhile)
   keystroke → results, in phases (median / p95 of each, per typed query):
-    until the search starts   the typing debounce, and the backend's queue
+    until the search starts   the backend's queue (and, in code before the search made
+                              ahead while typing rests, the typing debounce)
     search                    ``Backend.search`` on the backend thread
-    onto the screen           its answer to the UI thread, and ``show_result``
+    until it is shown         the rest of the typing debounce, if the search ended
+                              within it, and the answer's way to the UI thread
+    onto the screen           ``show_result``
     paint                     Textual's layout and rendering, until the refresh is done
 
 Prints a table and writes the figures as JSON.
@@ -103,7 +106,7 @@ def queries(n: int, seed: int = 11) -> list[str]:
 
 
 # The keystroke's phases, in order (see the module's docstring).
-PHASES = ("until the search starts", "search", "onto the screen", "paint")
+PHASES = ("until the search starts", "search", "until it is shown", "onto the screen", "paint")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -125,7 +128,7 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
 
     painted: list[tuple[str, float]] = []
     searched: list[tuple[str, float, float]] = []  # (query, start, end) on the backend thread
-    shown: list[tuple[str, float]] = []  # (query, show_result returned)
+    shown: list[tuple[str, float, float]] = []  # (query, show_result called, returned)
     waiters: dict[str, asyncio.Event] = {}
     original = SearchScreen.show_result
 
@@ -134,8 +137,8 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
     def show_result(self, res):  # record when each result's paint completes
         t = time.perf_counter()
         original(self, res)
-        shown.append((res.query, time.perf_counter()))
-        held.append((shown[-1][1] - t) * 1000)
+        shown.append((res.query, t, time.perf_counter()))
+        held.append((shown[-1][2] - t) * 1000)
 
         def stamp() -> None:
             painted.append((res.query, time.perf_counter()))
@@ -218,8 +221,8 @@ async def measure(index_dir: Path, typed: list[str], size: tuple[int, int], firs
                 t_done = next(t for qq, t in reversed(painted) if qq == q)
                 latencies.append((t_done - t_key) * 1000)
                 s0, s1 = next((a, b) for qq, a, b in reversed(searched) if qq == q and a >= t_key)
-                t_shown = next(t for qq, t in reversed(shown) if qq == q)
-                for name, a, b in zip(PHASES, (t_key, s0, s1, t_shown), (s0, s1, t_shown, t_done)):
+                t_show, t_shown = next((a, b) for qq, a, b in reversed(shown) if qq == q)
+                for name, a, b in zip(PHASES, (t_key, s0, s1, t_show, t_shown), (s0, s1, t_show, t_shown, t_done)):
                     phases[name].append((b - a) * 1000)
                 del waiters[q]
                 await app.workers.wait_for_complete()  # the page's later snippets, if any

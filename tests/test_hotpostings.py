@@ -454,11 +454,12 @@ def test_two_segments_of_a_fresh_build_are_written_side_by_side(segmented: Path,
     assert started == []
 
 
-def test_reading_ahead_as_typing_does_changes_no_answer(segmented: Path):
-    """The TUI reads each typed text's postings ahead of its search (every
-    prefix of the query, some of them again): the searches then answer
-    exactly as a service that never read ahead, phrases included (whose
-    words' positions are cached whole once typed often enough)."""
+def test_searching_every_typed_prefix_changes_no_answer(segmented: Path):
+    """The TUI searches each typed text at once, while the debounce runs
+    (every prefix of the query, some of them again): the search of the
+    whole query then answers exactly as a service that never saw the
+    prefixes, phrases included (whose words' positions are cached whole
+    once typed often enough)."""
     queries = _queries(segmented)[:80]
     assert sum(q.startswith('"') for q in queries) >= 20
     expected = _answers(segmented, queries)
@@ -466,8 +467,8 @@ def test_reading_ahead_as_typing_does_changes_no_answer(segmented: Path):
     with SearchService(segmented) as svc:
         for q in queries:
             for end in range(1, len(q) + 1):
-                svc.read_ahead(q[:end])
-            svc.read_ahead(q)
+                svc.search(q[:end], limit=30, snippets=5)
+            svc.search(q, limit=30, snippets=5)
             r = svc.search(q, limit=30)
             got.append((q, r.total, [(h.id, round(h.score, 9)) for h in r.hits],
                         {k: sorted((v.value, v.count) for v in f.values) for k, f in r.facets.items()}))

@@ -228,29 +228,43 @@ async def test_no_earlier_record_beside_no_hits_after_ctrl_u_and_fast_typing(tui
         assert "Valitse tulos" in str(detail.query_one("#detail-body").render())
 
 
+def results_painted(monkeypatch) -> list[str]:
+    """The queries whose results the search screen puts on the screen from
+    now on, in order."""
+    painted: list[str] = []
+    real_show = SearchScreen.show_result
+
+    def show_result(self, res):
+        painted.append(res.query)
+        return real_show(self, res)
+
+    monkeypatch.setattr(SearchScreen, "show_result", show_result)
+    return painted
+
+
 @sync
-async def test_keys_typed_within_the_debounce_start_one_search(tui_index, monkeypatch):
-    searched = searches_made(monkeypatch)
+async def test_keys_typed_within_the_debounce_paint_one_result(tui_index, monkeypatch):
+    painted = results_painted(monkeypatch)
     app = make_app(tui_index)
     app.debounce = 2.0  # a wide window, so that the test does not depend on how fast keys arrive
     async with app.run_test() as pilot:
         await settle(pilot)
-        searched.clear()
+        painted.clear()
         await pilot.press(*"hankkeet")
-        await pilot.pause()
-        assert searched == []  # still inside the window
+        await pilot.pause(0.3)
+        assert painted == []  # still inside the window: no result of "h", "ha"… flickers past
         await settle(pilot)
-        assert searched == ["hankkeet"]
+        assert painted == ["hankkeet"]
         assert app.screen.result.query == "hankkeet"
         # Enter does not wait for the window to end (here: never ending)
         app.debounce = 3600.0
-        searched.clear()
+        painted.clear()
         await pilot.press(*" 2024", "enter")
         for _ in range(250):
             await pilot.pause(0.02)
-            if searched:
+            if painted:
                 break
-        assert searched == ["hankkeet 2024"]
+        assert painted == ["hankkeet 2024"]
 
 
 @sync
@@ -261,89 +275,130 @@ async def test_the_debounce_runs_from_the_keystroke_not_from_when_the_screen_hea
 
     from arkisto.tui.widgets.query_bar import QueryBar
 
-    searched = searches_made(monkeypatch)
+    painted = results_painted(monkeypatch)
     app = make_app(tui_index)
     async with app.run_test() as pilot:
         await settle(pilot)
         app.debounce = 60.0
-        searched.clear()
+        painted.clear()
         bar = app.screen.query_one(QueryBar)
         bar.post_message(QueryBar.Changed(bar, "hankkeet", at=_time.monotonic() - 59.9))
         for _ in range(300):
             await pilot.pause(0.02)
-            if searched:
+            if painted:
                 break
-        assert searched == ["hankkeet"]  # within the debounce's last 0.1 s, not a minute on
+        assert painted == ["hankkeet"]  # within the debounce's last 0.1 s, not a minute on
         # a change heard of at once still waits the whole debounce
-        searched.clear()
+        painted.clear()
         bar.post_message(QueryBar.Changed(bar, "hankkeet 2024"))
         await pilot.pause(0.3)
-        assert searched == []
+        assert painted == []
 
 
 @sync
-async def test_typing_reads_the_query_ahead_so_its_search_reads_no_postings(tui_index, monkeypatch):
-    """While the search waits for typing to rest, the backend reads what it
-    will need: the search that follows the debounce finds the typed words'
-    postings read, and it is still the one search."""
-    from arkisto.search import whoosh_format
-
+async def test_typed_text_is_searched_while_the_debounce_runs_and_painted_after_it(tui_index, monkeypatch):
+    """While the debounce waits for typing to rest, the backend searches
+    the typed text already: when it ends, that answer is painted, and no
+    search is left to make."""
     searched = searches_made(monkeypatch)
-    reads: list[bytes] = []
-    real_parts = whoosh_format.WhooshPostings._parts
-
-    def parts(self, field, btext, values):
-        reads.append(btext)
-        return real_parts(self, field, btext, values)
-
-    monkeypatch.setattr(whoosh_format.WhooshPostings, "_parts", parts)
+    painted = results_painted(monkeypatch)
     app = make_app(tui_index)
     async with app.run_test() as pilot:
         await settle(pilot)
-        app.debounce = 1.0
+        app.debounce = 1.5
         searched.clear()
-        reads.clear()
+        painted.clear()
         await pilot.press(*"kaupungin hankkeet")
-        for _ in range(100):  # within the debounce: the reads ahead are done
+        for _ in range(200):  # within the debounce
             await pilot.pause(0.005)
-            if reads and getattr(app.screen, "_ahead", None) is not None and app.screen._ahead.done():
+            if "kaupungin hankkeet" in searched and app.screen._ahead is not None and app.screen._ahead[1].done():
                 break
-        assert searched == [] and reads, "nothing was read ahead of the search"
-        reads.clear()
-        await settle(pilot)
-        for _ in range(200):
+        assert searched and searched[-1] == "kaupungin hankkeet", "the typed text was not searched ahead"
+        assert painted == []
+        searched.clear()
+        for _ in range(300):
             await pilot.pause(0.01)
-            if searched:
+            if painted:
                 break
         await settle(pilot)
-        assert searched == ["kaupungin hankkeet"]
+        assert painted == ["kaupungin hankkeet"]
         assert app.screen.result.query == "kaupungin hankkeet" and app.screen.result.total
-        assert reads == []  # every posting it needed was read already
+        assert searched == []  # the answer made ahead was the one painted
 
 
 @sync
-async def test_a_failing_read_ahead_shows_nothing_and_the_search_still_answers(tui_index, monkeypatch):
+async def test_a_filter_picked_within_the_debounce_is_in_the_result_painted(tui_index, monkeypatch):
+    """The search made ahead of the typed text has no filter that was
+    picked after it: its answer is dropped, and the result painted has the
+    filter."""
+    painted = results_painted(monkeypatch)
+    app = make_app(tui_index)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        scr = app.screen
+        committee = scr.result.facets["committee"].values[0].value
+        app.debounce = 1.0
+        painted.clear()
+        await pilot.press(*"hankkeet")
+        for _ in range(200):
+            await pilot.pause(0.005)
+            if scr._ahead is not None and scr._ahead[1].done():
+                break
+        assert painted == [] and scr._ahead is not None and scr._ahead[1].done()
+        scr.toggle_filter("committee", committee)
+        await pilot.pause(0.05)  # the typed text's worker, cancelled, leaves
+        await settle(pilot)
+        assert painted == ["hankkeet"]
+        assert scr.result.query == "hankkeet" and scr.result.filters == {"committee": [committee]}
+        assert {h.record.committee for h in scr.result.hits} == {committee}
+
+
+@sync
+async def test_a_search_made_ahead_that_fails_and_is_dropped_is_never_told(tui_index, monkeypatch):
+    """A search of the text typed so far that fails ("hank": a damaged
+    read, say) is dropped when more is typed: nothing says so, nothing is
+    logged, and the query typed in the end answers."""
+    import asyncio
+    import gc
+
     from arkisto.errors import IndexDamagedError
     from arkisto.i18n import Msg
-    from arkisto.search.service import SearchService
+    from arkisto.tui import backend
 
-    def broken(self, query):
-        raise IndexDamagedError(Msg("err_closed", path="x"))
+    real_search = backend.Backend.search
+    failed: list[str] = []
 
-    monkeypatch.setattr(SearchService, "read_ahead", broken)
+    def search(self, req, *args):
+        if req.query == "hank":
+            failed.append(req.query)
+            raise IndexDamagedError(Msg("err_closed", path="x"))
+        return real_search(self, req, *args)
+
+    monkeypatch.setattr(backend.Backend, "search", search)
     app = make_app(tui_index)
+    logged: list[dict] = []
+    asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: logged.append(ctx))
     async with app.run_test() as pilot:
         await settle(pilot)
-        app.debounce = 0.05
-        await pilot.press(*"hankkeet")
+        app.debounce = 2.0  # it ends after the rest is typed
+        await pilot.press(*"hank")
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if failed:
+                break
+        assert app.screen.result.query == ""  # the debounce of "hank" still runs
+        await pilot.press(*"keet")
         for _ in range(100):
             await pilot.pause(0.01)
             await settle(pilot)
             if app.screen.result is not None and app.screen.result.query == "hankkeet":
                 break
+        assert failed == ["hank"]
         assert app.screen.result.query == "hankkeet" and app.screen.result.total
         status = str(app.screen.query_one(StatusBar).render())
         assert "vaurio" not in status.casefold() and not app.screen.query_one(StatusBar).has_class("-error")
+    gc.collect()
+    assert not [c for c in logged if "never retrieved" in str(c.get("message", ""))], logged
 
 
 @sync

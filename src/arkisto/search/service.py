@@ -414,17 +414,6 @@ class SearchService:
         engine, px = self.engine(), self.postings()
         return build_plan(query, df=lambda field, text: engine.doc_frequency(px, field, text), expand=expand)
 
-    def read_ahead(self, query: str) -> None:
-        """Read what a search of ``query`` will read of the index (its
-        words' documents and scores, phrases' positions) into the engine's
-        caches, without filters, ranking, facets or hits: for a client that
-        knows the search is coming (the TUI, while it waits for typing to
-        rest).  The search itself says what the query or the index gets
-        wrong."""
-        with self._pin():  # which maps damage as a search does
-            plan = self.plan(query)
-            self.engine().run(self.postings(), plan.query, {})
-
     def search(
         self,
         query: str = "",

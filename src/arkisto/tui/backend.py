@@ -245,18 +245,6 @@ class Backend:
 
         return self._recovering(run)
 
-    def read_ahead(self, query: str) -> None:
-        """Read the postings a search of ``query`` will read (``SearchService.
-        read_ahead``), while the screen waits for typing to rest.  Never
-        raises: whatever goes wrong, the search that follows says."""
-        svc = self.svc
-        if svc is None:
-            return
-        try:
-            svc.read_ahead(query)
-        except Exception:
-            pass
-
     def fill_snippets(self, res: SearchResult) -> list[int]:
         """The snippets ``search`` left for later, on their hits (made from
         the hits' records, redacted already where the config says so);

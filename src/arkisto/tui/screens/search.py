@@ -158,7 +158,7 @@ class SearchScreen(Screen):
         self._rebuilding = False  # build_index is rebuilding an outdated index
         self.notified: tuple | None = None  # the generation the user was last told about
         self._full_shown = ""  # a facet value's whole name shown in the status bar
-        self._ahead: asyncio.Future | None = None  # the typed query's postings being read ahead
+        self._ahead: tuple[tuple, asyncio.Future] | None = None  # (search job, its answer): the typed text's search, made ahead
         self._set_bindings()
 
     @property
@@ -441,11 +441,10 @@ class SearchScreen(Screen):
         self.workers.cancel_group(self, "facet")
         if delay:
             await asyncio.sleep(delay)
-        settings = self.arkisto.settings  # the config's `redact` masks the list's snippets too
-        # Snippets for the hits that fit on the screen now, the rest after the paint.
-        fits = self.query_one(ResultList).fits()
-        fut = self.backend.submit(self.backend.search, req,
-                                  (settings.redact, settings.redact_after_days, settings.redact_officials), fits)
+        job = self._search_job(req)
+        fut = self._take_ahead(job)  # the typed text's, searched while the debounce ran
+        if fut is None:
+            fut = self.backend.submit(self.backend.search, *job)
         # No cyclic collection between here and the painted result (collector.py).
         release = collector.hold()
         painted = False
@@ -528,20 +527,46 @@ class SearchScreen(Screen):
         # The debounce runs from the keystroke: the message may have waited
         # behind a refresh of the screen for a few milliseconds.
         rested = time.monotonic() - event.at
+        self.search_ahead()
         self.search(delay=max(0.0, self.arkisto.debounce - rested))
-        self.read_ahead(event.text)
 
-    def read_ahead(self, text: str) -> None:
-        """While the search waits for typing to rest, the backend reads the
-        postings it will read (the typed words' documents and scores), so
-        that the search finds them read.  Only the newest text's: a read
-        not yet started for older text is dropped.  Nothing is shown, and
-        the search still starts once, after the debounce."""
-        if self._ahead is not None:
-            self._ahead.cancel()  # the backend skips it if not yet started
+    def _search_job(self, req: Request) -> tuple:
+        """``Backend.search``'s arguments for ``req``: the config's `redact`
+        (which masks the list's snippets too) and the hits that fit on the
+        screen, which get their snippets now (the rest after the paint)."""
+        settings = self.arkisto.settings
+        redaction = (settings.redact, settings.redact_after_days, settings.redact_officials)
+        return (req, redaction, self.query_one(ResultList).fits())
+
+    def search_ahead(self) -> None:
+        """Search the text typed so far at once, on the backend thread, and
+        keep the answer unshown: the debounce still decides when a result is
+        painted (once, when typing rests), but the search it starts then
+        finds its answer made (``_take_ahead``) if nothing else changed.
+        Only the newest text's: a search not yet started for older text is
+        dropped, and one that has started is left to finish unshown."""
+        self._drop_ahead()
+        if self.ready and self.arkisto.debounce:
+            job = self._search_job(self.request())
+            self._ahead = (job, self.backend.submit(self.backend.search, *job))
+
+    def _take_ahead(self, job: tuple) -> asyncio.Future | None:
+        """The answer ``search_ahead`` is making for ``job``, if that is the
+        search made ahead (a filter picked, the sort or the screen's size
+        changed since: None, and the search made ahead is dropped)."""
+        ahead = self._ahead
+        if ahead is not None and ahead[0] == job and not ahead[1].cancelled():
             self._ahead = None
-        if self.ready and self.arkisto.debounce and text.strip():
-            self._ahead = self.backend.submit(self.backend.read_ahead, text)
+            return ahead[1]
+        self._drop_ahead()
+        return None
+
+    def _drop_ahead(self) -> None:
+        if self._ahead is not None:
+            # The backend skips it if not yet started; one that failed
+            # already is marked as told (asyncio would log it otherwise).
+            self._ahead[1].cancel()
+            self._ahead = None
 
     @on(QueryBar.Submitted)
     def query_submitted(self) -> None:

@@ -354,6 +354,30 @@ async def test_a_filter_picked_within_the_debounce_is_in_the_result_painted(tui_
 
 
 @sync
+async def test_f5_within_the_debounce_searches_the_index_opened_again(tui_index, monkeypatch):
+    """The typed text's search made ahead read the generation open then:
+    F5 (open the newest index) within the debounce searches again, on the
+    index it opened, rather than paint that answer."""
+    searched = searches_made(monkeypatch)
+    app = make_app(tui_index)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        app.debounce = 30.0
+        await pilot.press(*"hankkeet")
+        for _ in range(200):
+            await pilot.pause(0.005)
+            if app.screen._ahead is not None and app.screen._ahead[1].done():
+                break
+        assert searched[-1] == "hankkeet"
+        searched.clear()
+        app.screen.action_refresh()
+        await pilot.pause(0.05)
+        await settle(pilot)
+        assert searched == ["hankkeet"]
+        assert app.screen.result.query == "hankkeet" and app.screen.result.total
+
+
+@sync
 async def test_a_search_made_ahead_that_fails_and_is_dropped_is_never_told(tui_index, monkeypatch):
     """A search of the text typed so far that fails ("hank": a damaged
     read, say) is dropped when more is typed: nothing says so, nothing is

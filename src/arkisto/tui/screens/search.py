@@ -889,6 +889,7 @@ class SearchScreen(Screen):
         self.notified = self.backend.opened
         self.update_keys()
         self.status(self.s("refreshed", n=n))
+        self._drop_ahead()  # made on the generation before
         self.search()
 
     @work(exclusive=True, group="index", exit_on_error=False)
@@ -911,6 +912,7 @@ class SearchScreen(Screen):
         self.update_keys()
         self.status(self.s("reindexed", records=report.records, files=report.files_indexed,
                            unchanged=report.files_unchanged, skipped=report.files_skipped, n=report.doc_count))
+        self._drop_ahead()  # made on the generation before
         self.search()
 
     def check_stale(self) -> None:

@@ -305,18 +305,18 @@ async def test_typed_text_is_searched_while_the_debounce_runs_and_painted_after_
     app = make_app(tui_index)
     async with app.run_test() as pilot:
         await settle(pilot)
-        app.debounce = 1.5
+        app.debounce = 3.0  # wide: the search made ahead ends well within it on a slow machine too
         searched.clear()
         painted.clear()
         await pilot.press(*"kaupungin hankkeet")
-        for _ in range(200):  # within the debounce
+        for _ in range(400):  # within the debounce
             await pilot.pause(0.005)
             if "kaupungin hankkeet" in searched and app.screen._ahead is not None and app.screen._ahead[1].done():
                 break
         assert searched and searched[-1] == "kaupungin hankkeet", "the typed text was not searched ahead"
         assert painted == []
         searched.clear()
-        for _ in range(300):
+        for _ in range(600):
             await pilot.pause(0.01)
             if painted:
                 break
@@ -337,10 +337,10 @@ async def test_a_filter_picked_within_the_debounce_is_in_the_result_painted(tui_
         await settle(pilot)
         scr = app.screen
         committee = scr.result.facets["committee"].values[0].value
-        app.debounce = 1.0
+        app.debounce = 30.0  # the filter is picked within it
         painted.clear()
         await pilot.press(*"hankkeet")
-        for _ in range(200):
+        for _ in range(400):
             await pilot.pause(0.005)
             if scr._ahead is not None and scr._ahead[1].done():
                 break
@@ -364,7 +364,7 @@ async def test_f5_within_the_debounce_searches_the_index_opened_again(tui_index,
         await settle(pilot)
         app.debounce = 30.0
         await pilot.press(*"hankkeet")
-        for _ in range(200):
+        for _ in range(400):
             await pilot.pause(0.005)
             if app.screen._ahead is not None and app.screen._ahead[1].done():
                 break

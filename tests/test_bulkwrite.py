@@ -89,6 +89,19 @@ def test_the_same_files_as_whooshs_writer(tmp_path, documents):
     _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
 
 
+def test_the_same_files_when_the_postings_are_written_in_many_pieces(tmp_path, documents, monkeypatch):
+    """The postings and the term index are written a few hundred kilobytes
+    at a time; every term's offsets still point where Whoosh's would."""
+    from arkisto.search import bulkwrite
+
+    _write(tmp_path / "whoosh", SegmentWriter, documents)
+    monkeypatch.setattr(bulkwrite, "_FLUSH_BYTES", 512)
+    _write(tmp_path / "bulk", BulkWriter, documents)
+    files = _segment_files(tmp_path / "bulk")
+    assert len(files["pst"]) > 20 * 512  # written in more than twenty pieces
+    _assert_same(_segment_files(tmp_path / "whoosh"), files)
+
+
 def test_the_same_files_when_the_pool_spills_to_runs(tmp_path, documents):
     """A pool over its memory limit writes runs and merges them term by
     term at the end: still Whoosh's files."""

@@ -102,6 +102,22 @@ def test_the_same_files_when_the_postings_are_written_in_many_pieces(tmp_path, d
     _assert_same(_segment_files(tmp_path / "whoosh"), files)
 
 
+def test_a_records_repeated_facet_values_give_the_same_files(tmp_path, documents):
+    """Values that repeat from record to record (a committee, a date, a
+    year) are indexed once and their postings reused: the files are still
+    Whoosh's, for values seen again after others and after the memo of a
+    field is full."""
+    from arkisto.search import bulkwrite
+
+    size = bulkwrite._Memo.SIZE
+    docs = [dict(d, committee=f"Lautakunta {i % 3}", year=str(1000 + i % (size + 50)))
+            for i, d in enumerate(documents * 3)]
+    assert len(docs) > size + 50  # past the memo's size, then years seen before
+    _write(tmp_path / "whoosh", SegmentWriter, docs)
+    _write(tmp_path / "bulk", BulkWriter, docs)
+    _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
+
+
 def test_the_same_files_when_the_pool_spills_to_runs(tmp_path, documents):
     """A pool over its memory limit writes runs and merges them term by
     term at the end: still Whoosh's files."""

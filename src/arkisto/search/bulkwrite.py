@@ -308,10 +308,11 @@ def _finnish_indexer(emit: str, field_boost: float, positions: bool):
 
 class _Memo:
     """A field's postings per value, for values that repeat from record to
-    record (a committee, a date, a year, an outcome): Whoosh's ``field.index``
-    (its tokenizer, format and term encoding: 8-25 µs a value) runs once per
-    distinct value.  The memo gives up on a field whose values hardly repeat
-    (ids, paths), and starts again when it is full."""
+    record (a committee, a date, a year, an outcome, a file's path): Whoosh's
+    ``field.index`` (its tokenizer, format and term encoding: 8-80 µs a value,
+    a date's the most) runs once per distinct value.  The memo gives up on a
+    field whose values hardly repeat (record ids), and starts again when it
+    is full."""
 
     __slots__ = ("memo", "hits", "misses", "on")
     SIZE = 1024

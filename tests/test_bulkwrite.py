@@ -46,6 +46,13 @@ def documents() -> list[dict]:
     first = docs[0]
     out.append({**first, "id": "only-stops", "text": "ja tai sekä että eli on ei", "parts": "ja tai"})
     out.append({**first, "id": "repeated", "text": " ".join(["päiväkoti hanke"] * 300)})
+    # A word more than a thousand times in one record (pickle writes a long
+    # list in batches of a thousand), a thousand times exactly, and words
+    # first met, and met again, past positions 255 and 65,535 (pickle's
+    # one-, two- and four-byte integers).
+    out.append({**first, "id": "long", "title": "Pitkä",
+                "text": " ".join(["hanke"] * 1001 + ["koulu"] * 1000 + ["alku"] + ["täyte"] * 300 + ["alku"]
+                                 + ["täyte"] * 66_000 + ["alku", "loppusana"])})
     out.append({k: v for k, v in first.items() if k not in ("text", "title", "parts")} | {"id": "bare"})
     group = [{"path": "a.json", "keys": ["c1"], "record": docs[1]["record"]},
              {"path": "b.json", "keys": ["c2"], "record": docs[2]["record"]}]
@@ -118,6 +125,24 @@ def test_a_records_repeated_facet_values_give_the_same_files(tmp_path, documents
     _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
 
 
+def test_the_same_files_when_words_are_indexed_a_few_records_at_a_time(tmp_path, documents, monkeypatch):
+    """The Finnish fields' postings are made for many records at a time,
+    and the word forms forgotten when there are many: in small batches, and
+    with the forms forgotten again and again, the files are still Whoosh's."""
+    from arkisto.search import bulkwrite
+
+    _write(tmp_path / "whoosh", SegmentWriter, documents)
+    monkeypatch.setattr(bulkwrite._FinnishFields, "LIMIT", 700)
+    monkeypatch.setattr(bulkwrite._FinnishFields, "FORMS", 150)
+    flushes = []
+    original = bulkwrite._FinnishFields.flush
+    monkeypatch.setattr(bulkwrite._FinnishFields, "flush",
+                        lambda self, *a, **k: (flushes.append(self.held), original(self, *a, **k))[1])
+    _write(tmp_path / "bulk", BulkWriter, documents)
+    assert len(flushes) > 50
+    _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
+
+
 def test_the_same_files_when_the_pool_spills_to_runs(tmp_path, documents):
     """A pool over its memory limit writes runs and merges them term by
     term at the end: still Whoosh's files."""
@@ -126,9 +151,12 @@ def test_the_same_files_when_the_pool_spills_to_runs(tmp_path, documents):
     _assert_same(_segment_files(tmp_path / "whoosh"), _segment_files(tmp_path / "bulk"))
 
 
-def test_the_same_files_when_older_segments_are_merged(tmp_path, documents):
+@pytest.mark.parametrize("limitmb", [128, 1])
+def test_the_same_files_when_older_segments_are_merged(tmp_path, documents, limitmb):
     """An update that merges older segments (with a deleted document) into
-    the new one: Whoosh's merge code hands their postings to the pool."""
+    the new one: Whoosh's merge code hands their postings to the pool, after
+    the new documents' (and with a small pool, while some of the new
+    documents' words are still held: the runs keep document order)."""
     base = tmp_path / "base"
     base.mkdir()
     ix = index.create_in(str(base), build_schema())
@@ -146,7 +174,7 @@ def test_the_same_files_when_older_segments_are_merged(tmp_path, documents):
     for cls in (SegmentWriter, BulkWriter):
         folder = tmp_path / cls.__name__
         shutil.copytree(base, folder)
-        w = cls(index.open_dir(str(folder)), compound=False)
+        w = cls(index.open_dir(str(folder)), compound=False, limitmb=limitmb)
         for doc in documents[2 * third:]:
             w.add_document(**doc)
         w.commit(optimize=True)

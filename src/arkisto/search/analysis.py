@@ -427,7 +427,7 @@ def index_words(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
                     continue
                 # Past the shared cache (analyse_word's): this one is the
                 # indexer's, and a build would hold every word form twice.
-                hit = None if word.lower() in STOPWORDS else _analyse_uncached(word, name)
+                hit = index_form(word, name)
                 if len(cache) > WORDS_CACHED:
                     cache.clear()
                 hits[i] = cache[word] = hit
@@ -435,6 +435,20 @@ def index_words(text: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     _WORDS_MEMO = (text, out)
     return out
 
+
+def index_form(word: str, name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(lemmas, parts) of one surface word as ``index_words`` gives it, or
+    None for a stop word (which takes no position), with backend ``name``."""
+    return None if word.lower() in STOPWORDS else _analyse_uncached(word, name)
+
+
+def active_backend() -> str:
+    """The backend's name that analysis uses now."""
+    return _NAME or backend_name()
+
+
+# The words of a text as the index sees them (stop words included).
+word_forms = _TOKEN_RE.findall
 
 
 class FinnishTokenizer(Tokenizer):

@@ -62,17 +62,21 @@ _FLUSH_BYTES = 256 * 1024
 _TERMINFO = W3TermInfo._struct  # flags, weight, df, min/max length, max weight, min/max id
 # What the pool's memory is counted as (measured: a 100k build's sub-writers
 # held about twice what 120 + len / 48 + len counted): a new term's dict
-# entry, key, three containers and their first allocations; a posting's id,
-# weight, list slot and bytes object, besides its value's length.
+# entry, key, four containers and their first allocations; a posting's id,
+# weight and value length, the arrays' room to grow, and what the writer
+# keeps per posting besides the pool (tracemalloc over 2,500 decisions:
+# 51.7 MB held, 50.8 MB counted), besides its value's length.
 _TERM_BYTES = 420
-_POSTING_BYTES = 72
+_POSTING_BYTES = 40
 
 
 class TermPool:
     """Postings per field and term, each term's in document order.
 
-    A term's entry is [ids, weights, values]: an ``array('I')``, an
-    ``array('f')`` (Whoosh's block types) and a list of value bytes.  Terms
+    A term's entry is [ids, weights, lengths, values]: an ``array('I')``,
+    an ``array('f')`` (Whoosh's block types), each posting's value length
+    (``array('I')``) and the values one after another in a ``bytearray``
+    (a bytes object per posting took 40 bytes more of it).  Terms
     added by ``BulkWriter``'s own indexing are held by their text (``text``),
     the rest by their bytes (``raw``); ``iter_terms`` gives them all as
     bytes, in order.  ``fieldnames`` is what Whoosh's multiprocessing writer
@@ -115,15 +119,20 @@ class TermPool:
         for btext, freq, weight, vbytes in items:
             entry = terms.get(btext)
             if entry is None:
-                entry = terms[btext] = [array("I"), array("f"), []]
+                entry = terms[btext] = [array("I"), array("f"), array("I"), bytearray()]
                 size += _TERM_BYTES + 2 * len(btext)
             elif entry[0][-1] >= docnum:
                 self.ordered = False
             entry[0].append(docnum)
             entry[1].append(weight)
-            entry[2].append(vbytes or b"")
+            if vbytes:
+                entry[2].append(len(vbytes))
+                entry[3] += vbytes
+                size += _POSTING_BYTES + len(vbytes)
+            else:
+                entry[2].append(0)
+                size += _POSTING_BYTES
             length += freq
-            size += _POSTING_BYTES + len(vbytes or b"")
         self.grew(size)
         return length
 
@@ -147,9 +156,7 @@ class TermPool:
                 if other is None:
                     raw[b] = entry
                 else:
-                    other[0].extend(entry[0])
-                    other[1].extend(entry[1])
-                    other[2].extend(entry[2])
+                    _extend(other, entry)
                     _sort_entry(other)
         if not self.ordered:
             for held in out.values():
@@ -173,10 +180,8 @@ class TermPool:
         name = "%s.brun" % os.urandom(8).hex()
         with self.tempstore.create_file(name).raw_file() as f:
             write = f.write
-            for (fieldname, btext), (ids, weights, values) in self._sorted_held():
+            for (fieldname, btext), (ids, weights, lens, blob) in self._sorted_held():
                 head = fieldname.encode("utf-8") + b"\0" + btext
-                lens = array("I", map(len, values))
-                blob = b"".join(values)
                 write(_RUN_HEAD.pack(len(head), len(ids), len(blob)))
                 write(head)
                 write(ids.tobytes())
@@ -204,15 +209,13 @@ class TermPool:
                 weights.frombytes(read(4 * n))
                 lens = array("I")
                 lens.frombytes(read(4 * n))
-                blob = read(blen)
-                ends = list(accumulate(lens))
-                values = list(map(blob.__getitem__, map(slice, chain((0,), ends), ends)))
-                yield (raw[:sep].decode("utf-8"), raw[sep + 1:]), rank, [ids, weights, values]
+                blob = bytearray(read(blen))
+                yield (raw[:sep].decode("utf-8"), raw[sep + 1:]), rank, [ids, weights, lens, blob]
         finally:
             f.close()
 
     def iter_terms(self):
-        """((field, term bytes), [ids, weights, values]) in term order,
+        """((field, term bytes), [ids, weights, lengths, values]) in term order,
         each term's postings in document order."""
         if not self.runs:
             yield from self._sorted_held()
@@ -224,9 +227,7 @@ class TermPool:
         # rank, and the entries themselves are never compared.)
         for key, _rank, entry in heapq.merge(*sources):
             if key == current_key:
-                current[0].extend(entry[0])
-                current[1].extend(entry[1])
-                current[2].extend(entry[2])
+                _extend(current, entry)
                 continue
             if current is not None:
                 yield current_key, current
@@ -244,12 +245,29 @@ class TermPool:
         self.text, self.raw = {}, {}
 
 
+def _extend(entry: list, more: list) -> None:
+    entry[0].extend(more[0])
+    entry[1].extend(more[1])
+    entry[2].extend(more[2])
+    entry[3] += more[3]
+
+
+def _values(lens: array, blob) -> list[bytes]:
+    """An entry's values as a bytes object each (new objects: a block's
+    values are pickled together, and one object twice would be pickled as
+    a memo reference, which Whoosh's own writer never writes)."""
+    ends = list(accumulate(lens))
+    return list(map(bytes(blob).__getitem__, map(slice, chain((0,), ends), ends)))
+
+
 def _sort_entry(entry: list) -> None:
-    ids, weights, values = entry
+    ids, weights, lens, blob = entry
+    values = _values(lens, blob)
     order = sorted(range(len(ids)), key=ids.__getitem__)
     entry[0] = array("I", (ids[i] for i in order))
     entry[1] = array("f", (weights[i] for i in order))
-    entry[2] = [values[i] for i in order]
+    entry[2] = array("I", (lens[i] for i in order))
+    entry[3] = bytearray(b"".join(values[i] for i in order))
 
 
 # Pickle's opcodes (protocol 2) in a position list's pickle, as Whoosh's
@@ -425,15 +443,21 @@ class _FinnishFields:
         freq = np.diff(run, append=total)
         if positions:
             blob, ends = _position_values(pos, run, freq)
+            big = np.flatnonzero(freq > _PICKLE_BATCH).tolist()
+            if big:  # pickled in batches of a thousand: pickle's own bytes
+                ends_list = ends.tolist()
+                values = list(map(blob.__getitem__, map(slice, [0] + ends_list[:-1], ends_list)))
+                for i in big:
+                    ps = pos[run[i]:run[i] + freq[i]]
+                    values[i] = _pack_uint(int(freq[i])) + dumps(np.diff(ps, prepend=0).tolist(), 2)
+                blob = b"".join(values)
+                ends = np.cumsum(np.fromiter(map(len, values), np.int64, len(values)))
         else:
             blob = freq.astype(">u4").tobytes()  # Frequency's value: the count, as pack_uint
             ends = np.arange(4, 4 * len(run) + 1, 4)
-        ends_list = ends.tolist()
-        values = list(map(blob.__getitem__, map(slice, [0] + ends_list[:-1], ends_list)))
-        if positions:
-            for i in np.flatnonzero(freq > _PICKLE_BATCH).tolist():  # pickled in batches: pickle's own bytes
-                ps = pos[run[i]:run[i] + freq[i]]
-                values[i] = _pack_uint(int(freq[i])) + dumps(np.diff(ps, prepend=0).tolist(), 2)
+        lens = np.diff(ends, prepend=0).astype(np.uint32).tobytes()
+        offsets = [0] + ends.tolist()
+        view = memoryview(blob)
         ids = np.asarray(docs, np.uint32)[doc[run]].tobytes()
         weights = (freq * boost).astype(np.float32).tobytes()
         run_term = term[run]
@@ -442,15 +466,17 @@ class _FinnishFields:
         terms = pool.text_terms(fieldname)
         names = kind.names
         size = 0
+        # A term's postings are one stretch of each array (sorted by term).
         for t, a, b in zip(run_term[term_starts].tolist(), term_starts.tolist(), term_ends.tolist()):
             w = names[t]
             entry = terms.get(w)
             if entry is None:
-                entry = terms[w] = [array("I"), array("f"), []]
+                entry = terms[w] = [array("I"), array("f"), array("I"), bytearray()]
                 size += _TERM_BYTES + 2 * len(w)
             entry[0].frombytes(ids[4 * a:4 * b])
             entry[1].frombytes(weights[4 * a:4 * b])
-            entry[2] += values[a:b]
+            entry[2].frombytes(lens[4 * a:4 * b])
+            entry[3] += view[offsets[a]:offsets[b]]
         return size + len(run) * _POSTING_BYTES + len(blob)
 
 
@@ -760,7 +786,7 @@ def _write_postings(fw, schema, pdr, terms, count: int) -> None:
     lengths: list[int] | None = None
     fixed = None
     limit, comp = 128, 3
-    for (fieldname, btext), (ids, weights, values) in terms:
+    for (fieldname, btext), (ids, weights, lens, blob) in terms:
         if fieldname not in schema:
             continue
         if fieldname != lastfn:
@@ -784,6 +810,10 @@ def _write_postings(fw, schema, pdr, terms, count: int) -> None:
         t_minlength: int | None = None
         t_maxlength = t_maxweight = 0
         n = len(ids)
+        if fixed is None or fixed < 0:
+            values = _values(lens, blob)
+        elif fixed > 0:
+            offsets = [0, *accumulate(lens)]
         for start in range(0, n, limit):
             end = start + limit
             if end > n:
@@ -812,7 +842,7 @@ def _write_postings(fw, schema, pdr, terms, count: int) -> None:
             elif fixed == 0:
                 mini_values = None
             else:
-                mini_values = b"".join(values[start:end])
+                mini_values = bytes(blob[offsets[start]:offsets[end]])
             databytes = dumps((deltas, mini_weights, mini_values), 2)
             if comp:
                 databytes = _compress(databytes, comp)

@@ -76,7 +76,7 @@ class TermPool:
     A term's entry is [ids, weights, lengths, values]: an ``array('I')``,
     an ``array('f')`` (Whoosh's block types), each posting's value length
     (``array('I')``) and the values one after another in a ``bytearray``
-    (a bytes object per posting took 40 bytes more of it).  Terms
+    (a bytes object per posting took about 31 bytes more).  Terms
     added by ``BulkWriter``'s own indexing are held by their text (``text``),
     the rest by their bytes (``raw``); ``iter_terms`` gives them all as
     bytes, in order.  ``fieldnames`` is what Whoosh's multiprocessing writer
@@ -334,7 +334,7 @@ class _FinnishFields:
     The parity tests (tests/test_bulkwrite.py) compare the files with
     Whoosh's own writer's, byte for byte."""
 
-    LIMIT = 1 << 17  # words held before their postings are made (about 13 MB while they are)
+    LIMIT = 1 << 17  # words held before their postings are made (making them takes 22 MB for a moment)
     FORMS = 200_000  # word forms remembered, then forgotten (as analysis.index_words does)
 
     def __init__(self, fields: dict[str, tuple[int, float, bool]]):
@@ -555,7 +555,7 @@ class _Memo:
         return items
 
 
-def _memos(schema, fast: dict) -> dict[str, _Memo]:
+def _memos(schema, fast: _FinnishFields) -> dict[str, _Memo]:
     """A memo for each indexed field that ``BulkWriter`` does not index
     itself and whose format keeps values of a fixed size (Existence,
     Frequency): their postings' values are joined or dropped in a block,

@@ -139,3 +139,86 @@ def test_a_file_name_cannot_forge_a_warning_line(tmp_path: Path):
                         "binary content (NUL bytes), not a document arkisto can read")
     assert not any(line.startswith("skipped: passwords.txt") for line in lines)
     assert "\x1b" not in r.stderr
+
+
+# --- arkisto-JSON: clean_record left out when the file's text vouches for its values ---
+
+
+def _parse(tmp_path: Path, name: str, body: str, vouch: bool | None = None):
+    """The records of a JSON file as the indexer makes them, dumped; with
+    ``vouch=False`` as if arkisto_json.values_clean always said no (every
+    string through clean_record, as before the shortcut)."""
+    from arkisto.ingest import arkisto_json, detect
+
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    src = detect.read_source(path)
+    assert isinstance(src, tuple)
+    with pytest.MonkeyPatch.context() as mp:
+        if vouch is False:
+            mp.setattr(arkisto_json, "values_clean", lambda text: False)
+        r = detect._parse_with(src[0], path, src[1])
+    return r, [rec.model_dump_json() for rec in r.records], [str(p) for p in r.problems]
+
+
+# Each written as a JSON escape: a value holds it although the file's text
+# (cleaned before json.loads) does not.
+_ESCAPED = ["\\u001b[31mpunainen\\u001b[0m", "\\u202eevil", "a\\bb", "a\\fb", "rivi\\r\\nrivi\\rrivi",
+            "e\\u0301", "\\u200b", "\\ud83d\\ude00", "\\u009b31m", "\\u0007", "\\u0000"]
+
+
+@pytest.mark.parametrize("escaped", _ESCAPED)
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_json_escapes_are_cleaned_from_values(tmp_path: Path, escaped: str, suffix: str):
+    from arkisto.text import clean
+
+    rec = decision(id="x", title="Otsikko XX", proposal="Ehdotus XX", funded_projects=[{"name": "Hanke XX"}])
+    body = json.dumps([rec] if suffix == ".json" else rec, ensure_ascii=False).replace("XX", escaped)
+    r, dumped, problems = _parse(tmp_path, "a" + suffix, body)
+    assert not r.cleaned  # the escape makes the file's text no warrant
+    assert (dumped, problems) == _parse(tmp_path, "a" + suffix, body, vouch=False)[1:]
+    value = json.loads(f'"{escaped}"')
+    assert r.records[0].title == clean(f"Otsikko {value}")
+    assert _dirty([r.records[0].model_dump(mode="json")]) == []
+
+
+def test_json_text_made_not_nfc_by_cleaning_is_cleaned(tmp_path: Path):
+    # "e", U+200B, U+0301: NFC keeps it (U+200B stands between), cleaning
+    # takes the U+200B out and leaves "e" + U+0301, which is not NFC; the
+    # value must come out as "é" all the same.
+    body = json.dumps([decision(id="x", title="Kahvil\u0061\u200b\u0301 e\u200b\u0301")], ensure_ascii=False)
+    r, dumped, problems = _parse(tmp_path, "a.json", body)
+    assert not r.cleaned
+    assert r.records[0].title == "Kahvilá é"
+    assert (dumped, problems) == _parse(tmp_path, "a.json", body, vouch=False)[1:]
+
+
+def test_json_with_only_harmless_escapes_is_vouched_for(tmp_path: Path):
+    rec = decision(id="x", title='Otsikko "lainaus" \\ / ja\ttab', proposal="Rivi\n\nrivi ñ e\u0301",
+                   funded_projects=[{"name": "Hanke", "funder": "OKM", "amount": "1 000 €"}])
+    body = json.dumps([rec], ensure_ascii=False)
+    r, dumped, problems = _parse(tmp_path, "a.json", body)
+    assert r.cleaned
+    assert r.records[0].proposal == "Rivi\n\nrivi ñ é"  # NFC from the text's own cleaning
+    assert (dumped, problems) == _parse(tmp_path, "a.json", body, vouch=False)[1:]
+
+
+def test_json_values_clean_matches_clean_record_on_random_text(tmp_path: Path):
+    """Random values of characters and escapes that clean removes or
+    changes, next to the characters they could combine with: the records
+    are the same whether the shortcut is taken or not."""
+    import random
+
+    rnd = random.Random(7)
+    pieces = ["a", "e", "n", "t", "u", "b", "f", "r", "<", "=", "/", '"', "\\", " ", "\n", "\t", "\u0301",
+              "\u0308", "\u0338", "\u0327", "\u200b", "\u202e", "\x1b", "\x1b[2J", "\r", "\r\n", "\x9b", "\ufeff",
+              "\u1100", "\u1161", "\u11a8", "\uac00", "ñ", "Å", "\u212b", "\u0344", "\ud55c"]
+    vouched = 0
+    for i in range(300):
+        values = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3)]
+        rec = decision(id=f"r{i}", title=values[0], proposal=values[1], funded_projects=[{"name": values[2]}])
+        body = json.dumps([rec], ensure_ascii=rnd.random() < 0.3)
+        r, dumped, problems = _parse(tmp_path, "a.json", body)
+        vouched += r.cleaned
+        assert (dumped, problems) == _parse(tmp_path, "a.json", body, vouch=False)[1:], body
+    assert vouched > 20  # the shortcut was taken, not only refused

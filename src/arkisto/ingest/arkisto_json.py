@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
@@ -11,7 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..models import Record, stable_id
 from ..projects import completed
 from ..i18n import Msg
-from .common import IngestError, IngestResult
+from .common import IngestError, IngestResult, clean_record
 from .common import read_text, where_line, where_record
 
 FORMAT = "arkisto-json"
@@ -36,8 +38,36 @@ def loads_strict(text: str) -> object:
     return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
 
 
+# A JSON escape that can put into a value what ``clean`` takes out or
+# changes: ``\u`` (any character: a control, a bidi mark, a combining mark
+# that is not NFC next to its base), ``\b``, ``\f`` and ``\r``.  An
+# escaped backslash before one of the letters matches too, needlessly.
+_RISKY_ESCAPE = re.compile(r"\\[bfru]")
+
+
+def values_clean(text: str) -> bool:
+    r"""Whether every string json.loads makes of ``text`` (the file's text as
+    read_text gives it, cleaned) is unchanged by ``clean``, so that
+    clean_record need not look at the records made of it.
+
+    The argument: ``text`` has no control, escape, zero-width or bidi
+    character (``clean`` took them out) and no ``\r``; strict json.loads
+    takes no raw control character into a string.  A string's characters
+    are then the text's own and what its escapes stand for.  With no
+    ``\u``, ``\b``, ``\f`` or ``\r`` escape those are only ``"``, ``\``,
+    ``/``, newline and tab, which ``clean`` keeps.  NFC: ``clean`` removes
+    characters after normalising, which can leave the text not NFC ("e",
+    U+200B, U+0301 becomes "e" U+0301), so the text must be NFC, tested
+    here.  A string is then pieces of NFC text (a piece of an NFC text is
+    NFC) between those five characters, none of which composes with a
+    character before or after it: NFC too.  (tests/test_escapes.py tries
+    each escape and the removals.)"""
+    return _RISKY_ESCAPE.search(text) is None and unicodedata.is_normalized("NFC", text)
+
+
 def load_json(path: Path, data: bytes, result: IngestResult) -> object:
     text = read_text(path, result, data)
+    result.cleaned = values_clean(text)
     try:
         return loads_strict(text)
     except json.JSONDecodeError as exc:
@@ -62,6 +92,11 @@ def _add(obj: object, path: Path, index: int, where: Msg, result: IngestResult) 
     rec.source = rec.source.model_copy(update={"record": index}) if rec.source.record is None else rec.source
     # Records exported before projects had keys, normalised funders and sums.
     rec.funded_projects = [completed(p) for p in rec.funded_projects]
+    if result.cleaned:
+        # What completed() derived is not the file's text: cleaned here, as
+        # clean_record would (the id below is hex digits).
+        for p in rec.funded_projects:
+            clean_record(p)
     if not rec.id:
         # The file the record came in, not the path it claims to be from:
         # two files of id-less records must not collide.
@@ -85,6 +120,7 @@ def parse_json(path: Path, data: bytes) -> IngestResult:
 def parse_jsonl(path: Path, data: bytes) -> IngestResult:
     result = IngestResult(path=str(path), format=FORMAT)
     text = read_text(path, result, data)
+    result.cleaned = values_clean(text)  # each line's values are pieces of the text
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue

@@ -58,6 +58,10 @@ class IngestResult:
     format: str
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The parser vouches that every string in its records is already as
+    # ``clean_record`` would leave it, so that it need not be run over them
+    # (see arkisto_json.values_clean for the argument).
+    cleaned: bool = field(default=False, compare=False, repr=False)
 
     # ``message`` and ``where``: a Msg (said in the UI's language; its str is
     # the English) or a plain string (said as it is).

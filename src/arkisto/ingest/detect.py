@@ -276,7 +276,8 @@ def _parse_candidates(kind: str, path: Path, data: bytes) -> IngestResult:
             from .personal import detect
 
             for rec in result.records:
-                clean_record(rec)
+                if not result.cleaned:
+                    clean_record(rec)
                 rec.personal = detect(rec)  # on the cleaned text, whose offsets are kept
             return result
     result = IngestResult(path=str(path), format=kind)

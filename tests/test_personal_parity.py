@@ -73,7 +73,33 @@ def test_patterns_for_lowered_text_match_what_the_case_ignoring_ones_match():
     for text in _texts():
         for plain, low in pairs:
             assert [m.span() for m in plain.finditer(text)] == [m.span() for m in low.finditer(text.lower())], text
-        assert [m.span() for m in personal._bare_phones(text)] == [m.span() for m in personal._BARE_PHONE.finditer(text)]
+        numbers = [m.start() for m in personal._NUMBER_START.finditer(text)]
+        assert ([m.span() for m in personal._bare_phones(text, numbers)]
+                == [m.span() for m in personal._BARE_PHONE.finditer(text)])
+
+
+PHONE_BITS = ["puh", "puhelin", "puhelinnumero", "p", "tel", "telefonnummer", "tfn", "gsm", "mob", "matkapuh",
+              "mobiili", "Mobil", "PUH", ".", ":", " ", "  ", "\n", "\t", "nro", "nro.", "(", ")", "-", "+", "+358",
+              "00358", "0", "09", "040", "050", "123", "4567", "12", "1", "x", "a", "/", ",", "ä", "kp"]
+
+
+def test_labelled_phones_tried_only_before_a_number_are_those_the_pattern_finds():
+    """A labelled number is looked for only where a label ends right
+    before a number's digits can start: what is found is what the pattern
+    finds scanning the whole text, and the bare numbers tried at the same
+    places are those of their own pattern."""
+    rng = random.Random(29)
+    texts = _texts() + ["".join(rng.choice(PHONE_BITS) for _ in range(rng.randint(1, 30))) for _ in range(20000)]
+    found = 0
+    for text in texts:
+        low = text.lower()
+        numbers = [m.start() for m in personal._NUMBER_START.finditer(text)]
+        want = [m.span() for m in personal._LABELLED_PHONE_LOW.finditer(low)]
+        assert [m.span() for m in personal._labelled_phones(low, numbers)] == want, text
+        assert ([m.span() for m in personal._bare_phones(text, numbers)]
+                == [m.span() for m in personal._BARE_PHONE.finditer(text)]), text
+        found += len(want)
+    assert found > 1000
 
 
 def test_letters_that_only_match_ignoring_case_are_found_as_before():
@@ -85,3 +111,15 @@ def test_letters_that_only_match_ignoring_case_are_found_as_before():
     assert [(s.kind, text[s.start:s.end]) for s in detect(rec)] == [
         ("name", "Matti Virtanen"), ("phone", "040 123 4567"), ("name", "Maija Mallikas"), ("address", "Koivukuja 5"),
         ("name", "Pekka Laine")]
+
+
+def test_address_hint_is_the_plain_patterns():
+    rng = random.Random(31)
+    bits = list(personal._SUFFIXES) + ["Koivu", "Iso", " ", "\n", "\t", "5", "12", "a", "x", "-", ",", "ä", "KATU"]
+    texts = _texts() + ["".join(rng.choice(bits) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    hits = 0
+    for text in texts:
+        want = personal._ADDRESS_HINT.search(text) is not None
+        assert personal._address_hint(text) == want, text
+        hits += want
+    assert hits > 50

@@ -67,6 +67,8 @@ def _segment_files(folder: Path, skip: set[str] = frozenset()) -> dict[str, byte
         if name in skip or name.endswith((".toc", ".lock")) or "." not in name:
             continue
         ext = name.split(".", 1)[1]
+        if ext == "hot":  # arkisto's own table beside the segment (see the tests of it below)
+            continue
         assert ext not in out, f"two segments in {folder}"
         out[ext] = (folder / name).read_bytes()
     return out
@@ -193,3 +195,69 @@ def test_an_index_written_in_bulk_is_searched_as_before(tmp_path, documents):
             q = QueryParser("text", s.schema).parse('päiväkoti OR "talousarvio" OR hanke')
             hits[name] = [(h["id"], round(h.score, 6)) for h in s.search(q, limit=30)]
     assert hits["w"] and hits["w"] == hits["b"]
+
+
+@pytest.mark.parametrize("compound", [False, True])
+def test_a_new_segments_frequent_terms_table_is_what_its_postings_say(tmp_path, documents, monkeypatch, compound):
+    """The frequent terms' table beside a new segment (hotpostings.py) is
+    gathered while the writer writes the postings, not read back from them
+    afterwards: it holds what reading them back gives, to the bit, and a
+    term that does not fit (a position past 65,535) is left out.  Every
+    term is kept here, and the table is there also when the segment is one
+    compound file (which takes in every file of its name)."""
+    import numpy as np
+
+    from arkisto.search import hotpostings
+    from arkisto.search.whoosh_format import WhooshPostings
+
+    monkeypatch.setattr(hotpostings, "MIN_DF", 1)
+    ix = index.create_in(str(tmp_path), build_schema())
+    w = BulkWriter(ix, compound=compound)
+    for doc in documents:
+        w.add_document(**doc)
+    w.commit()
+    with ix.searcher() as s:
+        px = WhooshPostings(s)
+        (segment_id, _base, count), = px.segments()
+        path = hotpostings.path_of(tmp_path, segment_id)
+        want = hotpostings.segment_arrays(px, 0)
+        with np.load(path, allow_pickle=False) as got:
+            assert sorted(got.files) == sorted(want)
+            for name in want:
+                assert got[name].dtype == want[name].dtype and np.array_equal(got[name], want[name]), name
+        assert not hotpostings.differs(tmp_path, px, 0)
+        text = hotpostings.FIELDS.index("text")
+        offsets = want[f"{text}.offsets"].tolist()
+        blob = want[f"{text}.bytes"].tobytes()
+        terms = {blob[a:b].decode() for a, b in zip(offsets, offsets[1:])}
+        assert {"hanke", "koulu", "päiväkoti"} <= terms
+        assert not {"täyte", "alku", "loppusana"} & terms  # positions past 65,535
+        assert len(want[f"{text}.pos"]) > 100_000 and int(want["meta"][1]) == count
+    ix.close()
+
+
+def test_a_failed_commit_leaves_no_table_and_no_open_file(tmp_path, documents, monkeypatch):
+    """A commit that fails while the postings are written (a full disk)
+    writes no table and closes the table's temporary files."""
+    from arkisto.search import hotpostings
+
+    monkeypatch.setattr(hotpostings, "MIN_DF", 1)
+    opened: set = set()
+    real = hotpostings.Gathered.add
+
+    def add(self, *args):
+        real(self, *args)
+        opened.update(self.files.values())
+        if len(opened) >= 4:  # ids, tf and pos of one field, and another field's
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hotpostings.Gathered, "add", add)
+    ix = index.create_in(str(tmp_path), build_schema())
+    w = BulkWriter(ix, compound=False)
+    for doc in documents:
+        w.add_document(**doc)
+    with pytest.raises(OSError):
+        w.commit()
+    w.cancel()
+    assert opened and all(f.closed for f in opened)
+    assert not list(tmp_path.glob(f"*{hotpostings.SUFFIX}*"))

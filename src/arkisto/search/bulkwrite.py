@@ -617,6 +617,7 @@ class BulkWriter(SegmentWriter):
         self.pool.before_spill = lambda: self._fast.flush(self.pool, grow=False)
         self._memos = _memos(self.schema, self._fast)
         self._plain = any(f.vector or f.separate_spelling() for f in (self.schema[n] for n in self.schema.names()))
+        self._hot = None  # the new segment's frequent terms' table while it is written (hotpostings.Gathered)
 
     def add_document(self, **fields):
         if self._plain or any(name.startswith("_") for name in fields):
@@ -676,20 +677,44 @@ class BulkWriter(SegmentWriter):
         try:
             super().cancel()
         finally:
+            self._drop_hot()
             _release_files(self)
 
     def _flush_segment(self):
+        from . import hotpostings
+
         self._fast.flush(self.pool)
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
+        # The segment's frequent terms' table, gathered as its postings are
+        # written (hotpostings.Gathered), where the segment has a folder.
+        # Saved once the segment is assembled (_finalize_segment): a compound
+        # segment takes every file of its name into itself.
+        folder = getattr(self.storage, "folder", None)
+        self._hot = hotpostings.Gathered(self.schema, self.docnum, folder) if folder else None
         try:
-            _write_postings(self.fieldwriter, self.schema, pdr, self.pool.iter_terms(), self.docnum)
+            _write_postings(self.fieldwriter, self.schema, pdr, self.pool.iter_terms(), self.docnum, self._hot)
         finally:
             try:
                 self.fieldwriter.close()
             finally:
                 if pdr is not None:
                     pdr.close()
+
+    def _finalize_segment(self):
+        try:
+            segment = super()._finalize_segment()
+            if self._hot is not None:
+                self._hot.save(segment.segment_id())
+            return segment
+        finally:
+            self._drop_hot()
+
+    def _drop_hot(self) -> None:
+        hot = getattr(self, "_hot", None)  # None too where Whoosh's own __init__ failed
+        if hot is not None:
+            self._hot = None
+            hot.close()
 
 
 def _release_files(writer) -> None:
@@ -759,7 +784,7 @@ def _field_lengths(pdr, fieldname: str, count: int) -> list[int] | None:
     return [table[b] for b in _column_array(col, count).astype("uint8").tolist()]
 
 
-def _write_postings(fw, schema, pdr, terms, count: int) -> None:
+def _write_postings(fw, schema, pdr, terms, count: int, hot=None) -> None:
     """Whoosh's ``FieldWriter.add_postings`` and its postings writer, in one
     loop: the same bytes (each term's blocks of 128 postings in the postings
     file, its ``W3TermInfo`` in the term index), without Whoosh's calls per
@@ -769,7 +794,10 @@ def _write_postings(fw, schema, pdr, terms, count: int) -> None:
     61,607 terms, most of them a rare term's single posting.
 
     The parity tests (tests/test_bulkwrite.py) compare the files with
-    Whoosh's own writer's, byte for byte."""
+    Whoosh's own writer's, byte for byte.
+
+    ``hot`` (a ``hotpostings.Gathered``), if given, is handed each frequent
+    term's postings of the fields it keeps."""
     postfile = fw._postfile
     tindex = fw._tindex
     hashfn = tindex.hashfn
@@ -860,6 +888,8 @@ def _write_postings(fw, schema, pdr, terms, count: int) -> None:
                 t_maxlength = maxlength
             if maxweight > t_maxweight:
                 t_maxweight = maxweight
+        if hot is not None and hot.wants(fieldname, n):
+            hot.add(fieldname, btext, ids, weights, values if fixed is None or fixed < 0 else None)
         # The term index's entry (W3TermInfo.to_bytes, OrderedHashWriter.add).
         key = fieldid + btext
         if key <= lastkey:

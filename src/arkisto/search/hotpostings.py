@@ -9,10 +9,13 @@ its 28 ms reading blocks.  Nearly all of that is frequent terms: past a few
 hundred documents a term's postings are what costs, and in a Zipfian
 vocabulary the frequent terms hold most postings.
 
-So when the indexer publishes a generation, each new segment's frequent
-terms of the text fields (``MIN_DF`` documents or more in the segment) are
-written into ``<segment id>.hot`` beside it, as arrays that are read by
-mapping the file, with nothing to inflate or unpickle:
+So each segment's frequent terms of the text fields (``MIN_DF`` documents
+or more in the segment) are written into ``<segment id>.hot`` beside it,
+as arrays that are read by mapping the file, with nothing to inflate or
+unpickle.  arkisto's writer gathers them while it writes the segment's
+postings (``Gathered``); a segment that has none (an index from before,
+a file removed) gets it when the indexer next publishes
+(``write_missing``, which reads the postings back).  The file holds:
 
 - per field, the terms (UTF-8 with offsets), and per term a slice of
   ``ids`` (documents within the segment, ascending, ``uint32``) and ``tf``
@@ -151,6 +154,97 @@ def segment_arrays(px, index: int, min_df: int | None = None) -> dict[str, np.nd
     return arrays
 
 
+class Gathered:
+    """A new segment's table, gathered while its postings are written
+    (``bulkwrite``: each term's postings pass through the writer once, in
+    term order) instead of read back from them afterwards, which took a
+    child 1.5 s per 5,000-decision segment at the end of a build, re-reading
+    and inflating the blocks just written.  The arrays are those
+    ``segment_arrays`` reads (``_term_arrays`` decides what is kept, as
+    there); the postings go to unnamed temporary files in the segment's
+    folder as they come, so a 50,000-decision segment's hundred megabytes
+    are never held, and ``save`` writes the table from them."""
+
+    def __init__(self, schema, count: int, folder: str | os.PathLike[str]):
+        self.count = count
+        self.min_df = MIN_DF
+        self.folder = Path(folder)
+        self.formats = {f: schema[f].format for f in FIELDS if f in schema}
+        self.positional = {f: bool(fmt and fmt.supports("positions")) for f, fmt in self.formats.items()}
+        self.terms: dict[str, tuple[list[bytes], list[int], list[int]]] = {f: ([], [], []) for f in FIELDS}
+        self.files: dict[tuple[str, str], Any] = {}
+
+    def wants(self, field: str, df: int) -> bool:
+        return df >= self.min_df and field in self.formats
+
+    def add(self, field: str, btext: bytes, ids, weights, values: list[bytes] | None) -> None:
+        """One term's postings: document numbers, weights and (a field with
+        positions) each posting's encoded value, in document order."""
+        positional = self.positional[field]
+        block = (np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64),
+                 values if positional else [])
+        got = _term_arrays(self.formats[field], [block], positional)
+        if got is None:
+            return
+        for kind, a in zip(("ids", "tf", "pos"), got):
+            if len(a):
+                f = self.files.get((field, kind))
+                if f is None:
+                    import tempfile
+
+                    f = self.files[(field, kind)] = tempfile.TemporaryFile(dir=self.folder)
+                f.write(a.tobytes())
+        blobs, plen, qlen = self.terms[field]
+        blobs.append(btext)
+        plen.append(len(got[0]))
+        qlen.append(len(got[2]))
+
+    def save(self, segment_id: str) -> Path:
+        """The table, written beside the segment atomically (as write_npz)."""
+        arrays: dict[str, Any] = {
+            "meta": np.array([FORMAT, self.count, self.min_df], dtype=np.int64),
+            "fields": np.frombuffer("\n".join(FIELDS).encode("utf-8"), dtype=np.uint8),
+        }
+        for i, field in enumerate(FIELDS):
+            blobs, plen, qlen = self.terms[field]
+            arrays[f"{i}.bytes"] = np.frombuffer(b"".join(blobs), dtype=np.uint8)
+            arrays[f"{i}.offsets"] = np.cumsum([0] + [len(b) for b in blobs], dtype=np.int64)
+            arrays[f"{i}.poff"] = np.cumsum([0] + plen, dtype=np.int64)
+            arrays[f"{i}.qoff"] = np.cumsum([0] + qlen, dtype=np.int64)
+            n, m = sum(plen), sum(qlen)
+            arrays[f"{i}.ids"] = (self.files.get((field, "ids")), np.dtype(np.uint32), n)
+            arrays[f"{i}.tf"] = (self.files.get((field, "tf")), np.dtype(np.uint16), n)
+            arrays[f"{i}.pos"] = (self.files.get((field, "pos")), np.dtype(np.uint16), m)
+        path = path_of(self.folder, segment_id)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as z:
+                for name, value in arrays.items():
+                    with z.open(f"{name}.npy", "w", force_zip64=True) as member:
+                        if isinstance(value, np.ndarray):
+                            np.lib.format.write_array(member, value, allow_pickle=False)
+                            continue
+                        f, dtype, n = value
+                        header = np.lib.format.header_data_from_array_1_0(np.empty(0, dtype))
+                        header["shape"] = (n,)
+                        np.lib.format.write_array_header_1_0(member, header)
+                        if f is not None:
+                            if f.tell() != n * dtype.itemsize:
+                                raise ValueError(f"{segment_id}: the gathered {name} is not of its terms' length")
+                            f.seek(0)
+                            while chunk := f.read(1 << 20):
+                                member.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+        return path
+
+    def close(self) -> None:
+        for f in self.files.values():
+            f.close()
+        self.files.clear()
+
+
 def write_segment(folder: Path, px, index: int) -> Path:
     """Write segment ``index``'s file beside it, atomically."""
     from .termtables import write_npz
@@ -158,11 +252,11 @@ def write_segment(folder: Path, px, index: int) -> Path:
     return write_npz(path_of(folder, px.segments()[index][0]), segment_arrays(px, index))
 
 
-# Segments this big are written by forked children, side by side (a
-# 50,000-decision segment takes about 8 s); smaller ones here, in turn,
-# unless two or more of them are this big or bigger: a full build of
-# 10,000 decisions makes two segments of 5,000 (about 1 s each), and one
-# core would otherwise idle while the other wrote both.
+# Tables missing for segments this big are written by forked children,
+# side by side (a 50,000-decision segment takes about 8 s); smaller ones
+# here, in turn, unless two or more of them are this big or bigger (two
+# segments of 5,000, about 1.5 s each): one core would otherwise idle
+# while the other wrote both.
 PARALLEL_DOCS = 20_000
 SIDE_BY_SIDE_DOCS = 2_000
 # A child's limits: it reads one segment's frequent terms.

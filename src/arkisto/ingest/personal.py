@@ -102,8 +102,10 @@ _FUNCTION_MAILBOX = re.compile(
 )
 _PHONE_LABELS = ["puhelinnumero", "puhelin", "puh", "p", "tel", "telefon", "telefonnummer", "tfn", "gsm", "mob",
                  "mobiili", "matkapuhelin", "matkapuh", "mobil"]
+# What may stand between a phone label and its number: ".", "nro", ":".
+_PHONE_GAP = r"\.?\s?(?:nro\.?\s?)?:?\s?"
 _PHONE_NUMBER = (
-    r"\.?\s?(?:nro\.?\s?)?:?\s?"
+    _PHONE_GAP +
     r"((?:\+358|00358)[ \-\n]?\(?0?\)?[ \-\n]?\d{1,3}(?:[ \-\n]?\d{2,4}){1,4}|\(?0\d{1,4}\)?(?:[ \-\n]?\d{2,4}){1,4})"
     r"(?![\w\-/.]\d)(?!\w)"
 )
@@ -585,7 +587,7 @@ _LABELLED_PHONE_LOW = re.compile(_by_first_letter(_PHONE_LABELS, word_start=True
 # _LABELLED_PHONE_LOW can start for a number there.  A label and that
 # take at most _LABEL_REACH characters: the longest label, then ".", a
 # space, "nro", ".", a space, ":", a space and "(".
-_LABEL_END = re.compile(_by_first_letter(_PHONE_LABELS, word_start=True) + r"\.?\s?(?:nro\.?\s?)?:?\s?\(?\Z")
+_LABEL_END = re.compile(_by_first_letter(_PHONE_LABELS, word_start=True) + _PHONE_GAP + r"\(?\Z")
 _LABEL_REACH = max(len(label) for label in _PHONE_LABELS) + 10
 
 
